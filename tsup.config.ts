@@ -2,6 +2,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
+    // The library: one neutral build for browsers, Workers, Deno, Bun and Node 18+.
     entry: { index: "src/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
@@ -9,7 +10,17 @@ export default defineConfig([
     target: "es2022",
     platform: "neutral",
     sourcemap: false,
-    minify: false,
     treeshake: true,
+  },
+  {
+    // The CLI: Node only, a separate entry the library never imports. Its small
+    // dependencies (mri, picocolors) are bundled so the package has none at run time.
+    entry: { cli: "src/cli/main.ts" },
+    format: ["esm"],
+    target: "node18",
+    platform: "node",
+    noExternal: ["mri", "picocolors"],
+    banner: { js: "#!/usr/bin/env node" },
+    sourcemap: false,
   },
 ]);
