@@ -1,0 +1,89 @@
+// Loopback bench: the overhead bench's request over a real node:http keep-alive server on
+// 127.0.0.1, with each library's default fetch (Node's undici). The server runs in a child
+// process so that client and server each get a core. Concurrency 1 and 32; interleaved rounds,
+// median kept; every slice is bounded in both calls and time.
+//
+// Run alone: node bench/loopback.mjs [--smoke]      (server only: node bench/loopback.mjs --serve)
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import { BODY, interleave, makeCallers, PATH } from "./overhead.mjs";
+
+/** Starts the server in a child process; resolves with its base URL and a stop(). */
+export async function startServer() {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--serve"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("bench server did not start in 10 s")), 10_000);
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`bench server exited (${code})`)));
+    child.stdout.setEncoding("utf8");
+    let buf = "";
+    child.stdout.on("data", (d) => {
+      buf += d;
+      const m = /port (\d+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  child.removeAllListeners("exit");
+  return {
+    base: `http://127.0.0.1:${port}/v1/`,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill();
+      }),
+  };
+}
+
+function serve() {
+  const body = Buffer.from(BODY);
+  const server = createServer((req, res) => {
+    const ok = req.url?.startsWith(`/v1/${PATH}?`);
+    res.writeHead(ok ? 200 : 404, { "content-type": "application/json", "content-length": ok ? body.length : 2 });
+    res.end(ok ? body : "{}");
+  });
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
+  server.listen(0, "127.0.0.1", () => console.log(`port ${server.address().port}`));
+  process.on("SIGTERM", () => process.exit(0));
+}
+
+/**
+ * @returns {Promise<{ concurrency: number, rows: { name: string, rps: number, samples: number[] }[] }[]>}
+ */
+export async function benchLoopback({ smoke = false } = {}) {
+  const server = await startServer();
+  try {
+    const callers = await makeCallers({ base: server.base });
+    const expected = JSON.stringify(JSON.parse(BODY));
+    for (const c of callers) {
+      const out = await c.call();
+      if (JSON.stringify(out) !== expected) throw new Error(`${c.name}: loopback parsed ${JSON.stringify(out)}`);
+    }
+    const results = [];
+    for (const workers of smoke ? [1, 32] : [1, 32]) {
+      const settings = smoke
+        ? { rounds: 1, warmupMs: 50, ms: 60, maxCalls: 300, workers }
+        : { rounds: 7, warmupMs: 400, ms: 500, maxCalls: 100_000, workers };
+      results.push({ concurrency: workers, rows: await interleave(callers, settings) });
+    }
+    return results;
+  } finally {
+    await server.stop();
+  }
+}
+
+if (process.argv.includes("--serve")) serve();
+else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const { concurrency, rows } of await benchLoopback({ smoke: process.argv.includes("--smoke") })) {
+    const raw = rows.find((r) => r.name === "raw fetch").rps;
+    for (const r of rows) {
+      console.log(`c=${concurrency} ${r.name.padEnd(10)} ${Math.round(r.rps).toString().padStart(7)} req/s  ${(r.rps / raw).toFixed(3)}x raw`);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+// Overhead bench: requests per second through an in-memory fetch, so the only work measured
+// is each client's own (URL building, header merging, options, signals, response parsing).
+//
+// Every library makes the same request: a client with a base URL, one query parameter and one
+// custom header per request, a JSON response parsed. The fetch they are given returns a fresh
+// `new Response(JSON)` per call. Rounds are interleaved across libraries (the order rotates
+// every round) and the figure kept is the median round.
+//
+// Run alone: node bench/overhead.mjs [--smoke]
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import v8 from "node:v8";
+import vm from "node:vm";
+
+// A full GC before every slice, so one library's garbage is not collected on the next one's time.
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc");
+
+export const BASE = "http://api.bench.test/v1/";
+export const PATH = "users";
+export const QUERY = { page: 2 };
+export const HEADER = ["x-request-id", "bench-1"];
+export const BODY = JSON.stringify({ id: 42, name: "Ada Lovelace", email: "ada@example.com", roles: ["admin", "dev"], active: true });
+export const EXPECTED_URL = `${BASE}${PATH}?page=2`;
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** The tierfetch build under test: dist/index.js, or $TIERFETCH_ENTRY (a path) when set. */
+export async function loadTierfetch() {
+  const entry = process.env.TIERFETCH_ENTRY ?? `${ROOT}dist/index.js`;
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npx tsup\` first`);
+  return import(pathToFileURL(entry).href);
+}
+
+/** The in-memory fetch: a ready JSON Response, created fresh per call. */
+export function memoryFetch() {
+  return Promise.resolve(new Response(BODY, { status: 200, headers: { "content-type": "application/json" } }));
+}
+
+/**
+ * One caller per library. `fetchImpl` undefined means "the library's default fetch"
+ * (globalThis.fetch), used by the loopback bench. Each `call()` makes one request and resolves
+ * with the parsed JSON body.
+ * @returns {Promise<{ name: string, call: () => Promise<unknown> }[]>}
+ */
+export async function makeCallers({ fetchImpl, base = BASE } = {}) {
+  const [tf, { default: ky }, { ofetch }, { default: axios }] = await Promise.all([
+    loadTierfetch(),
+    import("ky"),
+    import("ofetch"),
+    import("axios"),
+  ]);
+  const [hName, hValue] = HEADER;
+  const fetchFn = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+
+  const tfClient = tf.createClient({ baseUrl: base, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const kyClient = ky.create({ baseUrl: base, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const ofClient = ofetch.create({ baseURL: base }, fetchImpl ? { fetch: fetchImpl } : {});
+  const axClient = axios.create({ baseURL: base, adapter: "fetch", ...(fetchImpl ? { env: { fetch: fetchImpl } } : {}) });
+
+  return [
+    {
+      name: "raw fetch",
+      call: async () => {
+        const url = new URL(PATH, base);
+        url.searchParams.set("page", String(QUERY.page));
+        const res = await fetchFn(url.href, { headers: { [hName]: hValue } });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        return res.json();
+      },
+    },
+    { name: "tierfetch", call: () => tfClient.get(PATH, { query: QUERY, headers: { [hName]: hValue } }).json() },
+    { name: "ky", call: () => kyClient.get(PATH, { searchParams: QUERY, headers: { [hName]: hValue } }).json() },
+    { name: "ofetch", call: () => ofClient(PATH, { query: QUERY, headers: { [hName]: hValue } }) },
+    { name: "axios", call: async () => (await axClient.get(PATH, { params: QUERY, headers: { [hName]: hValue } })).data },
+  ];
+}
+
+/**
+ * Checks that every library really sends the request shape (URL with the query, the header)
+ * and parses the body, so that none of them looks fast by skipping work.
+ */
+export async function validateCallers() {
+  const seen = [];
+  const recording = (input, init) => {
+    const isReq = typeof input === "object" && input !== null && "url" in input && typeof input.url === "string";
+    const url = isReq ? input.url : String(input);
+    const headers = new Headers(isReq ? input.headers : undefined);
+    if (init?.headers) new Headers(init.headers).forEach((v, k) => headers.set(k, v));
+    seen.push({ url, header: headers.get(HEADER[0]) });
+    return memoryFetch();
+  };
+  const callers = await makeCallers({ fetchImpl: recording });
+  const expected = JSON.parse(BODY);
+  for (const c of callers) {
+    seen.length = 0;
+    const out = await c.call();
+    const got = seen[0];
+    if (seen.length !== 1) throw new Error(`${c.name}: ${seen.length} fetch calls, expected 1`);
+    if (got.url !== EXPECTED_URL) throw new Error(`${c.name}: sent ${got.url}, expected ${EXPECTED_URL}`);
+    if (got.header !== HEADER[1]) throw new Error(`${c.name}: header ${HEADER[0]} was ${got.header}`);
+    if (JSON.stringify(out) !== JSON.stringify(expected)) throw new Error(`${c.name}: parsed ${JSON.stringify(out)}`);
+  }
+  return callers.map((c) => c.name);
+}
+
+/**
+ * Runs `workers` chains of sequential calls until `ms` have passed or `maxCalls` were made.
+ * @returns {Promise<number>} calls per second
+ */
+export async function slice(call, { ms, maxCalls = Infinity, workers = 1 }) {
+  let made = 0;
+  const start = performance.now();
+  const end = start + ms;
+  const chain = async () => {
+    while (made < maxCalls && performance.now() < end) {
+      made++;
+      await call();
+    }
+  };
+  const chains = [];
+  for (let i = 0; i < workers; i++) chains.push(chain());
+  await Promise.all(chains);
+  return made / ((performance.now() - start) / 1000);
+}
+
+/** Median over rounds of a's sample divided by b's sample in the same round. */
+export const pairedRatio = (a, b) => median(a.samples.map((x, i) => x / b.samples[i]));
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * Interleaved rounds: each round runs every caller once, in an order rotated per round.
+ * @returns {Promise<{ name: string, rps: number, samples: number[] }[]>}
+ */
+export async function interleave(callers, { rounds, warmupMs, ms, maxCalls, workers = 1 }) {
+  const samples = new Map(callers.map((c) => [c.name, []]));
+  for (const c of callers) await slice(c.call, { ms: warmupMs, maxCalls, workers });
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < callers.length; i++) {
+      const c = callers[(i + r) % callers.length];
+      gc();
+      samples.get(c.name).push(await slice(c.call, { ms, maxCalls, workers }));
+    }
+  }
+  return callers.map((c) => ({ name: c.name, rps: median(samples.get(c.name)), samples: samples.get(c.name) }));
+}
+
+/** @returns {Promise<{ rows: { name: string, rps: number, samples: number[] }[], settings: object }>} */
+export async function benchOverhead({ smoke = false } = {}) {
+  await validateCallers();
+  const callers = await makeCallers({ fetchImpl: memoryFetch });
+  const settings = smoke
+    ? { rounds: 1, warmupMs: 30, ms: 40, maxCalls: 2_000 }
+    : { rounds: 9, warmupMs: 500, ms: 400, maxCalls: 500_000 };
+  const rows = await interleave(callers, settings);
+  return { rows, settings };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { rows } = await benchOverhead({ smoke: process.argv.includes("--smoke") });
+  const raw = rows.find((r) => r.name === "raw fetch").rps;
+  for (const r of rows) console.log(`${r.name.padEnd(10)} ${Math.round(r.rps).toString().padStart(8)} req/s  ${(r.rps / raw).toFixed(2)}x raw`);
+}

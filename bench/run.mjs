@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// `npm run bench`: overhead (in-memory fetch), loopback (node:http keep-alive on 127.0.0.1),
+// bundle size, and the stream decoders when bench/decoders.mjs exists. Prints one markdown
+// table (setup and every figure) and writes it to .tmp/bench.md for the README.
+//
+// --smoke: a tiny run of every section (a few seconds) that `npm test` uses only to check the
+// bench still runs; it prints "1 passed, 0 failed" or fails. No figure of a smoke run means
+// anything.
+import { execSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { benchLoopback } from "./loopback.mjs";
+import { benchOverhead, pairedRatio } from "./overhead.mjs";
+import { benchSize } from "./size.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const smoke = process.argv.includes("--smoke");
+
+const TARGETS = {
+  overVsKy: 3,
+  overVsOfetch: 1.25,
+  overVsAxios: 1.25,
+  overVsRaw: 0.7,
+  loopbackVsRaw: 0.97,
+};
+
+const version = (pkg) => JSON.parse(readFileSync(`${ROOT}node_modules/${pkg}/package.json`, "utf8")).version;
+const engines = (pkg) => JSON.parse(readFileSync(`${ROOT}node_modules/${pkg}/package.json`, "utf8")).engines?.node;
+const fmtInt = (n) => Math.round(n).toLocaleString("en-US");
+const x = (r) => `${r.toFixed(2)}×`;
+const verdict = (ok) => (ok ? "✅" : "❌");
+
+function gitRev() {
+  try {
+    const rev = execSync("git rev-parse --short HEAD", { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execSync("git status --porcelain -- src", { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return dirty ? `${rev} + uncommitted src/` : rev;
+  } catch {
+    return "unknown";
+  }
+}
+
+async function main() {
+  const started = performance.now();
+  const table = [];
+  const row = (...cells) => table.push(`| ${cells.join(" | ")} |`);
+  const notes = [];
+
+  // Setup
+  const cpus = os.cpus();
+  const peers = ["ky", "ofetch", "axios", "wretch", "up-fetch"].map((p) => `${p} ${version(p)}`).join(", ");
+  row("setup", "date", new Date().toISOString().replace(/\.\d+Z$/, "Z"), "", "", "");
+  row("setup", "machine", `${cpus[0]?.model.trim() ?? "unknown"}, ${cpus.length} cores, ${os.platform()} ${os.arch()}`, "", "", "");
+  row("setup", "Node", process.version, "", "", "");
+  row("setup", "tierfetch", `${version("..")} (${gitRev()}), dist/index.js`, "", "", "");
+  row("setup", "peers", peers, "", "", "");
+  const kyNode = engines("ky");
+  if (kyNode && Number(process.versions.node.split(".")[0]) < Number(/\d+/.exec(kyNode)?.[0])) {
+    notes.push(`ky ${version("ky")} declares node ${kyNode}; it runs on Node ${process.versions.node} for this request shape (validated before timing).`);
+  }
+
+  // Overhead
+  const over = await benchOverhead({ smoke });
+  const by = Object.fromEntries(over.rows.map((r) => [r.name, r]));
+  const tf = by.tierfetch;
+  for (const r of over.rows) {
+    let target = "";
+    if (r.name === "tierfetch") {
+      const vsKy = pairedRatio(tf, by.ky);
+      const vsRaw = pairedRatio(tf, by["raw fetch"]);
+      target = `≥ ${TARGETS.overVsKy}× ky ${verdict(vsKy >= TARGETS.overVsKy)}, ≥ ${TARGETS.overVsRaw}× raw ${verdict(vsRaw >= TARGETS.overVsRaw)}`;
+    } else if (r.name === "ofetch" || r.name === "axios") {
+      const t = r.name === "ofetch" ? TARGETS.overVsOfetch : TARGETS.overVsAxios;
+      const v = pairedRatio(tf, r);
+      target = `tierfetch is ${x(v)} this, ≥ ${t}× ${verdict(v >= t)}`;
+    }
+    row("overhead, in-memory fetch", r.name, `${fmtInt(r.rps)} req/s`, x(pairedRatio(r, by.ky)), x(pairedRatio(r, by["raw fetch"])), target);
+  }
+  notes.push(
+    `overhead: ${over.settings.rounds} interleaved rounds of ${over.settings.ms} ms per library (order rotated each round, full GC before each), median req/s; ratios are the median of per-round ratios. Request: base URL + \`users\`, query \`page=2\`, header \`x-request-id\`, JSON body parsed; the fetch returns a fresh \`new Response(JSON)\`.`,
+  );
+
+  // Loopback
+  const loop = await benchLoopback({ smoke });
+  for (const { concurrency, rows } of loop) {
+    const raw = rows.find((r) => r.name === "raw fetch");
+    for (const r of rows) {
+      const v = pairedRatio(r, raw);
+      const target = r.name === "tierfetch" ? `≥ ${TARGETS.loopbackVsRaw}× raw (within 3%) ${verdict(v >= TARGETS.loopbackVsRaw)}` : "";
+      row(`loopback, concurrency ${concurrency}`, r.name, `${fmtInt(r.rps)} req/s`, x(pairedRatio(r, rows.find((k) => k.name === "ky"))), `${v.toFixed(3)}×`, target);
+    }
+  }
+  notes.push("loopback: node:http keep-alive server on 127.0.0.1 in a child process, each library's default fetch (undici); slices bounded in calls and time, median of interleaved rounds.");
+
+  // Size
+  const size = await benchSize({ smoke });
+  const kySize = size.rows.find((r) => r.name.startsWith("ky "));
+  for (const r of size.rows) {
+    const target = r.budget ? `≤ ${(r.budget / 1000).toFixed(1)} KB ${verdict(r.gzip <= r.budget)}` : "";
+    const vsKy = kySize ? x(r.gzip / kySize.gzip) : "";
+    row("size, min+gzip", r.name, `${(r.gzip / 1000).toFixed(2)} KB (${(r.min / 1000).toFixed(2)} KB min)`, vsKy, "", target);
+  }
+  for (const c of size.checks) row("size, tree-shaking", c.name, c.detail, "", "", verdict(c.ok));
+  notes.push("size: esbuild bundle of bench/size-apps/*.js, minify, platform browser, ESM; gzip level 9; 1 KB = 1000 B. The `× ky` column there is size relative to ky.");
+
+  // Decoders (another helper's file)
+  const decodersFile = `${ROOT}bench/decoders.mjs`;
+  if (existsSync(decodersFile)) {
+    const { benchDecoders } = await import(pathToFileURL(decodersFile).href);
+    for (const r of await benchDecoders({ smoke })) row("decoders", r.name, `${r.mbPerSec.toFixed(1)} MB/s`, "", "", "");
+  } else {
+    notes.push("decoders: skipped, bench/decoders.mjs does not exist yet.");
+  }
+
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const md = [
+    `## Benchmarks${smoke ? " (smoke run: figures meaningless)" : ""}`,
+    "",
+    "| bench | case | result | × ky | × raw fetch | target |",
+    "|---|---|---|---|---|---|",
+    ...table,
+    "",
+    ...notes.map((n) => `- ${n}`),
+    `- run took ${seconds} s (\`npm run bench\`).`,
+    "",
+  ].join("\n");
+  return md;
+}
+
+try {
+  const md = await main();
+  if (smoke) {
+    console.log(md);
+    console.log("1 passed, 0 failed");
+  } else {
+    mkdirSync(`${ROOT}.tmp`, { recursive: true });
+    writeFileSync(`${ROOT}.tmp/bench.md`, md);
+    console.log(md);
+    console.log("written to .tmp/bench.md");
+  }
+} catch (err) {
+  console.error(err);
+  if (smoke) console.log("0 passed, 1 failed");
+  process.exit(1);
+}

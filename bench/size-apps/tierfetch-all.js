@@ -1,0 +1,4 @@
+// tierfetch's whole public API.
+import * as tierfetch from "tierfetch";
+
+console.log(tierfetch);

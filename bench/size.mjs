@@ -1,0 +1,127 @@
+// Size bench: min+gzip of tiny apps (bench/size-apps/*.js) bundled by esbuild as a browser app
+// would be (bundle, minify, platform browser, ESM), gzip level 9. 1 KB = 1000 bytes, as in
+// size-limit. Also checks that the decoders (lines, ndjson, sse) tree-shake away from an app
+// that does not use them, and attributes the one-request app's bytes to tierfetch's modules.
+//
+// Run alone: node bench/size.mjs
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const APPS = `${ROOT}bench/size-apps/`;
+
+export const BUDGETS = { oneRequest: 4000, wholeApi: 7000 };
+export const DECODERS = ["lines", "ndjson", "sse"];
+/** $TIERFETCH_ENTRY (a path) replaces dist/ as the build under test, as in overhead.mjs. */
+const DEFAULT_ALIAS = process.env.TIERFETCH_ENTRY ? { tierfetch: process.env.TIERFETCH_ENTRY } : undefined;
+/** Below this many added bytes a decoder was in the app already (each one is far larger). */
+const PRESENT_BELOW = 40;
+
+/**
+ * Bundles one entry (a file, or `{ contents }` resolved from bench/size-apps/) and measures it.
+ * `alias` maps "tierfetch" elsewhere (default: the package itself, i.e. dist/ via "exports").
+ */
+export async function measure(entry, { alias, metafile = false } = {}) {
+  const input = typeof entry === "string" ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: APPS, sourcefile: "probe.js" } };
+  const result = await esbuild.build({
+    ...input,
+    bundle: true,
+    minify: true,
+    platform: "browser",
+    format: "esm",
+    target: "es2022",
+    write: false,
+    metafile,
+    logLevel: "silent",
+    absWorkingDir: ROOT,
+    ...(alias ?? DEFAULT_ALIAS ? { alias: alias ?? DEFAULT_ALIAS } : {}),
+  });
+  const code = result.outputFiles[0].contents;
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
+}
+
+/**
+ * Bytes (minified) that each decoder adds to `app` when referenced, beyond what referencing an
+ * export the app already holds costs: about 0 means it was bundled already, hundreds means it
+ * had been shaken away.
+ */
+export async function decoderCost(appFile) {
+  const app = readFileSync(appFile, "utf8");
+  const probe = (name) => measure({ contents: `${app}\nimport { ${name} as __probe } from "tierfetch";\nconsole.log(__probe);\n` });
+  const held = /import\s*\{\s*(\w+)/.exec(app)?.[1] ?? "createClient";
+  const reference = (await probe(held)).min;
+  const out = {};
+  for (const d of DECODERS) out[d] = (await probe(d)).min - reference;
+  return out;
+}
+
+/**
+ * Tree-shake checks, each `{ name, ok, detail }`:
+ * - the one-request app holds none of lines / ndjson / sse;
+ * - an app using only the decoders holds no client (it stays well under the one-request app).
+ */
+export async function treeShakeChecks() {
+  const checks = [];
+  const cost = await decoderCost(`${APPS}tierfetch.js`);
+  const kept = DECODERS.filter((d) => cost[d] < PRESENT_BELOW);
+  checks.push({
+    name: "decoders tree-shake away from the one-request app",
+    ok: kept.length === 0,
+    detail: DECODERS.map((d) => `${d} +${cost[d]} B when used`).join(", ") + (kept.length ? ` -> still bundled: ${kept.join(", ")}` : ""),
+  });
+  return checks;
+}
+
+/** Per-module bytes (minified, before gzip) of an app bundled from src/ instead of dist/. */
+export async function attribution(appFile) {
+  const { metafile, min } = await measure(appFile, { alias: { tierfetch: `${ROOT}src/index.ts` }, metafile: true });
+  const inputs = Object.values(metafile.outputs)[0].inputs;
+  const rows = Object.entries(inputs)
+    .map(([file, v]) => ({ file: file.replace(/^.*?src\//, "src/"), bytes: v.bytesInOutput }))
+    .filter((r) => r.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
+  return { min, rows };
+}
+
+const version = (pkg) => JSON.parse(readFileSync(`${ROOT}node_modules/${pkg}/package.json`, "utf8")).version;
+
+/** @returns {Promise<{ rows: { name: string, app: string, min: number, gzip: number, budget?: number }[], checks: object[], attribution?: object }>} */
+export async function benchSize({ smoke = false } = {}) {
+  const apps = [
+    { name: "tierfetch (one request)", app: "tierfetch.js", budget: BUDGETS.oneRequest },
+    { name: "tierfetch (client: baseUrl, header, query)", app: "tierfetch-client.js" },
+    { name: "tierfetch (whole API, import *)", app: "tierfetch-all.js", budget: BUDGETS.wholeApi },
+    { name: "tierfetch (lines + ndjson + sse only)", app: "tierfetch-decoders.js" },
+    { name: `ky ${version("ky")}`, app: "ky.js" },
+    { name: `ofetch ${version("ofetch")}`, app: "ofetch.js" },
+    { name: `wretch ${version("wretch")}`, app: "wretch.js" },
+    { name: `up-fetch ${version("up-fetch")}`, app: "up-fetch.js" },
+  ];
+  const rows = [];
+  for (const a of smoke ? apps.slice(0, 1) : apps) rows.push({ ...a, ...(await measure(`${APPS}${a.app}`)) });
+  const checks = smoke ? [] : await treeShakeChecks();
+  let attr;
+  if (!smoke) {
+    try {
+      attr = await attribution(`${APPS}tierfetch.js`);
+    } catch {
+      attr = undefined; // src/ mid-edit: attribution is a nicety, the sizes above come from dist/
+    }
+  }
+  return { rows, checks, attribution: attr };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { rows, checks, attribution: attr } = await benchSize();
+  for (const r of rows) {
+    const b = r.budget ? `  budget ${r.budget} B: ${r.gzip <= r.budget ? "ok" : "OVER"}` : "";
+    console.log(`${r.name.padEnd(44)} ${String(r.min).padStart(6)} B min  ${String(r.gzip).padStart(5)} B gzip${b}`);
+  }
+  for (const c of checks) console.log(`${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
+  if (attr) {
+    console.log(`\none-request app from src/ (${attr.min} B min), bytes per module:`);
+    for (const r of attr.rows) console.log(`  ${String(r.bytes).padStart(6)}  ${r.file}`);
+  }
+}
