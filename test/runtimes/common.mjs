@@ -1,0 +1,130 @@
+// Shared plumbing of the conformance runners: paths, the report protocol of child processes,
+// and the standalone entry of each runner (`node test/runtimes/<runtime>.mjs [--grep re]`).
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const DIST_ESM = path.join(ROOT, "dist/index.js");
+export const DIST_CJS = path.join(ROOT, "dist/index.cjs");
+export const MARKER = "@@CONFORMANCE@@";
+/** Per-test timeout inside every runtime. */
+export const TEST_TIMEOUT_MS = 5000;
+/** Hard limit of one runtime's whole run. */
+export const RUNTIME_TIMEOUT_MS = 120_000;
+
+/** The env object handed to defineSuite(). */
+export function suiteEnv(server, runtime, options = {}, extra = {}) {
+  return {
+    serverUrl: server.url,
+    altUrl: server.altUrl,
+    refusedUrl: server.refusedUrl,
+    runtime,
+    id: `${runtime}-${extra.variant ?? "esm"}-${Math.random().toString(36).slice(2, 8)}`,
+    filter: options.filter ?? null,
+    verbose: Boolean(options.verbose),
+    smoke: Boolean(options.smoke),
+    testTimeout: TEST_TIMEOUT_MS,
+    ...extra,
+  };
+}
+
+/** A report for a runtime that could not run at all: counts as one failure. */
+export function brokenReport(runtime, version, error) {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    runtime,
+    version: version ?? "?",
+    passed: 0,
+    failed: 1,
+    skipped: 0,
+    ms: 0,
+    results: [{ name: "runtime could start and run the suite", status: "failed", ms: 0, error: message.split("\n").slice(0, 6).join("\n") }],
+  };
+}
+
+/**
+ * Runs a child process that prints `@@CONFORMANCE@@{report}` as its last such line.
+ * Resolves to the parsed report (stderr tail attached on failure), never rejects.
+ */
+export function runChild(runtime, version, cmd, args, options = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b) => (stdout += b));
+    child.stderr.on("data", (b) => {
+      stderr += b;
+      if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeout ?? RUNTIME_TIMEOUT_MS);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve(brokenReport(runtime, version, error));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.split("\n").reverse().find((l) => l.startsWith(MARKER));
+      if (!line) {
+        const why = signal === "SIGKILL" ? `killed after ${options.timeout ?? RUNTIME_TIMEOUT_MS} ms` : `exited with ${code ?? signal} and no report`;
+        resolve(brokenReport(runtime, version, `${why}\n${(stderr || stdout).trim().split("\n").slice(-8).join("\n")}`));
+        return;
+      }
+      const report = JSON.parse(line.slice(MARKER.length));
+      resolve({ runtime, version: report.version ?? version, ...report, ms: Date.now() - started });
+    });
+  });
+}
+
+/** Prints the failures of one report (the table is printed by run-all). */
+export function printReport(report, out = console.log) {
+  const skipped = report.skipped ? `, ${report.skipped} skipped` : "";
+  out(`${report.failed ? "FAIL" : "ok  "} ${report.runtime} (${report.version}): ${report.passed} passed, ${report.failed} failed${skipped} in ${(report.ms / 1000).toFixed(1)} s`);
+  for (const r of report.results ?? []) {
+    if (r.status === "failed") out(`     ✗ ${r.name}\n       ${String(r.error).replace(/\n/g, "\n       ")}`);
+  }
+}
+
+export function parseArgs(argv = process.argv.slice(2)) {
+  const at = argv.indexOf("--grep");
+  const only = argv.indexOf("--only");
+  return {
+    filter: at >= 0 ? argv[at + 1] : null,
+    only: only >= 0 ? argv[only + 1].split(",") : null,
+    verbose: argv.includes("--verbose"),
+    smoke: argv.includes("--smoke"),
+  };
+}
+
+export function requireDist() {
+  for (const file of [DIST_ESM, DIST_CJS]) {
+    if (!existsSync(file)) throw new Error(`${path.relative(ROOT, file)} is missing: run \`npx tsup\` first`);
+  }
+}
+
+/**
+ * Standalone mode of a runner module: start a server, run, print, exit with 1 on failure.
+ * `run(server, options)` returns a list of reports.
+ */
+export async function standalone(moduleUrl, run) {
+  if (!process.argv[1] || pathToFileURL(path.resolve(process.argv[1])).href !== moduleUrl) return;
+  const { startServer } = await import("../support/conformance-server.mjs");
+  const server = await startServer();
+  const options = parseArgs();
+  let failed = 0;
+  let passed = 0;
+  try {
+    if (!options.smoke) requireDist();
+    for (const report of await run(server, options)) {
+      printReport(report);
+      passed += report.passed;
+      failed += report.failed;
+    }
+  } finally {
+    await server.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}

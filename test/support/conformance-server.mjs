@@ -1,0 +1,371 @@
+#!/usr/bin/env node
+// Loopback HTTP server for the conformance suite (test/conformance/suite.js).
+//
+// Two ports on 127.0.0.1 (the second also on [::1] when it can, since browsers may resolve
+// `localhost` there): `url` = http://127.0.0.1:<port> and `altUrl` = http://localhost:<port2>,
+// a different origin serving the same routes. `refusedUrl` points at a port nobody listens on.
+// Every response carries CORS `*` (preflight answered, headers exposed) so browsers can call it
+// from either origin. Per-test state is keyed by the `key` query parameter, so runtimes never
+// collide. The server stops by itself: after `ttl` ms, and (as a CLI) when stdin closes.
+//
+//   import { startServer } from "./conformance-server.mjs";
+//   const srv = await startServer();   // { url, altUrl, refusedUrl, close() }
+//
+//   node test/support/conformance-server.mjs [port] [--ttl ms]   # prints one JSON line
+import http from "node:http";
+import net from "node:net";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const STATIC_DIRS = ["dist", "test/conformance"];
+const MAX_HOLD_MS = 5000; // a stalled route gives up by itself after this long
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>tierfetch conformance</title></head>
+<body><p>tierfetch conformance page</p></body></html>`;
+
+export async function startServer(options = {}) {
+  const state = new Map();
+  const sockets = new Set();
+  const timers = new Set();
+  const keyState = (key) => {
+    let s = state.get(key);
+    if (!s) {
+      s = { hits: 0, closed: false, finished: false, requests: [] };
+      state.set(key, s);
+    }
+    return s;
+  };
+  const later = (ms, fn) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+    return t;
+  };
+
+  const handler = (req, res) => {
+    handle(req, res).catch((error) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "text/plain" });
+        res.end(`server error: ${error?.message ?? error}`);
+      } else res.destroy();
+    });
+  };
+
+  async function readBody(req) {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  function cors(req, res) {
+    res.setHeader("access-control-allow-origin", "*");
+    res.setHeader("access-control-expose-headers", "*, retry-after, retry-after-ms, content-length, x-hits");
+    if (req.headers["access-control-request-private-network"]) res.setHeader("access-control-allow-private-network", "true");
+  }
+
+  async function handle(req, res) {
+    const url = new URL(req.url, "http://127.0.0.1");
+    const q = url.searchParams;
+    const key = q.get("key");
+    cors(req, res);
+
+    // CORS preflight: never counted as a hit.
+    if (req.method === "OPTIONS" && req.headers["access-control-request-method"]) {
+      res.writeHead(204, {
+        "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS",
+        "access-control-allow-headers": req.headers["access-control-request-headers"] || "*",
+        "access-control-max-age": "600",
+      });
+      res.end();
+      return;
+    }
+
+    const body = await readBody(req);
+    const s = key ? keyState(key) : null;
+    if (s) {
+      s.hits++;
+      s.requests.push({
+        method: req.method,
+        path: url.pathname,
+        authorization: req.headers.authorization ?? null,
+        idempotencyKey: req.headers["idempotency-key"] ?? null,
+        contentType: req.headers["content-type"] ?? null,
+        body: body.length <= 4096 ? body.toString("utf8") : `<${body.length} bytes>`,
+      });
+      res.on("close", () => {
+        if (!res.writableFinished) s.closed = true;
+        else s.finished = true;
+      });
+    }
+    const json = (status, value, headers = {}) => {
+      const text = JSON.stringify(value);
+      res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+      res.end(req.method === "HEAD" ? undefined : text);
+    };
+    const p = url.pathname;
+
+    // ---- static files for the browser runners
+    if (p === "/" || p === "/conformance.html") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(PAGE);
+      return;
+    }
+    if (p === "/favicon.ico") {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    for (const dir of STATIC_DIRS) {
+      if (p.startsWith(`/${dir}/`)) {
+        const file = path.resolve(ROOT, "." + decodeURIComponent(p));
+        if (!file.startsWith(path.join(ROOT, dir) + path.sep)) break;
+        try {
+          const data = await readFile(file);
+          const type = /\.(c|m)?js$/.test(file) ? "text/javascript; charset=utf-8" : "application/octet-stream";
+          res.writeHead(200, { "content-type": type, "cache-control": "no-store" });
+          res.end(data);
+        } catch {
+          res.writeHead(404, { "content-type": "text/plain" });
+          res.end("not found");
+        }
+        return;
+      }
+    }
+
+    // ---- API routes
+    if (p === "/state") {
+      json(200, state.get(key) ?? { hits: 0, closed: false, finished: false, requests: [] });
+      return;
+    }
+    if (p === "/json") {
+      json(200, { hello: "world", n: 1, list: [1, 2, 3] });
+      return;
+    }
+    if (p === "/text") {
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+      res.end("hello from loopback");
+      return;
+    }
+    if (p === "/echo" || p.startsWith("/echo/")) {
+      json(200, {
+        method: req.method,
+        path: p,
+        search: url.search,
+        query: [...q.entries()],
+        headers: req.headers,
+        body: body.toString("utf8"),
+        bodyLength: body.length,
+      });
+      return;
+    }
+    if (p === "/echo-bytes") {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length });
+      res.end(body);
+      return;
+    }
+    if (p === "/status") {
+      // /status?code=404&body=text&repeat=N
+      const code = Number(q.get("code") ?? 200);
+      const text = (q.get("body") ?? "") + (q.get("fill") ?? "").repeat(Number(q.get("repeat") ?? 0)) + (q.get("tail") ?? "");
+      res.writeHead(code, { "content-type": "text/plain; charset=utf-8" });
+      res.end(text);
+      return;
+    }
+    if (p === "/flaky") {
+      // /flaky?key&fail=N&status=503&ra=<Retry-After>&rams=<retry-after-ms>: first N hits fail.
+      const fail = Number(q.get("fail") ?? 1);
+      if (s.hits <= fail) {
+        const headers = { "content-type": "text/plain" };
+        if (q.has("ra")) headers["retry-after"] = q.get("ra");
+        if (q.has("rams")) headers["retry-after-ms"] = q.get("rams");
+        res.writeHead(Number(q.get("status") ?? 503), headers);
+        res.end(`failing ${s.hits}/${fail}`);
+        return;
+      }
+      json(200, { ok: true, hits: s.hits });
+      return;
+    }
+    if (p === "/auth") {
+      // 401 unless the token is "fresh".
+      if (req.headers.authorization !== "Bearer fresh") {
+        json(401, { error: "stale token" });
+        return;
+      }
+      json(200, { ok: true, hits: s?.hits ?? 0 });
+      return;
+    }
+    if (p === "/stall") {
+      // Never answers (until the client goes away or MAX_HOLD_MS passes).
+      const t = later(MAX_HOLD_MS, () => res.destroy());
+      res.on("close", () => clearTimeout(t));
+      return;
+    }
+    if (p === "/stall-body") {
+      // Headers and one line, then silence.
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+      res.write("first\n");
+      const t = later(MAX_HOLD_MS, () => res.destroy());
+      res.on("close", () => clearTimeout(t));
+      return;
+    }
+    if (p === "/drop") {
+      // Destroys the socket without a response on the first `times` hits.
+      const times = Number(q.get("times") ?? 1);
+      if (s.hits <= times) {
+        req.socket.destroy();
+        return;
+      }
+      json(200, { ok: true, hits: s.hits });
+      return;
+    }
+    if (p === "/body-break") {
+      // Announces 64 bytes, sends 10, then drops the socket on the first `times` hits.
+      const times = Number(q.get("times") ?? 1);
+      const full = "0123456789".repeat(6) + "done";
+      res.writeHead(200, { "content-type": "text/plain", "content-length": full.length });
+      if (s.hits <= times) {
+        res.write(full.slice(0, 10));
+        later(20, () => req.socket.destroy());
+        return;
+      }
+      res.end(full);
+      return;
+    }
+    if (p === "/redirect") {
+      res.writeHead(Number(q.get("code") ?? 302), { location: q.get("to") ?? "/json" });
+      res.end();
+      return;
+    }
+    if (p === "/loop") {
+      // Redirects to itself forever.
+      res.writeHead(302, { location: `/loop?key=${encodeURIComponent(key ?? "")}&n=${Number(q.get("n") ?? 0) + 1}` });
+      res.end();
+      return;
+    }
+    if (p === "/endless") {
+      // A line every 10 ms until the client goes away (or MAX_HOLD_MS).
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+      let i = 0;
+      const tick = setInterval(() => res.write(`line ${i++}\n`), 10);
+      const stop = later(MAX_HOLD_MS, () => res.end());
+      res.on("close", () => {
+        clearInterval(tick);
+        clearTimeout(stop);
+      });
+      return;
+    }
+    if (p.startsWith("/stream/")) {
+      const kind = p.slice("/stream/".length);
+      const chunks = STREAMS[kind === "ndjson" && q.get("bad") ? "ndjson-bad" : kind];
+      if (!chunks) {
+        json(404, { error: "no such stream" });
+        return;
+      }
+      const type = { lines: "text/plain; charset=utf-8", ndjson: "application/x-ndjson", sse: "text/event-stream" }[kind];
+      res.writeHead(200, { "content-type": type, "cache-control": "no-cache" });
+      for (const chunk of chunks) {
+        if (res.destroyed) return;
+        res.write(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : Buffer.from(chunk));
+        await sleep(2);
+      }
+      res.end();
+      return;
+    }
+    json(404, { error: "no route", path: p });
+  }
+
+  const listen = (server, port, host) =>
+    new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve(server.address().port);
+      });
+    });
+  const track = (server) => {
+    server.on("connection", (socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    server.keepAliveTimeout = 2000;
+    return server;
+  };
+
+  const main = track(http.createServer(handler));
+  const port = await listen(main, options.port ?? 0, "127.0.0.1");
+  const alt = track(http.createServer(handler));
+  const altPort = await listen(alt, options.altPort ?? 0, "127.0.0.1");
+  let alt6 = null;
+  try {
+    alt6 = track(http.createServer(handler));
+    await listen(alt6, altPort, "::1");
+  } catch {
+    alt6 = null; // no IPv6 loopback here: `localhost` resolves to 127.0.0.1 only
+  }
+  // A port that refuses connections: bind, remember, close.
+  const probe = net.createServer();
+  const refusedPort = await listen(probe, 0, "127.0.0.1");
+  await new Promise((r) => probe.close(r));
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(ttlTimer);
+    for (const t of timers) clearTimeout(t);
+    for (const socket of sockets) socket.destroy();
+    await Promise.all([main, alt, alt6].filter(Boolean).map((srv) => new Promise((r) => srv.close(() => r()))));
+  };
+  const ttlTimer = setTimeout(close, options.ttl ?? 10 * 60_000);
+  ttlTimer.unref?.();
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    altUrl: `http://localhost:${altPort}`,
+    refusedUrl: `http://127.0.0.1:${refusedPort}/json`,
+    state,
+    close,
+  };
+}
+
+// Chunked payloads, split on purpose inside lines, inside CRLF and inside UTF-8 sequences.
+const STREAMS = {
+  lines: ["alpha\r", "\nbeta\n", "gam", "ma\r", "delta\n", [0x63, 0xc3], [0xa9, 0x0a], "\n", "tail"],
+  // expected: alpha, beta, gamma, delta, "cé", "", tail
+  ndjson: ['{"a":1}\n\n{"a"', ':2}\r\n  \n{"a":3', "}\n", '{"s":"\u00e9"}'],
+  // expected: {a:1}, {a:2}, {a:3}, {s:"é"}
+  "ndjson-bad": ['{"a":1}\n', "not json\n", '{"a":3}\n'],
+  sse: [
+    [0xef, 0xbb],
+    [0xbf, ...Buffer.from(": a comment\nevent: greet\nda")],
+    "ta: hello\ndata:  world\nid: 1\nretry: 1500\n",
+    "\n",
+    "data: second\r\n\r\n",
+    "id: 2\u0000x\ndata: nul id ignored\n\n",
+    "data: dropped at end",
+  ],
+  // expected: {greet,"hello\n world",id 1,retry 1500}, {message,"second",1}, {message,"nul id ignored",1}
+};
+
+// CLI: node test/support/conformance-server.mjs [port] [--ttl ms]
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const ttlAt = args.indexOf("--ttl");
+  const ttl = ttlAt >= 0 ? Number(args[ttlAt + 1]) : 10 * 60_000;
+  const portArg = args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== "--ttl");
+  const srv = await startServer({ port: portArg ? Number(portArg) : 0, ttl });
+  console.log(JSON.stringify({ url: srv.url, altUrl: srv.altUrl, refusedUrl: srv.refusedUrl }));
+  const stop = () => srv.close().then(() => process.exit(0));
+  process.stdin.on("end", stop);
+  process.stdin.on("close", stop);
+  process.stdin.resume();
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  setTimeout(stop, ttl).unref();
+}
