@@ -1,0 +1,70 @@
+/** Encoding a request body from `json` or `body`, and whether it can be sent again. */
+
+/** A request body ready for fetch. */
+export interface EncodedBody {
+  body: BodyInit | undefined;
+  /** Content-Type to set when the caller gave none. */
+  contentType: string | undefined;
+  /** False for a ReadableStream: sent once, never retried. */
+  replayable: boolean;
+  /** True for a ReadableStream (needs `duplex: "half"`). */
+  stream: boolean;
+}
+
+const NO_BODY: EncodedBody = { body: undefined, contentType: undefined, replayable: true, stream: false };
+
+/** Encodes `json` or `body`; rejects both at once, unserialisable JSON and a body on GET/HEAD. */
+export function encodeBody(method: string, json: unknown, body: BodyInit | ArrayBufferView | null | undefined): EncodedBody {
+  const hasJson = json !== undefined;
+  const hasBody = body !== undefined && body !== null;
+  if (!hasJson && !hasBody) return NO_BODY;
+  if (hasJson && hasBody) throw new TypeError(`Options "json" and "body" cannot be used together: pick one`);
+  if (method === "GET" || method === "HEAD") {
+    throw new TypeError(`Option "${hasJson ? "json" : "body"}" cannot be used with a ${method} request`);
+  }
+  if (hasJson) {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(json);
+    } catch (error) {
+      throw new TypeError(`Option "json" cannot be serialised: ${(error as Error).message}`);
+    }
+    if (text === undefined) throw new TypeError(`Option "json" cannot be serialised: JSON.stringify returned nothing for a ${typeof json}`);
+    return { body: text, contentType: "application/json", replayable: true, stream: false };
+  }
+  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
+    if (!supportsRequestStreams()) {
+      throw new TypeError(`Option "body": this runtime's fetch cannot stream a request body (it would send "[object ReadableStream]"); pass a Blob, ArrayBuffer or string`);
+    }
+    return { body, contentType: undefined, replayable: false, stream: true };
+  }
+  return { body: body as BodyInit, contentType: undefined, replayable: true, stream: false };
+}
+
+let streamsSupported: boolean | undefined;
+
+/**
+ * Whether `fetch` can send a ReadableStream body. Firefox turns one into the text
+ * "[object ReadableStream]" without an error: a Request built from a stream then reads the
+ * `duplex` option never, and gets a text/plain Content-Type.
+ */
+export function supportsRequestStreams(): boolean {
+  if (streamsSupported === undefined) {
+    try {
+      let duplexRead = false;
+      const request = new Request("http://127.0.0.1/", {
+        method: "POST",
+        body: new ReadableStream(),
+        get duplex() {
+          duplexRead = true;
+          return "half";
+        },
+      } as RequestInit);
+      streamsSupported = duplexRead && !request.headers.has("content-type");
+      void request.body?.cancel().catch(() => {});
+    } catch {
+      streamsSupported = false;
+    }
+  }
+  return streamsSupported;
+}

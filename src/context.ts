@@ -1,0 +1,50 @@
+/** The one context object of a call, given to every hook and to `shouldRetry`. */
+import { redactUrl } from "./redact.js";
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/** Hook context; `request` is built on first use when no hook built one. */
+export class CallContext {
+  method: string;
+  url: string;
+  attempt = 0;
+  retryCount = 0;
+  response: Response | undefined = undefined;
+  error: unknown = undefined;
+  /** Before a retry: milliseconds the client will wait. */
+  delay = 0;
+  /** Before a retry: what the server asked for with Retry-After, if it did. */
+  retryAfter: number | undefined = undefined;
+  #current: Request | undefined;
+  readonly #make: () => Request;
+
+  constructor(method: string, url: string, makeRequest: () => Request) {
+    this.method = method;
+    this.url = url;
+    this.#make = makeRequest;
+  }
+
+  /** The request of the current attempt (its headers include Authorization: never log it). */
+  get request(): Request {
+    return (this.#current ??= this.#make());
+  }
+  set request(value: Request) {
+    this.#current = value;
+  }
+
+  /** Forgets the built request so the next attempt builds its own. */
+  reset(): void {
+    this.#current = undefined;
+    this.response = undefined;
+    this.error = undefined;
+  }
+
+  /** Log-safe: method, redacted URL, counters. */
+  toJSON(): Record<string, unknown> {
+    return { method: this.method, url: redactUrl(this.url), attempt: this.attempt, retryCount: this.retryCount, status: this.response?.status };
+  }
+
+  [INSPECT](): string {
+    return `CallContext ${JSON.stringify(this.toJSON())}`;
+  }
+}

@@ -1,0 +1,28 @@
+import { TierfetchError, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
+import { redactUrl } from "../redact.js";
+
+/** The response had an error status (by default: anything not 2xx, after redirects). */
+export class HttpError extends TierfetchError {
+  override name = "HttpError";
+  /** The HTTP status code. */
+  readonly status: number;
+  declare readonly response: Response;
+
+  /** @param bodyStart the first characters of the response body, for the message. */
+  constructor(request: Request, response: Response, bodyStart: string, details: ErrorDetails = {}) {
+    const excerpt = bodyStart ? `: ${bodyStart.length > 200 ? `${bodyStart.slice(0, 200)}…` : bodyStart}` : "";
+    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+    super(`${request.method} ${redactUrl(request.url)} failed with ${status}${excerpt}`, "ERR_HTTP", { ...details, request });
+    this.status = response.status;
+    Object.defineProperty(this, "response", { value: response, enumerable: false, writable: true, configurable: true });
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), status: this.status };
+  }
+}
+
+/** True for an {@link HttpError}, across realms and library copies. */
+export function isHttpError(value: unknown): value is HttpError {
+  return isTierfetchError(value) && value.code === "ERR_HTTP";
+}

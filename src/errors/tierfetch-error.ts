@@ -1,0 +1,66 @@
+import { redactUrl } from "../redact.js";
+
+/** Codes carried by every error tierfetch raises. */
+export type ErrorCode = "ERR_HTTP" | "ERR_TIMEOUT" | "ERR_NETWORK" | "ERR_CLOSED" | "ERR_VALIDATION";
+
+/** Where a request stood when it failed; the same shape for every error. */
+export interface ErrorDetails {
+  /** The request of the last attempt. Holds its real headers: never log it whole. */
+  request?: Request;
+  /** How many attempts were made (1 + retries + token refreshes). */
+  attempts?: number;
+  cause?: unknown;
+}
+
+const BRAND = Symbol.for("tierfetch.error");
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * Base of every error tierfetch raises. `request` and `response` are non-enumerable and
+ * left out of `toJSON()` and `util.inspect`, so logging the error never prints a token.
+ */
+export class TierfetchError extends Error {
+  override name = "TierfetchError";
+  /** A stable, machine-readable code. */
+  readonly code: ErrorCode;
+  /** How many attempts were made. */
+  attempts: number;
+  /** True when a retry was due but the client's retry budget was spent. */
+  budgetExhausted?: boolean;
+  declare request: Request | undefined;
+
+  constructor(message: string, code: ErrorCode, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.attempts = details.attempts ?? 0;
+    Object.defineProperty(this, "request", { value: details.request, enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** Method and redacted URL of the request, e.g. `GET https://api.example.com/v2/users`. */
+  get target(): string {
+    const r = this.request;
+    return r ? `${r.method} ${redactUrl(r.url)}` : "";
+  }
+
+  /** A log-safe view: no headers, no body, secret query values masked. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message, attempts: this.attempts };
+    if (this.request) {
+      out.method = this.request.method;
+      out.url = redactUrl(this.request.url);
+    }
+    if (this.budgetExhausted) out.budgetExhausted = true;
+    return out;
+  }
+
+  /** What Node's `util.inspect` (and so `console.log`) shows: the safe view and the stack. */
+  [INSPECT](): string {
+    return `${this.stack ?? `${this.name}: ${this.message}`}\n${JSON.stringify(this.toJSON(), null, 2)}`;
+  }
+}
+
+/** True for any tierfetch error, even one from another copy of the library or another realm. */
+export function isTierfetchError(value: unknown): value is TierfetchError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}

@@ -1,0 +1,33 @@
+import { redactUrl } from "../redact.js";
+import { TierfetchError, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
+
+/** What ran out: the whole attempt, or the gap between two body chunks. */
+export type TimeoutKind = "attempt" | "idle";
+
+/** An attempt, or the gap between two body chunks, took longer than allowed. */
+export class TimeoutError extends TierfetchError {
+  override name = "TimeoutError";
+  /** Milliseconds allowed to the attempt that timed out (or the idle gap, for `kind: "idle"`). */
+  timeout: number;
+  /** The tier name, when the timeout came from a tier. */
+  tier: string | undefined;
+  /** Which limit ran out. */
+  kind: TimeoutKind;
+
+  constructor(timeout: number, tier: string | undefined, kind: TimeoutKind, details: ErrorDetails = {}) {
+    const what = kind === "idle" ? `no body data for ${timeout} ms (idleTimeout)` : `timed out after ${timeout} ms${tier ? ` (tier "${tier}")` : ""}`;
+    super(details.request ? `${details.request.method} ${redactUrl(details.request.url)} ${what}` : what, "ERR_TIMEOUT", details);
+    this.timeout = timeout;
+    this.tier = tier;
+    this.kind = kind;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), timeout: this.timeout, tier: this.tier, kind: this.kind };
+  }
+}
+
+/** True for a {@link TimeoutError}, across realms and library copies. */
+export function isTimeoutError(value: unknown): value is TimeoutError {
+  return isTierfetchError(value) && value.code === "ERR_TIMEOUT";
+}

@@ -1,0 +1,15 @@
+export { createClient, tierfetch, type Client, type Input } from "./client.js";
+export { ResponsePromise } from "./response.js";
+export { parseDuration, type Duration } from "./durations.js";
+export {
+  TierfetchError, HttpError, TimeoutError, NetworkError,
+  isTierfetchError, isHttpError, isTimeoutError, isNetworkError,
+  type ErrorCode, type TimeoutKind,
+} from "./errors/index.js";
+export { lines, ndjson, sse, type ServerSentEvent, type SseOptions, type ByteSource } from "./decode/index.js";
+export type { Stats } from "./stats.js";
+export type {
+  ClientOptions, RequestOptions, CommonOptions, PassThroughInit, RetryOptions, RetryBudgetOptions, RetryContext,
+  TimeoutOption, TimeoutTiers, TierName, Hooks, HookContext, BeforeRequestHook, BeforeRetryHook, AfterResponseHook,
+  BeforeErrorHook, Progress, QueryOptions, QueryValue, HeadersOption, FetchFunction, TokenOption, SseRequestOptions,
+} from "./options.js";

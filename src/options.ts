@@ -1,0 +1,258 @@
+/**
+ * Public option types with their defaults, and the registry that keeps the option list,
+ * the docs and the code in step: adding an option to a type without listing it below is a
+ * compile error.
+ */
+import type { Duration } from "./durations.js";
+import type { ServerSentEvent } from "./decode/sse.js";
+
+/** A named timeout tier. */
+export type TierName = "short" | "medium" | "long";
+
+/** A tier name, a {@link Duration}, or `"none"` for no timeout. */
+export type TimeoutOption = TierName | "none" | Duration;
+
+/** Tier lengths and the cap that growing timeouts never pass. */
+export interface TimeoutTiers {
+  /** @default "5s" */
+  short?: Duration;
+  /** @default "30s" */
+  medium?: Duration;
+  /** @default "6m" */
+  long?: Duration;
+  /**
+   * Cap of a timeout grown over retries: attempt `n` gets `min(t·2ⁿ, max(t, max))`.
+   * @default "15m"
+   */
+  max?: Duration;
+}
+
+/** A client-wide budget that stops retry storms (as Envoy and Finagle do). */
+export interface RetryBudgetOptions {
+  /** Retries allowed per first attempt over the window. @default 0.2 */
+  ratio?: number;
+  /** Retries always allowed per second, whatever the traffic. @default 10 */
+  minPerSecond?: number;
+  /** Length of the sliding window. @default "10s" */
+  window?: Duration;
+}
+
+/** What a `shouldRetry` function and a `beforeRetry` hook are told about a failed attempt. */
+export interface RetryContext extends HookContext {
+  /** The response of the failed attempt, for an error status. */
+  response?: Response;
+  /** The error of the failed attempt (TimeoutError, NetworkError or HttpError). */
+  error: unknown;
+  /** Milliseconds the client would wait before the next attempt. */
+  delay: number;
+  /** Milliseconds the server asked for with Retry-After / retry-after-ms, if it did. */
+  retryAfter?: number;
+}
+
+/** The retry policy. */
+export interface RetryOptions {
+  /** Retries after the first attempt. @default 4 */
+  maxRetries?: number;
+  /** No retry starts sooner than this after a failure. @default "500ms" */
+  minDelay?: Duration;
+  /** Cap of the computed backoff (a server's Retry-After may exceed it). @default "15s" */
+  maxDelay?: Duration;
+  /** Backoff is `minDelay · factorⁿ`, capped, with jitter in its upper half. @default 2 */
+  factor?: number;
+  /** No retry starts later than this after the first attempt began. @default "3m" */
+  deadline?: Duration;
+  /** Statuses that may be retried. @default [408, 429, 500, 502, 503, 504] */
+  statuses?: number[];
+  /**
+   * Overrides the decision for one failure: `true` retries, `false` does not, `undefined`
+   * keeps the default decision. Hard limits (maxRetries, deadline, budget, a body that
+   * cannot be replayed, an abort) still apply.
+   * @example shouldRetry: ({ response }) => response?.status === 409 ? true : undefined
+   */
+  shouldRetry?: (ctx: RetryContext) => boolean | undefined;
+  /**
+   * Client-wide retry budget, shared with `extend()` children; `false` disables it.
+   * @default { ratio: 0.2, minPerSecond: 10, window: "10s" }
+   */
+  budget?: RetryBudgetOptions | false;
+}
+
+/** A query value: arrays repeat the key, `undefined` and `null` are dropped, Dates become ISO 8601. */
+export type QueryValue = string | number | boolean | bigint | Date | null | undefined;
+/** Query parameters. */
+export type QueryOptions = Record<string, QueryValue | readonly QueryValue[]> | URLSearchParams;
+/** Headers; in a request, a header set to `undefined` (or `null`) removes the client's default. */
+export type HeadersOption = Record<string, string | undefined | null> | Headers | [string, string][];
+
+/** What every hook is given: one object per call, updated as the call goes on. */
+export interface HookContext {
+  /** The request of the current attempt. */
+  request: Request;
+  /** HTTP method, upper case. */
+  method: string;
+  /** The URL of the request, with query. */
+  url: string;
+  /** 0-based number of the current attempt. */
+  attempt: number;
+  /** Retries made so far. */
+  retryCount: number;
+  /** The response of the current attempt, once there is one. */
+  response?: Response;
+  /** The error of the current attempt, once there is one. */
+  error?: unknown;
+}
+
+/** May return a Request to send instead, or a Response to use without sending anything. */
+export type BeforeRequestHook = (ctx: HookContext) => Request | Response | void | Promise<Request | Response | void>;
+/** Called before each retry's sleep; returning `false` gives up with the current error. */
+export type BeforeRetryHook = (ctx: RetryContext) => boolean | void | Promise<boolean | void>;
+/** May return a new Response that replaces the one received (before it is judged). */
+export type AfterResponseHook = (ctx: HookContext & { response: Response }) => Response | void | Promise<Response | void>;
+/** May return another error to throw instead. */
+export type BeforeErrorHook = (error: Error, ctx: HookContext) => Error | void | Promise<Error | void>;
+
+/** Hooks; a client's and a request's are appended, never replaced. */
+export interface Hooks {
+  /** Before each attempt is sent. */
+  beforeRequest?: BeforeRequestHook[];
+  /** Before each retry sleeps. */
+  beforeRetry?: BeforeRetryHook[];
+  /** After each response arrives, before its status is judged. */
+  afterResponse?: AfterResponseHook[];
+  /** Before the final error is thrown. */
+  beforeError?: BeforeErrorHook[];
+}
+
+/** Progress of a body download. */
+export interface Progress {
+  /** Bytes received so far. */
+  loaded: number;
+  /** Content-Length when known (and the body is not content-encoded). */
+  total: number | undefined;
+  /** 0–100 when `total` is known. */
+  percent: number | undefined;
+}
+
+/** `fetch` as tierfetch calls it. */
+export type FetchFunction = (input: Request | string, init?: RequestInit) => Promise<Response>;
+
+/** A token, or a function that returns one; called before each attempt, and with `{ refresh: true }` after a 401. */
+export type TokenOption = string | ((ctx: { refresh: boolean }) => string | Promise<string>);
+
+/** RequestInit fields passed through to `fetch` unchanged. */
+export interface PassThroughInit {
+  credentials?: RequestCredentials;
+  redirect?: RequestRedirect;
+  cache?: RequestCache;
+  mode?: RequestMode;
+  keepalive?: boolean;
+  priority?: "high" | "low" | "auto";
+  referrer?: string;
+  referrerPolicy?: ReferrerPolicy;
+  integrity?: string;
+}
+
+/** Options shared by a client and a single request. */
+export interface CommonOptions extends PassThroughInit {
+  /** Default headers, merged by name case-insensitively. */
+  headers?: HeadersOption;
+  /**
+   * Query parameters merged into every URL; a request's keys replace the client's.
+   * @example query: { locale: "en", tags: ["a", "b"] }
+   */
+  query?: QueryOptions;
+  /**
+   * A tier name, a Duration or `"none"`. Bounds one attempt, from sending until the body has
+   * been read; grows on each retry up to `timeouts.max`.
+   * @default "medium"
+   * @example timeout: "long"
+   */
+  timeout?: TimeoutOption;
+  /**
+   * Longest gap allowed between two body chunks; for long streams use
+   * `timeout: "none", idleTimeout: "30s"`.
+   * @default undefined (none)
+   */
+  idleTimeout?: Duration;
+  /** Retry policy: a number of retries, `false`, or an object. @default { maxRetries: 4 } */
+  retry?: number | false | RetryOptions;
+  /** Reject with HttpError for a status of 400 or more. @default true */
+  throwHttpErrors?: boolean;
+  /** Called as the response body downloads. */
+  onDownloadProgress?: (progress: Progress) => void;
+  /** Hooks, appended to the client's. */
+  hooks?: Hooks;
+}
+
+/** Options of `createClient` and `extend`. */
+export interface ClientOptions extends CommonOptions {
+  /**
+   * Relative request paths join under it, keeping its path.
+   * @example baseUrl: "https://api.example.com/v2/"
+   */
+  baseUrl?: string | URL;
+  /** Sent as `Authorization: Bearer <token>`, only to the origin of `baseUrl`. */
+  token?: TokenOption;
+  /** Tier lengths. @default { short: "5s", medium: "30s", long: "6m", max: "15m" } */
+  timeouts?: TimeoutTiers;
+  /** The fetch to call. @default globalThis.fetch, looked up per request */
+  fetch?: FetchFunction;
+  /** Allow the token over plain http to a host that is not loopback. @default false */
+  allowHttp?: boolean;
+}
+
+/** Options of one request. */
+export interface RequestOptions extends CommonOptions {
+  /** A value sent as JSON (sets Content-Type unless given). Not with `body`. */
+  json?: unknown;
+  /** A body sent as is. A ReadableStream is sent once and never retried. Not with `json`. */
+  body?: BodyInit | ArrayBufferView | null;
+  /** Aborting it rejects at once with its reason, in an attempt or a backoff sleep. */
+  signal?: AbortSignal | null;
+  /**
+   * Sent as `Idempotency-Key` (the same on every attempt); lets POST and PATCH retry like
+   * safe methods. `true` makes a random UUID.
+   */
+  idempotencyKey?: string | true;
+}
+
+/** Options of `.sse()`. */
+export interface SseRequestOptions {
+  /**
+   * Re-issue the request (GET only) when the stream ends or drops, after the server's `retry`
+   * interval or the retry policy's backoff, with `Last-Event-ID`; a 204 ends it.
+   * @default false
+   */
+  reconnect?: boolean;
+}
+export type { ServerSentEvent };
+
+// The registry: every option, once. A new option missing here fails to compile.
+const CLIENT_ONLY: Record<Exclude<keyof ClientOptions, keyof CommonOptions>, true> = {
+  baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true,
+};
+const REQUEST_ONLY: Record<Exclude<keyof RequestOptions, keyof CommonOptions>, true> = {
+  json: true, body: true, signal: true, idempotencyKey: true,
+};
+const COMMON: Record<Exclude<keyof CommonOptions, keyof PassThroughInit>, true> = {
+  headers: true, query: true, timeout: true, idleTimeout: true, retry: true, throwHttpErrors: true,
+  onDownloadProgress: true, hooks: true,
+};
+const PASS_THROUGH: Record<keyof PassThroughInit, true> = {
+  credentials: true, redirect: true, cache: true, mode: true, keepalive: true, priority: true,
+  referrer: true, referrerPolicy: true, integrity: true,
+};
+
+/** Names of options tierfetch handles itself; any other key passes through to fetch. */
+export const OWN_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(CLIENT_ONLY), ...Object.keys(REQUEST_ONLY), ...Object.keys(COMMON)]);
+/** Names of the documented pass-through RequestInit fields. */
+export const PASS_THROUGH_OPTIONS: ReadonlySet<string> = new Set(Object.keys(PASS_THROUGH));
+
+/** Defaults of the timeout tiers. */
+export const DEFAULT_TIERS = { short: "5s", medium: "30s", long: "6m", max: "15m" } as const;
+/** Default retry policy. */
+export const DEFAULT_RETRY = {
+  maxRetries: 4, minDelay: "500ms", maxDelay: "15s", factor: 2, deadline: "3m",
+  statuses: [408, 429, 500, 502, 503, 504],
+  budget: { ratio: 0.2, minPerSecond: 10, window: "10s" },
+} as const;

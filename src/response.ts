@@ -1,0 +1,141 @@
+/**
+ * ResponsePromise: a real Promise of the standard Response, with shortcuts. The request starts
+ * on the next microtask, so a shortcut chained at once (`api.get(u).json()`) reads the body
+ * inside the attempt, where the timeout and the retries cover it.
+ */
+import type { CallResult, ReadMode } from "./call.js";
+import { lines } from "./decode/lines.js";
+import { ndjson } from "./decode/ndjson.js";
+import { sse, type ServerSentEvent } from "./decode/sse.js";
+import type { SseRequestOptions } from "./options.js";
+
+/** Opens a reconnecting SSE stream for `.sse({ reconnect: true })`, starting from `first`. */
+export type ReconnectingSse = (options: SseRequestOptions, first: Promise<Response>) => AsyncIterableIterator<ServerSentEvent>;
+
+interface State {
+  mode: ReadMode;
+  started: boolean;
+  result: Promise<CallResult>;
+}
+
+function noop(): void {}
+
+/** A Promise<Response> with `.json()`, `.text()`, `.bytes()`, `.blob()`, `.arrayBuffer()`, `.lines()`, `.ndjson()` and `.sse()`. */
+export class ResponsePromise<T = unknown> extends Promise<Response> {
+  // then/catch/finally return plain Promises, not ResponsePromises.
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  #state!: State;
+  #sse?: ReconnectingSse;
+
+  /** @internal Starts `start` on the next microtask. */
+  static start<T>(start: (mode: ReadMode) => Promise<CallResult>, sseStream?: ReconnectingSse): ResponsePromise<T> {
+    let resolve!: (r: Response) => void;
+    let reject!: (e: unknown) => void;
+    const p = new ResponsePromise<T>((a, b) => {
+      resolve = a;
+      reject = b;
+    });
+    let settle!: (r: Promise<CallResult>) => void;
+    const state: State = { mode: "response", started: false, result: new Promise<CallResult>((a) => (settle = a)) };
+    p.#state = state;
+    if (sseStream) p.#sse = sseStream;
+    queueMicrotask(() => {
+      state.started = true;
+      let run: Promise<CallResult>;
+      try {
+        run = start(state.mode);
+      } catch (error) {
+        run = Promise.reject(error);
+      }
+      settle(run);
+      run.then((r) => resolve(r.response), reject);
+    });
+    return p;
+  }
+
+  /** Reads the body in the given mode: inside the attempt when the call has not started yet. */
+  #read(mode: ReadMode): Promise<unknown> {
+    const state = this.#state;
+    if (!state.started && (state.mode === "response" || state.mode === mode)) {
+      state.mode = mode;
+      this.then(undefined, noop); // the shortcut's promise carries the rejection
+      return state.result.then((r) => r.data);
+    }
+    if (state.mode === mode || (state.mode === "json" && mode === "text") || (state.mode === "text" && mode === "json")) {
+      return state.result.then((r) => r.data);
+    }
+    return this.then((r) => readResponse(r, mode));
+  }
+
+  /** Parses the body as JSON (undefined for an empty body). Sets `Accept: application/json` unless given. */
+  json<J = T>(): Promise<J> {
+    return this.#read("json").then((text) => parseJson(text as string, this.#state)) as Promise<J>;
+  }
+
+  /** The body as text. */
+  text(): Promise<string> {
+    return this.#read("text") as Promise<string>;
+  }
+
+  /** The body as bytes. */
+  bytes(): Promise<Uint8Array> {
+    return this.#read("bytes").then((b) => new Uint8Array(b as ArrayBuffer));
+  }
+
+  /** The body as an ArrayBuffer. */
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#read("arrayBuffer") as Promise<ArrayBuffer>;
+  }
+
+  /** The body as a Blob. */
+  blob(): Promise<Blob> {
+    return this.#read("blob") as Promise<Blob>;
+  }
+
+  /** The body's lines, decoded as they arrive; leaving the loop early cancels the body. */
+  lines(): AsyncIterableIterator<string> {
+    return later(this, lines);
+  }
+
+  /** The body as newline-delimited JSON, parsed as it arrives. */
+  ndjson<J = T>(): AsyncIterableIterator<J> {
+    return later(this, (r) => ndjson<J>(r));
+  }
+
+  /**
+   * The body as Server-Sent Events. With `{ reconnect: true }` (GET only) the request is sent
+   * again when the stream ends or drops, with `Last-Event-ID`, up to the retry policy's limits.
+   */
+  sse(options?: SseRequestOptions): AsyncIterableIterator<ServerSentEvent> {
+    if (options?.reconnect && this.#sse) return this.#sse(options, this);
+    return later(this, (r) => sse(r));
+  }
+}
+
+async function* later<R>(p: Promise<Response>, decode: (r: Response) => AsyncIterableIterator<R>): AsyncGenerator<R, void, undefined> {
+  yield* decode(await p);
+}
+
+function parseJson(text: string, _state: State): unknown {
+  if (text === "" || text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SyntaxError(`The response body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function readResponse(r: Response, mode: ReadMode): Promise<unknown> {
+  switch (mode) {
+    case "json":
+    case "text":
+      return r.text();
+    case "blob":
+      return r.blob();
+    default:
+      return r.arrayBuffer();
+  }
+}

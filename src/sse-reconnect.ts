@@ -1,0 +1,70 @@
+/**
+ * `.sse({ reconnect: true })`: an event stream that, like EventSource, opens again when it
+ * ends or drops, sending `Last-Event-ID`, after the server's `retry` interval (or the retry
+ * policy's backoff), up to `maxRetries` reconnections in a row without an event. A 204 ends
+ * it. Events the server sends again after a reconnection (ids already delivered) are skipped.
+ */
+import { sse, type ServerSentEvent } from "./decode/sse.js";
+import { NetworkError } from "./errors/network-error.js";
+import { TimeoutError } from "./errors/timeout-error.js";
+import { HttpError } from "./errors/http-error.js";
+import type { RetryPolicy } from "./retry.js";
+import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
+import { sleep } from "./timeouts.js";
+
+const REMEMBERED_IDS = 1024;
+
+export interface ReconnectPlan {
+  policy: RetryPolicy;
+  signal: AbortSignal | undefined;
+  closeSignal: AbortSignal;
+  /** Sends the request again with `Last-Event-ID`. */
+  again: (lastEventId: string) => Promise<Response>;
+}
+
+export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan): AsyncGenerator<ServerSentEvent, void, undefined> {
+  const seen = new Set<string>();
+  let lastId = "";
+  let retryMs: number | undefined;
+  let failures = 0;
+  let next: Promise<Response> = first;
+  let reconnected = false;
+  for (;;) {
+    let failure: unknown;
+    let serverDelay: number | undefined;
+    try {
+      const response = await next;
+      if (response.status === 204) return;
+      let catchingUp = reconnected;
+      for await (const event of sse(response)) {
+        if (event.retry !== undefined) retryMs = event.retry;
+        if (catchingUp && event.id !== "" && seen.has(event.id)) continue;
+        catchingUp = false;
+        const out = event.id === "" && lastId !== "" ? { ...event, id: lastId } : event;
+        if (out.id !== lastId) {
+          lastId = out.id;
+          seen.add(lastId);
+          if (seen.size > REMEMBERED_IDS) seen.delete(seen.values().next().value as string);
+        }
+        failures = 0;
+        yield out;
+      }
+    } catch (error) {
+      // Only a dropped or timed-out stream, or a retryable status, reconnects.
+      const retryable = error instanceof NetworkError || error instanceof TimeoutError
+        || (error instanceof HttpError && isRetryable(plan.policy, "GET", false, error.status));
+      if (!retryable) throw error;
+      if (error instanceof HttpError) serverDelay = parseRetryAfter(error.response.headers);
+      failure = error;
+    }
+    if (failures >= plan.policy.maxRetries) {
+      if (failure) throw failure;
+      return;
+    }
+    const delay = serverDelay ?? retryMs ?? backoffDelay(plan.policy, failures);
+    failures++;
+    await sleep(delay, plan.signal, plan.closeSignal);
+    reconnected = true;
+    next = plan.again(lastId);
+  }
+}

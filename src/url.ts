@@ -1,0 +1,126 @@
+/** Joining request paths under `baseUrl`, and merging query parameters. */
+import type { QueryOptions, QueryValue } from "./options.js";
+
+/** A normalised base URL: `href` without a trailing slash, and its origin. */
+export interface BaseUrl {
+  href: string;
+  origin: string;
+}
+
+/** Query pairs after normalisation; `undefined` marks a key a request removed. */
+export type QueryPairs = Map<string, string[] | undefined>;
+
+const ABSOLUTE = /^[a-z][a-z\d+.-]*:\/\/|^(?:data|blob|about):/i;
+
+/** Validates and normalises `baseUrl`. */
+export function parseBaseUrl(input: string | URL): BaseUrl {
+  let url: URL;
+  try {
+    url = new URL(String(input));
+  } catch {
+    throw new TypeError(`Option "baseUrl" is not an absolute URL: ${JSON.stringify(String(input))}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`Option "baseUrl" must be an http: or https: URL, got ${JSON.stringify(url.protocol)}`);
+  }
+  url.search = "";
+  url.hash = "";
+  return { href: url.href.replace(/\/+$/, ""), origin: url.origin };
+}
+
+/**
+ * The URL of a request. A relative path joins under the base keeping the base's path
+ * (`/v2` + `users` or `/users` → `/v2/users`); it can never leave the base's origin, whatever
+ * it holds (`//evil.com`, `..`, `\`). A URL with a scheme bypasses the base.
+ */
+export function joinUrl(base: BaseUrl | undefined, input: string | URL): string {
+  if (typeof input !== "string") {
+    if (input instanceof URL) return input.href;
+    throw new TypeError(`The request URL must be a string or a URL, got ${typeof input}`);
+  }
+  if (ABSOLUTE.test(input)) return input;
+  if (base) {
+    let path = input;
+    let i = 0;
+    while (i < path.length && (path.charCodeAt(i) === 47 /* / */ || path.charCodeAt(i) === 92 /* \ */)) i++;
+    if (i) path = path.slice(i);
+    // A ".." segment would climb out of the base path (path traversal through an id that
+    // an SDK put in a path): refuse it rather than send the request elsewhere.
+    if ((path.includes("..") || /%2e/i.test(path)) && hasDotDot(path)) {
+      throw new TypeError(`Invalid URL ${JSON.stringify(input)}: a ".." segment would leave "baseUrl"; pass an absolute URL to go elsewhere`);
+    }
+    if (path === "") return base.href + "/";
+    if (path.charCodeAt(0) === 63 /* ? */ || path.charCodeAt(0) === 35 /* # */) return base.href + path;
+    return `${base.href}/${path}`;
+  }
+  const location = (globalThis as { location?: { href?: string } }).location;
+  if (location?.href) return new URL(input, location.href).href;
+  throw new TypeError(`Invalid URL ${JSON.stringify(input)}: a relative URL needs the "baseUrl" option`);
+}
+
+/** True when the path part holds a segment that URL parsing treats as "..". */
+function hasDotDot(path: string): boolean {
+  const q = path.search(/[?#]/);
+  const head = q < 0 ? path : path.slice(0, q);
+  return head.split(/[/\\]/).some((seg) => /^(?:\.|%2e){2}$/i.test(seg));
+}
+
+function queryString(value: QueryValue): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** Normalises a query option to pairs; `undefined` or `null` at the top level removes a key. */
+export function normaliseQuery(query: QueryOptions | undefined, into?: QueryPairs): QueryPairs | undefined {
+  if (query === undefined || query === null) return into;
+  if (typeof query !== "object") throw new TypeError(`Option "query" must be an object or URLSearchParams, got ${typeof query}`);
+  const out: QueryPairs = into ? new Map(into) : new Map();
+  if (query instanceof URLSearchParams) {
+    const seen = new Set<string>();
+    query.forEach((value, key) => {
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.set(key, []);
+      }
+      out.get(key)!.push(value);
+    });
+    return out;
+  }
+  for (const key of Object.keys(query)) {
+    const value = query[key];
+    if (Array.isArray(value)) {
+      const list: string[] = [];
+      for (const v of value) {
+        const s = queryString(v);
+        if (s !== undefined) list.push(s);
+      }
+      out.set(key, list);
+    } else {
+      const s = queryString(value as QueryValue);
+      out.set(key, s === undefined ? undefined : [s]);
+    }
+  }
+  return out;
+}
+
+/** Appends query pairs to a URL, keeping the parameters already in it. */
+export function appendQuery(url: string, pairs: QueryPairs | undefined): string {
+  if (!pairs || pairs.size === 0) return url;
+  const params = new URLSearchParams();
+  for (const [key, values] of pairs) {
+    if (values) for (const v of values) params.append(key, v);
+  }
+  const search = params.toString();
+  if (!search) return url;
+  const hash = url.indexOf("#");
+  const head = hash < 0 ? url : url.slice(0, hash);
+  const tail = hash < 0 ? "" : url.slice(hash);
+  const sep = head.includes("?") ? (head.endsWith("?") || head.endsWith("&") ? "" : "&") : "?";
+  return head + sep + search + tail;
+}
+
+/** True for localhost, 127.0.0.0/8 and [::1]. */
+export function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) || hostname.endsWith(".localhost");
+}
