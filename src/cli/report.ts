@@ -1,0 +1,99 @@
+/// <reference types="node" />
+/**
+ * Everything the CLI says on stderr: request and response headers (-v), the status line,
+ * retries as they happen, the saved-file note and the final error. Secrets are masked here,
+ * once, for every line.
+ */
+import type { Colors } from "./colors.js";
+import { formatBytes, formatMs } from "./format.js";
+import type { ProgressBar } from "./progress.js";
+import { scrub, showHeaderValue, showUrl } from "./redact.js";
+
+export interface ReporterOptions {
+  verbose: boolean;
+  quiet: boolean;
+  /** Values that must never be printed (the token). */
+  secrets: string[];
+}
+
+export class Reporter {
+  progress: ProgressBar | undefined;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    readonly c: Colors,
+    private readonly options: ReporterOptions,
+  ) {}
+
+  get verbose(): boolean {
+    return this.options.verbose;
+  }
+
+  /** One line on stderr; the progress bar, if shown, is lifted off and put back. */
+  line(text: string): void {
+    this.progress?.clear();
+    this.stream.write(`${scrub(text, this.options.secrets)}\n`);
+    this.progress?.redraw();
+  }
+
+  /** -v: the request as sent by one attempt (0-based). */
+  request(method: string, url: string, headers: Headers, attempt: number): void {
+    if (!this.options.verbose) return;
+    const c = this.c;
+    if (attempt > 0) {
+      this.line(c.dim(`> ${method} ${showUrl(url)}  (attempt ${attempt + 1})`));
+      return;
+    }
+    const lines = [`${c.dim(">")} ${c.bold(method)} ${showUrl(url)}`];
+    headers.forEach((value, name) => lines.push(`${c.dim(">")} ${c.cyan(name)}: ${showHeaderValue(name, value)}`));
+    lines.push(c.dim(">"));
+    this.line(lines.join("\n"));
+  }
+
+  /** -v: a response's status and headers, as soon as they arrive. */
+  response(res: Response, ms: number): void {
+    if (!this.options.verbose) return;
+    const c = this.c;
+    const lines = [`${c.dim("<")} ${this.#status(res)} ${c.dim(`(${formatMs(ms)})`)}`];
+    res.headers.forEach((value, name) => lines.push(`${c.dim("<")} ${c.cyan(name)}: ${showHeaderValue(name, value)}`));
+    lines.push(c.dim("<"));
+    this.line(lines.join("\n"));
+  }
+
+  /** Without -v: one status line for the final response, e.g. `HTTP 200 OK  application/json · 1.2 kB · 35 ms`. */
+  status(res: Response, ms: number, size?: number): void {
+    if (this.options.quiet || this.options.verbose) return;
+    const facts = [res.headers.get("content-type")?.split(";")[0], size === undefined ? undefined : formatBytes(size), formatMs(ms)].filter(Boolean);
+    this.line(`${this.#status(res)}  ${this.c.dim(facts.join(" · "))}`);
+  }
+
+  /** The response headers on their own (HEAD without -v: they are the whole answer). */
+  headers(res: Response): void {
+    if (this.options.quiet || this.options.verbose) return;
+    const lines: string[] = [];
+    res.headers.forEach((value, name) => lines.push(`${this.c.cyan(name)}: ${showHeaderValue(name, value)}`));
+    if (lines.length) this.line(lines.join("\n"));
+  }
+
+  retry(n: number, max: number | undefined, delay: number, reason: string): void {
+    if (this.options.quiet) return;
+    this.line(this.c.yellow(`retry ${n}${max === undefined ? "" : `/${max}`} in ${formatMs(delay)}: ${reason}`));
+  }
+
+  /** An informational line (not shown with -q). */
+  note(text: string): void {
+    if (!this.options.quiet) this.line(this.c.dim(text));
+  }
+
+  /** The one error line, always shown. */
+  error(message: string): void {
+    this.line(`${this.c.red(this.c.bold("tierfetch:"))} ${message}`);
+  }
+
+  #status(res: Response): string {
+    const text = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`;
+    const c = this.c;
+    const paint = res.status >= 500 ? c.red : res.status >= 400 ? c.yellow : res.status >= 300 ? c.cyan : c.green;
+    return c.bold(paint(text));
+  }
+}
