@@ -3,7 +3,7 @@
  * 127.0.0.1. stdout and stderr are pipes here, so the CLI must print plain text unless told
  * otherwise.
  */
-import { spawn, execSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -26,7 +26,9 @@ let tmp: string;
 const seen: { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer }[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) execSync("npx tsup", { cwd: ROOT, stdio: "ignore" });
+  // Build only when missing; tsup may exit non-zero for the library's .d.ts while cli.js is fine.
+  if (!existsSync(CLI)) spawnSync("npx", ["tsup"], { cwd: ROOT, stdio: "ignore" });
+  if (!existsSync(CLI)) throw new Error("dist/cli.js is missing and `npx tsup` did not build it");
   tmp = mkdtempSync(join(tmpdir(), "tierfetch-cli-"));
   server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -59,11 +61,11 @@ interface Run {
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-function cli(args: string[], opts: { env?: Record<string, string>; stdin?: string | Buffer } = {}): Run {
+function cli(args: string[], opts: { env?: Record<string, string>; stdin?: string | Buffer; node?: string } = {}): Run {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   if (!opts.env || !("NO_COLOR" in opts.env)) delete env.NO_COLOR;
   if (!opts.env || !("FORCE_COLOR" in opts.env)) delete env.FORCE_COLOR;
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(opts.node ?? process.execPath, [CLI, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on("data", (b: Buffer) => out.push(b));
@@ -408,6 +410,30 @@ describe("errors", () => {
     const r = await cli([`${base}/slow`, "--timeout", "150ms", "--retries", "0"]).done;
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd().split("\n")).toEqual([`tierfetch: GET ${base}/slow timed out after 150 ms`]);
+  });
+});
+
+describe("quiet and other Node versions", () => {
+  it("-q leaves stderr empty on success but still reports an error", async () => {
+    const ok = await cli([`${base}/json`, "-q"]).done;
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toBe("");
+    const bad = await cli([`${base}/nope`, "-q"]).done;
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toMatch(/^tierfetch: HTTP 404 Not Found/);
+  });
+
+  // The pinned Node 18 / 22 binaries (npm install --prefix runtimes), when present.
+  const nodes = ["node18", "node22"].map((n) => [n, join(ROOT, `runtimes/node_modules/${n}/bin/node`)] as const).filter(([, p]) => existsSync(p));
+  for (const [name, node] of nodes) it(`runs under ${name} (JSON and a stream)`, async () => {
+    const json = await cli([`${base}/json`], { node }).done;
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ name: "tea" });
+    routes.set("/short-events", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" }).end("data: a\n\ndata: b\n\n");
+    });
+    const events = await cli([`${base}/short-events`, "--sse"], { node }).done;
+    expect(events.stdout).toBe('{"event":"message","data":"a"}\n{"event":"message","data":"b"}\n');
   });
 });
 
