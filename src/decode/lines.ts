@@ -1,0 +1,360 @@
+/**
+ * `lines()`, and the line splitter that `ndjson()` and `sse()` are built on.
+ *
+ * One streaming `TextDecoder` turns the bytes into text (UTF-8 split across chunks is
+ * joined; one leading BOM is dropped, as `Response.text()` does). Line ends are found with
+ * `indexOf` on `\n` and `\r`, each position cached until it has been passed, so a chunk is
+ * scanned once and no per-line regex or array is needed. A line that spans chunks is
+ * kept as one growing string and only scanned in its new parts.
+ *
+ * @module
+ */
+import { cancelUnopened, openByteSource, type ByteReader, type ByteSource } from "./source.js";
+
+const LF = 10;
+const CR = 13;
+
+/** Nothing read yet: the source is not locked. */
+const IDLE = 0;
+const OPEN = 1;
+/** Ended, failed or cancelled: `next()` resolves done. */
+const CLOSED = 2;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+const noop = (): void => {};
+
+/**
+ * UTF-8 to text, chunk by chunk, with the output of one streaming `TextDecoder` (one
+ * leading BOM dropped, invalid bytes as U+FFFD) whatever the chunk boundaries.
+ *
+ * Why not just `decode(chunk, { stream: true })`: Node's `TextDecoder` only takes its
+ * SIMD path (about 4x faster on ASCII) for calls without `stream`. So each chunk is cut
+ * after its last complete character; the few bytes of an unfinished one wait for the next
+ * chunk. A cut before a byte that is not a continuation byte (or after a finished
+ * sequence) is a point where decoding can restart without changing the output, so the
+ * pieces can be decoded one by one. Text that is not ASCII decodes faster through the
+ * streaming (ICU) path in Node, so after a non-ASCII piece the next one goes there; the
+ * two decoders give the same text, and the streaming one is flushed before a switch back.
+ * Elsewhere (browsers, Deno, Bun) both paths are fast and this costs a few comparisons.
+ */
+class Utf8Decoder {
+  /** Never called with `stream`: the engine's fast path. */
+  private readonly whole = new TextDecoder("utf-8", { ignoreBOM: true });
+  private streaming: TextDecoder | undefined;
+  /** The streaming decoder may hold the start of an invalid sequence (a U+FFFD to come). */
+  private streamingUsed = false;
+  /** The last piece was ASCII (its text is as long as its bytes). */
+  private ascii = true;
+  /** Bytes of an unfinished character, from the end of the last chunk. */
+  private partial: Uint8Array | undefined;
+  /** No text has come out yet: a BOM would be the first character. */
+  private atStart = true;
+
+  decode(chunk: Uint8Array): string {
+    let bytes = chunk;
+    const partial = this.partial;
+    if (partial !== undefined) {
+      this.partial = undefined;
+      bytes = new Uint8Array(partial.length + chunk.length);
+      bytes.set(partial);
+      bytes.set(chunk, partial.length);
+    }
+    const n = bytes.length;
+    // The last byte that is not a continuation byte (10xxxxxx), among the last three.
+    const stop = n > 3 ? n - 3 : 0;
+    for (let i = n - 1; i >= stop; i--) {
+      const b = bytes[i];
+      if ((b & 0xc0) !== 0x80) {
+        const need = b < 0xc2 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf5 ? 4 : 1;
+        if (n - i < need) {
+          this.partial = bytes.slice(i);
+          bytes = bytes.subarray(0, i);
+        }
+        break;
+      }
+    }
+    return bytes.length === 0 ? "" : this.text(bytes, true);
+  }
+
+  /** The end of the bytes: an unfinished character becomes U+FFFD. */
+  end(): string {
+    const partial = this.partial;
+    this.partial = undefined;
+    let text = partial === undefined ? "" : this.text(partial, false);
+    if (this.streamingUsed) {
+      this.streamingUsed = false;
+      text = this.streaming!.decode() + text;
+    }
+    return text;
+  }
+
+  private text(bytes: Uint8Array, more: boolean): string {
+    let text: string;
+    if (this.ascii || !more) {
+      text = this.whole.decode(bytes);
+      if (this.streamingUsed) {
+        this.streamingUsed = false;
+        text = this.streaming!.decode() + text;
+      }
+    } else {
+      this.streaming ??= new TextDecoder("utf-8", { ignoreBOM: true });
+      text = this.streaming.decode(bytes, { stream: true });
+      this.streamingUsed = true;
+    }
+    this.ascii = text.length === bytes.length;
+    if (this.atStart && text.length > 0) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    return text;
+  }
+}
+
+/**
+ * An async iterator of items made from the lines of a byte source. A subclass turns
+ * each line (`buf.slice(start, end)`, without its terminator) into an item or into
+ * nothing (`undefined`); the base class reads, decodes, splits, and releases the source.
+ *
+ * `next()` serves items straight from the decoded text while it lasts and only goes
+ * asynchronous to read another chunk; concurrent `next()` calls are served in order.
+ *
+ * @internal
+ */
+export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
+  private readonly source: ByteSource;
+  private reader: ByteReader | undefined;
+  private decoder: Utf8Decoder | undefined;
+  private state: number = IDLE;
+  /** Text not consumed yet starts at `pos`; from there on it holds no terminator before `nl`/`cr`. */
+  private buf = "";
+  private pos = 0;
+  /** Index of the next `\n` at or after `pos`, `buf.length` when none; stale when below `pos`. */
+  private nl = 0;
+  /** Same for `\r`. */
+  private cr = 0;
+  /** The last line ended with a `\r` that closed the text: a `\n` starting the next text belongs to it. */
+  private skipLF = false;
+  /** The source has ended and the decoder was flushed: what is left of `buf` is the last line. */
+  private ended = false;
+  /** How many `next()` calls wait on an asynchronous step; `tail` settles after the last. */
+  private pending = 0;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(source: ByteSource) {
+    this.source = source;
+  }
+
+  /** Turns one line into an item, or `undefined` for none. May throw: the source is then cancelled. */
+  protected abstract line(buf: string, start: number, end: number): T | undefined;
+
+  /** The last line, when the text does not end with a terminator. Defaults to {@link line}. */
+  protected lastLine(buf: string, start: number, end: number): T | undefined {
+    return this.line(buf, start, end);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.pending === 0) {
+      let result: IteratorResult<T, undefined> | undefined;
+      try {
+        result = this.poll();
+      } catch (error) {
+        return this.fail(error);
+      }
+      if (result !== undefined) return Promise.resolve(result);
+    }
+    return this.enqueue(() => this.pull());
+  }
+
+  /** Stops early: cancels the source (releasing the connection) and ends the iteration. */
+  return(): Promise<IteratorResult<T, undefined>> {
+    return this.close(undefined).then(() => DONE);
+  }
+
+  /** Like {@link return}, then rejects with `error`. */
+  throw(error?: unknown): Promise<IteratorResult<T, undefined>> {
+    return this.close(error).then(() => Promise.reject(error));
+  }
+
+  /** The next item from text already decoded; `undefined` when a chunk must be read first. */
+  private poll(): IteratorResult<T, undefined> | undefined {
+    if (this.state !== OPEN) return this.state === CLOSED ? DONE : undefined;
+    for (;;) {
+      const buf = this.buf;
+      const pos = this.pos;
+      const length = buf.length;
+      let nl = this.nl;
+      if (nl < pos) {
+        nl = buf.indexOf("\n", pos);
+        if (nl === -1) nl = length;
+        this.nl = nl;
+      }
+      let cr = this.cr;
+      if (cr < pos) {
+        cr = buf.indexOf("\r", pos);
+        if (cr === -1) cr = length;
+        this.cr = cr;
+      }
+      let end: number;
+      if (nl < cr) {
+        end = nl;
+        this.pos = nl + 1;
+      } else if (cr < nl) {
+        end = cr;
+        if (cr + 1 < length) {
+          this.pos = buf.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+        } else {
+          this.pos = length;
+          this.skipLF = true;
+        }
+      } else {
+        // No terminator left (nl === cr === length).
+        if (!this.ended) return undefined;
+        this.state = CLOSED;
+        this.reader = undefined;
+        this.buf = "";
+        if (pos < length) {
+          const item = this.lastLine(buf, pos, length);
+          if (item !== undefined) return { done: false, value: item };
+        }
+        return DONE;
+      }
+      const item = this.line(buf, pos, end);
+      if (item !== undefined) return { done: false, value: item };
+    }
+  }
+
+  /** Adds decoded text after what is left of `buf`. */
+  private push(text: string): void {
+    if (text.length === 0) return;
+    if (this.skipLF) {
+      this.skipLF = false;
+      if (text.charCodeAt(0) === LF) {
+        if (text.length === 1) return;
+        text = text.slice(1);
+      }
+    }
+    const buf = this.buf;
+    const pos = this.pos;
+    if (pos >= buf.length) {
+      this.buf = text;
+      this.pos = 0;
+      this.nl = -1;
+      this.cr = -1;
+      return;
+    }
+    // An unfinished line (no terminator in it) continues: scan only the new text, and
+    // let the engine keep the concatenation as a rope until the line is complete.
+    const rest = pos === 0 ? buf : buf.slice(pos);
+    const offset = rest.length;
+    const joined = rest + text;
+    const nl = text.indexOf("\n");
+    const cr = text.indexOf("\r");
+    this.buf = joined;
+    this.pos = 0;
+    this.nl = nl === -1 ? joined.length : nl + offset;
+    this.cr = cr === -1 ? joined.length : cr + offset;
+  }
+
+  /** Reads chunks until an item (or the end) comes out. */
+  private async pull(): Promise<IteratorResult<T, undefined>> {
+    for (;;) {
+      const ready = this.poll();
+      if (ready !== undefined) return ready;
+      let reader = this.reader;
+      if (this.state === IDLE) {
+        reader = this.reader = openByteSource(this.source);
+        this.decoder = new Utf8Decoder();
+        this.state = OPEN;
+      }
+      const chunk = await reader!.read();
+      if (this.state !== OPEN) return DONE; // cancelled while reading
+      const decoder = this.decoder!;
+      if (chunk === undefined) {
+        this.ended = true;
+        this.push(decoder.end());
+      } else {
+        this.push(decoder.decode(chunk));
+      }
+    }
+  }
+
+  /** A line could not be decoded: cancel the source, end the iteration, reject. */
+  private fail(error: unknown): Promise<never> {
+    return this.close(error).then(() => Promise.reject(error));
+  }
+
+  private close(reason: unknown): Promise<void> {
+    const state = this.state;
+    const reader = this.reader;
+    this.state = CLOSED;
+    this.reader = undefined;
+    this.buf = "";
+    this.pos = 0;
+    if (state === IDLE) return cancelUnopened(this.source, reason);
+    return reader === undefined ? Promise.resolve() : reader.cancel(reason);
+  }
+
+  private enqueue(
+    task: () => Promise<IteratorResult<T, undefined>>,
+  ): Promise<IteratorResult<T, undefined>> {
+    // `pending` drops back to 0 in the same reaction that settles the last result, so
+    // the consumer's next call, made after its `await`, takes the synchronous path again.
+    const settle = (result: IteratorResult<T, undefined>): IteratorResult<T, undefined> => {
+      this.pending--;
+      return result;
+    };
+    // The source's own error (its reader has already let go) or a line that failed to
+    // decode (the source gets cancelled): either way the iteration ends with it.
+    const failed = (error: unknown): Promise<never> => {
+      this.pending--;
+      return this.fail(error);
+    };
+    const run = (): Promise<IteratorResult<T, undefined>> => task().then(settle, failed);
+    const result = this.pending++ === 0 ? run() : this.tail.then(run);
+    this.tail = result.then(noop, noop);
+    return result;
+  }
+}
+
+class LineIterator extends LineDecoder<string> {
+  protected line(buf: string, start: number, end: number): string {
+    return buf.slice(start, end);
+  }
+}
+
+/**
+ * Splits a byte stream into lines of text.
+ *
+ * - Lines end at `\n`, `\r\n` or a lone `\r` (also when `\r` ends one chunk and `\n`
+ *   starts the next); the terminator is not part of the line.
+ * - Bytes are decoded as UTF-8 with one streaming `TextDecoder`: a character split
+ *   across chunks comes out whole, one leading BOM is dropped, and invalid bytes become
+ *   U+FFFD (as `Response.text()` does).
+ * - A last line without a terminator is yielded; a text ending with a terminator yields
+ *   no extra empty line. Empty lines in between are yielded as `""`.
+ * - The output does not depend on how the bytes were split into chunks.
+ * - Leaving the loop early (`break`, `throw`, `return`) cancels the source, which
+ *   releases the connection; an error of the source is thrown from the loop as is.
+ *
+ * Nothing is read (and a `Response` body is not locked) until the first `next()`.
+ *
+ * @param source A `Response`, a `ReadableStream<Uint8Array>` or an `AsyncIterable<Uint8Array>`.
+ * @returns An async iterator of lines, usable with `for await`.
+ *
+ * @example
+ * ```ts
+ * import { lines } from "tierfetch";
+ *
+ * const res = await fetch("https://example.com/access.log");
+ * for await (const line of lines(res)) {
+ *   if (line.includes(" 500 ")) console.log(line);
+ * }
+ * ```
+ */
+export function lines(source: ByteSource): AsyncIterableIterator<string> {
+  return new LineIterator(source);
+}
