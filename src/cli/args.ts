@@ -44,11 +44,9 @@ export type ParsedArgs = { command: "help" } | { command: "version" } | { comman
 
 const STRING_FLAGS = ["header", "json", "data", "query", "timeout", "idle-timeout", "retries", "output", "token-env"];
 const BOOLEAN_FLAGS = ["lines", "ndjson", "sse", "raw", "verbose", "quiet", "help", "version", "allow-http", "color"];
+const SHORT: Record<string, string[]> = { header: ["H"], output: ["o"], verbose: ["v"], quiet: ["q"], help: ["h"] };
 // mri only knows the names listed in `alias` when it rejects unknown flags: list every flag there.
-const ALIASES: Record<string, string[]> = {
-  header: ["H"], output: ["o"], verbose: ["v"], quiet: ["q"], help: ["h"],
-  ...Object.fromEntries([...STRING_FLAGS, ...BOOLEAN_FLAGS].filter((f) => !["header", "output", "verbose", "quiet", "help"].includes(f)).map((f) => [f, []])),
-};
+const ALIASES: Record<string, string[]> = Object.fromEntries([...STRING_FLAGS, ...BOOLEAN_FLAGS].map((f) => [f, SHORT[f] ?? []]));
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 token: method and header names
 

@@ -11,6 +11,7 @@ import { colors, wantsColor } from "./colors.js";
 import { attemptReason, describeFailure, EXIT } from "./failure.js";
 import { formatBytes, formatMs } from "./format.js";
 import { ProgressBar } from "./progress.js";
+import { isSecretHeader } from "./redact.js";
 import { Reporter } from "./report.js";
 import { loadBody, type LoadedBody } from "./request-body.js";
 import { saveBody } from "./save.js";
@@ -69,6 +70,8 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
       if (!token) throw new UsageError(`--token-env ${args.tokenEnv}: that environment variable is not set or empty`);
       secrets.push(token);
     }
+    // A secret typed with -H (Authorization, X-Api-Key...) is masked on stderr as well.
+    for (const [name, value] of args.headers) if (value !== undefined && isSecretHeader(name)) secrets.push(value.replace(/^\w+ +/, ""), value);
     body = await loadBody(args.body, io.stdin);
   } catch (error) {
     return fail(error);
@@ -109,16 +112,15 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
       if (bar) options.onDownloadProgress = (p) => bar.update(p);
       const res = await api.request(args.method, args.url, options);
       reporter.status(res, performance.now() - started);
-      reporter.progress = bar;
+      reporter.progress = bar; // lines printed meanwhile (retries cannot happen now) lift the bar
+      let size: number;
       try {
-        const size = await saveBody(res, args.output);
-        bar?.clear();
-        reporter.progress = undefined;
-        reporter.note(`saved ${formatBytes(size)} to ${args.output} in ${formatMs(performance.now() - started)}`);
+        size = await saveBody(res, args.output);
       } finally {
         bar?.clear();
         reporter.progress = undefined;
       }
+      reporter.note(`saved ${formatBytes(size)} to ${args.output} in ${formatMs(performance.now() - started)}`);
     } else if (args.mode === "buffer") {
       // .bytes() reads the body inside the attempt: timeouts and retries cover it.
       const pending = api.request(args.method, args.url, options);
