@@ -3,6 +3,7 @@ import { prepareCall, runCall, type CallResult, type ReadMode } from "./call.js"
 import { normaliseClient, type ClientConfig } from "./config.js";
 import { TierfetchError } from "./errors/tierfetch-error.js";
 import type { ClientOptions, RequestOptions, SseRequestOptions } from "./options.js";
+import { paginate, type PaginateOptions } from "./paginate.js";
 import { ResponsePromise } from "./response.js";
 import { reconnectingSse } from "./sse-reconnect.js";
 import { createStats, type Stats } from "./stats.js";
@@ -21,6 +22,12 @@ export interface Client {
   delete<T = unknown>(url: Input, options?: RequestOptions): ResponsePromise<T>;
   head(url: Input, options?: RequestOptions): ResponsePromise<never>;
   options<T = unknown>(url: Input, options?: RequestOptions): ResponsePromise<T>;
+  /**
+   * The items of every page, following `Link: rel="next"` or a `next()` function; each page
+   * goes through the same tiers and retries.
+   * @example for await (const user of api.paginate<User>("users", { limit: 100 })) console.log(user.name);
+   */
+  paginate<T = unknown>(url: Input, options?: PaginateOptions<T>): AsyncIterableIterator<T>;
   /** A client with these options merged over this one's (headers and query merged, hooks appended), sharing `stats`. */
   extend(options: ClientOptions): Client;
   /** Aborts every request in flight; they and any later ones reject with ERR_CLOSED. Closing a parent closes its children. */
@@ -74,6 +81,7 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
     delete: (url, opts) => start("DELETE", url, opts),
     head: (url, opts) => start("HEAD", url, opts),
     options: (url, opts) => start("OPTIONS", url, opts),
+    paginate: (url, opts) => paginate((u, o) => start("GET", u, o), url, opts),
     extend: (opts) => makeClient(opts, config),
     close: async () => {
       if (!closer.signal.aborted) closer.abort(new TierfetchError("the client was closed", "ERR_CLOSED"));

@@ -4,7 +4,7 @@ export { parseDuration, type Duration } from "./durations.js";
 export {
   TierfetchError, HttpError, TimeoutError, NetworkError,
   isTierfetchError, isHttpError, isTimeoutError, isNetworkError,
-  type ErrorCode, type TimeoutKind,
+  ValidationError, isValidationError, type ErrorCode, type TimeoutKind,
 } from "./errors/index.js";
 export { lines, ndjson, sse, type ServerSentEvent, type SseOptions, type ByteSource } from "./decode/index.js";
 export type { Stats } from "./stats.js";
@@ -13,3 +13,5 @@ export type {
   TimeoutOption, TimeoutTiers, TierName, Hooks, HookContext, BeforeRequestHook, BeforeRetryHook, AfterResponseHook,
   BeforeErrorHook, Progress, QueryOptions, QueryValue, HeadersOption, FetchFunction, TokenOption, SseRequestOptions,
 } from "./options.js";
+export type { PaginateOptions, PageContext, NextPage } from "./paginate.js";
+export type { StandardSchemaV1, StandardIssue } from "./schema.js";

@@ -8,6 +8,8 @@ import { lines } from "./decode/lines.js";
 import { ndjson } from "./decode/ndjson.js";
 import { sse, type ServerSentEvent } from "./decode/sse.js";
 import type { SseRequestOptions } from "./options.js";
+import { validate, type StandardSchemaV1 } from "./schema.js";
+import { redactUrl } from "./redact.js";
 
 /** Opens a reconnecting SSE stream for `.sse({ reconnect: true })`, starting from `first`. */
 export type ReconnectingSse = (options: SseRequestOptions, first: Promise<Response>) => AsyncIterableIterator<ServerSentEvent>;
@@ -70,9 +72,16 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
     return this.then((r) => readResponse(r, mode));
   }
 
-  /** Parses the body as JSON (undefined for an empty body). Sets `Accept: application/json` unless given. */
-  json<J = T>(): Promise<J> {
-    return this.#read("json").then((text) => parseJson(text as string, this.#state)) as Promise<J>;
+  /**
+   * Parses the body as JSON (undefined for an empty body); sets `Accept: application/json`
+   * unless given. With a Standard Schema (zod, valibot, arktype...), validates it and rejects
+   * with a ValidationError carrying the issues.
+   * @example const user = await api.get("users/42").json(UserSchema);
+   */
+  json<J = T>(schema?: StandardSchemaV1<unknown, J>): Promise<J> {
+    const parsed = this.#read("json").then((text) => parseJson(text as string));
+    if (!schema) return parsed as Promise<J>;
+    return Promise.all([parsed, this]).then(([value, response]) => validate(schema, value, response.url ? redactUrl(response.url) : "response"));
   }
 
   /** The body as text. */
@@ -119,7 +128,7 @@ async function* later<R>(p: Promise<Response>, decode: (r: Response) => AsyncIte
   yield* decode(await p);
 }
 
-function parseJson(text: string, _state: State): unknown {
+function parseJson(text: string): unknown {
   if (text === "" || text === undefined) return undefined;
   try {
     return JSON.parse(text);

@@ -2,3 +2,4 @@ export { TierfetchError, isTierfetchError, type ErrorCode, type ErrorDetails } f
 export { HttpError, isHttpError } from "./http-error.js";
 export { TimeoutError, isTimeoutError, type TimeoutKind } from "./timeout-error.js";
 export { NetworkError, isNetworkError } from "./network-error.js";
+export { ValidationError, isValidationError } from "./validation-error.js";

@@ -1,0 +1,98 @@
+/**
+ * `api.paginate()`: the items of every page, one by one. Follows `Link: <…>; rel="next"` by
+ * default, or a `next()` function (cursor, offset, page number). Every page goes through the
+ * same tiers, retries and hooks as any request.
+ */
+import type { RequestOptions } from "./options.js";
+import type { ResponsePromise } from "./response.js";
+
+/** What `next()` and `items()` are told about a page. */
+export interface PageContext<T> {
+  response: Response;
+  /** The parsed JSON body of the page. */
+  body: unknown;
+  /** The items taken from this page. */
+  items: T[];
+  /** The URL and options that fetched this page. */
+  url: string | URL;
+  options: RequestOptions;
+  /** 0-based page number. */
+  page: number;
+}
+
+/** The next request: a URL, `{ url?, ...options }` merged over the current one, or `null` to stop. */
+export type NextPage = string | URL | (RequestOptions & { url?: string | URL }) | null | undefined | false;
+
+export interface PaginateOptions<T> extends RequestOptions {
+  /**
+   * Takes the items out of a page body.
+   * @default the body itself when it is an array
+   * @example items: (body) => body.data
+   */
+  items?: (body: any, response: Response) => T[];
+  /**
+   * The request of the next page; return `null` to stop.
+   * @default follows `Link: <url>; rel="next"`
+   * @example next: ({ body, options }) => body.nextCursor ? { query: { ...options.query, cursor: body.nextCursor } } : null
+   */
+  next?: (page: PageContext<T>) => NextPage | Promise<NextPage>;
+  /** Stop after this many items. @default Infinity */
+  limit?: number;
+  /** Stop after this many pages. @default Infinity */
+  pageLimit?: number;
+}
+
+type Get = (url: string | URL, options: RequestOptions) => ResponsePromise;
+
+export async function* paginate<T>(get: Get, url: string | URL, options: PaginateOptions<T> = {}): AsyncGenerator<T, void, undefined> {
+  const { items: pick = defaultItems as (body: unknown, response: Response) => T[], next = linkNext, limit = Infinity, pageLimit = Infinity, ...first } = options;
+  for (const [name, v] of [["limit", limit], ["pageLimit", pageLimit]] as const) {
+    if (typeof v !== "number" || !(v >= 0)) throw new TypeError(`Option "${name}" must be a number of 0 or more`);
+  }
+  let current: { url: string | URL; options: RequestOptions } | undefined = { url, options: first };
+  let count = 0;
+  for (let page = 0; current && page < pageLimit && count < limit; page++) {
+    const pending = get(current.url, current.options);
+    const body = await pending.json();
+    const response = await pending;
+    const list = pick(body, response);
+    if (!Array.isArray(list)) throw new TypeError(`paginate(): the page body is not an array; pass "items" to take the items out of it`);
+    for (const item of list) {
+      if (count >= limit) return;
+      count++;
+      yield item as T;
+    }
+    const n = await next({ response, body, items: list, url: current.url, options: current.options, page });
+    if (!n) current = undefined;
+    else if (typeof n === "string" || n instanceof URL) current = { url: n, options: withoutQuery(current.options) };
+    else {
+      const { url: nextUrl, ...rest } = n;
+      current = { url: nextUrl ?? current.url, options: { ...current.options, ...rest } };
+    }
+  }
+}
+
+function defaultItems(body: unknown): unknown[] {
+  return body as unknown[];
+}
+
+/** A next URL from a Link header already carries its query: don't add the first page's again. */
+function withoutQuery(options: RequestOptions): RequestOptions {
+  if (options.query === undefined) return options;
+  const { query: _q, ...rest } = options;
+  return rest;
+}
+
+/** The `rel="next"` target of a Link header, resolved against the response URL. */
+export function linkNext({ response }: { response: Response }): string | undefined {
+  const link = response.headers.get("link");
+  if (!link) return undefined;
+  for (const part of link.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (!m) continue;
+    const rels = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(m[2]!);
+    const rel = (rels?.[1] ?? rels?.[2] ?? "").toLowerCase().split(/\s+/);
+    if (rel.includes("next")) return response.url ? new URL(m[1]!, response.url).href : m[1];
+  }
+  return undefined;
+}
