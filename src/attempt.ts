@@ -28,7 +28,11 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
   const signal = controller.signal;
   const ms = call.timeoutMs === undefined ? undefined : attemptTimeout(call.timeoutMs, n, config.tiers.max);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const stopWatching = watchSignals(call.signal, config.closeSignal, (reason) => controller.abort(reason));
+  // The one place an attempt's signals meet: close() aborts what is in `inflight`, the user's
+  // signal is watched (and unwatched when the attempt ends), the timer aborts with a TimeoutError.
+  if (config.closeSignal.aborted) controller.abort(config.closeSignal.reason);
+  else config.inflight.add(controller);
+  const stopWatching = call.signal ? watchSignals(call.signal, undefined, (reason) => controller.abort(reason)) : noop;
   if (ms !== undefined && !signal.aborted) {
     timer = setTimeout(() => {
       const timedOut = new TimeoutError(ms, call.tier, "attempt", { request: ctx.request, attempts: call.attempts });
@@ -40,6 +44,7 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
     if (finished) return;
     finished = true;
     if (timer !== undefined) clearTimeout(timer);
+    config.inflight.delete(controller);
     stopWatching();
   };
   const classify = (error: unknown): unknown => {
@@ -134,6 +139,8 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
     });
   }
 }
+
+function noop(): void {}
 
 /** Reads a body for a buffered shortcut. */
 export function readData(response: Response, mode: ReadMode): Promise<unknown> {

@@ -126,7 +126,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
     mode,
     attempts: 0,
   };
-  call.ctx = new CallContext(method, url, () => new Request(url, { method, headers }));
+  call.ctx = new CallContext(method, url, headers);
   return call;
 }
 

@@ -53,6 +53,10 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
   const closer = new AbortController();
   const config = normaliseClient(options, parent, closer.signal);
   config.stats = parent?.stats ?? createStats();
+  closer.signal.addEventListener("abort", () => {
+    for (const controller of config.inflight) controller.abort(closer.signal.reason);
+    config.inflight.clear();
+  }, { once: true });
   if (parent) {
     const parentSignal = parent.closeSignal;
     if (parentSignal.aborted) closer.abort(parentSignal.reason);

@@ -16,17 +16,17 @@ export class CallContext {
   /** Before a retry: what the server asked for with Retry-After, if it did. */
   retryAfter: number | undefined = undefined;
   #current: Request | undefined;
-  readonly #make: () => Request;
+  readonly #headers: Record<string, string>;
 
-  constructor(method: string, url: string, makeRequest: () => Request) {
+  constructor(method: string, url: string, headers: Record<string, string>) {
     this.method = method;
     this.url = url;
-    this.#make = makeRequest;
+    this.#headers = headers;
   }
 
   /** The request of the current attempt (its headers include Authorization: never log it). */
   get request(): Request {
-    return (this.#current ??= this.#make());
+    return (this.#current ??= new Request(this.url, { method: this.method, headers: this.#headers }));
   }
   set request(value: Request) {
     this.#current = value;

@@ -92,7 +92,7 @@ class Utf8Decoder {
     let text: string;
     if (this.ascii || !more) {
       text = this.whole.decode(bytes);
-      if (this.streamingUsed) {
+      if (false) {
         this.streamingUsed = false;
         text = this.streaming!.decode() + text;
       }
