@@ -4,7 +4,7 @@
  * otherwise.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,7 +13,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = join(ROOT, "dist/cli.js");
+const BUILT = join(ROOT, "dist/cli.js");
+/** A private copy of the build: other work rebuilding dist/ (tsup cleans it) cannot pull it away mid-run. */
+let CLI: string;
 const ANSI = /\x1b\[/;
 const TOKEN = "tok_live_9f8e7d6c5b4a39281706";
 
@@ -27,9 +29,14 @@ const seen: { method: string; url: string; headers: IncomingMessage["headers"]; 
 
 beforeAll(async () => {
   // Build only when missing; tsup may exit non-zero for the library's .d.ts while cli.js is fine.
-  if (!existsSync(CLI)) spawnSync("npx", ["tsup"], { cwd: ROOT, stdio: "ignore" });
-  if (!existsSync(CLI)) throw new Error("dist/cli.js is missing and `npx tsup` did not build it");
+  if (!existsSync(BUILT)) spawnSync("npx", ["tsup"], { cwd: ROOT, stdio: "ignore" });
+  if (!existsSync(BUILT)) throw new Error("dist/cli.js is missing and `npx tsup` did not build it");
   tmp = mkdtempSync(join(tmpdir(), "tierfetch-cli-"));
+  // dist/cli.js bundles the library; it reads ../package.json for --version.
+  mkdirSync(join(tmp, "pkg/dist"), { recursive: true });
+  copyFileSync(BUILT, join(tmp, "pkg/dist/cli.js"));
+  copyFileSync(join(ROOT, "package.json"), join(tmp, "pkg/package.json"));
+  CLI = join(tmp, "pkg/dist/cli.js");
   server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
