@@ -48,6 +48,7 @@ const SHORT: Record<string, string[]> = { header: ["H"], output: ["o"], verbose:
 // mri only knows the names listed in `alias` when it rejects unknown flags: list every flag there.
 const ALIASES: Record<string, string[]> = Object.fromEntries([...STRING_FLAGS, ...BOOLEAN_FLAGS].map((f) => [f, SHORT[f] ?? []]));
 
+const KNOWN_METHODS = /^(?:get|head|post|put|patch|delete|options|trace|connect)$/i;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 token: method and header names
 
 /** Parses `argv` (without `node` and the script). Throws {@link UsageError}. */
@@ -67,9 +68,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
   let method: string | undefined;
   let url: string | undefined;
   if (positional.length === 0) throw new UsageError("missing URL");
-  if (positional.length === 1) url = positional[0];
+  if (positional.length === 1) {
+    url = positional[0]!;
+    if (KNOWN_METHODS.test(url)) throw new UsageError(`missing URL after ${url}`);
+  }
   else if (positional.length === 2) [method, url] = positional;
   else throw new UsageError(`too many arguments: ${positional.slice(2).map((a) => JSON.stringify(a)).join(" ")} (quote a URL that has spaces or &)`);
+  if (method !== undefined && KNOWN_METHODS.test(url!) && !KNOWN_METHODS.test(method)) throw new UsageError(`put the method first: tierfetch ${url!.toUpperCase()} URL`);
   if (method !== undefined && !TOKEN.test(method)) throw new UsageError(`not an HTTP method: ${JSON.stringify(method)}`);
 
   const one = (name: string): string | undefined => {

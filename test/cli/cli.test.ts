@@ -120,6 +120,8 @@ describe("arguments", () => {
   it.each([
     [["--bogus", "http://127.0.0.1:1/"], /unknown option --bogus/],
     [[], /missing URL/],
+    [["POST"], /missing URL after POST/],
+    [["http://127.0.0.1:1/", "post"], /put the method first: tierfetch POST URL/],
     [["http://127.0.0.1:1/", "--timeout", "soon"], /--timeout must be short, medium, long, none or a duration/],
     [["http://127.0.0.1:1/", "--timeout", "5000"], /add a unit/],
     [["http://127.0.0.1:1/", "--retries", "many"], /--retries must be a whole number/],
