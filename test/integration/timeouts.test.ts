@@ -1,0 +1,190 @@
+/**
+ * Timeouts against a real socket: a server that never answers, a body that stalls after the
+ * headers, and the idle limit between body chunks. Timeouts are tens of ms; assertions are on
+ * the reported values and on lower bounds, never on tight wall-clock upper bounds.
+ */
+import { describe, expect, test } from "vitest";
+import { TimeoutError, type RetryContext } from "../../src/index.js";
+import { QUICK_RETRY, useClients } from "./support/clients.js";
+import { rejection, useServer, within } from "./support/server.js";
+
+const srv = useServer();
+const client = useClients(srv);
+
+describe("a server that accepts and never answers", { timeout: 10_000 }, () => {
+  test("rejects with TimeoutError carrying timeout, tier, attempts and request", async () => {
+    srv().route("/hang", () => {});
+    const api = client({ timeouts: { short: 40 }, timeout: "short", retry: false });
+    const error = await rejection(api.get("hang"));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.code).toBe("ERR_TIMEOUT");
+    expect(error.kind).toBe("attempt");
+    expect(error.timeout).toBe(40);
+    expect(error.tier).toBe("short");
+    expect(error.attempts).toBe(1);
+    expect(error.request).toBeInstanceOf(Request);
+    expect(error.request.method).toBe("GET");
+    expect(error.request.url).toBe(`${srv().url}/hang`);
+    expect(error.message).toContain("40 ms");
+    // The client gave up: the server sees the request go away.
+    await within(srv().hitsOf("/hang")[0]!.closed, 2_000, "server seeing the aborted request close");
+    expect(api.stats).toMatchObject({ calls: 1, requests: 1, retries: 0, timeouts: 1 });
+  });
+
+  test("a duration timeout has no tier", async () => {
+    srv().route("/hang", () => {});
+    const api = client({ retry: false });
+    const error = await rejection(api.get("hang", { timeout: "40ms" }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.timeout).toBe(40);
+    expect(error.tier).toBeUndefined();
+  });
+
+  test("each retry gets double the timeout, capped at timeouts.max", async () => {
+    srv().route("/hang", () => {});
+    const api = client({ timeouts: { short: 40, max: 100 }, timeout: "short", retry: { ...QUICK_RETRY, maxRetries: 3 } });
+    const perAttempt: number[] = [];
+    const beforeRetry = [(ctx: RetryContext) => void perAttempt.push((ctx.error as TimeoutError).timeout)];
+    const error = await rejection(api.get("hang", { hooks: { beforeRetry } }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(perAttempt).toEqual([40, 80, 100]);
+    expect(error.timeout).toBe(100);
+    expect(error.tier).toBe("short");
+    expect(error.attempts).toBe(4);
+    expect(api.stats).toMatchObject({ calls: 1, requests: 4, retries: 3, timeouts: 4 });
+
+    // The longer timeouts are real: the server held the later requests open longer.
+    const hits = srv().hitsOf("/hang");
+    expect(hits).toHaveLength(4);
+    await within(Promise.all(hits.map((h) => h.closed)), 2_000, "every attempt closing");
+    const held = hits.map((h) => h.closedAt! - h.at);
+    expect(held[1]).toBeGreaterThanOrEqual(50); // 80 ms attempt, minus connection set-up
+    expect(held[2]).toBeGreaterThanOrEqual(70); // 100 ms attempts
+    expect(held[3]).toBeGreaterThanOrEqual(70);
+  });
+
+  test("a cap below the tier never shortens it", async () => {
+    srv().route("/hang", () => {});
+    const api = client({ timeouts: { short: 40, max: 10 }, timeout: "short", retry: { ...QUICK_RETRY, maxRetries: 1 } });
+    const perAttempt: number[] = [];
+    const beforeRetry = [(ctx: RetryContext) => void perAttempt.push((ctx.error as TimeoutError).timeout)];
+    const error = await rejection(api.get("hang", { hooks: { beforeRetry } }));
+    expect(perAttempt).toEqual([40]);
+    expect(error.timeout).toBe(40);
+    expect(error.attempts).toBe(2);
+  });
+});
+
+describe("the timeout covers the body", { timeout: 10_000 }, () => {
+  /** Headers and half the body at once, then nothing: on the first request only when `once`. */
+  function stallingRoute(path: string, body: string, once: boolean) {
+    srv().route(path, (_req, res, hit) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+      if (once && hit.n > 1) res.end(body);
+      else res.write(body.slice(0, body.length >> 1));
+    });
+  }
+
+  test("headers arrive, body stalls: reading the Response rejects with TimeoutError", async () => {
+    stallingRoute("/stall", JSON.stringify({ hello: "world" }), false);
+    const api = client({ retry: false });
+    const res = await within(api.get("stall", { timeout: 60 }), 2_000, "the response head");
+    expect(res.status).toBe(200);
+    const error = await rejection(res.text());
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.kind).toBe("attempt");
+    expect(error.timeout).toBe(60);
+    await within(srv().hitsOf("/stall")[0]!.closed, 2_000, "server seeing the stalled response close");
+  });
+
+  test("a stalled body read by .text() without retries rejects with TimeoutError", async () => {
+    stallingRoute("/stall", "x".repeat(1000), false);
+    const api = client({ retry: false });
+    const error = await rejection(api.get("stall", { timeout: 60 }).text());
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.attempts).toBe(1);
+    expect(srv().hitsOf("/stall")).toHaveLength(1);
+  });
+
+  test(".text(): a body stalled the first time is retried and the retry succeeds", async () => {
+    const body = "abcdefghij".repeat(100);
+    stallingRoute("/stall-once", body, true);
+    const api = client();
+    const text = await within(api.get("stall-once", { timeout: 60 }).text(), 5_000, ".text()");
+    expect(text).toBe(body);
+    expect(srv().hitsOf("/stall-once")).toHaveLength(2);
+    expect(api.stats).toMatchObject({ calls: 1, requests: 2, retries: 1, timeouts: 1 });
+  });
+
+  test(".json(): a body stalled the first time is retried and the retry succeeds", async () => {
+    const value = { items: Array.from({ length: 50 }, (_, i) => ({ i, name: `item ${i}` })) };
+    stallingRoute("/stall-once", JSON.stringify(value), true);
+    const api = client();
+    const data = await within(api.get("stall-once", { timeout: 60 }).json(), 5_000, ".json()");
+    expect(data).toEqual(value);
+    expect(srv().hitsOf("/stall-once")).toHaveLength(2);
+    expect(srv().hitsOf("/stall-once")[0]!.headers.accept).toBe("application/json");
+    expect(api.stats).toMatchObject({ requests: 2, retries: 1, timeouts: 1 });
+  });
+});
+
+describe("idleTimeout", { timeout: 10_000 }, () => {
+  /** `count` lines, one every `ms`, then silence (or the end when `end`). */
+  function dripRoute(path: string, ms: number, count: number, end: boolean) {
+    srv().route(path, (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      let i = 0;
+      srv().every(res, ms, () => {
+        if (i < count) res.write(`line ${i++}\n`);
+        else if (end) res.end();
+      });
+    });
+  }
+
+  test("for await over res.body: quiet after some chunks -> TimeoutError kind idle", async () => {
+    dripRoute("/drip", 10, 5, false);
+    const api = client({ retry: false });
+    const res = await api.get("drip", { timeout: "none", idleTimeout: 50 });
+    let text = "";
+    const decoder = new TextDecoder();
+    const error = await rejection(
+      (async () => {
+        for await (const chunk of res.body!) text += decoder.decode(chunk as Uint8Array, { stream: true });
+      })(),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.kind).toBe("idle");
+    expect(error.timeout).toBe(50);
+    expect(text).toContain("line 4\n");
+    await within(srv().hitsOf("/drip")[0]!.closed, 2_000, "server seeing the idle response close");
+  });
+
+  test("for await over .lines(): quiet after some lines -> TimeoutError kind idle", async () => {
+    dripRoute("/drip", 10, 5, false);
+    const api = client({ retry: false });
+    const got: string[] = [];
+    const error = await rejection(
+      (async () => {
+        for await (const line of api.get("drip", { timeout: "none", idleTimeout: 50 }).lines()) got.push(line);
+      })(),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.kind).toBe("idle");
+    expect(got).toEqual(["line 0", "line 1", "line 2", "line 3", "line 4"]);
+  });
+
+  test("chunks every 20 ms for 300 ms with idleTimeout 100 ms succeed", async () => {
+    dripRoute("/drip", 20, 15, true);
+    const api = client({ retry: false });
+    const got: string[] = [];
+    await within(
+      (async () => {
+        for await (const line of api.get("drip", { timeout: "none", idleTimeout: 100 }).lines()) got.push(line);
+      })(),
+      5_000,
+      "the whole drip",
+    );
+    expect(got).toEqual(Array.from({ length: 15 }, (_, i) => `line ${i}`));
+    expect(api.stats.timeouts).toBe(0);
+  });
+});
