@@ -43,6 +43,7 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
     let settle!: (r: Promise<CallResult>) => void;
     const state: State = { mode: "response", started: false, result: new Promise<CallResult>((a) => (settle = a)) };
     p.#state = state;
+    state.result.catch(noop); // read only by buffered shortcuts, which pass its rejection on
     if (sseStream) p.#sse = sseStream;
     queueMicrotask(() => {
       state.started = true;
