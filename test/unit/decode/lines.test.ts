@@ -101,6 +101,22 @@ describe("lines(): UTF-8", () => {
     expect(expected).toEqual(["a\uFFFDb\uFFFD", "\uFFFD", "\uFFFD"]);
   });
 
+  it("keeps broken sequences in order when decoding switches paths mid-stream", async () => {
+    // Non-ASCII text sends the next pieces down the streaming decoder; the third piece
+    // ends holding a pending "e2" yet looks ASCII-sized, so the fourth takes the other
+    // path: the pending U+FFFD must come out before the fourth piece's text.
+    const pieces = [
+      Uint8Array.of(0xc3, 0xa9),
+      Uint8Array.of(0xe2, 0x82, 0xf0),
+      Uint8Array.of(0x41, 0xe2, 0xf0),
+      Uint8Array.of(0x42),
+    ];
+    const expected = new TextDecoder().decode(concat(pieces));
+    expect(expected).toBe("é\uFFFD\uFFFDA\uFFFD\uFFFDB");
+    expect(await linesOf(...pieces)).toEqual([expected]);
+    expect(await linesOf(...pieces.slice(0, 2))).toEqual(["é\uFFFD\uFFFD"]);
+  });
+
   it("strips one leading BOM", async () => {
     expect(await linesOf("\uFEFFa\nb")).toEqual(["a", "b"]);
   });
