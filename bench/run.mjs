@@ -7,7 +7,7 @@
 // bench still runs; it prints "1 passed, 0 failed" or fails. No figure of a smoke run means
 // anything.
 import { execSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { benchLoopback } from "./loopback.mjs";
@@ -41,8 +41,25 @@ function gitRev() {
   }
 }
 
+/**
+ * Every section measures one snapshot of dist/index.js (in .tmp/bench-dist/), so a rebuild
+ * during the run cannot mix builds or break the size section halfway.
+ */
+function snapshotDist() {
+  if (process.env.TIERFETCH_ENTRY) return process.env.TIERFETCH_ENTRY;
+  const dist = `${ROOT}dist/index.js`;
+  if (!existsSync(dist)) throw new Error("dist/index.js is missing: run `npx tsup` first");
+  mkdirSync(`${ROOT}.tmp/bench-dist`, { recursive: true });
+  const copy = `${ROOT}.tmp/bench-dist/index.js`;
+  copyFileSync(dist, copy);
+  process.env.TIERFETCH_ENTRY = copy;
+  return dist;
+}
+
 async function main() {
   const started = performance.now();
+  const load0 = os.loadavg()[0];
+  const measured = snapshotDist();
   const table = [];
   const row = (...cells) => table.push(`| ${cells.join(" | ")} |`);
   const notes = [];
@@ -53,7 +70,7 @@ async function main() {
   row("setup", "date", new Date().toISOString().replace(/\.\d+Z$/, "Z"), "", "", "");
   row("setup", "machine", `${cpus[0]?.model.trim() ?? "unknown"}, ${cpus.length} cores, ${os.platform()} ${os.arch()}`, "", "", "");
   row("setup", "Node", process.version, "", "", "");
-  row("setup", "tierfetch", `${version("..")} (${gitRev()}), dist/index.js`, "", "", "");
+  row("setup", "tierfetch", `${JSON.parse(readFileSync(`${ROOT}package.json`, "utf8")).version} (${gitRev()}), ${measured.replace(ROOT, "")}`, "", "", "");
   row("setup", "peers", peers, "", "", "");
   const kyNode = engines("ky");
   if (kyNode && Number(process.versions.node.split(".")[0]) < Number(/\d+/.exec(kyNode)?.[0])) {
@@ -75,10 +92,10 @@ async function main() {
       const v = pairedRatio(tf, r);
       target = `tierfetch is ${x(v)} this, ≥ ${t}× ${verdict(v >= t)}`;
     }
-    row("overhead, in-memory fetch", r.name, `${fmtInt(r.rps)} req/s`, x(pairedRatio(r, by.ky)), x(pairedRatio(r, by["raw fetch"])), target);
+    row("overhead, in-memory fetch", r.name, `${fmtInt(r.rps)} req/s (${fmtInt(r.wall)} wall)`, x(pairedRatio(r, by.ky)), x(pairedRatio(r, by["raw fetch"])), target);
   }
   notes.push(
-    `overhead: ${over.settings.rounds} interleaved rounds of ${over.settings.ms} ms per library (order rotated each round, full GC before each), median req/s; ratios are the median of per-round ratios. Request: base URL + \`users\`, query \`page=2\`, header \`x-request-id\`, JSON body parsed; the fetch returns a fresh \`new Response(JSON)\`.`,
+    `overhead: ${over.settings.rounds} interleaved rounds of ${over.settings.ms} ms per library (order rotated each round, full GC before each); req/s is requests per CPU-second of the bench process (wall-clock req/s in brackets, which other processes on a busy machine disturb more), median over rounds; ratios are the median of per-round ratios (CPU time). Request: base URL + \`users\`, query \`page=2\`, header \`x-request-id\`, JSON body parsed; the fetch returns a fresh \`new Response(JSON)\`.`,
   );
 
   // Loopback
@@ -114,6 +131,8 @@ async function main() {
   }
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const load1 = os.loadavg()[0];
+  table.splice(2, 0, `| setup | load average (1 min) | ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end |  |  |  |`);
   const md = [
     `## Benchmarks${smoke ? " (smoke run: figures meaningless)" : ""}`,
     "",

@@ -15,7 +15,7 @@ const APPS = `${ROOT}bench/size-apps/`;
 export const BUDGETS = { oneRequest: 4000, wholeApi: 7000 };
 export const DECODERS = ["lines", "ndjson", "sse"];
 /** $TIERFETCH_ENTRY (a path) replaces dist/ as the build under test, as in overhead.mjs. */
-const DEFAULT_ALIAS = process.env.TIERFETCH_ENTRY ? { tierfetch: process.env.TIERFETCH_ENTRY } : undefined;
+const defaultAlias = () => (process.env.TIERFETCH_ENTRY ? { tierfetch: process.env.TIERFETCH_ENTRY } : undefined);
 /** Below this many added bytes a decoder was in the app already (each one is far larger). */
 const PRESENT_BELOW = 40;
 
@@ -36,7 +36,7 @@ export async function measure(entry, { alias, metafile = false } = {}) {
     metafile,
     logLevel: "silent",
     absWorkingDir: ROOT,
-    ...(alias ?? DEFAULT_ALIAS ? { alias: alias ?? DEFAULT_ALIAS } : {}),
+    ...((alias ?? defaultAlias()) ? { alias: alias ?? defaultAlias() } : {}),
   });
   const code = result.outputFiles[0].contents;
   return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
