@@ -39,6 +39,7 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
       controller.abort(timedOut);
     }, ms);
   }
+  let network = false;
   let finished = false;
   const finish = () => {
     if (finished) return;
@@ -77,6 +78,7 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
     }
     if (signal.aborted) throw signal.reason;
     const fetchImpl = config.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== "function") throw new TypeError(`No fetch: this runtime has no globalThis.fetch; pass the option "fetch"`);
     let response: Response | undefined;
     ctx.reset();
     if (config.hooks.beforeRequest.length) {
@@ -89,10 +91,15 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
         }
         if (out instanceof Request) ctx.request = out;
       }
-      response ??= await fetchImpl(ctx.request, { signal });
+      if (!response) {
+        network = true;
+        response = await fetchImpl(ctx.request, { signal });
+      }
     } else {
+      network = true;
       response = await fetchImpl(call.url, init);
     }
+    network = false;
     if (!(response instanceof Response)) throw new TypeError(`Option "fetch": the fetch function resolved with ${response === null ? "null" : typeof response}, not a Response`);
     if (config.hooks.afterResponse.length) {
       for (const hook of config.hooks.afterResponse) {
@@ -103,8 +110,9 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
     }
     ctx.response = response;
 
+    network = true; // from here on, a failure is the connection's (or the timer's)
     if (response.status >= 400) {
-      const { text, response: readable } = await readBodyStart(response);
+      const { text, response: readable } = await readWithin(readBodyStart(response), signal, response);
       finish();
       return { response: readable, ok: false, bodyStart: text };
     }
@@ -120,12 +128,13 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
       if (timer !== undefined) unrefTimer(timer);
       return { response: watch(response), ok: true };
     }
-    const data = await readData(watched ? watch(response) : response, mode);
+    const data = watched ? await readData(watch(response), mode) : await readWithin(readData(response, mode), signal, response);
     finish();
     return { response, ok: true, data };
   } catch (error) {
     finish();
-    throw classify(error);
+    // Bad input and hook errors pass unchanged; what fetch or the body did is classified.
+    throw network || signal.aborted ? classify(error) : error;
   }
 
   function watch(response: Response): Response {
@@ -141,6 +150,31 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
 }
 
 function noop(): void {}
+
+/**
+ * Settles with `reading`, or rejects with the signal's reason as soon as it aborts, even when a
+ * fetch (a mock, a polyfill) does not error its body on abort; the body is then cancelled.
+ */
+function readWithin<T>(reading: Promise<T>, signal: AbortSignal, response: Response): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      response.body?.cancel(signal.reason).catch(noop);
+    };
+    signal.addEventListener("abort", onAbort);
+    reading.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
 
 /** Reads a body for a buffered shortcut. */
 export function readData(response: Response, mode: ReadMode): Promise<unknown> {

@@ -63,8 +63,9 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   let url = joinUrl(config.base, input);
   const query = o.query === undefined ? config.query : normaliseQuery(o.query, config.query);
   url = appendQuery(url, query);
+  // A URL joined under the base needs no parsing to know its origin; any other URL does.
   let parsed: URL | undefined;
-  if (!config.base || !url.startsWith(config.base.href)) {
+  if (!config.base || !underBase(url, config.base.href)) {
     try {
       parsed = new URL(url);
     } catch {
@@ -130,6 +131,12 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   return call;
 }
 
+function underBase(url: string, base: string): boolean {
+  if (!url.startsWith(base)) return false;
+  const next = url.charCodeAt(base.length);
+  return next === 47 /* / */ || next === 63 /* ? */ || next === 35 /* # */ || Number.isNaN(next);
+}
+
 /** The retry loop. Resolves with the final response, or rejects with the last attempt's error. */
 export async function runCall(call: Call): Promise<CallResult> {
   const { config, ctx, retry: policy } = call;
@@ -165,7 +172,7 @@ export async function runCall(call: Call): Promise<CallResult> {
       const status = response.status;
       stats.httpErrors++;
       if (status === 429) stats.rateLimitErrors[index] = (stats.rateLimitErrors[index] ?? 0) + 1;
-      if (status === 401 && typeof call.token === "function" && !refreshed) {
+      if (status === 401 && typeof call.token === "function" && !refreshed && call.body.replayable) {
         // A stale token: ask for a fresh one and repeat, without spending a retry.
         refreshed = refresh = true;
         discard(response);

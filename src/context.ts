@@ -26,7 +26,7 @@ export class CallContext {
 
   /** The request of the current attempt (its headers include Authorization: never log it). */
   get request(): Request {
-    return (this.#current ??= new Request(this.url, { method: this.method, headers: this.#headers }));
+    return (this.#current ??= describeRequest(this.url, this.method, this.#headers));
   }
   set request(value: Request) {
     this.#current = value;
@@ -46,5 +46,19 @@ export class CallContext {
 
   [INSPECT](): string {
     return `CallContext ${JSON.stringify(this.toJSON())}`;
+  }
+}
+
+/**
+ * A Request describing the call, for hooks and errors. Runtimes refuse to build one for a
+ * forbidden method (TRACE, CONNECT): describe it with GET and the real method on top.
+ */
+function describeRequest(url: string, method: string, headers: Record<string, string>): Request {
+  try {
+    return new Request(url, { method, headers });
+  } catch {
+    const request = new Request(url, { headers });
+    Object.defineProperty(request, "method", { value: method });
+    return request;
   }
 }

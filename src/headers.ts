@@ -30,9 +30,9 @@ export function mergeHeaders(into: HeaderRecord | undefined, headers: HeadersOpt
       out[String(name).toLowerCase()] = undefined;
       return;
     }
-    const v = String(value).trim();
+    const v = String(value);
     checkHeader(String(name), v);
-    out[name.toLowerCase()] = v;
+    out[name.toLowerCase()] = v.trim();
   };
   if (Array.isArray(headers)) {
     for (const pair of headers) {

@@ -92,7 +92,7 @@ class Utf8Decoder {
     let text: string;
     if (this.ascii || !more) {
       text = this.whole.decode(bytes);
-      if (false) {
+      if (this.streamingUsed) {
         this.streamingUsed = false;
         text = this.streaming!.decode() + text;
       }
