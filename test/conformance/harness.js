@@ -165,7 +165,11 @@ export function createHarness(options = {}) {
     async run(runOptions = {}) {
       const started = Date.now();
       const results = [];
+      const unhandled = [];
+      let current = "(before the first test)";
+      const untrack = trackUnhandledRejections((reason) => unhandled.push(`near "${current}": ${describeError(reason)}`));
       for (const entry of tests) {
+        current = entry.name;
         if (filter && !filter.test(entry.name)) continue;
         const result = { name: entry.name, status: "passed", ms: 0 };
         if (entry.skip) {
@@ -198,11 +202,40 @@ export function createHarness(options = {}) {
           }
         }
       }
+      // Rejections nobody handled surface a little after their test: give them a moment.
+      await new Promise((r) => setTimeout(r, 20));
+      untrack();
+      if (unhandled.length) {
+        results.push({ name: "no unhandled promise rejections", status: "failed", ms: 0, error: `${unhandled.length} unhandled: ${unhandled.slice(0, 5).join(" | ")}` });
+      }
       const count = (status) => results.filter((r) => r.status === status).length;
       return { results, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), ms: Date.now() - started };
     },
   };
   return h;
+}
+
+/**
+ * Records unhandled promise rejections instead of letting them end the process (Node, Deno and
+ * Bun exit on one by default): they are reported as a failed check. Returns the un-installer.
+ */
+function trackUnhandledRejections(onReason) {
+  const g = globalThis;
+  const proc = g.process;
+  if (proc && typeof proc.on === "function" && typeof proc.off === "function") {
+    const listener = (reason) => onReason(reason);
+    proc.on("unhandledRejection", listener);
+    return () => proc.off("unhandledRejection", listener);
+  }
+  if (typeof g.addEventListener === "function" && typeof g.removeEventListener === "function") {
+    const listener = (event) => {
+      event.preventDefault?.();
+      onReason(event.reason);
+    };
+    g.addEventListener("unhandledrejection", listener);
+    return () => g.removeEventListener("unhandledrejection", listener);
+  }
+  return () => {};
 }
 
 /** Describe an error for reports (name, message, code, cause chain). */

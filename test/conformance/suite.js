@@ -328,9 +328,11 @@ export function defineSuite(h, lib, env) {
   test("retries: a dropped connection is a NetworkError, and is retried", async () => {
     const key = newKey("drop");
     const api = client({ retry: { maxRetries: 3, ...quick } });
-    const body = await api.get(`drop?key=${key}&times=1`).json();
+    // Two drops: a runtime may itself resend a request once when a reused keep-alive
+    // connection breaks (Deno does); the second drop, on a fresh connection, reaches the library.
+    const body = await api.get(`drop?key=${key}&times=2`).json();
     h.equal(body.ok, true);
-    h.atLeast((await state(key)).hits, 2);
+    h.atLeast((await state(key)).hits, 3);
     h.atLeast(api.stats.networkErrors, 1, "stats.networkErrors");
   });
 
@@ -468,7 +470,7 @@ export function defineSuite(h, lib, env) {
 
   test("errors: HttpError message holds method, URL, status and body start", async () => {
     const api = client({ token: SECRETS.token, headers: { "x-api-key": SECRETS.apiKey, "x-session-token": SECRETS.session }, retry: false });
-    const error = await h.rejects(() => api.get("status?code=404&body=not%20found%3A%20&fill=A&repeat=250&tail=ZZZ"), lib.HttpError);
+    const error = await h.rejects(() => api.get("status?code=404&long=1"), lib.HttpError);
     h.ok(error instanceof lib.TierfetchError, "instanceof TierfetchError");
     h.equal(error.code, "ERR_HTTP");
     h.equal(error.status, 404);
@@ -486,9 +488,9 @@ export function defineSuite(h, lib, env) {
     const echo = await api.get("echo").json();
     h.equal(echo.headers.authorization, `Bearer ${SECRETS.token}`, "the token is sent");
     const errors = [
-      await h.rejects(() => api.get("status?code=500&body=oops"), lib.HttpError),
-      await h.rejects(() => api.get(`stall?key=${newKey("secret-timeout")}`, { timeout: 30 }), lib.TimeoutError),
-      await h.rejects(() => api.get(`drop?key=${newKey("secret-drop")}&times=9`), lib.NetworkError),
+      await h.rejects(() => api.get("status?code=500&body=oops"), lib.HttpError, "a 500"),
+      await h.rejects(() => api.get(`stall?key=${newKey("secret-timeout")}`, { timeout: 30 }), lib.TimeoutError, "a stalled response"),
+      await h.rejects(() => api.get(`drop?key=${newKey("secret-drop")}&times=9`), lib.NetworkError, "a dropped connection"),
     ];
     for (const error of errors) {
       h.equal(typeof error.toJSON, "function", `${error.name}.toJSON`);
@@ -517,11 +519,14 @@ export function defineSuite(h, lib, env) {
   test("redirects: a redirect loop ends with a clear error", async () => {
     const key = newKey("loop");
     const t0 = now();
-    const error = await h.rejects(() => client({ retry: false }).get(`loop?key=${key}`), (e) => e instanceof lib.TierfetchError || e instanceof TypeError);
+    const error = await h.rejects(() => client({ retry: false }).get(`loop?key=${key}`), lib.NetworkError);
     h.atMost(now() - t0, 4000);
-    h.ok(String(error.message || "").length > 0, "the error has a message");
+    h.equal(error.code, "ERR_NETWORK");
+    h.equal(error.attempts, 1);
+    h.includes(error.message, "/loop", "the message names the request");
     const s = await state(key);
-    h.atMost(s.hits, 25, "the runtime stopped following");
+    // Node, Deno, workerd and the browsers stop after 20 redirects; Bun follows 127.
+    h.atMost(s.hits, 130, "the runtime stopped following");
   });
 
   // ---------------------------------------------------------------- stream uploads (runtime-dependent)

@@ -56,6 +56,7 @@ export function runChild(runtime, version, cmd, args, options = {}) {
     let stderr = "";
     child.stdout.on("data", (b) => (stdout += b));
     child.stderr.on("data", (b) => {
+      if (options.verbose) process.stderr.write(b);
       stderr += b;
       if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
     });

@@ -12,7 +12,7 @@ export async function run(server, options = {}) {
   const env = suiteEnv(server, "deno", options);
   const hosts = [new URL(server.url).host, new URL(server.altUrl).host, new URL(server.refusedUrl).host].join(",");
   const args = ["run", "--no-config", "--no-lock", `--allow-net=${hosts}`, `--allow-read=${ROOT}`, path.join(ROOT, "test/runtimes/child.mjs"), JSON.stringify(env)];
-  return [await runChild("Deno", "deno", DENO, args, { env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", DENO_DIR: denoDir } })];
+  return [await runChild("Deno", "deno", DENO, args, { env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", DENO_DIR: denoDir }, verbose: options.verbose })];
 }
 
 await standalone(import.meta.url, run);

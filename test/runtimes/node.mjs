@@ -30,7 +30,7 @@ export async function run(server, options = {}, ids = NODES.map((n) => n.id)) {
         continue;
       }
       const env = suiteEnv(server, "node", options, { variant });
-      reports.push(await runChild(runtime, node.id, node.bin, [path.join(ROOT, "test/runtimes/child.mjs"), JSON.stringify(env)], { env: { NODE_NO_WARNINGS: "1" } }));
+      reports.push(await runChild(runtime, node.id, node.bin, [path.join(ROOT, "test/runtimes/child.mjs"), JSON.stringify(env)], { env: { NODE_NO_WARNINGS: "1" }, verbose: options.verbose }));
     }
   }
   return reports;

@@ -8,23 +8,19 @@ import { ROOT, suiteEnv, standalone, brokenReport, RUNTIME_TIMEOUT_MS } from "./
 
 const COMPATIBILITY_DATE = "2026-04-01";
 
-function entrySource(smoke) {
-  return smoke
-    ? `import { createHarness } from "./test/conformance/harness.js";
-import { defineSmoke } from "./test/conformance/suite.js";
+// "static": the worker imports dist/index.js at its top level, as a real Worker would.
+// "dynamic": it imports dist/index.js inside the fetch handler: the fallback that still runs
+// the suite when the library cannot even be evaluated at a Worker's top level (reported).
+function entrySource(mode) {
+  const lib =
+    mode === "smoke" ? ["", "null"] : mode === "static" ? ['import * as lib from "./dist/index.js";', "lib"] : ["", 'await import("./dist/index.js")'];
+  return `import { createHarness } from "./test/conformance/harness.js";
+import { defineSuite, defineSmoke } from "./test/conformance/suite.js";
+${lib[0]}
 export default { async fetch(request) {
   const env = await request.json();
   const h = createHarness({ timeout: env.testTimeout, filter: env.filter });
-  defineSmoke(h, env);
-  return new Response(JSON.stringify(await h.run()));
-} };`
-    : `import { createHarness } from "./test/conformance/harness.js";
-import { defineSuite } from "./test/conformance/suite.js";
-import * as lib from "./dist/index.js";
-export default { async fetch(request) {
-  const env = await request.json();
-  const h = createHarness({ timeout: env.testTimeout, filter: env.filter });
-  defineSuite(h, lib, env);
+  if (env.smoke) defineSmoke(h, env); else defineSuite(h, ${lib[1]}, env);
   return new Response(JSON.stringify(await h.run()));
 } };`;
 }
@@ -32,21 +28,61 @@ export default { async fetch(request) {
 export async function run(server, options = {}) {
   const version = `workerd ${readPkgVersion("workerd")}`;
   const runtime = `workerd (Miniflare ${readPkgVersion("miniflare")})`;
-  let mf;
   const started = Date.now();
+  const env = suiteEnv(server, "workerd", options);
+  if (options.smoke) {
+    const out = await runWorker("smoke", env);
+    return [out.report ? { runtime, version, ...out.report, ms: Date.now() - started } : brokenReport(runtime, version, out.error)];
+  }
+  let out = await runWorker("static", env);
+  let loadFailure = null;
+  if (!out.report && /failed to start|global scope|Uncaught/i.test(String(out.error?.message ?? out.error) + out.log)) {
+    loadFailure = `${String(out.error?.message ?? out.error)} ${out.log.trim().split("\n").slice(0, 4).join(" ")}`.trim();
+    out = await runWorker("dynamic", env);
+  }
+  if (!out.report) return [brokenReport(runtime, version, loadFailure ?? out.error)];
+  const report = out.report;
+  const loadCheck = {
+    name: "workerd: dist/index.js can be imported at a Worker's top level",
+    status: loadFailure ? "failed" : "passed",
+    ms: 0,
+    ...(loadFailure ? { error: `${loadFailure} (the rest of the suite ran with a dynamic import inside the handler)` } : {}),
+  };
+  report.results.unshift(loadCheck);
+  if (loadFailure) report.failed++;
+  else report.passed++;
+  return [{ runtime, version, ...report, ms: Date.now() - started }];
+}
+
+/** Starts one Miniflare with the given entry mode, runs the suite, disposes. */
+async function runWorker(mode, env) {
+  let mf;
+  let log = "";
+  const { Miniflare, Log, LogLevel } = await import("miniflare");
+  const files = ["test/conformance/harness.js", "test/conformance/suite.js", ...(mode === "smoke" ? [] : ["dist/index.js"])];
+  // workerd's own stderr (e.g. "Uncaught Error ... in global scope") is collected, not printed.
+  class CollectingLog extends Log {
+    constructor() {
+      super(LogLevel.WARN);
+    }
+    log(message) {
+      log += `${message}\n`;
+    }
+  }
   try {
-    const { Miniflare } = await import("miniflare");
-    const files = ["test/conformance/harness.js", "test/conformance/suite.js", ...(options.smoke ? [] : ["dist/index.js"])];
     mf = new Miniflare({
       modulesRoot: ROOT,
       modules: [
-        { type: "ESModule", path: path.join(ROOT, "conformance-worker.mjs"), contents: entrySource(options.smoke) },
+        { type: "ESModule", path: path.join(ROOT, "conformance-worker.mjs"), contents: entrySource(mode) },
         ...files.map((f) => ({ type: "ESModule", path: path.join(ROOT, f), contents: readFileSync(path.join(ROOT, f), "utf8") })),
       ],
       compatibilityDate: COMPATIBILITY_DATE,
-      log: undefined,
+      log: new CollectingLog(),
+      handleRuntimeStdio(stdout, stderr) {
+        stdout.on("data", (b) => (log += b));
+        stderr.on("data", (b) => (log += b));
+      },
     });
-    const env = suiteEnv(server, "workerd", options);
     let timer;
     const res = await Promise.race([
       mf.dispatchFetch("http://conformance.local/", { method: "POST", body: JSON.stringify(env) }),
@@ -56,10 +92,9 @@ export async function run(server, options = {}) {
     ]).finally(() => clearTimeout(timer));
     const text = await res.text();
     if (res.status !== 200) throw new Error(`worker answered ${res.status}: ${text.slice(0, 500)}`);
-    const report = JSON.parse(text);
-    return [{ runtime, version, ...report, ms: Date.now() - started }];
+    return { report: JSON.parse(text), log };
   } catch (error) {
-    return [brokenReport(runtime, version, error)];
+    return { error, log };
   } finally {
     await mf?.dispose().catch(() => {});
   }

@@ -11,7 +11,8 @@
 //   import { startServer } from "./conformance-server.mjs";
 //   const srv = await startServer();   // { url, altUrl, refusedUrl, close() }
 //
-//   node test/support/conformance-server.mjs [port] [--ttl ms]   # prints one JSON line
+//   node test/support/conformance-server.mjs [port] [--ttl ms] [--stdin]   # prints one JSON line;
+//   stops after --ttl (default 10 min), on SIGINT/SIGTERM, and with --stdin when stdin closes
 import http from "node:http";
 import net from "node:net";
 import { readFile } from "node:fs/promises";
@@ -87,7 +88,7 @@ export async function startServer(options = {}) {
     }
 
     const body = await readBody(req);
-    const s = key ? keyState(key) : null;
+    const s = key && url.pathname !== "/state" ? keyState(key) : null;
     if (s) {
       s.hits++;
       s.requests.push({
@@ -170,9 +171,9 @@ export async function startServer(options = {}) {
       return;
     }
     if (p === "/status") {
-      // /status?code=404&body=text&repeat=N
+      // /status?code=404&body=text, or &long=1 for "not found: " + 250 × "A" + "ZZZ"
       const code = Number(q.get("code") ?? 200);
-      const text = (q.get("body") ?? "") + (q.get("fill") ?? "").repeat(Number(q.get("repeat") ?? 0)) + (q.get("tail") ?? "");
+      const text = q.get("long") ? `not found: ${"A".repeat(250)}ZZZ` : (q.get("body") ?? "");
       res.writeHead(code, { "content-type": "text/plain; charset=utf-8" });
       res.end(text);
       return;
@@ -215,10 +216,13 @@ export async function startServer(options = {}) {
       return;
     }
     if (p === "/drop") {
-      // Destroys the socket without a response on the first `times` hits.
+      // Drops the connection in the middle of the response head on the first `times` hits.
+      // (Some bytes are sent first: a connection closed before any byte of the response is
+      // retried by browsers, Deno and Bun themselves, which would hide it from the library.)
       const times = Number(q.get("times") ?? 1);
       if (s.hits <= times) {
-        req.socket.destroy();
+        req.socket.write("HTTP/1.1 200 OK\r\ncontent-type: text/pl");
+        later(10, () => req.socket.destroy());
         return;
       }
       json(200, { ok: true, hits: s.hits });
@@ -353,7 +357,7 @@ const STREAMS = {
   // expected: {greet,"hello\n world",id 1,retry 1500}, {message,"second",1}, {message,"nul id ignored",1}
 };
 
-// CLI: node test/support/conformance-server.mjs [port] [--ttl ms]
+// CLI: node test/support/conformance-server.mjs [port] [--ttl ms] [--stdin]
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const ttlAt = args.indexOf("--ttl");
@@ -362,9 +366,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const srv = await startServer({ port: portArg ? Number(portArg) : 0, ttl });
   console.log(JSON.stringify({ url: srv.url, altUrl: srv.altUrl, refusedUrl: srv.refusedUrl }));
   const stop = () => srv.close().then(() => process.exit(0));
-  process.stdin.on("end", stop);
-  process.stdin.on("close", stop);
-  process.stdin.resume();
+  if (args.includes("--stdin")) {
+    // stop when the parent closes our stdin (e.g. a test runner that spawned us with a pipe)
+    process.stdin.on("end", stop);
+    process.stdin.on("close", stop);
+    process.stdin.resume();
+  }
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   setTimeout(stop, ttl).unref();
