@@ -67,7 +67,10 @@ class Utf8Decoder {
       if ((b & 0xc0) !== 0x80) {
         const need = b < 0xc2 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf5 ? 4 : 1;
         if (n - i < need) {
-          this.partial = bytes.slice(i);
+          // Copied: the source may reuse its buffer (and Buffer#slice would not copy).
+          const rest = new Uint8Array(n - i);
+          rest.set(bytes.subarray(i));
+          this.partial = rest;
           bytes = bytes.subarray(0, i);
         }
         break;

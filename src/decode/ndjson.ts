@@ -6,8 +6,9 @@
 import { LineDecoder } from "./lines.js";
 import type { ByteSource } from "./source.js";
 
-/** How much of a bad line its error message quotes. */
-const PREVIEW_CHARS = 80;
+/** How much of a bad line its error message quotes, and of the parser's own message. */
+const PREVIEW_CHARS = 60;
+const REASON_CHARS = 80;
 
 class NdjsonIterator<T> extends LineDecoder<T> {
   private lineNumber = 0;
@@ -25,21 +26,27 @@ class NdjsonIterator<T> extends LineDecoder<T> {
     const text = buf.slice(start, end);
     try {
       return JSON.parse(text) as T;
-    } catch (cause) {
-      throw badLine(this.lineNumber, text, cause);
+    } catch (error) {
+      throw badLine(this.lineNumber, text, error);
     }
   }
 }
 
-function badLine(lineNumber: number, text: string, cause: unknown): SyntaxError {
-  const preview =
-    text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}… (${text.length} chars)` : text;
-  const error = new SyntaxError(
-    `NDJSON line ${lineNumber} is not valid JSON: ${JSON.stringify(preview)}`,
+/**
+ * The error for a line that is not JSON. It quotes at most the first 60 characters of
+ * the line and 80 of the parser's message (which some engines fill with the bad token),
+ * so a huge or secret-bearing line does not end up whole in logs; the parser's error is
+ * not kept as `cause` for the same reason.
+ */
+function badLine(lineNumber: number, text: string, parseError: unknown): SyntaxError {
+  const reason = truncate(parseError instanceof Error ? parseError.message : String(parseError), REASON_CHARS);
+  return new SyntaxError(
+    `NDJSON line ${lineNumber} is not valid JSON (${reason}): ${JSON.stringify(truncate(text, PREVIEW_CHARS))}`,
   );
-  // Set after construction: `new SyntaxError(message, { cause })` needs ES2022 runtimes.
-  Object.defineProperty(error, "cause", { value: cause, configurable: true, writable: true });
-  return error;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
 }
 
 /**
@@ -49,9 +56,9 @@ function badLine(lineNumber: number, text: string, cause: unknown): SyntaxError 
  *   spaces and tabs) are skipped. Lines end at `\n`, `\r\n` or `\r`, exactly as in
  *   {@link lines}, and the last line needs no terminator.
  * - A line that is not valid JSON ends the iteration with a `SyntaxError` whose message
- *   names its 1-based line number (blank lines count) and quotes at most its first 80
- *   characters; `cause` holds the parser's own error. The source is cancelled first,
- *   so the connection is released.
+ *   names its 1-based line number (blank lines count), the parser's reason, and at most
+ *   the first 60 characters of the line. The source is cancelled first, so the
+ *   connection is released.
  * - The output does not depend on how the bytes were split into chunks; leaving the
  *   loop early cancels the source; an error of the source is thrown from the loop as is.
  *

@@ -86,8 +86,11 @@ function resolveSource(source: ByteSource): StreamLike | AsyncIterable<Uint8Arra
   );
 }
 
+/** A chunk as a plain byte view: other views and ArrayBuffers are wrapped, not copied. */
 function checkChunk(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array || ArrayBuffer.isView(chunk)) return chunk as Uint8Array;
+  if (chunk instanceof Uint8Array) return chunk;
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   throw new TypeError(
     `Expected the byte source to yield Uint8Array chunks, got ${chunk === null ? "null" : typeof chunk}`,
   );

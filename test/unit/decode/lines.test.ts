@@ -313,3 +313,27 @@ describe("lines(): iterator protocol", () => {
     ]);
   });
 });
+
+describe("lines(): chunk types", () => {
+  it("decodes DataView and ArrayBuffer chunks, splitting a character between them", async () => {
+    const bytes = utf8("é\n€");
+    async function* gen() {
+      yield new DataView(bytes.buffer, 0, 1);
+      yield bytes.buffer.slice(1, 3);
+      yield new Uint16Array(bytes.slice(3, 5).buffer);
+      yield bytes.slice(5);
+    }
+    expect(await collect(lines(gen() as never))).toEqual(["é", "€"]);
+  });
+
+  it("is not confused by a source that reuses its buffer", async () => {
+    const shared = new Uint8Array(2);
+    async function* gen() {
+      shared.set([0x61, 0xc3]); // "a" and the first byte of "é"
+      yield shared;
+      shared.set([0xa9, 0x0a]); // the second byte of "é" and "\n"
+      yield shared;
+    }
+    expect(await collect(lines(gen()))).toEqual(["aé"]);
+  });
+});

@@ -47,7 +47,6 @@ describe("ndjson(): a bad line", () => {
     expect(err).toBeInstanceOf(SyntaxError);
     expect(err.message).toMatch(/\bline 4\b/);
     expect(err.message).toContain("{bad}");
-    expect((err as Error & { cause?: unknown }).cause).toBeInstanceOf(SyntaxError);
   });
 
   it("counts \\r\\n as one line end and a split \\r\\n too", async () => {
@@ -59,8 +58,9 @@ describe("ndjson(): a bad line", () => {
     const line = `{"secret":"${"s".repeat(10_000)}"`; // unterminated object
     const err = await failure(valuesOf(`1\n${line}\n`));
     expect(err.message).toMatch(/\bline 2\b/);
-    expect(err.message.length).toBeLessThan(200);
-    expect(err.message).not.toContain("s".repeat(101));
+    expect(err.message.length).toBeLessThan(250);
+    expect(err.message).not.toContain("s".repeat(100));
+    expect((err as Error & { cause?: unknown }).cause).toBeUndefined();
   });
 
   it("yields the values before it, then cancels the stream with the error", async () => {

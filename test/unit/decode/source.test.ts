@@ -106,3 +106,24 @@ describe("openByteSource()", () => {
     expect(() => openByteSource({} as never)).toThrow(TypeError);
   });
 });
+
+describe("chunk types", () => {
+  it("reads other views and ArrayBuffers as their bytes", async () => {
+    const bytes = utf8("héllo");
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const padded = new Uint8Array(bytes.length + 4);
+    padded.set(bytes, 2);
+    const sources = [
+      [new DataView(buffer)],
+      [buffer],
+      [padded.subarray(2, 2 + bytes.length)],
+      [new DataView(padded.buffer, 2, bytes.length)],
+    ];
+    for (const chunks of sources) {
+      async function* gen() {
+        yield* chunks;
+      }
+      expect(text(await collect(byteChunks(gen() as never)))).toEqual(["héllo"]);
+    }
+  });
+});
