@@ -6,7 +6,8 @@
 import { describe, expect, test } from "vitest";
 import { HttpError, NetworkError, TimeoutError, type RetryContext } from "../../src/index.js";
 import { QUICK_RETRY, useClients } from "./support/clients.js";
-import { closedPort, rejection, sleep, useServer, within } from "./support/server.js";
+import { closedPort, rejection, sleep, startServer, useServer, within } from "./support/server.js";
+import { trackLibraryTimers } from "./support/timers.js";
 import { captureUnhandled, delivered } from "./support/unhandled.js";
 
 const srv = useServer();
@@ -22,7 +23,13 @@ describe("Retry-After", { timeout: 10_000 }, () => {
     const api = client({ retry: { ...QUICK_RETRY, minDelay: 5, maxDelay: 5 } });
     const planned: Array<{ retryAfter: number | undefined; delay: number }> = [];
     const beforeRetry = [(ctx: RetryContext) => void planned.push({ retryAfter: ctx.retryAfter, delay: ctx.delay })];
-    const data = await within(api.get("busy", { hooks: { beforeRetry } }).json(), 5_000, ".json()");
+    const timers = trackLibraryTimers();
+    let data: unknown;
+    try {
+      data = await within(api.get("busy", { hooks: { beforeRetry } }).json(), 5_000, ".json()");
+    } finally {
+      timers.restore();
+    }
     expect(data).toEqual({ ok: true });
     // Retry-After: 0 waits minDelay; retry-after-ms wins over Retry-After and may exceed maxDelay.
     expect(planned).toEqual([
@@ -31,7 +38,7 @@ describe("Retry-After", { timeout: 10_000 }, () => {
     ]);
     const hits = srv().hitsOf("/busy");
     expect(hits).toHaveLength(3);
-    expect(hits[2]!.at - hits[1]!.closedAt!).toBeGreaterThanOrEqual(25); // the 30 ms were really waited
+    expect(timers.delaysFrom("timeouts.ts", "sleep")).toEqual([5, 30]); // the sleeps really scheduled
     expect(api.stats).toMatchObject({ calls: 1, requests: 3, retries: 2, httpErrors: 2, timeouts: 0, networkErrors: 0 });
   });
 
@@ -50,12 +57,43 @@ describe("Retry-After", { timeout: 10_000 }, () => {
   test("a Retry-After past the deadline gives up at once with that response's HttpError", async () => {
     srv().route("/busy", (_req, res) => res.writeHead(503, { "retry-after": "60" }).end("come back in a minute"));
     const api = client({ retry: { ...QUICK_RETRY, deadline: "2s" } });
-    const started = performance.now();
-    const error = await rejection(api.get("busy"));
+    // Sleeping 60 s (or up to the deadline) would overrun this bound.
+    const error = await rejection(api.get("busy"), 1_500);
     expect(error).toBeInstanceOf(HttpError);
     expect(error.status).toBe(503);
     expect(error.attempts).toBe(1);
-    expect(performance.now() - started).toBeLessThan(1_900); // never slept towards the deadline
+    expect(srv().hitsOf("/busy")).toHaveLength(1);
+  });
+});
+
+describe("aborting a backoff sleep", { timeout: 10_000 }, () => {
+  // The server asks for 10 s; the request must end as soon as it is aborted, not after the sleep.
+  const slowRetry = (path: string) => srv().route(path, (_req, res) => res.writeHead(503, { "retry-after-ms": "10000" }).end("later"));
+
+  test("close() during the sleep rejects at once with ERR_CLOSED", async () => {
+    slowRetry("/busy");
+    const api = client();
+    const pending = api.get("busy").text();
+    await srv().waitFor(() => srv().hitsOf("/busy")[0]?.closedAt !== undefined, 2_000, "the first 503");
+    await sleep(20);
+    const started = performance.now();
+    await api.close();
+    const error = await rejection(pending, 3_000);
+    expect(error.code).toBe("ERR_CLOSED");
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(srv().hitsOf("/busy")).toHaveLength(1);
+  });
+
+  test("a user abort during the sleep rejects at once with the signal's reason", async () => {
+    slowRetry("/busy");
+    const api = client();
+    const controller = new AbortController();
+    const reason = new Error("user gave up");
+    const pending = api.get("busy", { signal: controller.signal }).json();
+    await srv().waitFor(() => srv().hitsOf("/busy")[0]?.closedAt !== undefined, 2_000, "the first 503");
+    await sleep(20);
+    controller.abort(reason);
+    expect(await rejection(pending, 3_000)).toBe(reason);
     expect(srv().hitsOf("/busy")).toHaveLength(1);
   });
 });
@@ -102,6 +140,37 @@ describe("401 and a token function", { timeout: 10_000 }, () => {
     expect(srv().hitsOf("/me")).toHaveLength(2);
     expect(JSON.stringify(error)).not.toContain("fresh");
     expect(error.message).not.toContain("stale");
+  });
+});
+
+describe("the token stays with its origin", { timeout: 10_000 }, () => {
+  test("a redirect from the base origin to another origin does not carry Authorization", async () => {
+    const other = await startServer();
+    try {
+      other.route("/landing", (req, res) => res.end(JSON.stringify({ authorization: req.headers.authorization ?? null })));
+      srv().route("/go", (_req, res) => res.writeHead(302, { location: `http://localhost:${other.port}/landing` }).end());
+      const api = client({ token: "s3cret-token" });
+      expect(await within(api.get("go").json(), 5_000, ".json()")).toEqual({ authorization: null });
+      expect(srv().hitsOf("/go")[0]!.headers.authorization).toBe("Bearer s3cret-token");
+    } finally {
+      await other.close();
+    }
+  });
+
+  test("a token function that throws rejects with its error, not a retried NetworkError", async () => {
+    srv().route("/me", (_req, res) => res.end("never reached"));
+    let calls = 0;
+    const failure = new Error("vault unreachable");
+    const api = client({
+      token: () => {
+        calls++;
+        throw failure;
+      },
+    });
+    const error = await rejection(api.get("me").text());
+    expect({ isNetworkError: error instanceof NetworkError, calls }).toEqual({ isNetworkError: false, calls: 1 });
+    expect(error === failure || (error as { cause?: unknown }).cause === failure).toBe(true);
+    expect(srv().hitsOf("/me")).toHaveLength(0);
   });
 });
 

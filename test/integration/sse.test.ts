@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import type { ServerSentEvent } from "../../src/index.js";
 import { useClients } from "./support/clients.js";
 import { useServer, within } from "./support/server.js";
+import { trackLibraryTimers } from "./support/timers.js";
 
 const srv = useServer();
 const client = useClients(srv);
@@ -67,16 +68,21 @@ describe(".sse({ reconnect: true })", { timeout: 10_000 }, () => {
         res.end();
       }
     });
-    // A backoff of 1 s or more: a reconnection within the bound below can only come from `retry: 20`.
-    const api = client({ retry: { maxRetries: 4, minDelay: 1_000, maxDelay: 2_000, budget: false } });
+    // A backoff of 5 s: a reconnection within the bound below can only come from `retry: 20`.
+    const api = client({ retry: { maxRetries: 4, minDelay: 5_000, maxDelay: 5_000, budget: false } });
     const events: ServerSentEvent[] = [];
-    await within(
-      (async () => {
-        for await (const event of api.get("feed", { timeout: "none" }).sse({ reconnect: true })) events.push(event);
-      })(),
-      5_000,
-      "the reconnecting stream to end on 204",
-    );
+    const timers = trackLibraryTimers();
+    try {
+      await within(
+        (async () => {
+          for await (const event of api.get("feed", { timeout: "none" }).sse({ reconnect: true })) events.push(event);
+        })(),
+        8_000,
+        "the reconnecting stream to end on 204",
+      );
+    } finally {
+      timers.restore();
+    }
 
     expect(events.map((e) => [e.id, e.data])).toEqual([
       ["1", "a"],
@@ -87,9 +93,9 @@ describe(".sse({ reconnect: true })", { timeout: 10_000 }, () => {
     const hits = srv().hitsOf("/feed");
     expect(hits).toHaveLength(3);
     expect(hits.map((h) => h.headers["last-event-id"])).toEqual([undefined, "2", "3"]);
-    const gap = hits[1]!.at - hits[0]!.closedAt!;
-    expect(gap).toBeGreaterThanOrEqual(10);
-    expect(gap).toBeLessThan(800);
+    // Both reconnections waited the server's 20 ms (the sleeps the library scheduled), not the backoff.
+    expect(timers.delaysFrom("timeouts.ts", "sleep")).toEqual([20, 20]);
+    expect(hits[1]!.at - hits[0]!.closedAt!).toBeLessThan(3_000);
   });
 
   test("a 204 on the first connection ends the stream with no events", async () => {

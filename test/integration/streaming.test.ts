@@ -3,6 +3,7 @@
  * close(), leaving a loop early) must reach the socket, and download progress must follow
  * the bytes as they arrive.
  */
+import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { TierfetchError, type Progress } from "../../src/index.js";
 import { useClients } from "./support/clients.js";
@@ -186,6 +187,21 @@ describe("onDownloadProgress", { timeout: 10_000 }, () => {
       expect(events.at(-1)!.loaded).toBeGreaterThanOrEqual(read);
     }
     expect(events.at(-1)).toMatchObject({ loaded: CHUNK * CHUNKS, total: CHUNK * CHUNKS, percent: 100 });
+  });
+
+  test("a gzip body: total is unknown (Content-Length counts compressed bytes), loaded counts decoded bytes", async () => {
+    const plain = Buffer.from("tierfetch ".repeat(2_000));
+    const zipped = gzipSync(plain);
+    srv().route("/download", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip", "content-length": String(zipped.length) });
+      res.end(zipped);
+    });
+    const api = client();
+    const events: Progress[] = [];
+    const text = await within(api.get("download", { onDownloadProgress: (p) => events.push({ ...p }) }).text(), 5_000, ".text()");
+    expect(text).toBe(plain.toString());
+    expect(events.slice(0, -1).every((e) => e.total === undefined)).toBe(true);
+    expect(events.at(-1)).toMatchObject({ loaded: plain.length, percent: 100 });
   });
 
   test("without Content-Length, total is unknown until the end, which reports 100%", async () => {

@@ -37,7 +37,8 @@ export interface Hit {
   closed: Promise<void>;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, hit: Hit) => void | Promise<void>;
+/** A route handler; its return value is ignored (so `res.writeHead(...).end(...)` can be the body of an arrow). */
+export type Handler = (req: IncomingMessage, res: ServerResponse, hit: Hit) => unknown;
 
 export interface TestServer {
   /** http://127.0.0.1:<port> */

@@ -1,16 +1,17 @@
 /**
  * Unhandled rejections in the integration tests.
  *
- * Known library bug (reported, see unhandled.test.ts): a request that fails and is awaited
- * directly (`await api.get(u)`, or a stream shortcut like `.lines()`) ALSO rejects an internal
- * promise nobody handles, so Node reports an unhandled rejection carrying the very error the
- * caller already caught. Vitest turns each one into a run-level error attributed to whatever
- * test happens to be running, which would drown every other result.
+ * A library bug seen while writing this suite (fixed in 56b666d): a request that failed and
+ * was awaited directly (`await api.get(u)`, or a stream shortcut like `.lines()`) ALSO rejected
+ * an internal promise nobody handled, so Node reported an unhandled rejection carrying the
+ * very error the caller had already caught. Vitest turns each one into a run-level error
+ * attributed to whatever test happens to be running, which drowns every other result.
  *
  * So: an error that a test has already received through `delivered()` is not reported again
  * here (the duplicate is counted in `swallowed`); any other unhandled rejection goes on to
- * Vitest's own listeners unchanged. The bug itself is asserted by its own test, which uses
- * `captureUnhandled()` to see every unhandled rejection while it runs.
+ * Vitest's own listeners unchanged. The bug itself is asserted by its own tests ("promise
+ * hygiene" in responses.test.ts), which use `captureUnhandled()` to see every unhandled
+ * rejection while they run, so a regression shows there and only there.
  */
 const received = new WeakSet<object>();
 let installed = false;
