@@ -378,6 +378,14 @@ export function defineSuite(h, lib, env) {
     h.equal((await state(key)).hits, 1);
   });
 
+  test("abort: a timeout still fires when a user signal is also given (signals combined)", async () => {
+    // edge-runtime has no AbortSignal.any: the library must combine the signals itself.
+    const controller = new AbortController();
+    const error = await h.rejects(() => client({ retry: false }).get(`stall?key=${newKey("combined")}`, { signal: controller.signal, timeout: 40 }), lib.TimeoutError);
+    h.equal(error.timeout, 40);
+    h.equal(controller.signal.aborted, false, "the user's signal is left alone");
+  });
+
   test("close(): in-flight and later requests reject with ERR_CLOSED", async () => {
     const key = newKey("close");
     const api = client();

@@ -77,6 +77,7 @@ async function runWorker(mode, env) {
         ...files.map((f) => ({ type: "ESModule", path: path.join(ROOT, f), contents: readFileSync(path.join(ROOT, f), "utf8") })),
       ],
       compatibilityDate: COMPATIBILITY_DATE,
+      cf: false, // never fetch the Request.cf placeholder from workers.cloudflare.com
       log: new CollectingLog(),
       handleRuntimeStdio(stdout, stderr) {
         stdout.on("data", (b) => (log += b));
