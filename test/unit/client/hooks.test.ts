@@ -150,6 +150,25 @@ describe("beforeError", () => {
   });
 });
 
+describe("a hook that throws", () => {
+  it("rejects the call with its error, unchanged and not retried", async () => {
+    server.use(http.get("https://api.test/r", replies(200)));
+    const thrown = new Error("signing key missing");
+    const api = createClient({ baseUrl: "https://api.test", retry: QUICK, hooks: { beforeRequest: [() => { throw thrown; }] } });
+    await expect(api.get("r")).rejects.toBe(thrown);
+    expect(seen).toHaveLength(0);
+    expect(api.stats.retries).toBe(0);
+  });
+
+  it("in afterResponse rejects with its error too", async () => {
+    server.use(http.get("https://api.test/r", replies(200)));
+    const thrown = new RangeError("bad payload");
+    const api = createClient({ baseUrl: "https://api.test", retry: QUICK, hooks: { afterResponse: [() => { throw thrown; }] } });
+    await expect(api.get("r")).rejects.toBe(thrown);
+    expect(seen).toHaveLength(1);
+  });
+});
+
 describe("hooks are appended, never replaced", () => {
   it("runs the client's hooks first, then the request's", async () => {
     server.use(http.get("https://api.test/r", replies(200)));

@@ -146,6 +146,14 @@ describe("token function", () => {
     expect(token.mock.calls.filter((c) => c[0].refresh)).toHaveLength(1);
   });
 
+  it("a token function that throws rejects the call with its error, sending nothing", async () => {
+    okEverywhere();
+    const thrown = new Error("auth server down");
+    const api = createClient({ baseUrl: "https://api.test", token: () => Promise.reject(thrown), retry: { minDelay: 1, maxDelay: 1 } });
+    await expect(api.get("a")).rejects.toBe(thrown);
+    expect(seen).toHaveLength(0);
+  });
+
   it("a string token is not retried after a 401", async () => {
     server.use(http.get("https://api.test/a", () => new HttpResponse("nope", { status: 401 })));
     const error = await createClient({ baseUrl: "https://api.test", token: TOKEN }).get("a").catch((e: unknown) => e);
