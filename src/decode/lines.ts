@@ -121,6 +121,17 @@ class Utf8Decoder {
  * `next()` serves items straight from the decoded text while it lasts and only goes
  * asynchronous to read another chunk; concurrent `next()` calls are served in order.
  *
+ * @example
+ * ```ts
+ * // Lines of "key=value", as [key, value] pairs; lines without "=" are skipped.
+ * class Pairs extends LineDecoder<[string, string]> {
+ *   protected line(buf: string, start: number, end: number) {
+ *     const eq = buf.indexOf("=", start);
+ *     return eq === -1 || eq >= end ? undefined : [buf.slice(start, eq), buf.slice(eq + 1, end)];
+ *   }
+ * }
+ * ```
+ *
  * @internal
  */
 export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {

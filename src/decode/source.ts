@@ -33,6 +33,14 @@ export type ByteSource = Response | ReadableStream<Uint8Array> | AsyncIterable<U
  *
  * After the end, an error of the source or a `cancel()`, the handle is finished: the
  * stream's lock has been released and `read()` resolves `undefined`.
+ *
+ * @example
+ * ```ts
+ * const reader: ByteReader = openByteSource(stream);
+ * for (let chunk = await reader.read(); chunk; chunk = await reader.read()) {
+ *   if (chunk.includes(0)) return reader.cancel(new Error("binary data"));
+ * }
+ * ```
  */
 export interface ByteReader {
   /** The next chunk, or `undefined` when the source has ended. Rejects with the source's own error. */
@@ -228,6 +236,12 @@ export function openByteSource(source: ByteSource): ByteReader {
  * Cancels a {@link ByteSource} that was never opened (a decoder that was closed before it
  * read anything): an unlocked stream or body is cancelled; an async iterable, whose
  * iterator was never created, is left alone. Never rejects.
+ *
+ * @example
+ * ```ts
+ * const events = sse(response);
+ * await events.return?.(); // nothing was read yet: cancelUnopened(response) frees the body
+ * ```
  */
 export function cancelUnopened(source: ByteSource, reason?: unknown): Promise<void> {
   try {

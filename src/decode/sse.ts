@@ -7,7 +7,15 @@
 import { LineDecoder } from "./lines.js";
 import type { ByteSource } from "./source.js";
 
-/** One dispatched Server-Sent Event. */
+/**
+ * One dispatched Server-Sent Event, as {@link sse} yields it.
+ *
+ * @example
+ * ```ts
+ * // event: delta\nid: 7\nretry: 3000\ndata: {"text":"Hi"}\n\n  gives
+ * const event: ServerSentEvent = { event: "delta", data: '{"text":"Hi"}', id: "7", retry: 3000 };
+ * ```
+ */
 export interface ServerSentEvent {
   /** The `event` field of the event, `"message"` when it had none (or an empty one). */
   event: string;
@@ -25,7 +33,15 @@ export interface ServerSentEvent {
   retry?: number;
 }
 
-/** Options of {@link sse}. */
+/**
+ * Options of {@link sse}.
+ *
+ * @example
+ * ```ts
+ * // Resuming: events carry the ID sent as Last-Event-ID until the stream sends its own.
+ * for await (const e of sse(res, { lastEventId: "41" })) console.log(e.id);
+ * ```
+ */
 export interface SseOptions {
   /**
    * The last event ID the stream starts with, e.g. the one sent as `Last-Event-ID` when
@@ -180,7 +196,7 @@ function valueStart(buf: string, afterName: number, end: number): number {
  * });
  * for await (const { event, data } of sse(res)) {
  *   if (data === "[DONE]") break; // cancels the rest of the stream
- *   if (event === "message") process(JSON.parse(data));
+ *   if (event === "message") render(JSON.parse(data));
  * }
  * ```
  */
