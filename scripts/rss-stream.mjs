@@ -18,7 +18,7 @@
 //        RSS_PAUSE_MS    for this many ms (default 2)
 //        RSS_MODE=bytes  control run: read the raw body chunks, same pacing, no lines()
 import { fork } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -82,8 +82,12 @@ async function loadLines() {
     outfile: out,
     logLevel: "warning",
   });
-  const mod = await import(pathToFileURL(out).href);
-  return { lines: mod.lines, from: ".tmp bundle of src/decode/index.ts" };
+  try {
+    const mod = await import(pathToFileURL(out).href);
+    return { lines: mod.lines, from: ".tmp bundle of src/decode/index.ts" };
+  } finally {
+    rmSync(out, { force: true }); // loaded: the throwaway file is no longer needed
+  }
 }
 
 const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
