@@ -105,6 +105,17 @@ export function defineSuite(h, lib, env) {
     h.equal(await res.text(), "hello from loopback");
   });
 
+  test("requests: the default tierfetch client works with absolute URLs", async () => {
+    h.deepEqual(await lib.tierfetch.get(`${server}/json`).json(), { hello: "world", n: 1, list: [1, 2, 3] });
+  });
+
+  test("requests: HEAD resolves with headers and an empty body", async () => {
+    const res = await client().head("json");
+    h.equal(res.status, 200);
+    h.equal(res.headers.get("content-type"), "application/json");
+    h.equal(await res.text(), "");
+  });
+
   test("requests: .json() and .text() shortcuts", async () => {
     const api = client();
     h.deepEqual(await api.get("json").json(), { hello: "world", n: 1, list: [1, 2, 3] });
@@ -288,6 +299,17 @@ export function defineSuite(h, lib, env) {
     h.equal(api.stats.calls, 1);
     h.equal(api.stats.requests, 3);
     h.equal(api.stats.retries, 2);
+  });
+
+  test("retries: Retry-After in seconds (0) and as a past HTTP date are honoured", async () => {
+    const api = client({ retry: { maxRetries: 2, minDelay: 1 } });
+    const k1 = newKey("ra0");
+    h.equal((await api.get(`flaky?key=${k1}&fail=1&status=429&ra=0`).json()).hits, 2);
+    const k2 = newKey("radate");
+    const past = encodeURIComponent(new Date(Date.now() - 60_000).toUTCString());
+    const t0 = now();
+    h.equal((await api.get(`flaky?key=${k2}&fail=1&status=503&ra=${past}`).json()).hits, 2);
+    h.atMost(now() - t0, 2000, "a date in the past means no wait");
   });
 
   test("retries: Retry-After past the deadline gives up at once with that HttpError", async () => {

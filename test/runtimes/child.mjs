@@ -1,7 +1,8 @@
 // Runs the conformance suite inside the current process; works under Node (18+), Deno and Bun.
 //   <runtime> test/runtimes/child.mjs '<env json>'
-// env: suiteEnv() of common.mjs plus `variant`: "esm" (import dist/index.js) or "cjs"
-// (require dist/index.cjs). Prints one line: @@CONFORMANCE@@{report}.
+// env: suiteEnv() of common.mjs plus `variant`: "esm" (import env.distEsm, a snapshot of
+// dist/index.js) or "cjs" (require env.distCjs, of dist/index.cjs). Prints one line:
+// @@CONFORMANCE@@{report}.
 import { createHarness } from "../conformance/harness.js";
 import { defineSuite, defineSmoke } from "../conformance/suite.js";
 
@@ -13,9 +14,9 @@ if (env.smoke) {
   // plumbing only: no dist needed
 } else if (env.variant === "cjs") {
   const { createRequire } = await import("node:module");
-  lib = createRequire(import.meta.url)("../../dist/index.cjs");
+  lib = createRequire(import.meta.url)(env.distCjs);
 } else {
-  lib = await import("../../dist/index.js");
+  lib = await import(env.distEsm);
 }
 
 const version = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : globalThis.Bun ? `bun ${globalThis.Bun.version}` : `node ${process.version.slice(1)}`;

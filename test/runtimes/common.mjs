@@ -1,7 +1,7 @@
 // Shared plumbing of the conformance runners: paths, the report protocol of child processes,
 // and the standalone entry of each runner (`node test/runtimes/<runtime>.mjs [--grep re]`).
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -26,6 +26,8 @@ export function suiteEnv(server, runtime, options = {}, extra = {}) {
     verbose: Boolean(options.verbose),
     smoke: Boolean(options.smoke),
     testTimeout: TEST_TIMEOUT_MS,
+    distEsm: server.dist ? pathToFileURL(server.dist.esm).href : pathToFileURL(DIST_ESM).href,
+    distCjs: server.dist ? server.dist.cjs : DIST_CJS,
     ...extra,
   };
 }
@@ -106,18 +108,47 @@ export function requireDist() {
 }
 
 /**
+ * Copies dist/index.js and dist/index.cjs to a private directory so that every runtime of one
+ * run tests the same build, even if dist/ is rebuilt meanwhile (tsup cleans dist/ first). Waits
+ * up to `waitMs` for a build in progress to finish. Returns { dir, esm, cjs, remove() }.
+ */
+export async function snapshotDist(waitMs = 30_000) {
+  const end = Date.now() + waitMs;
+  const sizes = () => [DIST_ESM, DIST_CJS].map((f) => (existsSync(f) ? statSync(f).size : -1)).join();
+  for (;;) {
+    const before = sizes();
+    if (!before.includes("-1")) {
+      await new Promise((r) => setTimeout(r, 150));
+      if (sizes() === before) break; // not being written right now
+    } else if (Date.now() > end) {
+      requireDist(); // throws the clear message
+    } else {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  const dir = path.join(ROOT, `.tmp/conformance-dist-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const esm = path.join(dir, "index.js");
+  const cjs = path.join(dir, "index.cjs");
+  copyFileSync(DIST_ESM, esm);
+  copyFileSync(DIST_CJS, cjs);
+  return { dir, esm, cjs, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
  * Standalone mode of a runner module: start a server, run, print, exit with 1 on failure.
  * `run(server, options)` returns a list of reports.
  */
 export async function standalone(moduleUrl, run) {
   if (!process.argv[1] || pathToFileURL(path.resolve(process.argv[1])).href !== moduleUrl) return;
   const { startServer } = await import("../support/conformance-server.mjs");
-  const server = await startServer();
   const options = parseArgs();
+  const dist = options.smoke ? null : await snapshotDist();
+  const server = await startServer({ distDir: dist?.dir });
+  server.dist = dist;
   let failed = 0;
   let passed = 0;
   try {
-    if (!options.smoke) requireDist();
     for (const report of await run(server, options)) {
       printReport(report);
       passed += report.passed;
@@ -125,6 +156,7 @@ export async function standalone(moduleUrl, run) {
     }
   } finally {
     await server.close();
+    dist?.remove();
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);

@@ -1,16 +1,17 @@
 // Conformance on Vercel's edge-runtime (the EdgeRuntime VM, where AbortSignal.any does not
-// exist). It runs scripts, not modules, so harness + suite + dist/index.js are bundled by
+// exist). It runs scripts, not modules, so harness + suite + dist/index.js (its snapshot) are bundled by
 // esbuild into one IIFE evaluated as the runtime's initial code.
 //   node test/runtimes/edge.mjs [--grep re]
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { ROOT, suiteEnv, standalone, brokenReport, RUNTIME_TIMEOUT_MS } from "./common.mjs";
 
-export async function bundle(smoke) {
+export async function bundle(smoke, distEsmUrl) {
   const esbuild = await import("esbuild");
   const contents = `import { createHarness } from "./test/conformance/harness.js";
 import { defineSuite, defineSmoke } from "./test/conformance/suite.js";
-${smoke ? "const lib = null;" : 'import * as lib from "./dist/index.js";'}
+${smoke ? "const lib = null;" : `import * as lib from ${JSON.stringify(fileURLToPath(distEsmUrl))};`}
 globalThis.__conformance = async (envJson) => {
   const env = JSON.parse(envJson);
   const h = createHarness({ timeout: env.testTimeout, filter: env.filter });
@@ -36,8 +37,8 @@ export async function run(server, options = {}) {
   const started = Date.now();
   try {
     const { EdgeRuntime } = await import("edge-runtime");
-    const rt = new EdgeRuntime({ initialCode: await bundle(options.smoke) });
     const env = suiteEnv(server, "edge", options);
+    const rt = new EdgeRuntime({ initialCode: await bundle(options.smoke, env.distEsm) });
     let timer;
     const text = await Promise.race([
       rt.evaluate(`__conformance(${JSON.stringify(JSON.stringify(env))})`),

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startServer } from "../support/conformance-server.mjs";
-import { ROOT, parseArgs, printReport, requireDist, brokenReport } from "./common.mjs";
+import { ROOT, parseArgs, printReport, snapshotDist, brokenReport } from "./common.mjs";
 import * as node from "./node.mjs";
 import * as deno from "./deno.mjs";
 import * as bun from "./bun.mjs";
@@ -34,8 +34,9 @@ const selected = RUNNERS.filter((r) => !options.only || options.only.some((o) =>
 const started = Date.now();
 const reports = [];
 
+let dist = null;
 try {
-  if (!options.smoke) requireDist();
+  if (!options.smoke) dist = await snapshotDist();
 } catch (error) {
   console.log(`conformance: ${error.message}`);
   console.log("0 passed, 1 failed");
@@ -51,7 +52,8 @@ process.on("unhandledRejection", (reason) => {
   if (hostUnhandled <= 3) console.log(`note: unhandled rejection in the runner process: ${reason?.message ?? reason}`);
 });
 
-const server = await startServer();
+const server = await startServer({ distDir: dist?.dir });
+server.dist = dist;
 console.log(`conformance server: ${server.url} and ${server.altUrl}`);
 for (const runner of selected) {
   let got;
@@ -66,6 +68,7 @@ for (const runner of selected) {
   }
 }
 await server.close();
+dist?.remove();
 
 // The table.
 const rows = reports.map((r) => [r.runtime, r.version, `${r.passed}/${r.passed + r.failed}`, String(r.failed), r.skipped ? String(r.skipped) : "", `${(r.ms / 1000).toFixed(1)} s`]);

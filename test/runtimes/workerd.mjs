@@ -4,6 +4,7 @@
 //   node test/runtimes/workerd.mjs [--grep re]
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { ROOT, suiteEnv, standalone, brokenReport, RUNTIME_TIMEOUT_MS } from "./common.mjs";
 
 const COMPATIBILITY_DATE = "2026-04-01";
@@ -74,7 +75,7 @@ async function runWorker(mode, env) {
       modulesRoot: ROOT,
       modules: [
         { type: "ESModule", path: path.join(ROOT, "conformance-worker.mjs"), contents: entrySource(mode) },
-        ...files.map((f) => ({ type: "ESModule", path: path.join(ROOT, f), contents: readFileSync(path.join(ROOT, f), "utf8") })),
+        ...files.map((f) => ({ type: "ESModule", path: path.join(ROOT, f), contents: readFileSync(f === "dist/index.js" ? fileURLToPath(env.distEsm) : path.join(ROOT, f), "utf8") })),
       ],
       compatibilityDate: COMPATIBILITY_DATE,
       cf: false, // never fetch the Request.cf placeholder from workers.cloudflare.com

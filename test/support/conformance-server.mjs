@@ -9,7 +9,8 @@
 // collide. The server stops by itself: after `ttl` ms, and (as a CLI) when stdin closes.
 //
 //   import { startServer } from "./conformance-server.mjs";
-//   const srv = await startServer();   // { url, altUrl, refusedUrl, close() }
+//   const srv = await startServer({ distDir });   // { url, altUrl, refusedUrl, close() }
+//   (distDir: where /dist/* is served from for the browsers; default dist/)
 //
 //   node test/support/conformance-server.mjs [port] [--ttl ms] [--stdin]   # prints one JSON line;
 //   stops after --ttl (default 10 min), on SIGINT/SIGTERM, and with --stdin when stdin closes
@@ -124,8 +125,10 @@ export async function startServer(options = {}) {
     }
     for (const dir of STATIC_DIRS) {
       if (p.startsWith(`/${dir}/`)) {
-        const file = path.resolve(ROOT, "." + decodeURIComponent(p));
-        if (!file.startsWith(path.join(ROOT, dir) + path.sep)) break;
+        // /dist/ may be served from a snapshot directory (options.distDir).
+        const base = dir === "dist" && options.distDir ? path.resolve(options.distDir) : path.join(ROOT, dir);
+        const file = path.resolve(base, "." + decodeURIComponent(p.slice(dir.length + 1)));
+        if (!file.startsWith(base + path.sep)) break;
         try {
           const data = await readFile(file);
           const type = /\.(c|m)?js$/.test(file) ? "text/javascript; charset=utf-8" : "application/octet-stream";
