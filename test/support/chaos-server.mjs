@@ -12,6 +12,9 @@
 //   429, 503       with `retry-after-ms` 5–30: "not processed, try again later"
 //   ok             200 with JSON echoing the request id, method and arrival number
 //
+// A request with `x-chaos: off` always gets "ok"; with `x-chaos: once-503`, a 503 on its first
+// arrival and "ok" after.
+//
 // "Processed": every behaviour except 429 and 503 is the processing branch — the server has
 // committed the request's effect before it misbehaves. From the client's side a reset or a
 // stall after the commit looks exactly like one before it, so a POST without an idempotency
@@ -120,7 +123,8 @@ export async function startChaosServer(options = {}) {
     rec.keys.add(req.headers["idempotency-key"] ?? "");
 
     const random = seededRandom(seed, id, n);
-    const behaviour = req.headers["x-chaos"] === "off" ? "ok" : pick(weights, random());
+    const mode = req.headers["x-chaos"];
+    const behaviour = mode === "off" ? "ok" : mode === "once-503" ? (n === 0 ? "503" : "ok") : pick(weights, random());
     rec.behaviours.push(behaviour);
     counts[behaviour]++;
     if (behaviour !== "429" && behaviour !== "503") rec.processed++;
