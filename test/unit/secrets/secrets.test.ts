@@ -92,7 +92,8 @@ async function run(setup: Setup, behaviour: Behaviour, extra: ClientOptions, req
         }
       : undefined,
   });
-  const promise = api.get(PATH, { ...setup.request, ...request, headers: { ...setup.request.headers, ...(request.headers as object) } }).json();
+  const base: RequestOptions = setup.request;
+  const promise = api.get(PATH, { ...base, ...request, headers: { ...(base.headers as object), ...(request.headers as object) } }).json();
   if (after) await after(api, promise);
   const error = await promise.then(
     () => {
