@@ -3,9 +3,9 @@
  * open, and `.sse({ reconnect: true })` behaves like EventSource across a dropped connection.
  */
 import { describe, expect, test } from "vitest";
-import type { ServerSentEvent } from "../../src/index.js";
+import { NetworkError, type ServerSentEvent } from "../../src/index.js";
 import { useClients } from "./support/clients.js";
-import { useServer, within } from "./support/server.js";
+import { rejection, useServer, within } from "./support/server.js";
 import { trackLibraryTimers } from "./support/timers.js";
 
 const srv = useServer();
@@ -49,6 +49,23 @@ describe(".sse() over a live stream", { timeout: 10_000 }, () => {
       { event: "message", data: "first", id: "1" },
       { event: "update", data: "second\nline two", id: "2" },
     ]);
+  });
+
+  test("without reconnect, a dropped connection ends the loop with NetworkError after the events so far", async () => {
+    srv().route("/events", (_req, res) => {
+      res.writeHead(200, SSE_HEADERS);
+      res.write("id: 1\ndata: only\n\n", () => srv().later(10, () => res.socket?.destroy()));
+    });
+    const api = client();
+    const events: ServerSentEvent[] = [];
+    const error = await rejection(
+      (async () => {
+        for await (const event of api.get("events", { timeout: "none" }).sse()) events.push(event);
+      })(),
+    );
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(events.map((e) => e.data)).toEqual(["only"]);
+    expect(srv().hitsOf("/events")).toHaveLength(1);
   });
 });
 
@@ -96,6 +113,28 @@ describe(".sse({ reconnect: true })", { timeout: 10_000 }, () => {
     // Both reconnections waited the server's 20 ms (the sleeps the library scheduled), not the backoff.
     expect(timers.delaysFrom("timeouts.ts", "sleep")).toEqual([20, 20]);
     expect(hits[1]!.at - hits[0]!.closedAt!).toBeLessThan(3_000);
+  });
+
+  test("a stream that goes quiet past idleTimeout reconnects with Last-Event-ID", async () => {
+    srv().route("/feed", (_req, res, hit) => {
+      if (hit.n === 1) {
+        res.writeHead(200, SSE_HEADERS);
+        res.write("retry: 10\nid: 7\ndata: last words\n\n"); // then silence, connection kept open
+      } else res.writeHead(204).end();
+    });
+    const api = client();
+    const events: ServerSentEvent[] = [];
+    await within(
+      (async () => {
+        for await (const event of api.get("feed", { timeout: "none", idleTimeout: 50 }).sse({ reconnect: true })) events.push(event);
+      })(),
+      5_000,
+      "the stream to reconnect and end on 204",
+    );
+    expect(events.map((e) => e.data)).toEqual(["last words"]);
+    const hits = srv().hitsOf("/feed");
+    expect(hits.map((h) => h.headers["last-event-id"])).toEqual([undefined, "7"]);
+    await within(hits[0]!.closed, 2_000, "the quiet connection to be closed by the client");
   });
 
   test("a 204 on the first connection ends the stream with no events", async () => {

@@ -140,6 +140,41 @@ describe("ending a stream from the client", { timeout: 10_000 }, () => {
   });
 });
 
+describe("connections are released", { timeout: 10_000 }, () => {
+  test("after an early break the client keeps working on the same origin", async () => {
+    endlessRoute("/endless");
+    srv().route("/ok", (_req, res) => res.end("fine"));
+    const api = client();
+    for (let round = 0; round < 3; round++) {
+      for await (const _line of api.get("endless").lines()) break;
+      expect(await within(api.get("ok").text(), 3_000, `request after break #${round + 1}`)).toBe("fine");
+    }
+    await srv().waitFor(() => srv().hitsOf("/endless").every((h) => h.closedAt !== undefined), 2_000, "every endless response to close");
+  });
+
+  test("close() aborts every request in flight; the server sees each one close", async () => {
+    srv().route("/hang", () => {});
+    endlessRoute("/endless");
+    const api = client();
+    const hanging = Array.from({ length: 4 }, () => api.get("hang").text());
+    const streaming = await within(api.get("endless", { timeout: "none" }), 2_000, "the stream head");
+    await srv().waitFor(() => srv().hitsOf("/hang").length === 4, 2_000, "all four requests to arrive");
+    await api.close();
+    for (const p of hanging) expect((await rejection(p, 2_000)).code).toBe("ERR_CLOSED");
+    expect((await rejection(streaming.text(), 2_000)).code).toBe("ERR_CLOSED");
+    await srv().waitFor(() => srv().inflight().length === 0, SERVER_SEES_CLOSE_MS, "every response to close");
+  });
+
+  test("a Response whose body is never read is released when the attempt's timeout expires", async () => {
+    endlessRoute("/endless");
+    const api = client();
+    const res = await within(api.get("endless", { timeout: 80 }), 2_000, "the response head");
+    expect(res.status).toBe(200);
+    // Not reading it: the (unref'd) attempt timer still ends the body and frees the socket.
+    await within(srv().hitsOf("/endless")[0]!.closed, 3_000, "server seeing the unread response close");
+  });
+});
+
 describe("onDownloadProgress", { timeout: 10_000 }, () => {
   const CHUNK = 1000;
   const CHUNKS = 5;
