@@ -11,7 +11,7 @@
 import { describe, expect, test } from "vitest";
 import { HttpError, NetworkError, TimeoutError } from "../../src/index.js";
 import { useClients } from "./support/clients.js";
-import { readBody, useServer, within } from "./support/server.js";
+import { readBody, rejection, useServer, within } from "./support/server.js";
 import { activeTimeouts, trackLibraryTimers } from "./support/timers.js";
 import { delivered } from "./support/unhandled.js";
 
@@ -166,5 +166,23 @@ describe("no timer or socket left behind", { timeout: 15_000 }, () => {
       "stalled body": ["TimeoutError:attempt"],
     });
     expect(api.stats.calls).toBe(50);
+  });
+});
+
+describe("an error body nobody reads", { timeout: 10_000 }, () => {
+  // The HttpError keeps its response readable, so the library reads only the start of a large
+  // error body (for the message) and leaves the rest on the connection. When the caller never
+  // reads it, the connection must still be given back: at the latest when the attempt's timeout
+  // expires, as for a 2xx Response whose body is never read (streaming.test.ts).
+  test("a 16 MB error body left unread is released by the attempt's timeout", async () => {
+    const body = Buffer.alloc(16 * 1024 * 1024, 101); // far more than loopback socket buffers hold
+    srv().route("/huge-error", (_req, res) => res.writeHead(500, { "content-type": "text/plain" }).end(body));
+    const api = client({ retry: false });
+    const error = await rejection(api.get("huge-error", { timeout: 200 }).text());
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error.message).toContain("eeeeeeeeee");
+    // error.response is never read.
+    const hit = srv().hitsOf("/huge-error")[0]!;
+    await within(hit.closed, 3_000, "the server to see the unread error response released (timeout 200 ms + 3 s grace)");
   });
 });
