@@ -7,6 +7,7 @@ import type { Call, ReadMode } from "./call.js";
 import { NetworkError } from "./errors/network-error.js";
 import { TierfetchError } from "./errors/tierfetch-error.js";
 import { TimeoutError } from "./errors/timeout-error.js";
+import { isCloseReason } from "./closer.js";
 import { checkHeader } from "./headers.js";
 import { attemptTimeout, unrefTimer, watchSignals } from "./timeouts.js";
 import { readBodyStart, trackBody } from "./tracked-body.js";
@@ -30,33 +31,34 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
   let timer: ReturnType<typeof setTimeout> | undefined;
   // The one place an attempt's signals meet: close() aborts what is in `inflight`, the user's
   // signal is watched (and unwatched when the attempt ends), the timer aborts with a TimeoutError.
-  if (config.closeSignal.aborted) controller.abort(config.closeSignal.reason);
-  else config.inflight.add(controller);
+  config.closer.track(controller);
   const stopWatching = call.signal ? watchSignals(call.signal, undefined, (reason) => controller.abort(reason)) : noop;
   if (ms !== undefined && !signal.aborted) {
     timer = setTimeout(() => {
-      const timedOut = new TimeoutError(ms, call.tier, "attempt", { request: ctx.request, attempts: call.attempts });
-      controller.abort(timedOut);
+      ownTimeout = new TimeoutError(ms, call.tier, "attempt", { request: ctx.request, attempts: call.attempts });
+      controller.abort(ownTimeout);
     }, ms);
   }
   let network = false;
+  /** The TimeoutError this attempt's own timers aborted with (a user's reason may be one too). */
+  let ownTimeout: TimeoutError | undefined;
   let finished = false;
   const finish = () => {
     if (finished) return;
     finished = true;
     if (timer !== undefined) clearTimeout(timer);
-    config.inflight.delete(controller);
+    config.closer.release(controller);
     stopWatching();
   };
   const classify = (error: unknown): unknown => {
     if (signal.aborted) {
       const reason = signal.reason;
-      if (reason instanceof TimeoutError) {
-        reason.request = ctx.request;
-        reason.attempts = call.attempts;
-        return reason;
+      if (reason === ownTimeout && ownTimeout) {
+        ownTimeout.request = ctx.request;
+        ownTimeout.attempts = call.attempts;
+        return ownTimeout;
       }
-      if (reason === config.closeSignal.reason) return closedError(call);
+      if (isCloseReason(reason)) return closedError(call);
       return reason; // the user's abort: their reason, unchanged
     }
     if (error instanceof TierfetchError) return error;
@@ -112,9 +114,15 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
 
     network = true; // from here on, a failure is the connection's (or the timer's)
     if (response.status >= 400) {
-      const { text, response: readable } = await readWithin(readBodyStart(response), signal, response);
-      finish();
-      return { response: readable, ok: false, bodyStart: text };
+      const { text, response: readable, complete } = await readWithin(readBodyStart(response), signal, response);
+      if (complete) {
+        finish();
+        return { response: readable, ok: false, bodyStart: text };
+      }
+      // A long error body: whoever reads the rest does so under the attempt's timer, and if
+      // nobody does, the timer frees the connection.
+      if (timer !== undefined) unrefTimer(timer);
+      return { response: watch(readable), ok: false, bodyStart: text };
     }
     const mode = call.mode;
     const watched = call.idleTimeout !== undefined || call.onDownloadProgress !== undefined;
@@ -143,7 +151,7 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
       onEnd: finish,
       classify,
       idleMs: call.idleTimeout,
-      onIdle: () => controller.abort(new TimeoutError(call.idleTimeout!, undefined, "idle", { request: ctx.request, attempts: call.attempts })),
+      onIdle: () => controller.abort((ownTimeout = new TimeoutError(call.idleTimeout!, undefined, "idle", { request: ctx.request, attempts: call.attempts }))),
       onProgress: call.onDownloadProgress,
     });
   }

@@ -60,7 +60,10 @@ export function supportsRequestStreams(): boolean {
           return "half";
         },
       } as RequestInit);
-      streamsSupported = duplexRead && !request.headers.has("content-type");
+      // Chromium reads `duplex`; Deno, Bun and workerd stream without reading it. What gives
+      // Firefox away is the text/plain Content-Type of the stringified stream.
+      void duplexRead;
+      streamsSupported = !request.headers.has("content-type");
       void request.body?.cancel().catch(() => {});
     } catch {
       streamsSupported = false;

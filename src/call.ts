@@ -2,6 +2,7 @@
  * One logical request: normalise the per-request options once, then the retry loop around
  * `runAttempt`. Data flows one way: request() → prepareCall → runCall → runAttempt.
  */
+import { isCloseReason } from "./closer.js";
 import { closedError, readData, runAttempt, type AttemptResult } from "./attempt.js";
 import { encodeBody, type EncodedBody } from "./body.js";
 import { appendHooks, passThrough, type ClientConfig } from "./config.js";
@@ -14,6 +15,7 @@ import { checkHeader, finalHeaders, mergeHeaders } from "./headers.js";
 import type { Progress, RequestOptions, RetryContext, TokenOption } from "./options.js";
 import { backoffDelay, isRetryable, parseRetryAfter, resolveRetry, type RetryPolicy } from "./retry.js";
 import { durationOption, resolveTimeout, sleep } from "./timeouts.js";
+import { redactUrl } from "./redact.js";
 import { appendQuery, isLoopback, joinUrl, normaliseQuery } from "./url.js";
 
 /** How the body will be consumed: by the caller (`response`) or by a buffered shortcut. */
@@ -52,7 +54,7 @@ const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Validates and resolves the options of one request. Throws TypeError naming the option. */
 export function prepareCall(config: ClientConfig, method: string, input: string | URL, options: RequestOptions | undefined, mode: ReadMode): Call {
-  if (config.closeSignal.aborted) throw new TierfetchError("the client was closed", "ERR_CLOSED");
+  if (config.closer.closedWith) throw new TierfetchError("the client was closed", "ERR_CLOSED");
   if (typeof method !== "string" || !METHOD.test(method)) throw new TypeError(`Invalid HTTP method ${JSON.stringify(method)}`);
   method = method.toUpperCase();
   const o: RequestOptions = options ?? {};
@@ -69,7 +71,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
     try {
       parsed = new URL(url);
     } catch {
-      throw new TypeError(`Invalid URL ${JSON.stringify(String(input))}`);
+      throw new TypeError(`Invalid URL ${JSON.stringify(redactUrl(String(input)))}`);
     }
   }
 
@@ -157,6 +159,8 @@ export async function runCall(call: Call): Promise<CallResult> {
     try {
       result = await runAttempt(call, n, refresh);
     } catch (e) {
+      // The user's abort ends the call at once with their reason, whatever it is.
+      if (call.signal?.aborted && e === call.signal.reason) throw e;
       if (e instanceof TimeoutError) stats.timeouts++;
       else if (e instanceof NetworkError) stats.networkErrors++;
       else throw await finalError(call, e);
@@ -171,7 +175,11 @@ export async function runCall(call: Call): Promise<CallResult> {
       response = result.response;
       const status = response.status;
       stats.httpErrors++;
-      if (status === 429) stats.rateLimitErrors[index] = (stats.rateLimitErrors[index] ?? 0) + 1;
+      if (status === 429) {
+        const counts = stats.rateLimitErrors;
+        while (counts.length <= index) counts.push(0);
+        counts[index]!++;
+      }
       if (status === 401 && typeof call.token === "function" && !refreshed && call.body.replayable) {
         // A stale token: ask for a fresh one and repeat, without spending a retry.
         refreshed = refresh = true;
@@ -219,9 +227,9 @@ export async function runCall(call: Call): Promise<CallResult> {
     stats.retries++;
     n++;
     try {
-      await sleep(delay, call.signal, config.closeSignal);
+      await sleep(delay, call.signal, config.closer);
     } catch (reason) {
-      throw reason === config.closeSignal.reason ? closedError(call) : reason;
+      throw isCloseReason(reason) ? closedError(call) : reason;
     }
   }
 }

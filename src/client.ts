@@ -1,7 +1,6 @@
 /** createClient, extend, close, and the method shortcuts. */
 import { prepareCall, runCall, type CallResult, type ReadMode } from "./call.js";
 import { normaliseClient, type ClientConfig } from "./config.js";
-import { TierfetchError } from "./errors/tierfetch-error.js";
 import type { ClientOptions, RequestOptions, SseRequestOptions } from "./options.js";
 import { paginate, type PaginateOptions } from "./paginate.js";
 import { ResponsePromise } from "./response.js";
@@ -50,18 +49,8 @@ export function createClient(options: ClientOptions = {}): Client {
 }
 
 function makeClient(options: ClientOptions, parent: ClientConfig | undefined): Client {
-  const closer = new AbortController();
-  const config = normaliseClient(options, parent, closer.signal);
+  const config = normaliseClient(options, parent);
   config.stats = parent?.stats ?? createStats();
-  closer.signal.addEventListener("abort", () => {
-    for (const controller of config.inflight) controller.abort(closer.signal.reason);
-    config.inflight.clear();
-  }, { once: true });
-  if (parent) {
-    const parentSignal = parent.closeSignal;
-    if (parentSignal.aborted) closer.abort(parentSignal.reason);
-    else parentSignal.addEventListener("abort", () => closer.abort(parentSignal.reason), { once: true });
-  }
 
   const start = <T>(method: string, url: Input, opts: RequestOptions | undefined): ResponsePromise<T> => {
     const run = (mode: ReadMode): Promise<CallResult> => runCall(prepareCall(config, method, url, opts, mode));
@@ -71,7 +60,7 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
         const headers = { ...(toRecord(opts?.headers)), "last-event-id": lastEventId || undefined };
         return start<T>(method, url, { ...opts, headers });
       };
-      return reconnectingSse(first, { policy: prepareCall(config, method, url, opts, "response").retry, signal: opts?.signal ?? undefined, closeSignal: closer.signal, again });
+      return reconnectingSse(first, { policy: prepareCall(config, method, url, opts, "response").retry, signal: opts?.signal ?? undefined, closer: config.closer, again });
     };
     return ResponsePromise.start<T>(run, reconnect);
   };
@@ -88,7 +77,7 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
     paginate: (url, opts) => paginate((u, o) => start("GET", u, o), url, opts),
     extend: (opts) => makeClient(opts, config),
     close: async () => {
-      if (!closer.signal.aborted) closer.abort(new TierfetchError("the client was closed", "ERR_CLOSED"));
+      config.closer.close();
     },
     get stats() {
       return config.stats;

@@ -2,6 +2,7 @@
  * A client's options normalised once (ky's habit): validated values, milliseconds, lower-case
  * header records, query pairs. Every later step reads this, never the raw options.
  */
+import { Closer } from "./closer.js";
 import { mergeHeaders, type HeaderRecord } from "./headers.js";
 import {
   OWN_OPTIONS, type ClientOptions, type FetchFunction, type Hooks, type Progress, type TimeoutOption, type TokenOption,
@@ -41,10 +42,8 @@ export interface ClientConfig {
   /** RequestInit fields passed through to fetch. */
   init: Record<string, unknown>;
   stats: Stats;
-  /** Aborted by close(); a child's also aborts when its parent's does. */
-  closeSignal: AbortSignal;
-  /** Controllers of the attempts in flight, aborted by close() (cheaper than a listener each). */
-  inflight: Set<AbortController>;
+  /** What close() aborts: this client's operations in flight, and its children's. */
+  closer: Closer;
 }
 
 const EMPTY_HOOKS: HookLists = { beforeRequest: [], beforeRetry: [], afterResponse: [], beforeError: [] };
@@ -78,7 +77,7 @@ export function passThrough(options: object, into?: Record<string, unknown>): Re
 }
 
 /** Validates and normalises client options; `parent` gives what `extend()` inherits. */
-export function normaliseClient(options: ClientOptions, parent?: ClientConfig, closeSignal?: AbortSignal): ClientConfig {
+export function normaliseClient(options: ClientOptions, parent?: ClientConfig): ClientConfig {
   if (typeof options !== "object" || options === null) throw new TypeError(`createClient() takes an options object`);
   const raw = parent ? mergeRaw(parent.raw, options) : options;
   const tiers = resolveTiers(raw.timeouts);
@@ -109,8 +108,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, c
     onDownloadProgress: raw.onDownloadProgress,
     init: passThrough(raw),
     stats: parent?.stats ?? (undefined as unknown as Stats),
-    closeSignal: closeSignal ?? (undefined as unknown as AbortSignal),
-    inflight: new Set(),
+    closer: new Closer(parent?.closer),
   };
 }
 

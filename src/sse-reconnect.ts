@@ -11,13 +11,14 @@ import { HttpError } from "./errors/http-error.js";
 import type { RetryPolicy } from "./retry.js";
 import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
 import { sleep } from "./timeouts.js";
+import type { Closer } from "./closer.js";
 
 const REMEMBERED_IDS = 1024;
 
 export interface ReconnectPlan {
   policy: RetryPolicy;
   signal: AbortSignal | undefined;
-  closeSignal: AbortSignal;
+  closer: Closer;
   /** Sends the request again with `Last-Event-ID`. */
   again: (lastEventId: string) => Promise<Response>;
 }
@@ -63,7 +64,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
     }
     const delay = serverDelay ?? retryMs ?? backoffDelay(plan.policy, failures);
     failures++;
-    await sleep(delay, plan.signal, plan.closeSignal);
+    await sleep(delay, plan.signal, plan.closer);
     reconnected = true;
     next = plan.again(lastId);
   }

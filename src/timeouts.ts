@@ -2,6 +2,7 @@
  * Timeout tiers, the timeout of each attempt, and the one place where abort signals are
  * combined (the user's, the client's close signal and the attempt's own timer).
  */
+import type { Closer } from "./closer.js";
 import { parseDuration, type Duration } from "./durations.js";
 import { DEFAULT_TIERS, type TimeoutOption, type TimeoutTiers } from "./options.js";
 
@@ -96,16 +97,24 @@ function noop(): void {}
  * Waits `ms`, or rejects at once with the reason of whichever signal aborts first. The timer
  * is a normal (ref'd) one: a Node script waiting for a retry does not exit early.
  */
-export function sleep(ms: number, a?: AbortSignal | null, b?: AbortSignal | null): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal | null | undefined, closer: Closer): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = watchSignals(a, b, (reason) => {
-      if (timer !== undefined) clearTimeout(timer);
-      reject(reason);
-    });
-    if (a?.aborted || b?.aborted) return;
+    let stop = noop;
+    const op = {
+      abort(reason: unknown) {
+        if (timer !== undefined) clearTimeout(timer);
+        stop();
+        closer.release(op);
+        reject(reason);
+      },
+    };
+    if (!closer.track(op)) return;
+    stop = watchSignals(signal, undefined, (reason) => op.abort(reason));
     timer = setTimeout(() => {
       stop();
+      closer.release(op);
       resolve();
     }, ms);
   });

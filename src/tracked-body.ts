@@ -110,9 +110,9 @@ export function rebuildResponse(response: Response, body: BodyInit | null): Resp
  * Reads the start of a body (up to `limit` bytes) for an error message, and returns a Response
  * that still gives the whole body to whoever reads it next.
  */
-export async function readBodyStart(response: Response, limit = 65_536): Promise<{ text: string; response: Response }> {
+export async function readBodyStart(response: Response, limit = 65_536): Promise<{ text: string; response: Response; complete: boolean }> {
   const source = response.body;
-  if (!source) return { text: "", response };
+  if (!source) return { text: "", response, complete: true };
   const reader = source.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -128,7 +128,7 @@ export async function readBodyStart(response: Response, limit = 65_536): Promise
   }
   const bytes = concat(chunks, size);
   const text = new TextDecoder().decode(bytes.subarray(0, 1024));
-  if (done) return { text, response: rebuildResponse(response, bytes as BodyInit) };
+  if (done) return { text, response: rebuildResponse(response, bytes as BodyInit), complete: true };
   const rest = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(bytes);
@@ -142,7 +142,7 @@ export async function readBodyStart(response: Response, limit = 65_536): Promise
       return reader.cancel(reason);
     },
   });
-  return { text, response: rebuildResponse(response, rest) };
+  return { text, response: rebuildResponse(response, rest), complete: false };
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {

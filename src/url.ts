@@ -1,10 +1,13 @@
 /** Joining request paths under `baseUrl`, and merging query parameters. */
+import { redactUrl } from "./redact.js";
 import type { QueryOptions, QueryValue } from "./options.js";
 
 /** A normalised base URL: `href` without a trailing slash, and its origin. */
 export interface BaseUrl {
   href: string;
   origin: string;
+  /** The base's path without a trailing slash ("" for the root). */
+  path: string;
 }
 
 /** Query pairs after normalisation; `undefined` marks a key a request removed. */
@@ -18,14 +21,14 @@ export function parseBaseUrl(input: string | URL): BaseUrl {
   try {
     url = new URL(String(input));
   } catch {
-    throw new TypeError(`Option "baseUrl" is not an absolute URL: ${JSON.stringify(String(input))}`);
+    throw new TypeError(`Option "baseUrl" is not an absolute URL: ${JSON.stringify(redactUrl(String(input)))}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new TypeError(`Option "baseUrl" must be an http: or https: URL, got ${JSON.stringify(url.protocol)}`);
   }
   url.search = "";
   url.hash = "";
-  return { href: url.href.replace(/\/+$/, ""), origin: url.origin };
+  return { href: url.href.replace(/\/+$/, ""), origin: url.origin, path: url.pathname.replace(/\/+$/, "") };
 }
 
 /**
@@ -44,30 +47,46 @@ export function joinUrl(base: BaseUrl | undefined, input: string | URL): string 
     let i = 0;
     while (i < path.length && (path.charCodeAt(i) === 47 /* / */ || path.charCodeAt(i) === 92 /* \ */)) i++;
     if (i) path = path.slice(i);
-    // A ".." segment would climb out of the base path (path traversal through an id that
-    // an SDK put in a path): refuse it rather than send the request elsewhere.
-    if ((path.includes("..") || /%2e/i.test(path)) && hasDotDot(path)) {
-      throw new TypeError(`Invalid URL ${JSON.stringify(input)}: a ".." segment would leave "baseUrl"; pass an absolute URL to go elsewhere`);
+    let joined: string;
+    if (path === "") joined = base.href + "/";
+    else if (path.charCodeAt(0) === 63 /* ? */ || path.charCodeAt(0) === 35 /* # */) joined = base.href + path;
+    else joined = `${base.href}/${path}`;
+    // Dot segments (also spelled %2e, or with tabs, newlines and trailing spaces that URL parsing
+    // drops) could climb out of the base path: a path traversal through an id an SDK put in a
+    // path. When the path holds any such character, parse and check; refuse rather than send.
+    if (SUSPECT.test(path)) {
+      let resolved: URL;
+      try {
+        resolved = new URL(joined);
+      } catch {
+        throw new TypeError(`Invalid URL ${JSON.stringify(redactUrl(input))}`);
+      }
+      if (resolved.origin !== base.origin || !(resolved.pathname + "/").startsWith(base.path + "/") || hasDotDot(path)) {
+        throw new TypeError(`Invalid URL ${JSON.stringify(redactUrl(input))}: a ".." segment would leave "baseUrl"; pass an absolute URL to go elsewhere`);
+      }
     }
-    if (path === "") return base.href + "/";
-    if (path.charCodeAt(0) === 63 /* ? */ || path.charCodeAt(0) === 35 /* # */) return base.href + path;
-    return `${base.href}/${path}`;
+    return joined;
   }
   const location = (globalThis as { location?: { href?: string } }).location;
   if (location?.href) return new URL(input, location.href).href;
-  throw new TypeError(`Invalid URL ${JSON.stringify(input)}: a relative URL needs the "baseUrl" option`);
+  throw new TypeError(`Invalid URL ${JSON.stringify(redactUrl(input))}: a relative URL needs the "baseUrl" option`);
 }
 
-/** True when the path part holds a segment that URL parsing treats as "..". */
+const SUSPECT = /[.%\x00-\x20]/;
+
+/** True when the path holds a segment URL parsing reads as ".." (tabs and newlines dropped). */
 function hasDotDot(path: string): boolean {
-  const q = path.search(/[?#]/);
-  const head = q < 0 ? path : path.slice(0, q);
-  return head.split(/[/\\]/).some((seg) => /^(?:\.|%2e){2}$/i.test(seg));
+  const clean = path.replace(/[\t\n\r]/g, "").replace(/[\x00-\x20]+$/, "");
+  const q = clean.search(/[?#]/);
+  return (q < 0 ? clean : clean.slice(0, q)).split(/[/\\]/).some((seg) => /^(?:\.|%2e){2}$/i.test(seg));
 }
 
 function queryString(value: QueryValue): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new TypeError(`Option "query": an Invalid Date cannot be sent`);
+    return value.toISOString();
+  }
   return String(value);
 }
 
