@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
-import { BODY, interleave, makeCallers, PATH } from "./overhead.mjs";
+import { BODY, interleave, makeCallers, pairedRatio, PATH } from "./overhead.mjs";
 
 /** Starts the server in a child process; resolves with its base URL and a stop(). */
 export async function startServer() {
@@ -54,7 +54,7 @@ function serve() {
 }
 
 /**
- * @returns {Promise<{ concurrency: number, rows: { name: string, rps: number, samples: number[] }[] }[]>}
+ * @returns {Promise<{ concurrency: number, settings: object, rows: object[] }[]>} rows as interleave() gives them
  */
 export async function benchLoopback({ smoke = false } = {}) {
   const server = await startServer();
@@ -66,11 +66,11 @@ export async function benchLoopback({ smoke = false } = {}) {
       if (JSON.stringify(out) !== expected) throw new Error(`${c.name}: loopback parsed ${JSON.stringify(out)}`);
     }
     const results = [];
-    for (const workers of smoke ? [1, 32] : [1, 32]) {
+    for (const workers of [1, 32]) {
       const settings = smoke
         ? { rounds: 1, warmupMs: 50, ms: 60, maxCalls: 300, workers }
-        : { rounds: 7, warmupMs: 400, ms: 500, maxCalls: 100_000, workers };
-      results.push({ concurrency: workers, rows: await interleave(callers, settings) });
+        : { rounds: 9, warmupMs: 400, ms: 400, maxCalls: 20_000, workers };
+      results.push({ concurrency: workers, settings, rows: await interleave(callers, settings) });
     }
     return results;
   } finally {
@@ -81,9 +81,9 @@ export async function benchLoopback({ smoke = false } = {}) {
 if (process.argv.includes("--serve")) serve();
 else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const { concurrency, rows } of await benchLoopback({ smoke: process.argv.includes("--smoke") })) {
-    const raw = rows.find((r) => r.name === "raw fetch").rps;
+    const raw = rows.find((r) => r.name === "raw fetch");
     for (const r of rows) {
-      console.log(`c=${concurrency} ${r.name.padEnd(10)} ${Math.round(r.rps).toString().padStart(7)} req/s  ${(r.rps / raw).toFixed(3)}x raw`);
+      console.log(`c=${concurrency} ${r.name.padEnd(10)} ${Math.round(r.rps).toString().padStart(7)} req/s  ${pairedRatio(r, raw).toFixed(3)}x raw  client CPU ${(1e6 / r.cpu.rps).toFixed(0)} µs/req`);
     }
   }
 }

@@ -69,6 +69,23 @@ export async function makeCallers({ fetchImpl, base = BASE } = {}) {
         return res.json();
       },
     },
+    {
+      // What a careful hand-written call does for a timeout: the baseline for tierfetch's tiers.
+      name: "raw fetch + timeout",
+      call: async () => {
+        const url = new URL(PATH, base);
+        url.searchParams.set("page", String(QUERY.page));
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), 30_000);
+        try {
+          const res = await fetchFn(url.href, { headers: { [hName]: hValue }, signal: controller.signal });
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          return await res.json();
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    },
     { name: "tierfetch", call: () => tfClient.get(PATH, { query: QUERY, headers: { [hName]: hValue } }).json() },
     { name: "ky", call: () => kyClient.get(PATH, { searchParams: QUERY, headers: { [hName]: hValue } }).json() },
     { name: "ofetch", call: () => ofClient(PATH, { query: QUERY, headers: { [hName]: hValue } }) },
@@ -106,12 +123,12 @@ export async function validateCallers() {
 
 /**
  * Runs `workers` chains of sequential calls until `ms` have passed or `maxCalls` were made.
- * `clock: "cpu"` divides by this process's CPU time instead of wall time: calls per CPU-second,
- * which other processes on a busy machine disturb far less (used for the in-memory bench,
- * where the client is all the work there is).
- * @returns {Promise<{ rps: number, wall: number }>} calls per second (by `clock`), and by wall time
+ * Returns calls per wall-clock second, and calls per CPU-second of this process: the latter is
+ * disturbed far less by other processes on a busy machine (for the in-memory bench the client
+ * is all the work there is; for the loopback bench it is the client's own cost per request).
+ * @returns {Promise<{ wall: number, cpu: number }>}
  */
-export async function slice(call, { ms, maxCalls = Infinity, workers = 1, clock = "wall" }) {
+export async function slice(call, { ms, maxCalls = Infinity, workers = 1 }) {
   let made = 0;
   const start = performance.now();
   const cpu0 = process.cpuUsage();
@@ -125,16 +142,9 @@ export async function slice(call, { ms, maxCalls = Infinity, workers = 1, clock 
   const chains = [];
   for (let i = 0; i < workers; i++) chains.push(chain());
   await Promise.all(chains);
-  const wall = made / ((performance.now() - start) / 1000);
-  if (clock === "cpu") {
-    const { user, system } = process.cpuUsage(cpu0);
-    return { rps: made / ((user + system) / 1e6), wall };
-  }
-  return { rps: wall, wall };
+  const { user, system } = process.cpuUsage(cpu0);
+  return { wall: made / ((performance.now() - start) / 1000), cpu: made / ((user + system) / 1e6) };
 }
-
-/** Median over rounds of a's sample divided by b's sample in the same round. */
-export const pairedRatio = (a, b) => median(a.samples.map((x, i) => x / b.samples[i]));
 
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -143,23 +153,34 @@ export const median = (xs) => {
 };
 
 /**
- * Interleaved rounds: each round runs every caller once, in an order rotated per round.
- * @returns {Promise<{ name: string, rps: number, wall: number, samples: number[] }[]>}
+ * Median over rounds of a's figure divided by b's in the same round (`clock`: "wall" or "cpu").
+ * Pairing within a round cancels most of the machine's drift between rounds.
+ */
+export const pairedRatio = (a, b, clock = a.clock) => median(a[clock].samples.map((x, i) => x / b[clock].samples[i]));
+
+/**
+ * Interleaved rounds: each round runs every caller once, in an order rotated per round, after
+ * a full GC. `clock` picks the figure that `rps` reports ("wall" or "cpu"); both are kept.
+ * @returns {Promise<{ name: string, clock: string, rps: number, wall: { rps: number, samples: number[] }, cpu: { rps: number, samples: number[] } }[]>}
  */
 export async function interleave(callers, { rounds, warmupMs, ms, maxCalls, workers = 1, clock = "wall" }) {
-  const samples = new Map(callers.map((c) => [c.name, []]));
-  const walls = new Map(callers.map((c) => [c.name, []]));
+  const wall = new Map(callers.map((c) => [c.name, []]));
+  const cpu = new Map(callers.map((c) => [c.name, []]));
   for (const c of callers) await slice(c.call, { ms: warmupMs, maxCalls, workers });
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < callers.length; i++) {
       const c = callers[(i + r) % callers.length];
       gc();
-      const { rps, wall } = await slice(c.call, { ms, maxCalls, workers, clock });
-      samples.get(c.name).push(rps);
-      walls.get(c.name).push(wall);
+      const out = await slice(c.call, { ms, maxCalls, workers });
+      wall.get(c.name).push(out.wall);
+      cpu.get(c.name).push(out.cpu);
     }
   }
-  return callers.map((c) => ({ name: c.name, rps: median(samples.get(c.name)), wall: median(walls.get(c.name)), samples: samples.get(c.name) }));
+  return callers.map((c) => {
+    const w = { rps: median(wall.get(c.name)), samples: wall.get(c.name) };
+    const u = { rps: median(cpu.get(c.name)), samples: cpu.get(c.name) };
+    return { name: c.name, clock, rps: clock === "cpu" ? u.rps : w.rps, wall: w, cpu: u };
+  });
 }
 
 /** @returns {Promise<{ rows: { name: string, rps: number, samples: number[] }[], settings: object }>} */
@@ -181,8 +202,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const seconds = Number(process.argv[only + 2] ?? 8);
     const caller = (await makeCallers({ fetchImpl: memoryFetch })).find((c) => c.name === name);
     if (!caller) throw new Error(`no caller named ${name}`);
-    const { rps } = await slice(caller.call, { ms: seconds * 1000 });
-    console.log(`${name}: ${Math.round(rps)} req/s over ${seconds} s`);
+    const { wall, cpu } = await slice(caller.call, { ms: seconds * 1000 });
+    console.log(`${name}: ${Math.round(wall)} req/s (${Math.round(cpu)} per CPU-second) over ${seconds} s`);
   } else {
     const { rows } = await benchOverhead({ smoke: process.argv.includes("--smoke") });
     const raw = rows.find((r) => r.name === "raw fetch");
