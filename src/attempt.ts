@@ -3,6 +3,7 @@
  * close signal and this attempt's timer, combined), run the response hooks, read the body
  * when a buffered shortcut asked for it, and classify what went wrong.
  */
+import { optionError } from "./option-error.js";
 import type { Call, ReadMode } from "./call.js";
 import { NetworkError } from "./errors/network-error.js";
 import { TierfetchError } from "./errors/tierfetch-error.js";
@@ -69,7 +70,7 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
     const headers = call.headers;
     if (call.token !== undefined) {
       const token = typeof call.token === "string" ? call.token : await call.token({ refresh: refreshToken });
-      if (typeof token !== "string") throw new TypeError(`Option "token": the token function must return a string`);
+      if (typeof token !== "string") throw optionError("token", "function must return a string");
       checkHeader("authorization", token, "token");
       headers.authorization = `Bearer ${token}`;
     }
@@ -80,7 +81,7 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
     }
     if (signal.aborted) throw signal.reason;
     const fetchImpl = config.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== "function") throw new TypeError(`No fetch: this runtime has no globalThis.fetch; pass the option "fetch"`);
+    if (typeof fetchImpl !== "function") throw optionError("fetch", "is needed: this runtime has no fetch");
     let response: Response | undefined;
     ctx.reset();
     if (config.hooks.beforeRequest.length) {
@@ -102,7 +103,7 @@ export async function runAttempt(call: Call, n: number, refreshToken: boolean): 
       response = await fetchImpl(call.url, init);
     }
     network = false;
-    if (!(response instanceof Response)) throw new TypeError(`Option "fetch": the fetch function resolved with ${response === null ? "null" : typeof response}, not a Response`);
+    if (!(response instanceof Response)) throw optionError("fetch", "resolved with no Response");
     if (config.hooks.afterResponse.length) {
       for (const hook of config.hooks.afterResponse) {
         ctx.response = response;

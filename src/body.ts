@@ -1,3 +1,4 @@
+import { optionError } from "./option-error.js";
 /** Encoding a request body from `json` or `body`, and whether it can be sent again. */
 
 /** A request body ready for fetch. */
@@ -18,23 +19,23 @@ export function encodeBody(method: string, json: unknown, body: BodyInit | Array
   const hasJson = json !== undefined;
   const hasBody = body !== undefined && body !== null;
   if (!hasJson && !hasBody) return NO_BODY;
-  if (hasJson && hasBody) throw new TypeError(`Options "json" and "body" cannot be used together: pick one`);
+  if (hasJson && hasBody) throw optionError("json", 'and "body" cannot be used together');
   if (method === "GET" || method === "HEAD") {
-    throw new TypeError(`Option "${hasJson ? "json" : "body"}" cannot be used with a ${method} request`);
+    throw optionError(hasJson ? "json" : "body", `cannot be used with ${method}`);
   }
   if (hasJson) {
     let text: string | undefined;
     try {
       text = JSON.stringify(json);
     } catch (error) {
-      throw new TypeError(`Option "json" cannot be serialised: ${(error as Error).message}`);
+      throw optionError("json", `cannot be serialised: ${(error as Error).message}`);
     }
-    if (text === undefined) throw new TypeError(`Option "json" cannot be serialised: JSON.stringify returned nothing for a ${typeof json}`);
+    if (text === undefined) throw optionError("json", `cannot be serialised: ${typeof json}`);
     return { body: text, contentType: "application/json", replayable: true, stream: false };
   }
   if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
     if (!supportsRequestStreams()) {
-      throw new TypeError(`Option "body": this runtime's fetch cannot stream a request body (it would send "[object ReadableStream]"); pass a Blob, ArrayBuffer or string`);
+      throw optionError("body", "cannot be a ReadableStream: this runtime's fetch cannot stream uploads (it would send \"[object ReadableStream]\")");
     }
     return { body, contentType: undefined, replayable: false, stream: true };
   }

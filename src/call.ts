@@ -2,6 +2,7 @@
  * One logical request: normalise the per-request options once, then the retry loop around
  * `runAttempt`. Data flows one way: request() → prepareCall → runCall → runAttempt.
  */
+import { check, optionError } from "./option-error.js";
 import { isCloseReason } from "./closer.js";
 import { closedError, readData, runAttempt, type AttemptResult } from "./attempt.js";
 import { encodeBody, type EncodedBody } from "./body.js";
@@ -55,11 +56,11 @@ const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Validates and resolves the options of one request. Throws TypeError naming the option. */
 export function prepareCall(config: ClientConfig, method: string, input: string | URL, options: RequestOptions | undefined, mode: ReadMode): Call {
   if (config.closer.closedWith) throw new TierfetchError("the client was closed", "ERR_CLOSED");
-  if (typeof method !== "string" || !METHOD.test(method)) throw new TypeError(`Invalid HTTP method ${JSON.stringify(method)}`);
+  check(typeof method === "string" && METHOD.test(method), "method", "is not an HTTP method");
   method = method.toUpperCase();
   const o: RequestOptions = options ?? {};
-  if (typeof o !== "object") throw new TypeError(`Request options must be an object`);
-  if (o.signal != null && !(typeof o.signal === "object" && "aborted" in o.signal)) throw new TypeError(`Option "signal" must be an AbortSignal`);
+  check(typeof o === "object", "options", "must be an object");
+  check(o.signal == null || (typeof o.signal === "object" && "aborted" in o.signal), "signal", "must be an AbortSignal");
 
   // URL: base + path, then the client's query merged with the request's.
   let url = joinUrl(config.base, input);
@@ -85,7 +86,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   let hasIdempotencyKey = false;
   if (o.idempotencyKey !== undefined) {
     const key = o.idempotencyKey === true ? randomUUID() : o.idempotencyKey;
-    if (typeof key !== "string" || key === "") throw new TypeError(`Option "idempotencyKey" must be a non-empty string or true`);
+    check(typeof key === "string" && key, "idempotencyKey", "must be a non-empty string or true");
     checkHeader("idempotency-key", key, "idempotencyKey");
     headers["idempotency-key"] = key;
     hasIdempotencyKey = true;
@@ -99,13 +100,13 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
     else {
       const target = parsed ?? new URL(url);
       if (target.protocol === "http:" && !isLoopback(target.hostname) && !config.allowHttp) {
-        throw new TypeError(`Refusing to send the token over plain http to ${target.host}: use https, or set the option "allowHttp: true"`);
+        throw optionError("token", `is not sent over plain http to ${target.host}: use https, or allowHttp: true`);
       }
     }
   }
 
   const timeout = resolveTimeout(o.timeout ?? config.timeout, config.tiers);
-  if (o.onDownloadProgress !== undefined && typeof o.onDownloadProgress !== "function") throw new TypeError(`Option "onDownloadProgress" must be a function`);
+  check(o.onDownloadProgress === undefined || typeof o.onDownloadProgress === "function", "onDownloadProgress", "must be a function");
   const hooks = o.hooks === undefined ? undefined : appendHooks(config.hooks, o.hooks);
   const cfg = hooks ? { ...config, hooks } : config;
 

@@ -2,6 +2,7 @@
  * A client's options normalised once (ky's habit): validated values, milliseconds, lower-case
  * header records, query pairs. Every later step reads this, never the raw options.
  */
+import { check } from "./option-error.js";
 import { Closer } from "./closer.js";
 import { mergeHeaders, type HeaderRecord } from "./headers.js";
 import {
@@ -51,13 +52,13 @@ const EMPTY_HOOKS: HookLists = { beforeRequest: [], beforeRetry: [], afterRespon
 /** Appends hook lists (client's first, then the request's). */
 export function appendHooks(base: HookLists, extra: Hooks | undefined): HookLists {
   if (extra === undefined) return base;
-  if (typeof extra !== "object" || extra === null) throw new TypeError(`Option "hooks" must be an object of arrays`);
+  check(typeof extra === "object" && extra, "hooks", "must be an object of arrays");
   const out = { ...base };
   for (const name of Object.keys(extra) as (keyof Hooks)[]) {
-    if (!(name in EMPTY_HOOKS)) throw new TypeError(`Option "hooks" has an unknown hook ${JSON.stringify(name)}: use beforeRequest, beforeRetry, afterResponse or beforeError`);
+    check(name in EMPTY_HOOKS, "hooks", `has no hook ${JSON.stringify(name)}`);
     const list = extra[name];
     if (list === undefined) continue;
-    if (!Array.isArray(list) || list.some((h) => typeof h !== "function")) throw new TypeError(`Option "hooks.${name}" must be an array of functions`);
+    check(Array.isArray(list) && list.every((h) => typeof h === "function"), `hooks.${name}`, "must be an array of functions");
     (out as Record<string, unknown[]>)[name] = [...base[name], ...list];
   }
   return out;
@@ -78,14 +79,14 @@ export function passThrough(options: object, into?: Record<string, unknown>): Re
 
 /** Validates and normalises client options; `parent` gives what `extend()` inherits. */
 export function normaliseClient(options: ClientOptions, parent?: ClientConfig): ClientConfig {
-  if (typeof options !== "object" || options === null) throw new TypeError(`createClient() takes an options object`);
+  check(typeof options === "object" && options, "options", "must be an object");
   const raw = parent ? mergeRaw(parent.raw, options) : options;
   const tiers = resolveTiers(raw.timeouts);
   const timeout = raw.timeout ?? "medium";
   resolveTimeout(timeout, tiers); // validates now, resolved per request
-  if (raw.fetch !== undefined && typeof raw.fetch !== "function") throw new TypeError(`Option "fetch" must be a function`);
-  if (raw.token !== undefined && typeof raw.token !== "string" && typeof raw.token !== "function") throw new TypeError(`Option "token" must be a string or a function`);
-  if (raw.onDownloadProgress !== undefined && typeof raw.onDownloadProgress !== "function") throw new TypeError(`Option "onDownloadProgress" must be a function`);
+  check(raw.fetch === undefined || typeof raw.fetch === "function", "fetch", "must be a function");
+  check(raw.token === undefined || typeof raw.token === "string" || typeof raw.token === "function", "token", "must be a string or a function");
+  check(raw.onDownloadProgress === undefined || typeof raw.onDownloadProgress === "function", "onDownloadProgress", "must be a function");
   const retry = resolveRetry(raw.retry);
   // One budget per client family: a child shares its parent's unless it sets its own.
   const ownBudget = typeof options.retry === "object" && options.retry !== null && options.retry.budget !== undefined;

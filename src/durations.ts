@@ -4,23 +4,14 @@
  */
 export type Duration = number | string;
 
-const MS_PER_DAY = 86_400_000;
-
-/** Milliseconds per unit, by every accepted spelling. `m` is minutes, `M` months. */
-const UNITS: Record<string, number> = {
-  ns: 1e-6, nsec: 1e-6,
-  us: 1e-3, usec: 1e-3,
-  ms: 1, msec: 1,
-  s: 1000, sec: 1000, second: 1000, seconds: 1000,
-  m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000,
-  h: 3_600_000, hr: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: MS_PER_DAY, day: MS_PER_DAY, days: MS_PER_DAY,
-  w: 7 * MS_PER_DAY, week: 7 * MS_PER_DAY, weeks: 7 * MS_PER_DAY,
-  M: 30.44 * MS_PER_DAY, month: 30.44 * MS_PER_DAY, months: 30.44 * MS_PER_DAY,
-  y: 365.25 * MS_PER_DAY, year: 365.25 * MS_PER_DAY, years: 365.25 * MS_PER_DAY,
-};
-
-const UNIT_LIST = "ns, us, ms, s, m (minutes), h, d, w, M (months), y, and their long forms (sec, min, hr, day, week, month, year, ...)";
+const DAY = 86_400_000;
+/** Milliseconds per unit, with every spelling; `m` is minutes, `M` months. */
+const UNITS: Record<string, number> = {};
+for (const [ms, names] of [
+  [1e-6, "ns nsec"], [1e-3, "us usec"], [1, "ms msec"], [1000, "s sec second seconds"],
+  [60_000, "m min minute minutes"], [3_600_000, "h hr hour hours"], [DAY, "d day days"],
+  [7 * DAY, "w week weeks"], [30.44 * DAY, "M month months"], [365.25 * DAY, "y year years"],
+] as const) for (const name of names.split(" ")) UNITS[name] = ms;
 
 /** One span: a non-negative decimal number, optional spaces, a unit made of letters. */
 const SPAN = /\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)\s*/y;
@@ -52,7 +43,7 @@ export function parseDuration(input: Duration): number {
       if (spans > 0 && input.slice(at).trim() === "") break;
       throw bad(input);
     }
-    const unit = UNITS[m[2]!] ?? (m[2] !== "M" ? UNITS[m[2]!.toLowerCase()] : undefined);
+    const unit = UNITS[m[2]!] ?? UNITS[m[2]!.toLowerCase()];
     if (unit === undefined) throw bad(input);
     total += Number(m[1]) * unit;
     at = SPAN.lastIndex;
@@ -64,5 +55,5 @@ export function parseDuration(input: Duration): number {
 
 function bad(input: unknown): TypeError {
   const shown = typeof input === "string" ? JSON.stringify(input) : String(input);
-  return new TypeError(`Invalid duration ${shown}: use milliseconds (a non-negative number) or spans like "500ms", "1.5s", "2h 37min". Units: ${UNIT_LIST}.`);
+  return new TypeError(`Invalid duration ${shown}: use milliseconds (a number >= 0) or spans like "1.5s" or "2h 37min", in ns us ms s m(inutes) h d w M(onths) y or sec min hr day week month year (plural too)`);
 }

@@ -1,4 +1,5 @@
 /** Merging and validating headers. Names are kept lower case in a plain record. */
+import { check, optionError } from "./option-error.js";
 import type { HeadersOption } from "./options.js";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -10,10 +11,10 @@ export type HeaderRecord = Record<string, string | undefined>;
 /** Throws a TypeError naming the header (never its value) when a name or value is invalid. */
 export function checkHeader(name: string, value: string, option = "headers"): void {
   if (!TOKEN.test(name)) {
-    throw new TypeError(`Option "${option}": invalid header name ${JSON.stringify(name)}`);
+    throw optionError(option, `has an invalid header name ${JSON.stringify(name)}`);
   }
   if (FORBIDDEN_VALUE.test(value)) {
-    throw new TypeError(`Option "${option}": the value of header "${name}" contains CR, LF or NUL`);
+    throw optionError(option, `header "${name}" has CR, LF or NUL in its value`);
   }
 }
 
@@ -24,7 +25,7 @@ export function checkHeader(name: string, value: string, option = "headers"): vo
 export function mergeHeaders(into: HeaderRecord | undefined, headers: HeadersOption | undefined): HeaderRecord {
   const out: HeaderRecord = into ? { ...into } : {};
   if (headers === undefined || headers === null) return out;
-  if (typeof headers !== "object") throw new TypeError(`Option "headers" must be an object, a Headers or an array of pairs`);
+  check(typeof headers === "object", "headers", "must be an object, a Headers or [name, value] pairs");
   const add = (name: string, value: unknown) => {
     if (value === undefined || value === null) {
       out[String(name).toLowerCase()] = undefined;
@@ -36,7 +37,7 @@ export function mergeHeaders(into: HeaderRecord | undefined, headers: HeadersOpt
   };
   if (Array.isArray(headers)) {
     for (const pair of headers) {
-      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`Option "headers": each entry of an array must be a [name, value] pair`);
+      check(Array.isArray(pair) && pair.length === 2, "headers", "must be [name, value] pairs");
       add(pair[0], pair[1]);
     }
   } else if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {

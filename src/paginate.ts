@@ -3,6 +3,7 @@
  * default, or a `next()` function (cursor, offset, page number). Every page goes through the
  * same tiers, retries and hooks as any request.
  */
+import { check } from "./option-error.js";
 import type { RequestOptions } from "./options.js";
 import type { ResponsePromise } from "./response.js";
 
@@ -47,7 +48,7 @@ type Get = (url: string | URL, options: RequestOptions) => ResponsePromise;
 export async function* paginate<T>(get: Get, url: string | URL, options: PaginateOptions<T> = {}): AsyncGenerator<T, void, undefined> {
   const { items: pick = defaultItems as (body: unknown, response: Response) => T[], next = linkNext, limit = Infinity, pageLimit = Infinity, ...first } = options;
   for (const [name, v] of [["limit", limit], ["pageLimit", pageLimit]] as const) {
-    if (typeof v !== "number" || !(v >= 0)) throw new TypeError(`Option "${name}" must be a number of 0 or more`);
+    check(typeof v === "number" && v >= 0, name, "must be a number >= 0");
   }
   let current: { url: string | URL; options: RequestOptions } | undefined = { url, options: first };
   let count = 0;
@@ -56,7 +57,7 @@ export async function* paginate<T>(get: Get, url: string | URL, options: Paginat
     const body = await pending.json();
     const response = await pending;
     const list = pick(body, response);
-    if (!Array.isArray(list)) throw new TypeError(`paginate(): the page body is not an array; pass "items" to take the items out of it`);
+    check(Array.isArray(list), "items", "is needed: the page body is not an array");
     for (const item of list) {
       if (count >= limit) return;
       count++;

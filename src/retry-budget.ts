@@ -2,6 +2,7 @@
  * A client-wide retry budget over a sliding window, as Envoy and Finagle keep one: retries
  * may not exceed `ratio` of first attempts plus `minPerSecond` per second of the window.
  */
+import { check } from "./option-error.js";
 import type { RetryBudgetOptions } from "./options.js";
 import { durationOption } from "./timeouts.js";
 
@@ -19,12 +20,12 @@ export class RetryBudget {
 
   constructor(options: RetryBudgetOptions = {}) {
     const { ratio = 0.2, minPerSecond = 10, window = "10s" } = options;
-    if (typeof ratio !== "number" || !(ratio >= 0) || !Number.isFinite(ratio)) throw new TypeError(`Option "retry.budget.ratio" must be a finite number of 0 or more`);
-    if (typeof minPerSecond !== "number" || !(minPerSecond >= 0) || !Number.isFinite(minPerSecond)) throw new TypeError(`Option "retry.budget.minPerSecond" must be a finite number of 0 or more`);
+    check(ratio >= 0 && ratio < Infinity, "retry.budget.ratio", "must be a finite number >= 0");
+    check(minPerSecond >= 0 && minPerSecond < Infinity, "retry.budget.minPerSecond", "must be a finite number >= 0");
     this.ratio = ratio;
     this.minPerSecond = minPerSecond;
     this.window = durationOption("retry.budget.window", window);
-    if (!(this.window > 0)) throw new TypeError(`Option "retry.budget.window" must be longer than 0`);
+    check(this.window > 0, "retry.budget.window", "must be longer than 0");
     this.slot = this.window / SLOTS;
   }
 

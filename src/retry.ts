@@ -1,5 +1,6 @@
 /** The retry policy: may this failure be retried, and how long to wait first. */
 import { DEFAULT_RETRY, type RetryOptions, type RetryContext } from "./options.js";
+import { check } from "./option-error.js";
 import { durationOption } from "./timeouts.js";
 
 /** The retry policy with every value validated, durations in milliseconds. */
@@ -21,37 +22,33 @@ const NOT_PROCESSED = new Set([429, 503]);
 
 /** Applies a `retry` option over a base policy (the client's, or the defaults). */
 export function resolveRetry(option: number | false | RetryOptions | undefined, base?: RetryPolicy): RetryPolicy {
-  const start = base ?? defaultPolicy();
-  if (option === undefined) return start;
-  if (option === false) return { ...start, maxRetries: 0 };
-  if (typeof option === "number") return { ...start, maxRetries: retryCount(option) };
-  if (typeof option !== "object" || option === null) throw new TypeError(`Option "retry" must be a number, false or an object`);
-  const out = { ...start };
-  if (option.maxRetries !== undefined) out.maxRetries = retryCount(option.maxRetries);
-  if (option.minDelay !== undefined) out.minDelay = durationOption("retry.minDelay", option.minDelay);
-  if (option.maxDelay !== undefined) out.maxDelay = durationOption("retry.maxDelay", option.maxDelay);
-  if (option.deadline !== undefined) out.deadline = durationOption("retry.deadline", option.deadline);
-  if (option.factor !== undefined) {
-    if (typeof option.factor !== "number" || !(option.factor >= 1) || !Number.isFinite(option.factor)) throw new TypeError(`Option "retry.factor" must be a finite number of at least 1`);
-    out.factor = option.factor;
+  const out = { ...(base ?? defaultPolicy()) };
+  if (option === undefined) return out;
+  if (option === false) option = 0;
+  if (typeof option === "number") option = { maxRetries: option };
+  check(typeof option === "object" && option, "retry", "must be a number, false or an object");
+  const { maxRetries: n, minDelay, maxDelay, deadline, factor: f, statuses, shouldRetry: fn, budget } = option;
+  if (n !== undefined) {
+    check(Number.isInteger(n) && n >= 0, "retry.maxRetries", "must be a whole number >= 0");
+    out.maxRetries = n;
   }
-  if (option.statuses !== undefined) {
-    if (!Array.isArray(option.statuses) || option.statuses.some((s) => !Number.isInteger(s) || s < 100 || s > 599)) {
-      throw new TypeError(`Option "retry.statuses" must be an array of HTTP status codes`);
-    }
-    out.statuses = new Set(option.statuses);
+  if (minDelay !== undefined) out.minDelay = durationOption("retry.minDelay", minDelay);
+  if (maxDelay !== undefined) out.maxDelay = durationOption("retry.maxDelay", maxDelay);
+  if (deadline !== undefined) out.deadline = durationOption("retry.deadline", deadline);
+  if (f !== undefined) {
+    check(typeof f === "number" && f >= 1 && f < Infinity, "retry.factor", "must be a finite number >= 1");
+    out.factor = f;
   }
-  if (option.shouldRetry !== undefined) {
-    if (typeof option.shouldRetry !== "function") throw new TypeError(`Option "retry.shouldRetry" must be a function`);
-    out.shouldRetry = option.shouldRetry;
+  if (statuses !== undefined) {
+    check(Array.isArray(statuses) && statuses.every((s) => Number.isInteger(s) && s >= 100 && s < 600), "retry.statuses", "must be an array of HTTP statuses");
+    out.statuses = new Set(statuses);
   }
-  if (option.budget !== undefined) out.budget = option.budget;
+  if (fn !== undefined) {
+    check(typeof fn === "function", "retry.shouldRetry", "must be a function");
+    out.shouldRetry = fn;
+  }
+  if (budget !== undefined) out.budget = budget;
   return out;
-}
-
-function retryCount(n: unknown): number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new TypeError(`Option "retry.maxRetries" must be a whole number of 0 or more`);
-  return n;
 }
 
 let defaults: RetryPolicy | undefined;
@@ -102,29 +99,31 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
   return date === undefined ? undefined : Math.max(0, date - now);
 }
 
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
 
-/** Parses the three HTTP-date forms of RFC 9110 §5.6.7 as UTC, whatever the engine. */
+/**
+ * Parses the three HTTP-date forms of RFC 9110 §5.6.7 as UTC, whatever the engine:
+ * `Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`.
+ */
 export function parseHttpDate(value: string): number | undefined {
-  // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-  let m = /^[A-Za-z]{3}, (\d{2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/.exec(value);
-  if (m) return utc(+m[3]!, m[2]!, +m[1]!, +m[4]!, +m[5]!, +m[6]!);
-  // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT (a two-digit year more than 50 years ahead is in the past)
-  m = /^[A-Za-z]+, (\d{2})-([A-Za-z]{3})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/.exec(value);
-  if (m) {
-    const thisYear = new Date().getUTCFullYear();
-    let year = Math.floor(thisYear / 100) * 100 + +m[3]!;
-    if (year > thisYear + 50) year -= 100;
-    return utc(year, m[2]!, +m[1]!, +m[4]!, +m[5]!, +m[6]!);
+  let m = /^[a-z]+, (\d\d)[ -]([a-z]{3})[ -](\d\d(?:\d\d)?) (\d\d):(\d\d):(\d\d) GMT$/i.exec(value);
+  let day, mon, year, time;
+  if (m) [, day, mon, year, ...time] = m;
+  else {
+    m = /^[a-z]{3} ([a-z]{3}) {1,2}(\d\d?) (\d\d):(\d\d):(\d\d) (\d{4})$/i.exec(value);
+    if (!m) return undefined;
+    [, mon, day, , , , year] = m;
+    time = m.slice(3, 6);
   }
-  // asctime: Sun Nov  6 08:49:37 1994
-  m = /^[A-Za-z]{3} ([A-Za-z]{3}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/.exec(value);
-  if (m) return utc(+m[6]!, m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!);
-  return undefined;
-}
-
-function utc(year: number, month: string, day: number, h: number, min: number, s: number): number | undefined {
-  const mon = MONTHS.indexOf(month.toLowerCase());
-  if (mon < 0 || day < 1 || day > 31 || h > 23 || min > 59 || s > 60) return undefined;
-  return Date.UTC(year, mon, day, h, min, s);
+  let y = +year!;
+  if (year!.length === 2) {
+    // RFC 850's two-digit year: one more than 50 years ahead is in the past.
+    const now = new Date().getUTCFullYear();
+    y += Math.floor(now / 100) * 100;
+    if (y > now + 50) y -= 100;
+  }
+  const month = MONTHS.indexOf(mon!.toLowerCase()) / 3;
+  const [h, min, sec] = time!.map(Number) as [number, number, number];
+  if (month % 1 || month < 0 || +day! < 1 || +day! > 31 || h > 23 || min > 59 || sec > 60) return undefined;
+  return Date.UTC(y, month, +day!, h, min, sec);
 }

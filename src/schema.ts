@@ -2,6 +2,7 @@
  * Validation of a JSON body with any Standard Schema (zod, valibot, arktype, ...), with no
  * schema library as a dependency: https://standardschema.dev
  */
+import { check } from "./option-error.js";
 import { ValidationError } from "./errors/validation-error.js";
 
 /** The Standard Schema v1 interface, as far as tierfetch uses it. */
@@ -25,7 +26,7 @@ export type StandardResult<Output> = { readonly value: Output; readonly issues?:
 /** Validates `value`; rejects with a {@link ValidationError} carrying the issues. */
 export async function validate<T>(schema: StandardSchemaV1<unknown, T>, value: unknown, where: string): Promise<T> {
   const std = schema?.["~standard"];
-  if (!std || typeof std.validate !== "function") throw new TypeError(`.json(schema): the schema must implement Standard Schema v1 (a "~standard" property with validate())`);
+  check(typeof std?.validate === "function", "schema", "must implement Standard Schema v1");
   const result = await std.validate(value);
   if (result.issues) throw new ValidationError(where, result.issues);
   return result.value;

@@ -2,6 +2,7 @@
  * Timeout tiers, the timeout of each attempt, and the one place where abort signals are
  * combined (the user's, the client's close signal and the attempt's own timer).
  */
+import { check, optionError } from "./option-error.js";
 import type { Closer } from "./closer.js";
 import { parseDuration, type Duration } from "./durations.js";
 import { DEFAULT_TIERS, type TimeoutOption, type TimeoutTiers } from "./options.js";
@@ -29,10 +30,10 @@ export function resolveTiers(input: TimeoutTiers | undefined, parent?: Tiers): T
     max: parseDuration(DEFAULT_TIERS.max),
   };
   if (input === undefined) return base;
-  if (typeof input !== "object" || input === null) throw new TypeError(`Option "timeouts" must be an object like { short: "5s", medium: "30s", long: "6m", max: "15m" }`);
+  check(typeof input === "object" && input, "timeouts", "must be an object like { short: \"5s\" }");
   const out = { ...base };
   for (const key of Object.keys(input) as (keyof TimeoutTiers)[]) {
-    if (!(key in out)) throw new TypeError(`Option "timeouts" has an unknown tier ${JSON.stringify(key)}: the tiers are short, medium, long and max`);
+    check(key in out, "timeouts", `has no tier ${JSON.stringify(key)}: use short, medium, long, max`);
     const value = input[key];
     if (value !== undefined) out[key] = durationOption(`timeouts.${key}`, value);
   }
@@ -44,7 +45,7 @@ export function resolveTimeout(option: TimeoutOption, tiers: Tiers): ResolvedTim
   if (option === "short" || option === "medium" || option === "long") return { ms: tiers[option], tier: option };
   if (option === "none") return { ms: undefined, tier: undefined };
   if (typeof option === "string" && /^[a-z]+$/i.test(option)) {
-    throw new TypeError(`Option "timeout": unknown tier ${JSON.stringify(option)}; use "short", "medium", "long", "none" or a duration like "10s"`);
+    throw optionError("timeout", `has no tier ${JSON.stringify(option)}: use short, medium, long, none or a duration`);
   }
   return { ms: durationOption("timeout", option), tier: undefined };
 }
@@ -59,7 +60,7 @@ export function durationOption(name: string, value: Duration): number {
   try {
     return parseDuration(value);
   } catch (error) {
-    throw new TypeError(`Option "${name}": ${(error as Error).message}`);
+    throw optionError(name, (error as Error).message);
   }
 }
 

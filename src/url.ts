@@ -1,4 +1,5 @@
 /** Joining request paths under `baseUrl`, and merging query parameters. */
+import { check, optionError } from "./option-error.js";
 import { redactUrl } from "./redact.js";
 import type { QueryOptions, QueryValue } from "./options.js";
 
@@ -21,10 +22,10 @@ export function parseBaseUrl(input: string | URL): BaseUrl {
   try {
     url = new URL(String(input));
   } catch {
-    throw new TypeError(`Option "baseUrl" is not an absolute URL: ${JSON.stringify(redactUrl(String(input)))}`);
+    throw optionError("baseUrl", `is not an absolute URL: ${JSON.stringify(redactUrl(String(input)))}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new TypeError(`Option "baseUrl" must be an http: or https: URL, got ${JSON.stringify(url.protocol)}`);
+    throw optionError("baseUrl", "must be http: or https:");
   }
   url.search = "";
   url.hash = "";
@@ -39,7 +40,7 @@ export function parseBaseUrl(input: string | URL): BaseUrl {
 export function joinUrl(base: BaseUrl | undefined, input: string | URL): string {
   if (typeof input !== "string") {
     if (input instanceof URL) return input.href;
-    throw new TypeError(`The request URL must be a string or a URL, got ${typeof input}`);
+    throw optionError("url", "must be a string or a URL");
   }
   if (ABSOLUTE.test(input)) return input;
   if (base) {
@@ -62,14 +63,14 @@ export function joinUrl(base: BaseUrl | undefined, input: string | URL): string 
         throw new TypeError(`Invalid URL ${JSON.stringify(redactUrl(input))}`);
       }
       if (resolved.origin !== base.origin || !(resolved.pathname + "/").startsWith(base.path + "/") || hasDotDot(path)) {
-        throw new TypeError(`Invalid URL ${JSON.stringify(redactUrl(input))}: a ".." segment would leave "baseUrl"; pass an absolute URL to go elsewhere`);
+        throw optionError("url", `${JSON.stringify(redactUrl(input))} would leave baseUrl (".."): pass an absolute URL to go elsewhere`);
       }
     }
     return joined;
   }
   const location = (globalThis as { location?: { href?: string } }).location;
   if (location?.href) return new URL(input, location.href).href;
-  throw new TypeError(`Invalid URL ${JSON.stringify(redactUrl(input))}: a relative URL needs the "baseUrl" option`);
+  throw optionError("url", `${JSON.stringify(redactUrl(input))} is relative: set baseUrl`);
 }
 
 const SUSPECT = /[.%\x00-\x20]/;
@@ -84,7 +85,7 @@ function hasDotDot(path: string): boolean {
 function queryString(value: QueryValue): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new TypeError(`Option "query": an Invalid Date cannot be sent`);
+    check(value.getTime() === value.getTime(), "query", "has an Invalid Date");
     return value.toISOString();
   }
   return String(value);
@@ -93,7 +94,7 @@ function queryString(value: QueryValue): string | undefined {
 /** Normalises a query option to pairs; `undefined` or `null` at the top level removes a key. */
 export function normaliseQuery(query: QueryOptions | undefined, into?: QueryPairs): QueryPairs | undefined {
   if (query === undefined || query === null) return into;
-  if (typeof query !== "object") throw new TypeError(`Option "query" must be an object or URLSearchParams, got ${typeof query}`);
+  check(typeof query === "object", "query", "must be an object or URLSearchParams");
   const out: QueryPairs = into ? new Map(into) : new Map();
   if (query instanceof URLSearchParams) {
     const seen = new Set<string>();
