@@ -1,6 +1,6 @@
 // Size bench: min+gzip of tiny apps (bench/size-apps/*.js) bundled by esbuild as a browser app
-// would be (bundle, minify, platform browser, ESM), gzip level 9. 1 KB = 1000 bytes, as in
-// size-limit. Also checks that the decoders (lines, ndjson, sse) tree-shake away from an app
+// would be (bundle, minify, platform browser, ESM, code splitting), gzip level 9. 1 KB = 1000
+// bytes, as in size-limit. Also checks that the decoders (lines, ndjson, sse) tree-shake away from an app
 // that does not use them, and attributes the one-request app's bytes to tierfetch's modules.
 //
 // Run alone: node bench/size.mjs
@@ -21,25 +21,50 @@ const PRESENT_BELOW = 40;
 
 /**
  * Bundles one entry (a file, or `{ contents }` resolved from bench/size-apps/) and measures it.
- * `alias` maps "tierfetch" elsewhere (default: the package itself, i.e. dist/ via "exports").
+ * Code splitting is on, as in app bundlers: a chunk reached only through `import()` loads
+ * lazily and is not counted (size-limit counts the same way). `alias` maps "tierfetch"
+ * elsewhere (default: the package itself, i.e. dist/ through "exports").
+ * @returns {Promise<{ min: number, gzip: number, lazy: number, metafile: object }>} lazy: bytes in chunks not counted
  */
-export async function measure(entry, { alias, metafile = false } = {}) {
-  const input = typeof entry === "string" ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: APPS, sourcefile: "probe.js" } };
+export async function measure(entry, { alias } = {}) {
+  const input =
+    typeof entry === "string" ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: APPS, sourcefile: "probe.js" } };
   const result = await esbuild.build({
     ...input,
     bundle: true,
+    splitting: true,
+    outdir: `${ROOT}.tmp/size-out`,
     minify: true,
     platform: "browser",
     format: "esm",
     target: "es2022",
     write: false,
-    metafile,
+    metafile: true,
     logLevel: "silent",
     absWorkingDir: ROOT,
     ...((alias ?? defaultAlias()) ? { alias: alias ?? defaultAlias() } : {}),
   });
-  const code = result.outputFiles[0].contents;
-  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
+  const outputs = result.metafile.outputs;
+  const files = new Map(result.outputFiles.map((f) => [f.path.slice(ROOT.length), f.contents]));
+  const entryOut = Object.keys(outputs).find((k) => outputs[k].entryPoint);
+  const counted = new Set();
+  const visit = (file) => {
+    if (counted.has(file)) return;
+    counted.add(file);
+    for (const i of outputs[file].imports) if (i.kind === "import-statement" && outputs[i.path]) visit(i.path);
+  };
+  visit(entryOut);
+  let min = 0;
+  let gzip = 0;
+  let lazy = 0;
+  for (const [file, code] of files) {
+    if (!file.endsWith(".js")) continue;
+    if (counted.has(file)) {
+      min += code.length;
+      gzip += gzipSync(code, { level: 9 }).length;
+    } else lazy += code.length;
+  }
+  return { min, gzip, lazy, metafile: result.metafile };
 }
 
 /**
@@ -76,8 +101,8 @@ export async function treeShakeChecks() {
 
 /** Per-module bytes (minified, before gzip) of an app bundled from src/ instead of dist/. */
 export async function attribution(appFile) {
-  const { metafile, min } = await measure(appFile, { alias: { tierfetch: `${ROOT}src/index.ts` }, metafile: true });
-  const inputs = Object.values(metafile.outputs)[0].inputs;
+  const { metafile, min } = await measure(appFile, { alias: { tierfetch: `${ROOT}src/index.ts` } });
+  const inputs = Object.values(metafile.outputs).find((o) => o.entryPoint).inputs;
   const rows = Object.entries(inputs)
     .map(([file, v]) => ({ file: file.replace(/^.*?src\//, "src/"), bytes: v.bytesInOutput }))
     .filter((r) => r.bytes > 0)
@@ -117,7 +142,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { rows, checks, attribution: attr } = await benchSize();
   for (const r of rows) {
     const b = r.budget ? `  budget ${r.budget} B: ${r.gzip <= r.budget ? "ok" : "OVER"}` : "";
-    console.log(`${r.name.padEnd(44)} ${String(r.min).padStart(6)} B min  ${String(r.gzip).padStart(5)} B gzip${b}`);
+    const lazy = r.lazy ? `  (+${r.lazy} B min lazy)` : "";
+    console.log(`${r.name.padEnd(44)} ${String(r.min).padStart(6)} B min  ${String(r.gzip).padStart(5)} B gzip${b}${lazy}`);
   }
   for (const c of checks) console.log(`${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
   if (attr) {

@@ -5,7 +5,8 @@
 // is timed. Closing line: "N passed, N failed" (one per budget, one per tree-shake check).
 //
 // size-limit 14 needs Node >= 22.19 (it imports `glob` from node:fs/promises); on an older
-// Node this runs it with the project's Node 22 from runtimes/ (scripts/install-runtimes.sh).
+// Node this runs it with the project's Node 22 from runtimes/ (installed by
+// scripts/install-runtimes.sh when missing, as the other packaging checks do).
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as fsp from "node:fs/promises";
@@ -32,9 +33,12 @@ if (!existsSync(`${ROOT}dist/index.js`)) {
 }
 
 const node22 = `${ROOT}runtimes/node_modules/node22/bin/node`;
+if (typeof fsp.glob !== "function" && !existsSync(node22)) {
+  spawnSync("bash", [`${ROOT}scripts/install-runtimes.sh`], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], timeout: 300_000 });
+}
 const nodeForSizeLimit = typeof fsp.glob === "function" ? process.execPath : existsSync(node22) ? node22 : null;
 if (!nodeForSizeLimit) {
-  for (const b of budgets) report(false, `${b.name}: size-limit needs Node >= 22.19 and ${node22} is missing (run scripts/install-runtimes.sh)`);
+  for (const b of budgets) report(false, `${b.name}: size-limit needs Node >= 22.19 and scripts/install-runtimes.sh could not install ${node22}`);
 } else {
   const run = spawnSync(nodeForSizeLimit, [`${ROOT}node_modules/size-limit/bin.js`, "--json"], {
     cwd: ROOT,
