@@ -196,36 +196,40 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
   /** The next item from text already decoded; `undefined` when a chunk must be read first. */
   private poll(): IteratorResult<T, undefined> | undefined {
     if (this.state !== OPEN) return this.state === CLOSED ? DONE : undefined;
+    // Locals in the loop, written back only when leaving it (a line that throws closes
+    // the iterator, so its position no longer matters).
+    const buf = this.buf;
+    const length = buf.length;
+    let pos = this.pos;
+    let nl = this.nl;
+    let cr = this.cr;
     for (;;) {
-      const buf = this.buf;
-      const pos = this.pos;
-      const length = buf.length;
-      let nl = this.nl;
       if (nl < pos) {
         nl = buf.indexOf("\n", pos);
         if (nl === -1) nl = length;
-        this.nl = nl;
       }
-      let cr = this.cr;
       if (cr < pos) {
         cr = buf.indexOf("\r", pos);
         if (cr === -1) cr = length;
-        this.cr = cr;
       }
+      const start = pos;
       let end: number;
       if (nl < cr) {
         end = nl;
-        this.pos = nl + 1;
+        pos = nl + 1;
       } else if (cr < nl) {
         end = cr;
         if (cr + 1 < length) {
-          this.pos = buf.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+          pos = buf.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
         } else {
-          this.pos = length;
+          pos = length;
           this.skipLF = true;
         }
       } else {
         // No terminator left (nl === cr === length).
+        this.pos = pos;
+        this.nl = nl;
+        this.cr = cr;
         if (!this.ended) return undefined;
         this.state = CLOSED;
         this.reader = undefined;
@@ -236,8 +240,13 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
         }
         return DONE;
       }
-      const item = this.line(buf, pos, end);
-      if (item !== undefined) return { done: false, value: item };
+      const item = this.line(buf, start, end);
+      if (item !== undefined) {
+        this.pos = pos;
+        this.nl = nl;
+        this.cr = cr;
+        return { done: false, value: item };
+      }
     }
   }
 
