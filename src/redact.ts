@@ -5,13 +5,14 @@
 
 const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
 const SECRET_WORDS = /api[-_]?key|token|secret|passw(?:or)?d|signature|credential|session|auth|^sig$|^key$|^code$/i;
+const SECRET_HEADER_WORDS = /api[-_]?key|token|secret|passw(?:or)?d|session|credential/;
 
 export const MASK = "[REDACTED]";
 
 /** True for a header whose value must never be shown: Authorization, Cookie, *api-key*, *token*, *secret*. */
 export function isSecretHeader(name: string): boolean {
   const n = name.toLowerCase();
-  return SECRET_HEADERS.has(n) || /api[-_]?key|token|secret/.test(n);
+  return SECRET_HEADERS.has(n) || SECRET_HEADER_WORDS.test(n);
 }
 
 /** True for a query parameter name whose value must not appear in a message. */
@@ -20,15 +21,15 @@ export function isSecretParam(name: string): boolean {
 }
 
 /** The URL with its user info and the values of secret-looking query parameters masked. */
-export function redactUrl(input: string): string {
+export function redactUrl(input: string, mask = MASK): string {
   let url: URL;
   try {
     url = new URL(input);
   } catch {
-    return input.replace(/([?&][^=&#]*=)[^&#]*/g, (m, k: string) => (isSecretParam(k.slice(1, -1)) ? k + MASK : m));
+    return input.replace(/([?&][^=&#]*=)[^&#]*/g, (m, k: string) => (isSecretParam(k.slice(1, -1)) ? k + mask : m));
   }
   if (url.username || url.password) {
-    url.username = url.username ? "REDACTED" : "";
+    url.username = url.username ? mask.slice(1, -1) : "";
     url.password = "";
   }
   if (url.search) {
@@ -40,7 +41,7 @@ export function redactUrl(input: string): string {
       let name = key;
       try { name = decodeURIComponent(key.replace(/\+/g, " ")); } catch { /* keep raw */ }
       if (eq >= 0 && isSecretParam(name)) {
-        out.push(`${key}=${MASK}`);
+        out.push(`${key}=${mask}`);
         changed = true;
       } else out.push(part);
     }

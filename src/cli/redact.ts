@@ -4,15 +4,11 @@
  * *api-key*, *token*, *secret* are masked; so are secret-looking query values.
  */
 
+import { isSecretHeader, redactUrl } from "../redact.js";
+
 export const MASK = "[redacted]";
 
-const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
-const SECRET_HEADER_WORDS = /api[-_]?key|token|secret|passw(?:or)?d|session|credential/i;
-const SECRET_PARAM_WORDS = /api[-_]?key|token|secret|passw(?:or)?d|signature|credential|session|auth|^sig$|^key$|^code$/i;
-
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase()) || SECRET_HEADER_WORDS.test(name);
-}
+export { isSecretHeader };
 
 /** A header value fit to print: secrets masked, keeping an auth scheme (`Bearer [redacted]`). */
 export function showHeaderValue(name: string, value: string): string {
@@ -27,31 +23,7 @@ export function showHeaderValue(name: string, value: string): string {
 
 /** The URL with user info and the values of secret-looking query parameters masked. */
 export function showUrl(input: string): string {
-  let url: URL;
-  try {
-    url = new URL(input);
-  } catch {
-    return input;
-  }
-  if (url.username || url.password) {
-    url.username = url.username ? "redacted" : "";
-    url.password = "";
-  }
-  if (url.search) {
-    const parts = url.search.slice(1).split("&").map((part) => {
-      const eq = part.indexOf("=");
-      if (eq < 0) return part;
-      let name = part.slice(0, eq);
-      try {
-        name = decodeURIComponent(name.replace(/\+/g, " "));
-      } catch {
-        /* keep it raw */
-      }
-      return SECRET_PARAM_WORDS.test(name) ? `${part.slice(0, eq)}=${MASK}` : part;
-    });
-    url.search = parts.join("&");
-  }
-  return url.href;
+  return redactUrl(input, MASK);
 }
 
 /**
