@@ -3,6 +3,7 @@
  * on the next microtask, so a shortcut chained at once (`api.get(u).json()`) reads the body
  * inside the attempt, where the timeout and the retries cover it.
  */
+import { readData } from "./attempt.js";
 import type { CallResult, ReadMode } from "./call.js";
 import { lines } from "./decode/lines.js";
 import { ndjson } from "./decode/ndjson.js";
@@ -70,7 +71,7 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
     if (state.mode === mode || (state.mode === "json" && mode === "text") || (state.mode === "text" && mode === "json")) {
       return state.result.then((r) => r.data);
     }
-    return this.then((r) => readResponse(r, mode));
+    return this.then((r) => readData(r, mode));
   }
 
   /**
@@ -135,17 +136,5 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     throw new SyntaxError(`The response body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-function readResponse(r: Response, mode: ReadMode): Promise<unknown> {
-  switch (mode) {
-    case "json":
-    case "text":
-      return r.text();
-    case "blob":
-      return r.blob();
-    default:
-      return r.arrayBuffer();
   }
 }
