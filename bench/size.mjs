@@ -94,7 +94,9 @@ export async function treeShakeChecks() {
   checks.push({
     name: "decoders tree-shake away from the one-request app",
     ok: kept.length === 0,
-    detail: DECODERS.map((d) => `${d} +${cost[d]} B when used`).join(", ") + (kept.length ? ` -> still bundled: ${kept.join(", ")}` : ""),
+    detail:
+      DECODERS.map((d) => `referencing ${d} adds ${cost[d]} B`).join(", ") +
+      (kept.length ? ` -> already bundled without being used: ${kept.join(", ")}` : " -> none bundled until used"),
   });
   return checks;
 }
