@@ -17,7 +17,7 @@ import type { Progress, RequestOptions, RetryContext, TokenOption } from "./opti
 import { backoffDelay, isRetryable, parseRetryAfter, resolveRetry, type RetryPolicy } from "./retry.js";
 import { durationOption, resolveTimeout, sleep } from "./timeouts.js";
 import { redactUrl } from "./redact.js";
-import { appendQuery, isLoopback, joinUrl, normaliseQuery } from "./url.js";
+import { appendQuery, isLoopback, joinUrl } from "./url.js";
 
 /** How the body will be consumed: by the caller (`response`) or by a buffered shortcut. */
 export type ReadMode = "response" | "json" | "text" | "bytes" | "blob" | "arrayBuffer";
@@ -30,7 +30,8 @@ export interface Call {
   url: string;
   headers: Record<string, string>;
   body: EncodedBody;
-  init: Record<string, unknown>;
+  /** The RequestInit of every attempt; `headers` and `signal` are set per attempt. */
+  init: RequestInit & { duplex?: "half" };
   token: TokenOption | undefined;
   timeoutMs: number | undefined;
   tier: string | undefined;
@@ -64,8 +65,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
 
   // URL: base + path, then the client's query merged with the request's.
   let url = joinUrl(config.base, input);
-  const query = o.query === undefined ? config.query : normaliseQuery(o.query, config.query);
-  url = appendQuery(url, query);
+  url = appendQuery(url, config.query, o.query);
   // A URL joined under the base needs no parsing to know its origin; any other URL does.
   let parsed: URL | undefined;
   if (!config.base || !underBase(url, config.base.href)) {
@@ -117,7 +117,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
     url,
     headers,
     body,
-    init: passThrough(o),
+    init: initFor(method, body, passThrough(o, config.init)),
     token,
     timeoutMs: timeout.ms,
     tier: timeout.tier,
@@ -132,6 +132,15 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   };
   call.ctx = new CallContext(method, url, headers);
   return call;
+}
+
+function initFor(method: string, body: EncodedBody, pass: Record<string, unknown>): RequestInit & { duplex?: "half" } {
+  const init: RequestInit & { duplex?: "half" } = { ...pass, method };
+  if (body.body !== undefined) {
+    init.body = body.body as BodyInit;
+    if (body.stream) init.duplex = "half";
+  }
+  return init;
 }
 
 function underBase(url: string, base: string): boolean {

@@ -30,25 +30,34 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
   let failures = 0;
   let next: Promise<Response> = first;
   let reconnected = false;
+  let last: ServerSentEvent | undefined;
   for (;;) {
     let failure: unknown;
     let serverDelay: number | undefined;
     try {
       const response = await next;
       if (response.status === 204) return;
+      // After a reconnection a server that ignores Last-Event-ID replays: skip events whose id
+      // was delivered already. An event without an id of its own carries the resumed id, so one
+      // with that id is skipped only in a replay or when it repeats the last event delivered.
       let catchingUp = reconnected;
-      for await (const event of sse(response)) {
+      let replaying = false;
+      for await (const event of sse(response, { lastEventId: lastId })) {
         if (event.retry !== undefined) retryMs = event.retry;
-        if (catchingUp && event.id !== "" && seen.has(event.id)) continue;
+        const resent = event.id !== lastId || replaying || (event.data === last?.data && event.event === last.event);
+        if (catchingUp && event.id !== "" && seen.has(event.id) && resent) {
+          replaying = true;
+          continue;
+        }
         catchingUp = false;
-        const out = event.id === "" && lastId !== "" ? { ...event, id: lastId } : event;
-        if (out.id !== lastId) {
-          lastId = out.id;
+        if (event.id !== lastId) {
+          lastId = event.id;
           seen.add(lastId);
           if (seen.size > REMEMBERED_IDS) seen.delete(seen.values().next().value as string);
         }
         failures = 0;
-        yield out;
+        last = event;
+        yield event;
       }
     } catch (error) {
       // Only a dropped or timed-out stream, or a retryable status, reconnects.

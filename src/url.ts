@@ -124,20 +124,44 @@ export function normaliseQuery(query: QueryOptions | undefined, into?: QueryPair
   return out;
 }
 
-/** Appends query pairs to a URL, keeping the parameters already in it. */
-export function appendQuery(url: string, pairs: QueryPairs | undefined): string {
-  if (!pairs || pairs.size === 0) return url;
-  const params = new URLSearchParams();
-  for (const [key, values] of pairs) {
-    if (values) for (const v of values) params.append(key, v);
+/**
+ * Appends the client's query pairs merged with a request's `query` (its keys replace the
+ * client's) to a URL, keeping the parameters already in it. Encoded as URLSearchParams does.
+ */
+export function appendQuery(url: string, pairs: QueryPairs | undefined, query?: QueryOptions): string {
+  if (query !== undefined && (query instanceof URLSearchParams || typeof query !== "object" || query === null)) {
+    pairs = normaliseQuery(query, pairs);
+    query = undefined;
   }
-  const search = params.toString();
+  let search = "";
+  const add = (key: string, value: string) => (search += `${search ? "&" : ""}${formEncode(key)}=${formEncode(value)}`);
+  const addOwn = (key: string) => {
+    const value = query![key];
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const s = queryString(v);
+      if (s !== undefined) add(key, s);
+    }
+  };
+  // A request key takes the client key's place; the request's other keys follow.
+  if (pairs) {
+    for (const [key, values] of pairs) {
+      if (query && Object.hasOwn(query, key)) addOwn(key);
+      else if (values) for (const v of values) add(key, v);
+    }
+  }
+  if (query) for (const key in query) if (!pairs?.has(key)) addOwn(key);
   if (!search) return url;
   const hash = url.indexOf("#");
   const head = hash < 0 ? url : url.slice(0, hash);
   const tail = hash < 0 ? "" : url.slice(hash);
   const sep = head.includes("?") ? (head.endsWith("?") || head.endsWith("&") ? "" : "&") : "?";
   return head + sep + search + tail;
+}
+
+/** application/x-www-form-urlencoded, byte for byte as URLSearchParams serialises it. */
+function formEncode(s: string): string {
+  if (/^[\w.*-]*$/.test(s)) return s;
+  return encodeURIComponent(s).replace(/%20/g, "+").replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** True for localhost, 127.0.0.0/8 and [::1]. */
