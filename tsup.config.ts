@@ -11,6 +11,9 @@ export default defineConfig([
     platform: "neutral",
     sourcemap: false,
     treeshake: true,
+    // ESM: the decoders, SSE reconnection, pagination and schema checks go in a chunk that
+    // the client loads with import() on first use, so apps that never stream never load them.
+    splitting: true,
   },
   {
     // The CLI: Node only, a separate entry the library never imports. Its small
@@ -20,6 +23,8 @@ export default defineConfig([
     target: "node18",
     platform: "node",
     noExternal: ["mri", "picocolors"],
+    // One self-contained file: the CLI loads everything anyway.
+    splitting: false,
     banner: { js: "#!/usr/bin/env node" },
     sourcemap: false,
   },

@@ -2,9 +2,10 @@
 import { prepareCall, runCall, type CallResult, type ReadMode } from "./call.js";
 import { normaliseClient, type ClientConfig } from "./config.js";
 import type { ClientOptions, RequestOptions, SseRequestOptions } from "./options.js";
-import { paginate, type PaginateOptions } from "./paginate.js";
+import type { PaginateOptions } from "./paginate.js";
 import { ResponsePromise } from "./response.js";
-import { reconnectingSse } from "./sse-reconnect.js";
+import { check } from "./option-error.js";
+import { deferIterator } from "./deferred.js";
 import { createStats, type Stats } from "./stats.js";
 
 /** A URL: a path joined under `baseUrl`, or an absolute URL. */
@@ -54,14 +55,13 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
 
   const start = <T>(method: string, url: Input, opts: RequestOptions | undefined): ResponsePromise<T> => {
     const run = (mode: ReadMode): Promise<CallResult> => runCall(prepareCall(config, method, url, opts, mode));
-    const reconnect = (sseOptions: SseRequestOptions, first: Promise<Response>) => {
-      if (method.toUpperCase() !== "GET") throw new TypeError(`.sse({ reconnect: true }) works with GET requests only`);
-      const again = (lastEventId: string) => {
-        const headers = { ...(toRecord(opts?.headers)), "last-event-id": lastEventId || undefined };
-        return start<T>(method, url, { ...opts, headers });
-      };
-      return reconnectingSse(first, { policy: prepareCall(config, method, url, opts, "response").retry, signal: opts?.signal ?? undefined, closer: config.closer, again });
-    };
+    const reconnect = (_options: SseRequestOptions, first: Promise<Response>) =>
+      deferIterator((lazy) => {
+        check(method.toUpperCase() === "GET", "reconnect", "works with GET requests only");
+        const again = (lastEventId: string) => start<T>(method, url, { ...opts, headers: { ...toRecord(opts?.headers), "last-event-id": lastEventId || undefined } });
+        const policy = prepareCall(config, method, url, opts, "response").retry;
+        return lazy.reconnectingSse(first, { policy, signal: opts?.signal ?? undefined, closer: config.closer, again });
+      });
     return ResponsePromise.start<T>(run, reconnect);
   };
 
@@ -74,7 +74,7 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
     delete: (url, opts) => start("DELETE", url, opts),
     head: (url, opts) => start("HEAD", url, opts),
     options: (url, opts) => start("OPTIONS", url, opts),
-    paginate: (url, opts) => paginate((u, o) => start("GET", u, o), url, opts),
+    paginate: (url, opts) => deferIterator((lazy) => lazy.paginate((u, o) => start("GET", u, o), url, opts)),
     extend: (opts) => makeClient(opts, config),
     close: async () => {
       config.closer.close();

@@ -6,7 +6,8 @@ export {
   isTierfetchError, isHttpError, isTimeoutError, isNetworkError,
   ValidationError, isValidationError, type ErrorCode, type TimeoutKind,
 } from "./errors/index.js";
-export { lines, ndjson, sse, type ServerSentEvent, type SseOptions, type ByteSource } from "./decode/index.js";
+export { lines, ndjson, sse } from "./deferred.js";
+export type { ServerSentEvent, SseOptions, ByteSource } from "./decode/index.js";
 export type { Stats } from "./stats.js";
 export type {
   ClientOptions, RequestOptions, CommonOptions, PassThroughInit, RetryOptions, RetryBudgetOptions, RetryContext,

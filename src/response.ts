@@ -5,11 +5,12 @@
  */
 import { readData } from "./attempt.js";
 import type { CallResult, ReadMode } from "./call.js";
-import { lines } from "./decode/lines.js";
-import { ndjson } from "./decode/ndjson.js";
-import { sse, type ServerSentEvent } from "./decode/sse.js";
+import type { ServerSentEvent } from "./decode/sse.js";
 import type { SseRequestOptions } from "./options.js";
-import { validate, type StandardSchemaV1 } from "./schema.js";
+import type { StandardSchemaV1 } from "./schema.js";
+import { deferIterator, loadLazy } from "./deferred.js";
+
+type Lazy = typeof import("./lazy.js");
 import { redactUrl } from "./redact.js";
 
 /** Opens a reconnecting SSE stream for `.sse({ reconnect: true })`, starting from `first`. */
@@ -83,7 +84,7 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
   json<J = T>(schema?: StandardSchemaV1<unknown, J>): Promise<J> {
     const parsed = this.#read("json").then((text) => parseJson(text as string));
     if (!schema) return parsed as Promise<J>;
-    return Promise.all([parsed, this]).then(([value, response]) => validate(schema, value, response.url ? redactUrl(response.url) : "response"));
+    return Promise.all([parsed, this, loadLazy()]).then(([value, response, lazy]) => lazy.validate(schema, value, response.url ? redactUrl(response.url) : "response"));
   }
 
   /** The body as text. */
@@ -108,12 +109,12 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
 
   /** The body's lines, decoded as they arrive; leaving the loop early cancels the body. */
   lines(): AsyncIterableIterator<string> {
-    return later(this, lines);
+    return later(this, (r, lazy) => lazy.lines(r));
   }
 
   /** The body as newline-delimited JSON, parsed as it arrives. */
   ndjson<J = T>(): AsyncIterableIterator<J> {
-    return later(this, (r) => ndjson<J>(r));
+    return later(this, (r, lazy) => lazy.ndjson<J>(r));
   }
 
   /**
@@ -122,12 +123,17 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
    */
   sse(options?: SseRequestOptions): AsyncIterableIterator<ServerSentEvent> {
     if (options?.reconnect && this.#sse) return this.#sse(options, this);
-    return later(this, (r) => sse(r));
+    return later(this, (r, lazy) => lazy.sse(r));
   }
 }
 
-async function* later<R>(p: Promise<Response>, decode: (r: Response) => AsyncIterableIterator<R>): AsyncGenerator<R, void, undefined> {
-  yield* decode(await p);
+/** A decoder over the response once it arrives; leaving before the first item cancels its body. */
+function later<R>(p: Promise<Response>, decode: (r: Response, lazy: Lazy) => AsyncIterableIterator<R>): AsyncIterableIterator<R> {
+  p.catch(noop); // the iterator's next() carries the failure
+  return deferIterator(
+    (lazy) => p.then((r) => decode(r, lazy)),
+    () => p.then((r) => r.body?.cancel(), noop),
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -1,7 +1,7 @@
 // Shared plumbing of the conformance runners: paths, the report protocol of child processes,
 // and the standalone entry of each runner (`node test/runtimes/<runtime>.mjs [--grep re]`).
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -108,7 +108,7 @@ export function requireDist() {
 }
 
 /**
- * Copies dist/index.js and dist/index.cjs to a private directory so that every runtime of one
+ * Copies dist/index.js, dist/index.cjs and their chunks to a private directory so that every runtime of one
  * run tests the same build, even if dist/ is rebuilt meanwhile (tsup cleans dist/ first). Waits
  * up to `waitMs` for a build in progress to finish. Returns { dir, esm, cjs, remove() }.
  */
@@ -130,8 +130,10 @@ export async function snapshotDist(waitMs = 30_000) {
   mkdirSync(dir, { recursive: true });
   const esm = path.join(dir, "index.js");
   const cjs = path.join(dir, "index.cjs");
-  copyFileSync(DIST_ESM, esm);
-  copyFileSync(DIST_CJS, cjs);
+  // The entry files and the chunks they load (the lazy decoders chunk among them).
+  for (const file of readdirSync(path.dirname(DIST_ESM))) {
+    if (/\.c?js$/.test(file) && file !== "cli.js") copyFileSync(path.join(path.dirname(DIST_ESM), file), path.join(dir, file));
+  }
   return { dir, esm, cjs, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -2,7 +2,7 @@
 // dist/index.js (the bundled ESM build, unchanged), the harness and the suite; the suite runs
 // inside one fetch event and its outbound fetches reach the loopback server.
 //   node test/runtimes/workerd.mjs [--grep re]
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ROOT, suiteEnv, standalone, brokenReport, RUNTIME_TIMEOUT_MS } from "./common.mjs";
@@ -60,7 +60,10 @@ async function runWorker(mode, env) {
   let mf;
   let log = "";
   const { Miniflare, Log, LogLevel } = await import("miniflare");
-  const files = ["test/conformance/harness.js", "test/conformance/suite.js", ...(mode === "smoke" ? [] : ["dist/index.js"])];
+  // dist/index.js and the chunks it imports (statically, and with import() for the lazy part).
+  const distDir = mode === "smoke" ? null : path.dirname(fileURLToPath(env.distEsm));
+  const distFiles = distDir ? readdirSync(distDir).filter((f) => f.endsWith(".js")).map((f) => `dist/${f}`) : [];
+  const files = ["test/conformance/harness.js", "test/conformance/suite.js", ...distFiles];
   // workerd's own stderr (e.g. "Uncaught Error ... in global scope") is collected, not printed.
   class CollectingLog extends Log {
     constructor() {
@@ -75,7 +78,7 @@ async function runWorker(mode, env) {
       modulesRoot: ROOT,
       modules: [
         { type: "ESModule", path: path.join(ROOT, "conformance-worker.mjs"), contents: entrySource(mode) },
-        ...files.map((f) => ({ type: "ESModule", path: path.join(ROOT, f), contents: readFileSync(f === "dist/index.js" ? fileURLToPath(env.distEsm) : path.join(ROOT, f), "utf8") })),
+        ...files.map((f) => ({ type: "ESModule", path: path.join(ROOT, f), contents: readFileSync(f.startsWith("dist/") ? path.join(distDir, f.slice(5)) : path.join(ROOT, f), "utf8") })),
       ],
       compatibilityDate: COMPATIBILITY_DATE,
       cf: false, // never fetch the Request.cf placeholder from workers.cloudflare.com
