@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the extra Node versions of the conformance suite (Node 18.20.8 and 22.23.3, pinned
+# Installs the extra Node versions of the conformance suite (Node 18.17.0 (the oldest supported) and 22.23.3, pinned
 # in runtimes/package.json + runtimes/package-lock.json) into runtimes/node_modules. They stay
 # out of the root package so that node_modules/.bin/node never shadows the machine's Node.
 # Idempotent: does nothing when both binaries are already there.
