@@ -13,8 +13,10 @@ for (const [ms, names] of [
   [7 * DAY, "w week weeks"], [30.44 * DAY, "M month months"], [365.25 * DAY, "y year years"],
 ] as const) for (const name of names.split(" ")) UNITS[name] = ms;
 
-/** One span: a non-negative decimal number, optional spaces, a unit made of letters. */
-const SPAN = /\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)\s*/y;
+/** A whole duration string: one or more spans, each a non-negative number and a unit. */
+const SPANS = /^(?:\s*(?:\d+(?:\.\d*)?|\.\d+)\s*[a-zA-Z]+)+\s*$/;
+/** One span of a string {@link SPANS} accepted. */
+const SPAN = /(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)/g;
 
 /**
  * Converts a {@link Duration} to milliseconds.
@@ -27,33 +29,13 @@ const SPAN = /\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)\s*/y;
  * parseDuration(250);        // 250
  */
 export function parseDuration(input: Duration): number {
-  if (typeof input === "number") {
-    if (Number.isFinite(input) && input >= 0) return input;
-    throw bad(input);
+  let total = typeof input === "number" ? input : NaN;
+  if (typeof input === "string" && SPANS.test(input)) {
+    total = 0;
+    // An unknown unit makes the total NaN.
+    for (const [, n, unit] of input.matchAll(SPAN)) total += +n! * (UNITS[unit!] ?? UNITS[unit!.toLowerCase()] ?? NaN);
   }
-  if (typeof input !== "string") throw bad(input);
-  let total = 0;
-  let at = 0;
-  let spans = 0;
-  while (at < input.length) {
-    SPAN.lastIndex = at;
-    const m = SPAN.exec(input);
-    if (!m) {
-      // Trailing white space after the last span is fine; anything else is not.
-      if (spans > 0 && input.slice(at).trim() === "") break;
-      throw bad(input);
-    }
-    const unit = UNITS[m[2]!] ?? UNITS[m[2]!.toLowerCase()];
-    if (unit === undefined) throw bad(input);
-    total += Number(m[1]) * unit;
-    at = SPAN.lastIndex;
-    spans++;
-  }
-  if (spans === 0 || !Number.isFinite(total)) throw bad(input);
-  return total;
-}
-
-function bad(input: unknown): TypeError {
+  if (total >= 0 && total < Infinity) return total;
   const shown = typeof input === "string" ? JSON.stringify(input) : String(input);
-  return new TypeError(`Invalid duration ${shown}: use milliseconds (a number >= 0) or spans like "1.5s" or "2h 37min", in ns us ms s m(inutes) h d w M(onths) y or sec min hr day week month year (plural too)`);
+  throw new TypeError(`Invalid duration ${shown}: use milliseconds (a number >= 0) or spans like "1.5s" or "2h 37min" in ${Object.keys(UNITS).join(" ")}`);
 }

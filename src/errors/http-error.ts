@@ -1,5 +1,4 @@
-import { TierfetchError, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
-import { redactUrl } from "../redact.js";
+import { TierfetchError, at, hide, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
 
 /** The response had an error status (by default: anything not 2xx, after redirects). */
 export class HttpError extends TierfetchError {
@@ -11,10 +10,10 @@ export class HttpError extends TierfetchError {
   /** @param bodyStart the first characters of the response body, for the message. */
   constructor(request: Request, response: Response, bodyStart: string, details: ErrorDetails = {}) {
     const excerpt = bodyStart ? `: ${bodyStart.length > 200 ? `${bodyStart.slice(0, 200)}…` : bodyStart}` : "";
-    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
-    super(`${request.method} ${redactUrl(request.url)} failed with ${status}${excerpt}`, "ERR_HTTP", { ...details, request });
+    const status = `${response.status} ${response.statusText}`.trim();
+    super(at(request, `failed with ${status}${excerpt}`), "ERR_HTTP", { ...details, request });
     this.status = response.status;
-    Object.defineProperty(this, "response", { value: response, enumerable: false, writable: true, configurable: true });
+    hide(this, "response", response);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { redactUrl } from "../redact.js";
-import { TierfetchError, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
+import { TierfetchError, at, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
 
 /** The request never got a complete response: refused, reset, DNS, TLS, a body cut short. */
 export class NetworkError extends TierfetchError {
@@ -8,8 +8,7 @@ export class NetworkError extends TierfetchError {
   constructor(cause: unknown, details: ErrorDetails = {}) {
     // Some runtimes (Deno) put the URL in their message: mask its secret query values.
     const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\bhttps?:\/\/[^\s)'"]+/g, redactUrl);
-    const target = details.request ? `${details.request.method} ${redactUrl(details.request.url)} ` : "";
-    super(`${target}failed with a network error: ${reason}`, "ERR_NETWORK", { ...details, cause });
+    super(at(details.request, `failed with a network error: ${reason}`), "ERR_NETWORK", { ...details, cause });
   }
 }
 

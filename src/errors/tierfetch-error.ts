@@ -15,6 +15,16 @@ export interface ErrorDetails {
 const BRAND = Symbol.for("tierfetch.error");
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
+/** Sets a non-enumerable property: left out of `Object.keys`, spreads and naive loggers. */
+export function hide(target: object, key: PropertyKey, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, configurable: true });
+}
+
+/** `text` after the request's method and redacted URL (`GET https://h/p text`), or alone. */
+export function at(request: Request | undefined, text: string): string {
+  return request ? `${request.method} ${redactUrl(request.url)} ${text}` : text;
+}
+
 /**
  * Base of every error tierfetch raises. `request` and `response` are non-enumerable and
  * left out of `toJSON()` and `util.inspect`, so logging the error never prints a token.
@@ -33,22 +43,22 @@ export class TierfetchError extends Error {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.attempts = details.attempts ?? 0;
-    Object.defineProperty(this, "request", { value: details.request, enumerable: false, writable: true, configurable: true });
-    Object.defineProperty(this, BRAND, { value: true });
+    hide(this, "request", details.request);
+    hide(this, BRAND, true);
   }
 
   /** Method and redacted URL of the request, e.g. `GET https://api.example.com/v2/users`. */
   get target(): string {
-    const r = this.request;
-    return r ? `${r.method} ${redactUrl(r.url)}` : "";
+    return at(this.request, "").trim();
   }
 
   /** A log-safe view: no headers, no body, secret query values masked. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message, attempts: this.attempts };
-    if (this.request) {
-      out.method = this.request.method;
-      out.url = redactUrl(this.request.url);
+    const r = this.request;
+    if (r) {
+      out.method = r.method;
+      out.url = redactUrl(r.url);
     }
     if (this.budgetExhausted) out.budgetExhausted = true;
     return out;

@@ -1,5 +1,4 @@
-import { redactUrl } from "../redact.js";
-import { TierfetchError, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
+import { TierfetchError, at, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
 
 /** What ran out: the whole attempt, or the gap between two body chunks. */
 export type TimeoutKind = "attempt" | "idle";
@@ -16,7 +15,7 @@ export class TimeoutError extends TierfetchError {
 
   constructor(timeout: number, tier: string | undefined, kind: TimeoutKind, details: ErrorDetails = {}) {
     const what = kind === "idle" ? `no body data for ${timeout} ms (idleTimeout)` : `timed out after ${timeout} ms${tier ? ` (tier "${tier}")` : ""}`;
-    super(details.request ? `${details.request.method} ${redactUrl(details.request.url)} ${what}` : what, "ERR_TIMEOUT", details);
+    super(at(details.request, what), "ERR_TIMEOUT", details);
     this.timeout = timeout;
     this.tier = tier;
     this.kind = kind;

@@ -8,19 +8,19 @@ export class ValidationError extends TierfetchError {
   readonly issues: ReadonlyArray<StandardIssue>;
 
   constructor(where: string, issues: ReadonlyArray<StandardIssue>) {
-    const first = issues.slice(0, 3).map((i) => `${formatPath(i.path)}${i.message}`).join("; ");
+    const first = issues.slice(0, 3).map((i) => `${i.path?.length ? `${pathOf(i).join(".")}: ` : ""}${i.message}`).join("; ");
     super(`${where}: the response body does not match the schema (${issues.length} issue${issues.length === 1 ? "" : "s"}): ${first}`, "ERR_VALIDATION");
     this.issues = issues;
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), issues: this.issues.map((i) => ({ message: i.message, path: i.path?.map((p) => String(typeof p === "object" ? p.key : p)) })) };
+    return { ...super.toJSON(), issues: this.issues.map((i) => ({ message: i.message, path: i.path && pathOf(i) })) };
   }
 }
 
-function formatPath(path: StandardIssue["path"]): string {
-  if (!path || path.length === 0) return "";
-  return `${path.map((p) => String(typeof p === "object" ? p.key : p)).join(".")}: `;
+/** An issue's path as strings (`{ key }` segments unwrapped). */
+function pathOf(issue: StandardIssue): string[] {
+  return issue.path!.map((p) => String(typeof p === "object" ? p.key : p));
 }
 
 /** True for a {@link ValidationError}, across realms and library copies. */
