@@ -1,28 +1,17 @@
-import { optionError } from "./option-error.js";
 /** Encoding a request body from `json` or `body`, and whether it can be sent again. */
+import { optionError } from "./option-error.js";
 
-/** A request body ready for fetch. */
-export interface EncodedBody {
-  body: BodyInit | undefined;
-  /** Content-Type to set when the caller gave none. */
-  contentType: string | undefined;
-  /** False for a ReadableStream: sent once, never retried. */
-  replayable: boolean;
-  /** True for a ReadableStream (needs `duplex: "half"`). */
-  stream: boolean;
-}
-
-const NO_BODY: EncodedBody = { body: undefined, contentType: undefined, replayable: true, stream: false };
-
-/** Encodes `json` or `body`; rejects both at once, unserialisable JSON and a body on GET/HEAD. */
-export function encodeBody(method: string, json: unknown, body: BodyInit | ArrayBufferView | null | undefined): EncodedBody {
+/**
+ * Sets `init.body` from `json` or `body` (and `duplex` for a stream); rejects both at once,
+ * unserialisable JSON and a body on GET/HEAD. Returns false for a body that cannot be sent
+ * twice (a ReadableStream: sent once, never retried).
+ */
+export function encodeBody(init: RequestInit & { duplex?: "half" }, method: string, json: unknown, body: BodyInit | ArrayBufferView | null | undefined): boolean {
   const hasJson = json !== undefined;
-  const hasBody = body !== undefined && body !== null;
-  if (!hasJson && !hasBody) return NO_BODY;
+  const hasBody = body != null;
+  if (!hasJson && !hasBody) return true;
   if (hasJson && hasBody) throw optionError("json", 'and "body" cannot be used together');
-  if (method === "GET" || method === "HEAD") {
-    throw optionError(hasJson ? "json" : "body", `cannot be used with ${method}`);
-  }
+  if (method === "GET" || method === "HEAD") throw optionError(hasJson ? "json" : "body", `cannot be used with ${method}`);
   if (hasJson) {
     let text: string | undefined;
     try {
@@ -31,41 +20,31 @@ export function encodeBody(method: string, json: unknown, body: BodyInit | Array
       throw optionError("json", `cannot be serialised: ${(error as Error).message}`);
     }
     if (text === undefined) throw optionError("json", `cannot be serialised: ${typeof json}`);
-    return { body: text, contentType: "application/json", replayable: true, stream: false };
+    init.body = text;
+    return true;
   }
-  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
-    if (!supportsRequestStreams()) {
-      throw optionError("body", "cannot be a ReadableStream: this runtime's fetch cannot stream uploads (it would send \"[object ReadableStream]\")");
-    }
-    return { body, contentType: undefined, replayable: false, stream: true };
+  init.body = body as BodyInit;
+  if (typeof ReadableStream === "undefined" || !(body instanceof ReadableStream)) return true;
+  if (!supportsRequestStreams()) {
+    throw optionError("body", 'cannot be a ReadableStream: this runtime\'s fetch cannot stream uploads (it would send "[object ReadableStream]")');
   }
-  return { body: body as BodyInit, contentType: undefined, replayable: true, stream: false };
+  init.duplex = "half";
+  return false;
 }
 
 let streamsSupported: boolean | undefined;
 
 /**
  * Whether `fetch` can send a ReadableStream body. Firefox turns one into the text
- * "[object ReadableStream]" without an error: a Request built from a stream then reads the
- * `duplex` option never, and gets a text/plain Content-Type.
+ * "[object ReadableStream]" without an error, and gives away that it did with a text/plain
+ * Content-Type (Chromium reads `duplex`; Deno, Bun and workerd stream without reading it).
  */
-export function supportsRequestStreams(): boolean {
+function supportsRequestStreams(): boolean {
   if (streamsSupported === undefined) {
     try {
-      let duplexRead = false;
-      const request = new Request("http://127.0.0.1/", {
-        method: "POST",
-        body: new ReadableStream(),
-        get duplex() {
-          duplexRead = true;
-          return "half";
-        },
-      } as RequestInit);
-      // Chromium reads `duplex`; Deno, Bun and workerd stream without reading it. What gives
-      // Firefox away is the text/plain Content-Type of the stringified stream.
-      void duplexRead;
+      const request = new Request("http://127.0.0.1/", { method: "POST", body: new ReadableStream(), duplex: "half" } as RequestInit);
       streamsSupported = !request.headers.has("content-type");
-      void request.body?.cancel().catch(() => {});
+      request.body?.cancel().catch(() => {});
     } catch {
       streamsSupported = false;
     }

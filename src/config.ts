@@ -1,17 +1,16 @@
 /**
  * A client's options normalised once (ky's habit): validated values, milliseconds, lower-case
- * header records, query pairs. Every later step reads this, never the raw options.
+ * header records, query pairs. Every later step reads this, never the raw options. The options
+ * a client and a request share are resolved by one function, a request's over its client's.
  */
 import { check } from "./option-error.js";
 import { Closer } from "./closer.js";
 import { mergeHeaders, type HeaderRecord } from "./headers.js";
-import {
-  OWN_OPTIONS, type ClientOptions, type FetchFunction, type Hooks, type Progress, type TimeoutOption, type TokenOption,
-} from "./options.js";
+import { isOwnOption, type ClientOptions, type CommonOptions, type FetchFunction, type Hooks, type Progress, type TokenOption } from "./options.js";
 import { resolveRetry, type RetryPolicy } from "./retry.js";
 import { RetryBudget } from "./retry-budget.js";
 import type { Stats } from "./stats.js";
-import { durationOption, resolveTiers, resolveTimeout, type Tiers } from "./timeouts.js";
+import { durationOption, resolveTiers, resolveTimeout, type ResolvedTimeout, type Tiers } from "./timeouts.js";
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "./url.js";
 
 /** Hooks as arrays, never undefined. */
@@ -22,8 +21,18 @@ export interface HookLists {
   beforeError: NonNullable<Hooks["beforeError"]>;
 }
 
+/** What a client and a request both set (besides headers and query), resolved. */
+export interface Shared {
+  timeout: ResolvedTimeout;
+  idleTimeout: number | undefined;
+  retry: RetryPolicy;
+  throwHttpErrors: boolean;
+  onDownloadProgress: ((p: Progress) => void) | undefined;
+  hooks: HookLists;
+}
+
 /** What a client holds after normalisation. */
-export interface ClientConfig {
+export interface ClientConfig extends Shared {
   /** The options as given, merged along `extend()`, for the next `extend()`. */
   raw: ClientOptions;
   base: BaseUrl | undefined;
@@ -31,15 +40,9 @@ export interface ClientConfig {
   headers: HeaderRecord;
   query: QueryPairs | undefined;
   tiers: Tiers;
-  timeout: TimeoutOption;
-  idleTimeout: number | undefined;
-  retry: RetryPolicy;
   budget: RetryBudget | undefined;
-  hooks: HookLists;
   fetch: FetchFunction | undefined;
-  throwHttpErrors: boolean;
   allowHttp: boolean;
-  onDownloadProgress: ((p: Progress) => void) | undefined;
   /** RequestInit fields passed through to fetch. */
   init: Record<string, unknown>;
   stats: Stats;
@@ -64,17 +67,33 @@ export function appendHooks(base: HookLists, extra: Hooks | undefined): HookList
   return out;
 }
 
-/** Collects the RequestInit fields that pass through to fetch. */
+/** Collects the RequestInit fields that pass through to fetch, over `into` (copied when added to). */
 export function passThrough(options: object, into?: Record<string, unknown>): Record<string, unknown> {
   let out = into;
   for (const key of Object.keys(options)) {
-    if (OWN_OPTIONS.has(key)) continue;
     const value = (options as Record<string, unknown>)[key];
-    if (value === undefined) continue;
+    if (value === undefined || isOwnOption(key)) continue;
     if (out === into) out = { ...into };
     out![key] = value;
   }
   return out ?? {};
+}
+
+/**
+ * Resolves the options a client and a request share, over `base` (a request's client), and sets
+ * them on `into` (assigned rather than spread: a spread of a non-literal object is slow in V8,
+ * and this is on every request's path).
+ */
+export function resolveShared<T extends object>(o: CommonOptions, base: Shared, tiers: Tiers, into: T): T & Shared {
+  check(o.onDownloadProgress === undefined || typeof o.onDownloadProgress === "function", "onDownloadProgress", "must be a function");
+  const out = into as T & Shared;
+  out.timeout = o.timeout == null ? base.timeout : resolveTimeout(o.timeout, tiers);
+  out.idleTimeout = o.idleTimeout === undefined ? base.idleTimeout : durationOption("idleTimeout", o.idleTimeout);
+  out.retry = o.retry === undefined ? base.retry : resolveRetry(o.retry, base.retry);
+  out.throwHttpErrors = o.throwHttpErrors ?? base.throwHttpErrors;
+  out.onDownloadProgress = o.onDownloadProgress ?? base.onDownloadProgress;
+  out.hooks = appendHooks(base.hooks, o.hooks);
+  return out;
 }
 
 /** Validates and normalises client options; `parent` gives what `extend()` inherits. */
@@ -82,55 +101,45 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig): 
   check(typeof options === "object" && options, "options", "must be an object");
   const raw = parent ? mergeRaw(parent.raw, options) : options;
   const tiers = resolveTiers(raw.timeouts);
-  const timeout = raw.timeout ?? "medium";
-  resolveTimeout(timeout, tiers); // validates now, resolved per request
   check(raw.fetch === undefined || typeof raw.fetch === "function", "fetch", "must be a function");
   check(raw.token === undefined || typeof raw.token === "string" || typeof raw.token === "function", "token", "must be a string or a function");
-  check(raw.onDownloadProgress === undefined || typeof raw.onDownloadProgress === "function", "onDownloadProgress", "must be a function");
-  const retry = resolveRetry(raw.retry);
-  // One budget per client family: a child shares its parent's unless it sets its own.
-  const ownBudget = typeof options.retry === "object" && options.retry !== null && options.retry.budget !== undefined;
-  const budget = retry.budget === false ? undefined : parent && !ownBudget && parent.budget ? parent.budget : new RetryBudget(retry.budget ?? {});
-  return {
+  const defaults: Shared = {
+    timeout: resolveTimeout("medium", tiers),
+    idleTimeout: undefined,
+    retry: resolveRetry(undefined),
+    throwHttpErrors: true,
+    onDownloadProgress: undefined,
+    hooks: EMPTY_HOOKS,
+  };
+  const config: ClientConfig = resolveShared(raw, defaults, tiers, {
     raw,
     base: raw.baseUrl === undefined ? undefined : parseBaseUrl(raw.baseUrl),
     token: raw.token,
-    headers: mergeHeaders(undefined, raw.headers),
-    query: normaliseQuery(raw.query),
+    // Headers and query merge over the parent's normalised ones.
+    headers: mergeHeaders(parent?.headers, options.headers),
+    query: normaliseQuery(options.query, parent?.query),
     tiers,
-    timeout,
-    idleTimeout: raw.idleTimeout === undefined ? undefined : durationOption("idleTimeout", raw.idleTimeout),
-    retry,
-    budget,
-    hooks: appendHooks(EMPTY_HOOKS, raw.hooks),
+    budget: undefined as RetryBudget | undefined,
     fetch: raw.fetch,
-    throwHttpErrors: raw.throwHttpErrors ?? true,
     allowHttp: raw.allowHttp ?? false,
-    onDownloadProgress: raw.onDownloadProgress,
     init: passThrough(raw),
-    stats: parent?.stats ?? (undefined as unknown as Stats),
+    stats: parent?.stats as Stats,
     closer: new Closer(parent?.closer),
-  };
+  });
+  // One budget per client family: a child shares its parent's unless it sets its own.
+  const budget = config.retry.budget;
+  const ownBudget = typeof options.retry === "object" && options.retry?.budget !== undefined;
+  config.budget = budget === false ? undefined : (!ownBudget && parent?.budget) || new RetryBudget(budget ?? {});
+  return config;
 }
 
-/** `extend()` merging: headers and query merged, hooks appended, timeouts and retry merged, the rest replaced. */
+/** `extend()` merging of raw options: hooks appended, timeouts and retry merged, the rest replaced. */
 function mergeRaw(parent: ClientOptions, child: ClientOptions): ClientOptions {
   const out: ClientOptions = { ...parent, ...child };
-  if (parent.headers !== undefined && child.headers !== undefined) out.headers = mergeHeaders(mergeHeaders(undefined, parent.headers), child.headers) as ClientOptions["headers"];
-  if (parent.query !== undefined && child.query !== undefined) out.query = mergeQueryRaw(parent.query, child.query);
-  if (parent.timeouts !== undefined && child.timeouts !== undefined) out.timeouts = { ...parent.timeouts, ...child.timeouts };
-  if (typeof parent.retry === "object" && parent.retry && typeof child.retry === "object" && child.retry) out.retry = { ...parent.retry, ...child.retry };
-  else if (typeof parent.retry === "object" && parent.retry && typeof child.retry === "number") out.retry = { ...parent.retry, maxRetries: child.retry };
-  if (parent.hooks !== undefined && child.hooks !== undefined) {
-    const merged = appendHooks(appendHooks(EMPTY_HOOKS, parent.hooks), child.hooks);
-    out.hooks = merged;
-  }
-  return out;
-}
-
-function mergeQueryRaw(a: NonNullable<ClientOptions["query"]>, b: NonNullable<ClientOptions["query"]>): NonNullable<ClientOptions["query"]> {
-  const pairs = normaliseQuery(b, normaliseQuery(a))!;
-  const out: Record<string, string[] | undefined> = {};
-  for (const [k, v] of pairs) out[k] = v;
+  if (parent.timeouts && child.timeouts !== undefined) out.timeouts = { ...parent.timeouts, ...child.timeouts };
+  const p = parent.retry;
+  const c = child.retry;
+  if (typeof p === "object" && p && ((typeof c === "object" && c) || typeof c === "number")) out.retry = { ...p, ...(typeof c === "number" ? { maxRetries: c } : c) };
+  if (parent.hooks && child.hooks) out.hooks = appendHooks(appendHooks(EMPTY_HOOKS, parent.hooks), child.hooks);
   return out;
 }

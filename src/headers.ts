@@ -2,38 +2,34 @@
 import { check, optionError } from "./option-error.js";
 import type { HeadersOption } from "./options.js";
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const FORBIDDEN_VALUE = /[\r\n\0]/;
+/** An HTTP token (RFC 9110): what a header name and a method are made of. */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Header record: lower-case name → value; `undefined` marks a header a request removes. */
-export type HeaderRecord = Record<string, string | undefined>;
+/** Header record: lower-case name → value. */
+export type HeaderRecord = Record<string, string>;
 
 /** Throws a TypeError naming the header (never its value) when a name or value is invalid. */
 export function checkHeader(name: string, value: string, option = "headers"): void {
-  if (!TOKEN.test(name)) {
-    throw optionError(option, `has an invalid header name ${JSON.stringify(name)}`);
-  }
-  if (FORBIDDEN_VALUE.test(value)) {
-    throw optionError(option, `header "${name}" has CR, LF or NUL in its value`);
-  }
+  if (!TOKEN.test(name)) throw optionError(option, `has an invalid header name ${JSON.stringify(name)}`);
+  if (/[\r\n\0]/.test(value)) throw optionError(option, `header "${name}" has CR, LF or NUL in its value`);
 }
 
 /**
- * Adds `headers` to `into` (a copy is made when `into` is given), validating each;
- * names are lower-cased, `undefined`/`null` values remove a header.
+ * A copy of `into` with `headers` added, each validated; names are lower-cased, and an
+ * `undefined` or `null` value removes the header.
  */
 export function mergeHeaders(into: HeaderRecord | undefined, headers: HeadersOption | undefined): HeaderRecord {
-  const out: HeaderRecord = into ? { ...into } : {};
-  if (headers === undefined || headers === null) return out;
+  const out: HeaderRecord = { ...into };
+  if (headers == null) return out;
   check(typeof headers === "object", "headers", "must be an object, a Headers or [name, value] pairs");
   const add = (name: string, value: unknown) => {
-    if (value === undefined || value === null) {
-      out[String(name).toLowerCase()] = undefined;
-      return;
+    const key = String(name).toLowerCase();
+    if (value == null) delete out[key];
+    else {
+      const v = String(value);
+      checkHeader(String(name), v);
+      out[key] = v.trim();
     }
-    const v = String(value);
-    checkHeader(String(name), v);
-    out[name.toLowerCase()] = v.trim();
   };
   if (Array.isArray(headers)) {
     for (const pair of headers) {
@@ -44,16 +40,6 @@ export function mergeHeaders(into: HeaderRecord | undefined, headers: HeadersOpt
     (headers as Headers).forEach((value, name) => add(name, value));
   } else {
     for (const name of Object.keys(headers)) add(name, (headers as Record<string, unknown>)[name]);
-  }
-  return out;
-}
-
-/** The record without removed entries, ready for fetch. */
-export function finalHeaders(record: HeaderRecord): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name in record) {
-    const v = record[name];
-    if (v !== undefined) out[name] = v;
   }
   return out;
 }

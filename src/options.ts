@@ -227,32 +227,19 @@ export interface SseRequestOptions {
 }
 export type { ServerSentEvent };
 
-// The registry: every option, once. A new option missing here fails to compile.
-const CLIENT_ONLY: Record<Exclude<keyof ClientOptions, keyof CommonOptions>, true> = {
+// The registry: every option tierfetch handles itself, once. An option added to the types but
+// missing here (or a pass-through field missing below) fails to compile.
+const OWN: Record<Exclude<keyof ClientOptions | keyof RequestOptions, keyof PassThroughInit>, true> = {
   baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true,
-};
-const REQUEST_ONLY: Record<Exclude<keyof RequestOptions, keyof CommonOptions>, true> = {
   json: true, body: true, signal: true, idempotencyKey: true,
-};
-const COMMON: Record<Exclude<keyof CommonOptions, keyof PassThroughInit>, true> = {
   headers: true, query: true, timeout: true, idleTimeout: true, retry: true, throwHttpErrors: true,
   onDownloadProgress: true, hooks: true,
 };
-const PASS_THROUGH: Record<keyof PassThroughInit, true> = {
+/** The documented pass-through RequestInit fields (a compile-time list: any other key passes too). */
+export const PASS_THROUGH: Record<keyof PassThroughInit, true> = {
   credentials: true, redirect: true, cache: true, mode: true, keepalive: true, priority: true,
   referrer: true, referrerPolicy: true, integrity: true,
 };
 
-/** Names of options tierfetch handles itself; any other key passes through to fetch. */
-export const OWN_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(CLIENT_ONLY), ...Object.keys(REQUEST_ONLY), ...Object.keys(COMMON)]);
-/** Names of the documented pass-through RequestInit fields. */
-export const PASS_THROUGH_OPTIONS: ReadonlySet<string> = new Set(Object.keys(PASS_THROUGH));
-
-/** Defaults of the timeout tiers. */
-export const DEFAULT_TIERS = { short: "5s", medium: "30s", long: "6m", max: "15m" } as const;
-/** Default retry policy. */
-export const DEFAULT_RETRY = {
-  maxRetries: 4, minDelay: "500ms", maxDelay: "15s", factor: 2, deadline: "3m",
-  statuses: [408, 429, 500, 502, 503, 504],
-  budget: { ratio: 0.2, minPerSecond: 10, window: "10s" },
-} as const;
+/** True for an option tierfetch handles itself; any other key passes through to fetch. */
+export const isOwnOption = (key: string): boolean => Object.hasOwn(OWN, key);

@@ -1,11 +1,11 @@
 /**
  * Timeout tiers, the timeout of each attempt, and the one place where abort signals are
- * combined (the user's, the client's close signal and the attempt's own timer).
+ * watched (the user's, the client's close() and the attempt's own timer meet in attempt.ts).
  */
 import { check, optionError } from "./option-error.js";
 import type { Closer } from "./closer.js";
 import { parseDuration, type Duration } from "./durations.js";
-import { DEFAULT_TIERS, type TimeoutOption, type TimeoutTiers } from "./options.js";
+import type { TimeoutOption, TimeoutTiers } from "./options.js";
 
 /** Tier lengths in milliseconds. */
 export interface Tiers {
@@ -21,17 +21,11 @@ export interface ResolvedTimeout {
   tier: string | undefined;
 }
 
-/** Validates `timeouts`, filling in the defaults (or the parent's values). */
-export function resolveTiers(input: TimeoutTiers | undefined, parent?: Tiers): Tiers {
-  const base = parent ?? {
-    short: parseDuration(DEFAULT_TIERS.short),
-    medium: parseDuration(DEFAULT_TIERS.medium),
-    long: parseDuration(DEFAULT_TIERS.long),
-    max: parseDuration(DEFAULT_TIERS.max),
-  };
-  if (input === undefined) return base;
-  check(typeof input === "object" && input, "timeouts", "must be an object like { short: \"5s\" }");
-  const out = { ...base };
+/** Validates `timeouts`, filling in the defaults: 5 s, 30 s, 6 min and 15 min. */
+export function resolveTiers(input: TimeoutTiers | undefined): Tiers {
+  const out: Tiers = { short: 5e3, medium: 3e4, long: 36e4, max: 9e5 };
+  if (input === undefined) return out;
+  check(typeof input === "object" && input, "timeouts", 'must be an object like { short: "5s" }');
   for (const key of Object.keys(input) as (keyof TimeoutTiers)[]) {
     check(key in out, "timeouts", `has no tier ${JSON.stringify(key)}: use short, medium, long, max`);
     const value = input[key];
@@ -64,60 +58,44 @@ export function durationOption(name: string, value: Duration): number {
   }
 }
 
+export function noop(): void {}
+
 /**
- * Calls `onAbort(reason)` once when any of the signals aborts (at once if one already has).
- * Returns the function that stops listening. Works where `AbortSignal.any` is missing
- * (edge-runtime, Node < 18.17) and leaves nothing behind on long-lived signals.
+ * Calls `onAbort(reason)` once when `signal` aborts (at once if it has). Returns the function
+ * that stops listening, so nothing is left behind on a long-lived signal.
  */
-export function watchSignals(a: AbortSignal | null | undefined, b: AbortSignal | null | undefined, onAbort: (reason: unknown) => void): () => void {
-  if (a?.aborted) {
-    onAbort(a.reason);
+export function watchSignal(signal: AbortSignal | undefined, onAbort: (reason: unknown) => void): () => void {
+  if (!signal) return noop;
+  if (signal.aborted) {
+    onAbort(signal.reason);
     return noop;
   }
-  if (b?.aborted) {
-    onAbort(b.reason);
-    return noop;
-  }
-  if (!a && !b) return noop;
-  const listener = function (this: AbortSignal) {
-    stop();
-    onAbort(this.reason);
-  };
-  const stop = () => {
-    a?.removeEventListener("abort", listener);
-    b?.removeEventListener("abort", listener);
-  };
-  a?.addEventListener("abort", listener);
-  b?.addEventListener("abort", listener);
-  return stop;
+  const listener = () => onAbort(signal.reason);
+  signal.addEventListener("abort", listener, { once: true });
+  return () => signal.removeEventListener("abort", listener);
 }
 
-function noop(): void {}
-
 /**
- * Waits `ms`, or rejects at once with the reason of whichever signal aborts first. The timer
+ * Waits `ms`, or rejects at once with the reason of the user's signal or of close(). The timer
  * is a normal (ref'd) one: a Node script waiting for a retry does not exit early.
  */
-export function sleep(ms: number, signal: AbortSignal | null | undefined, closer: Closer): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal | undefined, closer: Closer): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stop = noop;
-    const op = {
-      abort(reason: unknown) {
-        if (timer !== undefined) clearTimeout(timer);
-        stop();
-        closer.release(op);
-        reject(reason);
-      },
-    };
-    if (!closer.track(op)) return;
-    stop = watchSignals(signal, undefined, (reason) => op.abort(reason));
-    timer = setTimeout(() => {
+    // Ends the sleep: `abort` (close(), the signal) rejects, the timer resolves.
+    const end = (reason?: unknown, aborted?: boolean) => {
+      clearTimeout(timer);
       stop();
       closer.release(op);
-      resolve();
-    }, ms);
+      if (aborted) reject(reason);
+      else resolve();
+    };
+    const op = { abort: (reason: unknown) => end(reason, true) };
+    if (signal?.aborted) return reject(signal.reason);
+    if (!closer.track(op)) return;
+    stop = watchSignal(signal, op.abort);
+    timer = setTimeout(end, ms);
   });
 }
 

@@ -6,87 +6,88 @@
  */
 import type { Progress } from "./options.js";
 
+/** The attempt a body belongs to. */
 export interface BodyWatch {
-  /** The attempt's controller: aborting it ends the body. */
-  controller: AbortController;
-  /** Called once when the body ends, errors or is cancelled. */
-  onEnd: () => void;
-  /** Turns a read error (or the controller's abort) into the error the reader sees. */
-  classify: (error: unknown) => unknown;
-  /** Longest gap between chunks, and what to abort with when it passes. */
-  idleMs?: number;
-  onIdle?: () => void;
-  onProgress?: (progress: Progress) => void;
+  readonly controller: AbortController;
+  readonly call: { idleTimeout: number | undefined; onDownloadProgress: ((p: Progress) => void) | undefined };
+  /** Called by the attempt's abort(), after its controller aborted. */
+  onAbort: ((reason: unknown) => void) | undefined;
+  /** Ends the attempt: called once the body ends, errors or is cancelled. */
+  finish(): void;
+  /** Turns a read error (or the abort reason) into the error the reader sees. */
+  classify(error: unknown): unknown;
+  /** Aborts the attempt with an idle TimeoutError. */
+  idle(): void;
 }
 
-/** A Response whose body goes through the watch; status, headers and url are kept. */
-export function trackBody(response: Response, watch: BodyWatch): Response {
-  const source = response.body;
-  if (!source) {
-    watch.onEnd();
+function noop(): void {}
+const onIdle = (watch: BodyWatch) => watch.idle();
+
+/**
+ * A Response whose body goes through the watch; status, headers and url are kept. `reader`
+ * and `head` continue a body whose first chunks were read already (an error body's start).
+ */
+export function trackBody(response: Response, watch: BodyWatch, reader = response.body?.getReader(), head: Uint8Array[] = []): Response {
+  if (!reader) {
+    watch.finish();
     return response;
   }
-  const reader = source.getReader();
+  const { idleTimeout, onDownloadProgress: onProgress } = watch.call;
   const encoded = response.headers.get("content-encoding");
   const length = encoded && encoded !== "identity" ? null : response.headers.get("content-length");
-  const total = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
+  const total = /^\d+$/.test(length ?? "") ? Number(length) : undefined;
   let loaded = 0;
   let idle: ReturnType<typeof setTimeout> | undefined;
   let ended = false;
-  let sink: ReadableStreamDefaultController<Uint8Array> | undefined;
-  const signal = watch.controller.signal;
+  let sink: ReadableStreamDefaultController<Uint8Array>;
 
   const end = () => {
-    if (ended) return;
     ended = true;
-    if (idle !== undefined) clearTimeout(idle);
-    signal.removeEventListener("abort", onAbort);
-    watch.onEnd();
+    clearTimeout(idle);
+    watch.onAbort = undefined;
+    watch.finish();
   };
-  function onAbort() {
+  // Ends the stream with the error the reader sees: what broke the read, or the abort's reason.
+  const fail = (error: unknown) => {
     if (ended) return;
-    const error = watch.classify(signal.reason);
+    const classified = watch.classify(error);
     end();
     try {
-      sink?.error(error);
+      sink.error(classified);
     } catch {
       /* already closed */
     }
-    reader.cancel(error).catch(() => {});
-  }
-  signal.addEventListener("abort", onAbort);
+    reader.cancel(classified).catch(noop);
+  };
 
   const body = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         sink = controller;
-        if (signal.aborted) onAbort();
+        const { signal } = watch.controller;
+        if (signal.aborted) fail(signal.reason);
+        else watch.onAbort = fail;
       },
       async pull(controller) {
-        if (watch.idleMs !== undefined && watch.onIdle) idle = setTimeout(watch.onIdle, watch.idleMs);
+        if (idleTimeout !== undefined) idle = setTimeout(onIdle, idleTimeout, watch);
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
-          chunk = await reader.read();
+          chunk = head.length ? { done: false, value: head.shift()! } : await reader.read();
         } catch (error) {
-          if (ended) return;
-          const classified = watch.classify(error);
-          end();
-          controller.error(classified);
-          return;
+          return fail(error);
         } finally {
-          if (idle !== undefined) clearTimeout(idle);
-          idle = undefined;
+          clearTimeout(idle);
         }
         if (ended) return;
         if (chunk.done) {
-          if (watch.onProgress) watch.onProgress({ loaded, total: loaded, percent: 100 });
+          onProgress?.({ loaded, total: loaded, percent: 100 });
           end();
           controller.close();
-          return;
+        } else {
+          loaded += chunk.value.byteLength;
+          onProgress?.({ loaded, total, percent: total ? Math.min(100, (loaded / total) * 100) : undefined });
+          controller.enqueue(chunk.value);
         }
-        loaded += chunk.value.byteLength;
-        if (watch.onProgress) watch.onProgress({ loaded, total, percent: total ? Math.min(100, (loaded / total) * 100) : undefined });
-        controller.enqueue(chunk.value);
       },
       cancel(reason) {
         end();
@@ -99,59 +100,21 @@ export function trackBody(response: Response, watch: BodyWatch): Response {
 }
 
 /** A new Response with another body, keeping status, headers, url and redirected. */
-export function rebuildResponse(response: Response, body: BodyInit | null): Response {
-  const out = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+export function rebuildResponse(response: Response, body: BodyInit): Response {
+  const out = new Response(body, response);
   if (response.url) Object.defineProperty(out, "url", { value: response.url });
   if (response.redirected) Object.defineProperty(out, "redirected", { value: true });
   return out;
 }
 
-/**
- * Reads the start of a body (up to `limit` bytes) for an error message, and returns a Response
- * that still gives the whole body to whoever reads it next.
- */
-export async function readBodyStart(response: Response, limit = 65_536): Promise<{ text: string; response: Response; complete: boolean }> {
-  const source = response.body;
-  if (!source) return { text: "", response, complete: true };
-  const reader = source.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let done = false;
-  while (size < limit) {
+/** Reads the start of a body (up to 64 KiB, for an error message); `done` when that was all of it. */
+export async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<{ head: Uint8Array[]; done: boolean }> {
+  const head: Uint8Array[] = [];
+  for (let size = 0; size < 65_536; ) {
     const r = await reader.read();
-    if (r.done) {
-      done = true;
-      break;
-    }
-    chunks.push(r.value);
+    if (r.done) return { head, done: true };
+    head.push(r.value);
     size += r.value.byteLength;
   }
-  const bytes = concat(chunks, size);
-  const text = new TextDecoder().decode(bytes.subarray(0, 1024));
-  if (done) return { text, response: rebuildResponse(response, bytes as BodyInit), complete: true };
-  const rest = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(bytes);
-    },
-    async pull(controller) {
-      const r = await reader.read();
-      if (r.done) controller.close();
-      else controller.enqueue(r.value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  return { text, response: rebuildResponse(response, rest), complete: false };
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return { head, done: false };
 }
