@@ -6,6 +6,7 @@ import type { PaginateOptions } from "./paginate.js";
 import { ResponsePromise } from "./response.js";
 import { check } from "./option-error.js";
 import { deferIterator } from "./deferred.js";
+import { eachHeader } from "./headers.js";
 import { createStats, type Stats } from "./stats.js";
 
 /** A URL: a path joined under `baseUrl`, or an absolute URL. */
@@ -53,49 +54,39 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
   const config = normaliseClient(options, parent);
   config.stats = parent?.stats ?? createStats();
 
-  const start = <T>(method: string, url: Input, opts: RequestOptions | undefined): ResponsePromise<T> => {
-    const run = (mode: ReadMode): Promise<CallResult> => runCall(prepareCall(config, method, url, opts, mode));
-    const reconnect = (_options: SseRequestOptions, first: Promise<Response>) =>
-      deferIterator((lazy) => {
-        check(method.toUpperCase() === "GET", "reconnect", "works with GET requests only");
-        const again = (lastEventId: string) => start<T>(method, url, { ...opts, headers: { ...toRecord(opts?.headers), "last-event-id": lastEventId || undefined } });
-        const policy = prepareCall(config, method, url, opts, "response").retry;
-        return lazy.reconnectingSse(first, { policy, signal: opts?.signal ?? undefined, closer: config.closer, again });
-      });
-    return ResponsePromise.start<T>(run, reconnect);
-  };
+  const start = <T>(method: string, url: Input, opts?: RequestOptions): ResponsePromise<T> =>
+    ResponsePromise.start<T>(
+      (mode) => runCall(prepareCall(config, method, url, opts, mode)),
+      (_options, first) =>
+        deferIterator((lazy) => {
+          check(method.toUpperCase() === "GET", "reconnect", "works with GET requests only");
+          // Each reconnection: the same request, with Last-Event-ID (none: the client's removed).
+          const again = (lastEventId: string) => {
+            const headers: Record<string, unknown> = {};
+            eachHeader(opts?.headers, (name, value) => (headers[name] = value));
+            headers["last-event-id"] = lastEventId || undefined;
+            return start<T>(method, url, { ...opts, headers: headers as RequestOptions["headers"] });
+          };
+          const policy = prepareCall(config, method, url, opts, "response").retry;
+          return lazy.reconnectingSse(first, { policy, signal: opts?.signal ?? undefined, closer: config.closer, again });
+        }),
+    );
 
-  const client: Client = {
-    request: (method, url, opts) => start(method, url, opts),
-    get: (url, opts) => start("GET", url, opts),
-    post: (url, opts) => start("POST", url, opts),
-    put: (url, opts) => start("PUT", url, opts),
-    patch: (url, opts) => start("PATCH", url, opts),
-    delete: (url, opts) => start("DELETE", url, opts),
-    head: (url, opts) => start("HEAD", url, opts),
-    options: (url, opts) => start("OPTIONS", url, opts),
+  const close = async () => config.closer.close();
+  const client = {
+    request: start,
     paginate: (url, opts) => deferIterator((lazy) => lazy.paginate((u, o) => start("GET", u, o), url, opts)),
     extend: (opts) => makeClient(opts, config),
-    close: async () => {
-      config.closer.close();
-    },
+    close,
     get stats() {
       return config.stats;
     },
-    [asyncDispose]: async () => client.close(),
+    [asyncDispose]: close,
   } as Client;
-  return client;
-}
-
-function toRecord(headers: RequestOptions["headers"]): Record<string, string | undefined | null> {
-  if (!headers) return {};
-  if (Array.isArray(headers)) return Object.fromEntries(headers);
-  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {
-    const out: Record<string, string> = {};
-    (headers as Headers).forEach((v, k) => (out[k] = v));
-    return out;
+  for (const name of ["get", "post", "put", "patch", "delete", "head", "options"] as const) {
+    client[name] = (url: Input, opts?: RequestOptions) => start(name.toUpperCase(), url, opts);
   }
-  return headers as Record<string, string | undefined | null>;
+  return client;
 }
 
 /** A client with the default options. */

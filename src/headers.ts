@@ -14,23 +14,10 @@ export function checkHeader(name: string, value: string, option = "headers"): vo
   if (/[\r\n\0]/.test(value)) throw optionError(option, `header "${name}" has CR, LF or NUL in its value`);
 }
 
-/**
- * A copy of `into` with `headers` added, each validated; names are lower-cased, and an
- * `undefined` or `null` value removes the header.
- */
-export function mergeHeaders(into: HeaderRecord | undefined, headers: HeadersOption | undefined): HeaderRecord {
-  const out: HeaderRecord = { ...into };
-  if (headers == null) return out;
+/** Calls `add(name, value)` for every header of a headers option (a record, a Headers, or pairs). */
+export function eachHeader(headers: HeadersOption | undefined, add: (name: string, value: unknown) => void): void {
+  if (headers == null) return;
   check(typeof headers === "object", "headers", "must be an object, a Headers or [name, value] pairs");
-  const add = (name: string, value: unknown) => {
-    const key = String(name).toLowerCase();
-    if (value == null) delete out[key];
-    else {
-      const v = String(value);
-      checkHeader(String(name), v);
-      out[key] = v.trim();
-    }
-  };
   if (Array.isArray(headers)) {
     for (const pair of headers) {
       check(Array.isArray(pair) && pair.length === 2, "headers", "must be [name, value] pairs");
@@ -41,5 +28,22 @@ export function mergeHeaders(into: HeaderRecord | undefined, headers: HeadersOpt
   } else {
     for (const name of Object.keys(headers)) add(name, (headers as Record<string, unknown>)[name]);
   }
+}
+
+/**
+ * A copy of `into` with `headers` added, each validated; names are lower-cased, and an
+ * `undefined` or `null` value removes the header.
+ */
+export function mergeHeaders(into: HeaderRecord | undefined, headers: HeadersOption | undefined): HeaderRecord {
+  const out: HeaderRecord = { ...into };
+  eachHeader(headers, (name, value) => {
+    const key = String(name).toLowerCase();
+    if (value == null) delete out[key];
+    else {
+      const v = String(value);
+      checkHeader(String(name), v);
+      out[key] = v.trim();
+    }
+  });
   return out;
 }

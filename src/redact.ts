@@ -20,34 +20,23 @@ export function isSecretParam(name: string): boolean {
   return SECRET_WORDS.test(name);
 }
 
-/** The URL with its user info and the values of secret-looking query parameters masked. */
+/**
+ * The URL with its user info masked (the user name replaced, the password dropped) and the
+ * values of secret-looking query parameters masked. Works on the text as given (a URL that
+ * does not parse too); a parameter name is read decoded (`+` as a space).
+ */
 export function redactUrl(input: string, mask = MASK): string {
-  let url: URL;
-  try {
-    url = new URL(input);
-  } catch {
-    return input.replace(/([?&][^=&#]*=)[^&#]*/g, (m, k: string) => (isSecretParam(k.slice(1, -1)) ? k + mask : m));
-  }
-  if (url.username || url.password) {
-    url.username = url.username ? mask.slice(1, -1) : "";
-    url.password = "";
-  }
-  if (url.search) {
-    let changed = false;
-    const out: string[] = [];
-    for (const part of url.search.slice(1).split("&")) {
-      const eq = part.indexOf("=");
-      const key = eq < 0 ? part : part.slice(0, eq);
+  return input
+    .replace(/^([a-z][a-z\d+.-]*:\/\/)([^/?#\\]*)@/i, (_, scheme: string, info: string) => scheme + (/^[^:]/.test(info) ? `${mask.slice(1, -1)}@` : ""))
+    .replace(/([?&])([^=&#]*)=[^&#]*/g, (pair, sep: string, key: string) => {
       let name = key;
-      try { name = decodeURIComponent(key.replace(/\+/g, " ")); } catch { /* keep raw */ }
-      if (eq >= 0 && isSecretParam(name)) {
-        out.push(`${key}=${mask}`);
-        changed = true;
-      } else out.push(part);
-    }
-    if (changed) url.search = out.join("&");
-  }
-  return url.href;
+      try {
+        name = decodeURIComponent(key.replace(/\+/g, " "));
+      } catch {
+        /* keep it raw */
+      }
+      return isSecretParam(name) ? `${sep}${key}=${mask}` : pair;
+    });
 }
 
 /** A plain record of headers, secret values masked; for inspection and JSON. */

@@ -16,12 +16,6 @@ import { redactUrl } from "./redact.js";
 /** Opens a reconnecting SSE stream for `.sse({ reconnect: true })`, starting from `first`. */
 export type ReconnectingSse = (options: SseRequestOptions, first: Promise<Response>) => AsyncIterableIterator<ServerSentEvent>;
 
-interface State {
-  mode: ReadMode;
-  started: boolean;
-  result: Promise<CallResult>;
-}
-
 function noop(): void {}
 
 /** A Promise<Response> with `.json()`, `.text()`, `.bytes()`, `.blob()`, `.arrayBuffer()`, `.lines()`, `.ndjson()` and `.sse()`. */
@@ -31,7 +25,11 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
     return Promise;
   }
 
-  #state!: State;
+  /** How the call reads the body: "response" (the caller does) until a buffered shortcut asks first. */
+  #mode: ReadMode = "response";
+  #started = false;
+  /** The call's outcome; read only by buffered shortcuts, which pass its rejection on. */
+  #result!: Promise<CallResult>;
   #sse?: ReconnectingSse;
 
   /** @internal Starts `start` on the next microtask. */
@@ -43,15 +41,13 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
       reject = b;
     });
     let settle!: (r: Promise<CallResult>) => void;
-    const state: State = { mode: "response", started: false, result: new Promise<CallResult>((a) => (settle = a)) };
-    p.#state = state;
-    state.result.catch(noop); // read only by buffered shortcuts, which pass its rejection on
-    if (sseStream) p.#sse = sseStream;
+    (p.#result = new Promise<CallResult>((a) => (settle = a))).catch(noop);
+    p.#sse = sseStream;
     queueMicrotask(() => {
-      state.started = true;
+      p.#started = true;
       let run: Promise<CallResult>;
       try {
-        run = start(state.mode);
+        run = start(p.#mode);
       } catch (error) {
         run = Promise.reject(error);
       }
@@ -63,16 +59,14 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
 
   /** Reads the body in the given mode: inside the attempt when the call has not started yet. */
   #read(mode: ReadMode): Promise<unknown> {
-    const state = this.#state;
-    if (!state.started && (state.mode === "response" || state.mode === mode)) {
-      state.mode = mode;
+    const m = this.#mode;
+    if (!this.#started && m === "response") {
+      this.#mode = mode;
       this.then(undefined, noop); // the shortcut's promise carries the rejection
-      return state.result.then((r) => r.data);
+    } else if (m !== mode && !(m === "json" && mode === "text") && !(m === "text" && mode === "json")) {
+      return this.then((r) => readData(r, mode));
     }
-    if (state.mode === mode || (state.mode === "json" && mode === "text") || (state.mode === "text" && mode === "json")) {
-      return state.result.then((r) => r.data);
-    }
-    return this.then((r) => readData(r, mode));
+    return this.#result.then((r) => r.data);
   }
 
   /**
@@ -137,7 +131,7 @@ function later<R>(p: Promise<Response>, decode: (r: Response, lazy: Lazy) => Asy
 }
 
 function parseJson(text: string): unknown {
-  if (text === "" || text === undefined) return undefined;
+  if (!text) return undefined; // an empty body
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -1,6 +1,6 @@
 /** The retry policy: may this failure be retried, and how long to wait first. */
 import type { RetryOptions, RetryContext } from "./options.js";
-import { check } from "./option-error.js";
+import { check, checkNumber } from "./option-error.js";
 import { durationOption } from "./timeouts.js";
 
 /** The retry policy with every value validated, durations in milliseconds. */
@@ -29,14 +29,14 @@ export function resolveRetry(option: number | false | RetryOptions | undefined, 
   check(typeof option === "object" && option, "retry", "must be a number, false or an object");
   const { maxRetries: n, factor: f, statuses, shouldRetry: fn, budget } = option;
   if (n !== undefined) {
-    check(Number.isInteger(n) && n >= 0, "retry.maxRetries", "must be a whole number >= 0");
+    checkNumber(n, "retry.maxRetries", 0, true);
     out.maxRetries = n;
   }
   for (const key of ["minDelay", "maxDelay", "deadline"] as const) {
     if (option[key] !== undefined) out[key] = durationOption(`retry.${key}`, option[key]);
   }
   if (f !== undefined) {
-    check(typeof f === "number" && f >= 1 && f < Infinity, "retry.factor", "must be a finite number >= 1");
+    checkNumber(f, "retry.factor", 1);
     out.factor = f;
   }
   if (statuses !== undefined) {

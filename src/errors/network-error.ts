@@ -7,7 +7,7 @@ export class NetworkError extends TierfetchError {
 
   constructor(cause: unknown, details: ErrorDetails = {}) {
     // Some runtimes (Deno) put the URL in their message: mask its secret query values.
-    const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\bhttps?:\/\/[^\s)'"]+/g, redactUrl);
+    const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\bhttps?:\/\/[^\s)'"]+/g, (url) => redactUrl(url));
     super(at(details.request, `failed with a network error: ${reason}`), "ERR_NETWORK", { ...details, cause });
   }
 }
