@@ -10,9 +10,8 @@
  */
 import type { Call, ReadMode } from "./call.js";
 import { isCloseReason, type Abortable } from "./closer.js";
-import type { ErrorDetails } from "./errors/tierfetch-error.js";
 import { NetworkError } from "./errors/network-error.js";
-import { TierfetchError } from "./errors/tierfetch-error.js";
+import { TierfetchError, type ErrorDetails } from "./errors/tierfetch-error.js";
 import { TimeoutError, type TimeoutKind } from "./errors/timeout-error.js";
 import { checkHeader } from "./headers.js";
 import { optionError } from "./option-error.js";
@@ -28,21 +27,29 @@ export interface AttemptResult {
   bodyStart?: string;
 }
 
-/** The state of one attempt; `abort()` is what close(), the user's signal and the timers call. */
+const onTimer = (attempt: Attempt) => attempt.expire("attempt");
+
+/** One attempt's state; `abort()` is what close(), the user's signal and the timers call. */
 class Attempt implements BodyWatch, Abortable {
   readonly controller = new AbortController();
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /** The TimeoutError this attempt's own timers aborted with (a user's reason may be one too). */
-  ownTimeout: TimeoutError | undefined;
   onAbort: ((reason: unknown) => void) | undefined;
-  stopWatching = noop;
-  finished = false;
   readonly call: Call;
-  readonly ms: number | undefined;
+  readonly #ms: number | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The TimeoutError this attempt's own timers aborted with (a user's reason may be one too). */
+  #own: TimeoutError | undefined;
+  #stopWatching = noop;
+  #finished = false;
 
-  constructor(call: Call, ms: number | undefined) {
+  /** Starts attempt `n` (0-based retry index, which sets the timeout's growth): its timer and signal watch. */
+  constructor(call: Call, n: number) {
     this.call = call;
-    this.ms = ms;
+    const { config, signal } = call;
+    const t = call.timeout.ms;
+    const ms = (this.#ms = t === undefined ? undefined : attemptTimeout(t, n, config.tiers.max));
+    config.closer.track(this);
+    if (signal) this.#stopWatching = watchSignal(signal, (reason) => this.abort(reason));
+    if (ms !== undefined && !this.controller.signal.aborted) this.#timer = setTimeout(onTimer, ms, this);
   }
 
   abort(reason: unknown): void {
@@ -50,16 +57,19 @@ class Attempt implements BodyWatch, Abortable {
     this.onAbort?.(reason);
   }
 
-  idle(): void {
-    timeOut(this, "idle");
+  /** Aborts with this attempt's own TimeoutError: the whole attempt's, or the idle gap's. */
+  expire(kind: TimeoutKind): void {
+    const { call } = this;
+    const idle = kind === "idle";
+    this.abort((this.#own = new TimeoutError(idle ? call.idleTimeout! : this.#ms!, idle ? undefined : call.timeout.tier, kind, details(call))));
   }
 
   finish(): void {
-    if (this.finished) return;
-    this.finished = true;
-    clearTimeout(this.timer);
+    if (this.#finished) return;
+    this.#finished = true;
+    clearTimeout(this.#timer);
     this.call.config.closer.release(this);
-    this.stopWatching();
+    this.#stopWatching();
   }
 
   /** Turns what went wrong into the error the caller sees. */
@@ -68,7 +78,7 @@ class Attempt implements BodyWatch, Abortable {
     const call = this.call;
     if (signal.aborted) {
       const reason = signal.reason;
-      const own = this.ownTimeout;
+      const own = this.#own;
       if (own && reason === own) {
         own.request = call.ctx.request;
         own.attempts = call.attempts;
@@ -81,7 +91,7 @@ class Attempt implements BodyWatch, Abortable {
   }
 
   /** Settles with `reading`, or rejects as soon as the attempt is aborted (`source` is then cancelled). */
-  within<T>(reading: Promise<T>, source?: { cancel(reason?: unknown): Promise<void> } | null): Promise<T> {
+  #within<T>(reading: Promise<T>, source?: { cancel(reason?: unknown): Promise<void> } | null): Promise<T> {
     const { signal } = this.controller;
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<T>((resolve, reject) => {
@@ -92,99 +102,89 @@ class Attempt implements BodyWatch, Abortable {
       reading.then(resolve, reject);
     });
   }
-}
 
-/** Aborts the attempt with its own TimeoutError: the whole attempt's timer (the default), or the idle gap. */
-function timeOut(attempt: Attempt, kind: TimeoutKind = "attempt"): void {
-  const { call } = attempt;
-  const idle = kind === "idle";
-  attempt.abort((attempt.ownTimeout = new TimeoutError(idle ? call.idleTimeout! : attempt.ms!, idle ? undefined : call.timeout.tier, kind, details(call))));
-}
-
-/** Runs attempt `n` (0-based retry index, which sets the timeout's growth). */
-export async function runAttempt(call: Call, n: number, refreshToken: boolean): Promise<AttemptResult> {
-  const { config, ctx, hooks } = call;
-  const t = call.timeout.ms;
-  const ms = t === undefined ? undefined : attemptTimeout(t, n, config.tiers.max);
-  const attempt = new Attempt(call, ms);
-  const { signal } = attempt.controller;
-  config.closer.track(attempt);
-  if (call.signal) attempt.stopWatching = watchSignal(call.signal, (reason) => attempt.abort(reason));
-  if (ms !== undefined && !signal.aborted) attempt.timer = setTimeout(timeOut, ms, attempt);
-  let network = false;
-
-  try {
-    const init = call.init;
-    if (call.token !== undefined) {
-      const token = typeof call.token === "string" ? call.token : await call.token({ refresh: refreshToken });
-      if (typeof token !== "string") throw optionError("token", "function must return a string");
-      checkHeader("authorization", token, "token");
-      call.headers.authorization = `Bearer ${token}`;
-    }
-    init.headers = call.headers;
-    init.signal = signal;
-    if (signal.aborted) throw signal.reason;
-    const fetchImpl = config.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== "function") throw optionError("fetch", "is needed: this runtime has no fetch");
-    let response: Response | undefined;
-    ctx.reset();
-    if (hooks.beforeRequest.length) {
-      ctx.request = new Request(call.url, init);
-      for (const hook of hooks.beforeRequest) {
-        const out = await hook(ctx);
-        if (out instanceof Response) {
-          response = out;
-          break;
+  /** Sends the request, runs the response hooks and reads what the call's mode asks for. */
+  async run(refreshToken: boolean): Promise<AttemptResult> {
+    const { call } = this;
+    const { config, ctx, hooks, init, token } = call;
+    const { signal } = this.controller;
+    let network = false;
+    try {
+      if (token !== undefined) {
+        const value = typeof token === "string" ? token : await token({ refresh: refreshToken });
+        checkHeader("authorization", value, "token");
+        call.headers.authorization = `Bearer ${value}`;
+      }
+      init.headers = call.headers;
+      init.signal = signal;
+      if (signal.aborted) throw signal.reason;
+      const fetchImpl = config.fetch ?? globalThis.fetch;
+      if (typeof fetchImpl !== "function") throw optionError("fetch", "is needed: this runtime has no fetch");
+      let response: Response | undefined;
+      ctx.reset();
+      if (hooks.beforeRequest.length) {
+        ctx.request = new Request(call.url, init);
+        for (const hook of hooks.beforeRequest) {
+          const out = await hook(ctx);
+          if (out instanceof Response) {
+            response = out;
+            break;
+          }
+          if (out instanceof Request) ctx.request = out;
         }
-        if (out instanceof Request) ctx.request = out;
       }
-    }
-    network = true;
-    response ??= await (hooks.beforeRequest.length ? fetchImpl(ctx.request, { signal }) : fetchImpl(call.url, init));
-    network = false;
-    if (!(response instanceof Response)) throw optionError("fetch", "resolved with no Response");
-    for (const hook of hooks.afterResponse) {
+      network = true;
+      response ??= await (hooks.beforeRequest.length ? fetchImpl(ctx.request, { signal }) : fetchImpl(call.url, init));
+      network = false;
+      if (!(response instanceof Response)) throw optionError("fetch", "resolved with no Response");
+      for (const hook of hooks.afterResponse) {
+        ctx.response = response;
+        const out = await hook(ctx as typeof ctx & { response: Response });
+        if (out instanceof Response) response = out;
+      }
       ctx.response = response;
-      const out = await hook(ctx as typeof ctx & { response: Response });
-      if (out instanceof Response) response = out;
-    }
-    ctx.response = response;
 
-    network = true; // from here on, a failure is the connection's (or the timer's)
-    if (response.status >= 400) {
-      const reader = response.body?.getReader();
-      if (!reader) {
-        attempt.finish();
-        return { response, bodyStart: "" };
+      network = true; // from here on, a failure is the connection's (or the timer's)
+      if (response.status >= 400) {
+        const reader = response.body?.getReader();
+        if (!reader) {
+          this.finish();
+          return { response, bodyStart: "" };
+        }
+        const { head, done } = await this.#within(readHead(reader), reader);
+        const blob = new Blob(head as BlobPart[]);
+        const bodyStart = await blob.slice(0, 1024).text();
+        if (done) {
+          this.finish();
+          return { response: rebuildResponse(response, blob), bodyStart };
+        }
+        // A long error body: whoever reads the rest does so under the attempt's timer, and if
+        // nobody does, the timer frees the connection.
+        unrefTimer(this.#timer);
+        return { response: trackBody(response, this, reader, head), bodyStart };
       }
-      const { head, done } = await attempt.within(readHead(reader), reader);
-      const blob = new Blob(head as BlobPart[]);
-      const bodyStart = await blob.slice(0, 1024).text();
-      if (done) {
-        attempt.finish();
-        return { response: rebuildResponse(response, blob), bodyStart };
+      const mode = call.mode;
+      if (mode === "response") {
+        // The caller reads the body: the timer, the idle limit and the signal watch stay until
+        // it ends, is cancelled or errors (a body-less response ends the attempt at once).
+        unrefTimer(this.#timer);
+        return { response: trackBody(response, this) };
       }
-      // A long error body: whoever reads the rest does so under the attempt's timer, and if
-      // nobody does, the timer frees the connection.
-      unrefTimer(attempt.timer);
-      return { response: trackBody(response, attempt, reader, head), bodyStart };
+      const watched = call.idleTimeout !== undefined || call.onDownloadProgress !== undefined;
+      const data = await (watched ? readData(trackBody(response, this), mode) : this.#within(readData(response, mode), response.body));
+      this.finish();
+      return { response, data };
+    } catch (error) {
+      this.finish();
+      // Bad input and hook errors pass unchanged; what fetch or the body did is classified.
+      throw network || signal.aborted ? this.classify(error) : error;
     }
-    const mode = call.mode;
-    if (mode === "response") {
-      // The caller reads the body: the timer, the idle limit and the signal listener stay
-      // until the body ends, is cancelled or errors.
-      unrefTimer(attempt.timer);
-      return { response: trackBody(response, attempt) };
-    }
-    const watched = call.idleTimeout !== undefined || call.onDownloadProgress !== undefined;
-    const data = await (watched ? readData(trackBody(response, attempt), mode) : attempt.within(readData(response, mode), response.body));
-    attempt.finish();
-    return { response, data };
-  } catch (error) {
-    attempt.finish();
-    // Bad input and hook errors pass unchanged; what fetch or the body did is classified.
-    throw network || signal.aborted ? attempt.classify(error) : error;
   }
+}
+
+/** Runs attempt `n` (0-based retry index) of a call. */
+export function runAttempt(call: Call, n: number, refreshToken: boolean): Promise<AttemptResult> {
+  return new Attempt(call, n).run(refreshToken);
 }
 
 /** Reads a body for a buffered shortcut (`json` as text, parsed by the caller; `bytes` as an ArrayBuffer). */

@@ -78,7 +78,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
 
   const key = o.idempotencyKey === true ? randomUUID() : o.idempotencyKey;
   if (key !== undefined) {
-    check(typeof key === "string" && key, "idempotencyKey", "must be a non-empty string or true");
+    check(key, "idempotencyKey", "must be a non-empty string or true");
     checkHeader("idempotency-key", key, "idempotencyKey");
     headers["idempotency-key"] = key;
   }

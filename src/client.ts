@@ -7,6 +7,11 @@ import { ResponsePromise } from "./response.js";
 import { check } from "./option-error.js";
 import { deferIterator } from "./deferred.js";
 import { eachHeader } from "./headers.js";
+import { HttpError } from "./errors/http-error.js";
+import { NetworkError } from "./errors/network-error.js";
+import { TimeoutError } from "./errors/timeout-error.js";
+import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
+import { sleep } from "./timeouts.js";
 import { createStats, type Stats } from "./stats.js";
 
 /** A URL: a path joined under `baseUrl`, or an absolute URL. */
@@ -68,14 +73,23 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
             return start<T>(method, url, { ...opts, headers: headers as RequestOptions["headers"] });
           };
           const policy = prepareCall(config, method, url, opts, "response").retry;
-          return lazy.reconnectingSse(first, { policy, signal: opts?.signal ?? undefined, closer: config.closer, again });
+          return lazy.reconnectingSse(first, {
+            maxRetries: policy.maxRetries,
+            retryAfter: (error) => {
+              const http = error instanceof HttpError;
+              if (!(http ? isRetryable(policy, "GET", false, error.status) : error instanceof NetworkError || error instanceof TimeoutError)) throw error;
+              return http ? parseRetryAfter(error.response.headers) : undefined;
+            },
+            wait: (ms, n) => sleep(ms ?? backoffDelay(policy, n), opts?.signal ?? undefined, config.closer),
+            again,
+          });
         }),
     );
 
   const close = async () => config.closer.close();
   const client = {
     request: start,
-    paginate: (url, opts) => deferIterator((lazy) => lazy.paginate((u, o) => start("GET", u, o), url, opts)),
+    paginate: (url, opts) => deferIterator((lazy) => lazy.paginate((u, o) => start("GET", u, o), check, url, opts)),
     extend: (opts) => makeClient(opts, config),
     close,
     get stats() {

@@ -8,10 +8,13 @@ export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Header record: lower-case name → value. */
 export type HeaderRecord = Record<string, string>;
 
-/** Throws a TypeError naming the header (never its value) when a name or value is invalid. */
-export function checkHeader(name: string, value: string, option = "headers"): void {
+/**
+ * Throws a TypeError naming the header (never its value) when a name or value is invalid; a
+ * value must be a string (a token function's result is checked here too).
+ */
+export function checkHeader(name: string, value: unknown, option = "headers"): asserts value is string {
   if (!TOKEN.test(name)) throw optionError(option, `has an invalid header name ${JSON.stringify(name)}`);
-  if (/[\r\n\0]/.test(value)) throw optionError(option, `header "${name}" has CR, LF or NUL in its value`);
+  if (typeof value !== "string" || /[\r\n\0]/.test(value)) throw optionError(option, `header "${name}" must be a string without CR, LF or NUL`);
 }
 
 /** Calls `add(name, value)` for every header of a headers option (a record, a Headers, or pairs). */

@@ -3,7 +3,7 @@
  * default, or a `next()` function (cursor, offset, page number). Every page goes through the
  * same tiers, retries and hooks as any request.
  */
-import { check } from "./option-error.js";
+import type { check as checkFn } from "./option-error.js";
 import type { RequestOptions } from "./options.js";
 import type { ResponsePromise } from "./response.js";
 
@@ -45,7 +45,11 @@ export interface PaginateOptions<T> extends RequestOptions {
 
 type Get = (url: string | URL, options: RequestOptions) => ResponsePromise;
 
-export async function* paginate<T>(get: Get, url: string | URL, options: PaginateOptions<T> = {}): AsyncGenerator<T, void, undefined> {
+/**
+ * The items of every page. `get` sends a request through the client, `check` is the client's
+ * option check (passed in rather than imported, so that bundlers keep the client in one chunk).
+ */
+export async function* paginate<T>(get: Get, check: typeof checkFn, url: string | URL, options: PaginateOptions<T> = {}): AsyncGenerator<T, void, undefined> {
   const { items: pick = defaultItems as (body: unknown, response: Response) => T[], next = linkNext, limit = Infinity, pageLimit = Infinity, ...first } = options;
   for (const [name, v] of [["limit", limit], ["pageLimit", pageLimit]] as const) {
     check(typeof v === "number" && v >= 0, name, "must be a number >= 0");

@@ -5,20 +5,23 @@
  * it. Events the server sends again after a reconnection (ids already delivered) are skipped.
  */
 import { sse, type ServerSentEvent } from "./decode/sse.js";
-import { NetworkError } from "./errors/network-error.js";
-import { TimeoutError } from "./errors/timeout-error.js";
-import { HttpError } from "./errors/http-error.js";
-import type { RetryPolicy } from "./retry.js";
-import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
-import { sleep } from "./timeouts.js";
-import type { Closer } from "./closer.js";
 
 const REMEMBERED_IDS = 1024;
 
+/**
+ * What the client gives the reconnection loop: its retry policy as functions (nothing here is
+ * imported from the client's modules, so that bundlers keep the client in one chunk).
+ */
 export interface ReconnectPlan {
-  policy: RetryPolicy;
-  signal: AbortSignal | undefined;
-  closer: Closer;
+  /** Reconnections allowed in a row without an event. */
+  maxRetries: number;
+  /**
+   * For the error that ended a stream: throws it unless it allows a reconnection (a dropped or
+   * timed-out stream, a retryable status); returns the delay its response asked for, if any.
+   */
+  retryAfter: (error: unknown) => number | undefined;
+  /** Waits `ms`, or the retry policy's backoff before reconnection `n` (0-based) when undefined. */
+  wait: (ms: number | undefined, n: number) => Promise<void>;
   /** Sends the request again with `Last-Event-ID`. */
   again: (lastEventId: string) => Promise<Response>;
 }
@@ -61,19 +64,14 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
       }
     } catch (error) {
       // Only a dropped or timed-out stream, or a retryable status, reconnects.
-      const retryable = error instanceof NetworkError || error instanceof TimeoutError
-        || (error instanceof HttpError && isRetryable(plan.policy, "GET", false, error.status));
-      if (!retryable) throw error;
-      if (error instanceof HttpError) serverDelay = parseRetryAfter(error.response.headers);
+      serverDelay = plan.retryAfter(error);
       failure = error;
     }
-    if (failures >= plan.policy.maxRetries) {
+    if (failures >= plan.maxRetries) {
       if (failure) throw failure;
       return;
     }
-    const delay = serverDelay ?? retryMs ?? backoffDelay(plan.policy, failures);
-    failures++;
-    await sleep(delay, plan.signal, plan.closer);
+    await plan.wait(serverDelay ?? retryMs, failures++);
     reconnected = true;
     next = plan.again(lastId);
   }

@@ -16,12 +16,12 @@ export interface BodyWatch {
   finish(): void;
   /** Turns a read error (or the abort reason) into the error the reader sees. */
   classify(error: unknown): unknown;
-  /** Aborts the attempt with an idle TimeoutError. */
-  idle(): void;
+  /** Aborts the attempt with its own TimeoutError (here: the idle gap's). */
+  expire(kind: "idle"): void;
 }
 
 function noop(): void {}
-const onIdle = (watch: BodyWatch) => watch.idle();
+const onIdle = (watch: BodyWatch) => watch.expire("idle");
 
 /**
  * A Response whose body goes through the watch; status, headers and url are kept. `reader`
