@@ -9,7 +9,7 @@
  * added per attempt.
  */
 import type { Call, ReadMode } from "./call.js";
-import { isCloseReason, type Abortable } from "./closer.js";
+import { closedError, isCloseReason, type Abortable } from "./closer.js";
 import { NetworkError } from "./errors/network-error.js";
 import { TierfetchError, type ErrorDetails } from "./errors/tierfetch-error.js";
 import { TimeoutError, type TimeoutKind } from "./errors/timeout-error.js";
@@ -85,7 +85,7 @@ class Attempt implements BodyWatch, Abortable {
         return own;
       }
       // The user's abort: their reason, unchanged.
-      return isCloseReason(reason) ? closedError(call) : reason;
+      return isCloseReason(reason) ? closedError(details(call)) : reason;
     }
     return error instanceof TierfetchError ? error : new NetworkError(error, details(call));
   }
@@ -193,11 +193,6 @@ export function readData(response: Response, mode: ReadMode): Promise<unknown> {
 }
 
 /** Where a call stands, for its errors. */
-function details(call: Call): ErrorDetails {
+export function details(call: Call): ErrorDetails {
   return { request: call.ctx.request, attempts: call.attempts };
-}
-
-/** The error of a request cut by close(). */
-export function closedError(call: Call): TierfetchError {
-  return new TierfetchError("the client was closed", "ERR_CLOSED", details(call));
 }

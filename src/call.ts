@@ -3,8 +3,8 @@
  * `runAttempt`. Data flows one way: request() → prepareCall → runCall → runAttempt.
  */
 import { check, optionError } from "./option-error.js";
-import { isCloseReason } from "./closer.js";
-import { closedError, readData, runAttempt, type AttemptResult } from "./attempt.js";
+import { closedError, isCloseReason } from "./closer.js";
+import { details, readData, runAttempt, type AttemptResult } from "./attempt.js";
 import { encodeBody } from "./body.js";
 import { passThrough, resolveShared, type ClientConfig, type Shared } from "./config.js";
 import { CallContext } from "./context.js";
@@ -16,8 +16,7 @@ import { TOKEN, checkHeader, mergeHeaders } from "./headers.js";
 import type { RequestOptions, RetryContext, TokenOption } from "./options.js";
 import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
 import { sleep } from "./timeouts.js";
-import { redactUrl } from "./redact.js";
-import { appendQuery, isAbsolute, isLoopback, joinUrl, normaliseQuery } from "./url.js";
+import { appendQuery, isAbsolute, isLoopback, joinUrl, normaliseQuery, shownUrl } from "./url.js";
 
 /** How the body will be consumed: by the caller (`response`) or by a buffered shortcut. */
 export type ReadMode = "response" | "json" | "text" | "bytes" | "blob" | "arrayBuffer";
@@ -35,7 +34,6 @@ export interface Call extends Shared {
   replayable: boolean;
   token: TokenOption | undefined;
   signal: AbortSignal | undefined;
-  hasIdempotencyKey: boolean;
   mode: ReadMode;
   /** Attempts made so far. */
   attempts: number;
@@ -49,7 +47,7 @@ export interface CallResult {
 
 /** Validates and resolves the options of one request. Throws TypeError naming the option. */
 export function prepareCall(config: ClientConfig, method: string, input: string | URL, options: RequestOptions | undefined, mode: ReadMode): Call {
-  if (config.closer.closedWith) throw new TierfetchError("the client was closed", "ERR_CLOSED");
+  if (config.closer.closedWith) throw closedError();
   check(typeof method === "string" && TOKEN.test(method), "method", "is not an HTTP method");
   method = method.toUpperCase();
   const o: RequestOptions = options ?? {};
@@ -65,7 +63,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
     try {
       parsed = new URL(url);
     } catch {
-      throw new TypeError(`Invalid URL ${JSON.stringify(redactUrl(String(input)))}`);
+      throw optionError("url", `${shownUrl(input)} is not a valid URL`);
     }
   }
 
@@ -105,7 +103,6 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
     replayable,
     token,
     signal: o.signal ?? undefined,
-    hasIdempotencyKey: headers["idempotency-key"] !== undefined,
     mode,
     attempts: 0,
   });
@@ -164,7 +161,7 @@ export async function runCall(call: Call): Promise<CallResult> {
     (error as TierfetchError).attempts = call.attempts;
 
     const canRetry = n < policy.maxRetries && call.replayable;
-    let retry = canRetry && isRetryable(policy, call.method, call.hasIdempotencyKey, response?.status);
+    let retry = canRetry && isRetryable(policy, call.method, "idempotency-key" in call.headers, response?.status);
     const delay = retryAfter === undefined ? backoffDelay(policy, n) : Math.max(policy.minDelay, retryAfter);
     ctx.delay = delay;
     ctx.retryAfter = retryAfter;
@@ -199,7 +196,7 @@ export async function runCall(call: Call): Promise<CallResult> {
     try {
       await sleep(delay, signal, config.closer);
     } catch (reason) {
-      throw isCloseReason(reason) ? closedError(call) : reason;
+      throw isCloseReason(reason) ? closedError(details(call)) : reason;
     }
   }
 }
@@ -220,12 +217,15 @@ function discard(response: Response): void {
   if (response.body && !response.bodyUsed) response.body.cancel().catch(() => {});
 }
 
-/** A random UUID v4, also where `crypto.randomUUID` is missing (an insecure browser context). */
+/**
+ * A random UUID v4, also where `crypto.randomUUID` is missing (an insecure browser context) or
+ * `crypto` itself is (Node 18).
+ */
 function randomUUID(): string {
   const c = (globalThis as { crypto?: Crypto }).crypto;
   if (c?.randomUUID) return c.randomUUID();
   const bytes = new Uint8Array(16).map(() => Math.random() * 256);
-  c?.getRandomValues?.(bytes);
+  c?.getRandomValues(bytes);
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join("");

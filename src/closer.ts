@@ -3,7 +3,7 @@
  * `extend()` children. It creates no AbortController up front, so a client can be made at a
  * module's top level where workerd forbids one (the default `tierfetch` client).
  */
-import { TierfetchError } from "./errors/tierfetch-error.js";
+import { TierfetchError, type ErrorDetails } from "./errors/tierfetch-error.js";
 
 /** Anything close() can abort: an attempt's AbortController, a sleep. */
 export interface Abortable {
@@ -44,10 +44,15 @@ export class Closer {
 
   close(): void {
     if (this.reason) return;
-    this.reason = new TierfetchError("the client was closed", "ERR_CLOSED");
+    this.reason = closedError();
     for (const op of this.#inflight) op.abort(this.reason);
     this.#inflight.clear();
   }
+}
+
+/** The error of an operation cut (or refused) by close(). */
+export function closedError(details?: ErrorDetails): TierfetchError {
+  return new TierfetchError("the client was closed", "ERR_CLOSED", details);
 }
 
 /** True for the reason close() aborts with. */

@@ -3,11 +3,11 @@
  * header records, query pairs. Every later step reads this, never the raw options. The options
  * a client and a request share are resolved by one function, a request's over its client's.
  */
-import { check } from "./option-error.js";
+import { check, checkFunction } from "./option-error.js";
 import { Closer } from "./closer.js";
 import { mergeHeaders, type HeaderRecord } from "./headers.js";
 import { isOwnOption, type ClientOptions, type CommonOptions, type FetchFunction, type Hooks, type Progress, type TokenOption } from "./options.js";
-import { resolveRetry, type RetryPolicy } from "./retry.js";
+import { defaultPolicy, resolveRetry, type RetryPolicy } from "./retry.js";
 import { RetryBudget } from "./retry-budget.js";
 import type { Stats } from "./stats.js";
 import { durationOption, resolveTiers, resolveTimeout, type ResolvedTimeout, type Tiers } from "./timeouts.js";
@@ -85,10 +85,10 @@ export function passThrough(options: object, into?: Record<string, unknown>): Re
  * and this is on every request's path).
  */
 export function resolveShared<T extends object>(o: CommonOptions, base: Shared, tiers: Tiers, into: T): T & Shared {
-  check(o.onDownloadProgress === undefined || typeof o.onDownloadProgress === "function", "onDownloadProgress", "must be a function");
+  checkFunction(o.onDownloadProgress, "onDownloadProgress");
   const out = into as T & Shared;
   out.timeout = o.timeout == null ? base.timeout : resolveTimeout(o.timeout, tiers);
-  out.idleTimeout = o.idleTimeout === undefined ? base.idleTimeout : durationOption("idleTimeout", o.idleTimeout);
+  out.idleTimeout = o.idleTimeout === undefined ? base.idleTimeout : durationOption(o.idleTimeout, "idleTimeout");
   out.retry = o.retry === undefined ? base.retry : resolveRetry(o.retry, base.retry);
   out.throwHttpErrors = o.throwHttpErrors ?? base.throwHttpErrors;
   out.onDownloadProgress = o.onDownloadProgress ?? base.onDownloadProgress;
@@ -101,12 +101,12 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig): 
   check(typeof options === "object" && options, "options", "must be an object");
   const raw = parent ? mergeRaw(parent.raw, options) : options;
   const tiers = resolveTiers(raw.timeouts);
-  check(raw.fetch === undefined || typeof raw.fetch === "function", "fetch", "must be a function");
+  checkFunction(raw.fetch, "fetch");
   check(raw.token === undefined || typeof raw.token === "string" || typeof raw.token === "function", "token", "must be a string or a function");
   const defaults: Shared = {
-    timeout: resolveTimeout("medium", tiers),
+    timeout: { ms: tiers.medium, tier: "medium" },
     idleTimeout: undefined,
-    retry: resolveRetry(undefined),
+    retry: defaultPolicy(),
     throwHttpErrors: true,
     onDownloadProgress: undefined,
     hooks: EMPTY_HOOKS,

@@ -1,7 +1,6 @@
 /** The one context object of a call, given to every hook and to `shouldRetry`. */
+import { INSPECT } from "./errors/tierfetch-error.js";
 import { redactUrl } from "./redact.js";
-
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 /** Hook context; `request` is built on first use when no hook built one. */
 export class CallContext {

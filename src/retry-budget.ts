@@ -22,7 +22,7 @@ export class RetryBudget {
   constructor({ ratio = 0.2, minPerSecond = 10, window = "10s" }: RetryBudgetOptions) {
     checkNumber(ratio, "retry.budget.ratio", 0);
     checkNumber(minPerSecond, "retry.budget.minPerSecond", 0);
-    const ms = durationOption("retry.budget.window", window);
+    const ms = durationOption(window, "retry.budget.window");
     check(ms > 0, "retry.budget.window", "must be longer than 0");
     this.#ratio = ratio;
     this.#floor = (minPerSecond * ms) / 1000;

@@ -1,6 +1,6 @@
 /** The retry policy: may this failure be retried, and how long to wait first. */
 import type { RetryOptions, RetryContext } from "./options.js";
-import { check, checkNumber } from "./option-error.js";
+import { check, checkFunction, checkNumber } from "./option-error.js";
 import { durationOption } from "./timeouts.js";
 
 /** The retry policy with every value validated, durations in milliseconds. */
@@ -20,46 +20,46 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"
 /** Statuses that say the request was not processed: retried even for POST and PATCH. */
 const NOT_PROCESSED = new Set([429, 503]);
 
+type Normalise<K extends keyof RetryPolicy> = (value: never, name: string) => RetryPolicy[K];
+
+/** How each retry option is validated and normalised, in the order they are checked. */
+const RETRY_OPTIONS: { [K in keyof RetryPolicy]: Normalise<K> } = {
+  maxRetries: (n: number, name) => (checkNumber(n, name, 0, true), n),
+  minDelay: durationOption,
+  maxDelay: durationOption,
+  deadline: durationOption,
+  factor: (f: number, name) => (checkNumber(f, name, 1), f),
+  statuses: (s: number[], name) => {
+    check(Array.isArray(s) && s.every((x) => Number.isInteger(x) && x >= 100 && x < 600), name, "must be an array of HTTP statuses");
+    return new Set(s);
+  },
+  shouldRetry: (fn: RetryPolicy["shouldRetry"], name) => (checkFunction(fn, name), fn),
+  budget: (budget: RetryPolicy["budget"]) => budget,
+};
+
 /** Applies a `retry` option over a base policy (the client's, or the defaults). */
-export function resolveRetry(option: number | false | RetryOptions | undefined, base?: RetryPolicy): RetryPolicy {
-  const out = { ...(base ?? defaultPolicy()) };
+export function resolveRetry(option: number | false | RetryOptions | undefined, base: RetryPolicy = defaultPolicy()): RetryPolicy {
+  const out = { ...base };
   if (option === undefined) return out;
   if (option === false) option = 0;
   if (typeof option === "number") option = { maxRetries: option };
   check(typeof option === "object" && option, "retry", "must be a number, false or an object");
-  const { maxRetries: n, factor: f, statuses, shouldRetry: fn, budget } = option;
-  if (n !== undefined) {
-    checkNumber(n, "retry.maxRetries", 0, true);
-    out.maxRetries = n;
+  for (const key of Object.keys(RETRY_OPTIONS) as (keyof RetryPolicy)[]) {
+    const value = (option as Record<string, unknown>)[key];
+    if (value !== undefined) (out as Record<string, unknown>)[key] = RETRY_OPTIONS[key](value as never, `retry.${key}`);
   }
-  for (const key of ["minDelay", "maxDelay", "deadline"] as const) {
-    if (option[key] !== undefined) out[key] = durationOption(`retry.${key}`, option[key]);
-  }
-  if (f !== undefined) {
-    checkNumber(f, "retry.factor", 1);
-    out.factor = f;
-  }
-  if (statuses !== undefined) {
-    check(Array.isArray(statuses) && statuses.every((s) => Number.isInteger(s) && s >= 100 && s < 600), "retry.statuses", "must be an array of HTTP statuses");
-    out.statuses = new Set(statuses);
-  }
-  if (fn !== undefined) {
-    check(typeof fn === "function", "retry.shouldRetry", "must be a function");
-    out.shouldRetry = fn;
-  }
-  if (budget !== undefined) out.budget = budget;
   return out;
 }
 
 let defaults: RetryPolicy | undefined;
 /** The defaults: 4 retries, 500 ms doubling up to 15 s, a 3 min deadline, 408 429 500 502 503 504. */
-function defaultPolicy(): RetryPolicy {
+export function defaultPolicy(): RetryPolicy {
   return (defaults ??= {
     maxRetries: 4,
     minDelay: 500,
     maxDelay: 15e3,
-    factor: 2,
     deadline: 18e4,
+    factor: 2,
     statuses: new Set([408, 429, 500, 502, 503, 504]),
     shouldRetry: undefined,
     budget: undefined,
@@ -108,24 +108,19 @@ const MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
  * `Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`.
  */
 export function parseHttpDate(value: string): number | undefined {
-  let m = /^[a-z]+, (\d\d)[ -]([a-z]{3})[ -](\d\d(?:\d\d)?) (\d\d):(\d\d):(\d\d) GMT$/i.exec(value);
-  let day, mon, year, time;
-  if (m) [, day, mon, year, ...time] = m;
-  else {
-    m = /^[a-z]{3} ([a-z]{3}) {1,2}(\d\d?) (\d\d):(\d\d):(\d\d) (\d{4})$/i.exec(value);
-    if (!m) return undefined;
-    [, mon, day, , , , year] = m;
-    time = m.slice(3, 6);
-  }
-  let y = +year!;
-  if (year!.length === 2) {
+  // IMF-fixdate and RFC 850 give day, month, year, time; asctime month, day, time, year.
+  const m = /^[a-z]+, (\d\d)[ -]([a-z]{3})[ -](\d\d(?:\d\d)?) (\d\d):(\d\d):(\d\d) GMT$/i.exec(value);
+  const a = /^[a-z]{3} ([a-z]{3}) {1,2}(\d\d?) (\d\d):(\d\d):(\d\d) (\d{4})$/i.exec(value);
+  const [day, mon, year, h, min, sec]: (string | undefined)[] = m ? m.slice(1) : a ? [a[2], a[1], a[6], a[3], a[4], a[5]] : [];
+  if (!year) return undefined;
+  let y = +year;
+  if (year.length === 2) {
     // RFC 850's two-digit year: one more than 50 years ahead is in the past.
     const now = new Date().getUTCFullYear();
-    y += Math.floor(now / 100) * 100;
+    y += now - (now % 100);
     if (y > now + 50) y -= 100;
   }
   const month = MONTHS.indexOf(mon!.toLowerCase()) / 3;
-  const [h, min, sec] = time!.map(Number) as [number, number, number];
-  if (month % 1 || month < 0 || +day! < 1 || +day! > 31 || h > 23 || min > 59 || sec > 60) return undefined;
-  return Date.UTC(y, month, +day!, h, min, sec);
+  if (month % 1 || month < 0 || +day! < 1 || +day! > 31 || +h! > 23 || +min! > 59 || +sec! > 60) return undefined;
+  return Date.UTC(y, month, +day!, +h!, +min!, +sec!);
 }

@@ -5,7 +5,7 @@
 import { check, optionError } from "./option-error.js";
 import type { Closer } from "./closer.js";
 import { parseDuration, type Duration } from "./durations.js";
-import type { TimeoutOption, TimeoutTiers } from "./options.js";
+import type { TierName, TimeoutOption, TimeoutTiers } from "./options.js";
 
 /** Tier lengths in milliseconds. */
 export interface Tiers {
@@ -25,23 +25,23 @@ export interface ResolvedTimeout {
 export function resolveTiers(input: TimeoutTiers | undefined): Tiers {
   const out: Tiers = { short: 5e3, medium: 3e4, long: 36e4, max: 9e5 };
   if (input === undefined) return out;
-  check(typeof input === "object" && input, "timeouts", 'must be an object like { short: "5s" }');
+  check(typeof input === "object" && input, "timeouts", "must be an object");
   for (const key of Object.keys(input) as (keyof TimeoutTiers)[]) {
     check(key in out, "timeouts", `has no tier ${JSON.stringify(key)}: use short, medium, long, max`);
     const value = input[key];
-    if (value !== undefined) out[key] = durationOption(`timeouts.${key}`, value);
+    if (value !== undefined) out[key] = durationOption(value, `timeouts.${key}`);
   }
   return out;
 }
 
-/** Resolves a `timeout` option against the tiers. */
+/** Resolves a `timeout` option against the tiers: a tier name, "none", or a duration. */
 export function resolveTimeout(option: TimeoutOption, tiers: Tiers): ResolvedTimeout {
-  if (option === "short" || option === "medium" || option === "long") return { ms: tiers[option], tier: option };
   if (option === "none") return { ms: undefined, tier: undefined };
   if (typeof option === "string" && /^[a-z]+$/i.test(option)) {
-    throw optionError("timeout", `has no tier ${JSON.stringify(option)}: use short, medium, long, none or a duration`);
+    check(/^(?:short|medium|long)$/.test(option), "timeout", `has no tier ${JSON.stringify(option)}: use short, medium, long, none or a duration`);
+    return { ms: tiers[option as TierName], tier: option };
   }
-  return { ms: durationOption("timeout", option), tier: undefined };
+  return { ms: durationOption(option, "timeout"), tier: undefined };
 }
 
 /** Attempt `n` (0-based) gets `min(t · 2ⁿ, max(t, cap))`. */
@@ -50,7 +50,7 @@ export function attemptTimeout(t: number, n: number, cap: number): number {
 }
 
 /** parseDuration with the option's name in the error. */
-export function durationOption(name: string, value: Duration): number {
+export function durationOption(value: Duration, name: string): number {
   try {
     return parseDuration(value);
   } catch (error) {

@@ -17,15 +17,18 @@ export type QueryPairs = Map<string, string[]>;
 /** True for a URL with a scheme and an authority (or data:, blob:, about:): it bypasses baseUrl. */
 export const isAbsolute = (input: string): boolean => /^[a-z][a-z\d+.-]*:\/\/|^(?:data|blob|about):/i.test(input);
 
+/** A URL as shown in a message: quoted, its secrets masked. */
+export const shownUrl = (input: unknown): string => JSON.stringify(redactUrl(String(input)));
+
 /** Validates and normalises `baseUrl`. */
 export function parseBaseUrl(input: string | URL): BaseUrl {
   let url: URL;
   try {
     url = new URL(String(input));
   } catch {
-    throw optionError("baseUrl", `is not an absolute URL: ${JSON.stringify(redactUrl(String(input)))}`);
+    throw optionError("baseUrl", `is not an absolute URL: ${shownUrl(input)}`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw optionError("baseUrl", "must be http: or https:");
+  if (!/^https?:$/.test(url.protocol)) throw optionError("baseUrl", "must be http: or https:");
   url.search = url.hash = "";
   return { href: url.href.replace(/\/+$/, ""), origin: url.origin, path: url.pathname.replace(/\/+$/, "") };
 }
@@ -41,30 +44,21 @@ export function joinUrl(base: BaseUrl | undefined, input: string | URL): string 
     throw optionError("url", "must be a string or a URL");
   }
   if (isAbsolute(input)) return input;
-  const shown = () => JSON.stringify(redactUrl(input));
   if (!base) {
     const location = (globalThis as { location?: { href?: string } }).location;
     if (location?.href) return new URL(input, location.href).href;
-    throw optionError("url", `${shown()} is relative: set baseUrl`);
+    throw optionError("url", `${shownUrl(input)} is relative: set baseUrl`);
   }
   // Leading slashes and backslashes would make the path an authority (`//evil.com`): dropped.
   const path = input.replace(/^[/\\]+/, "");
-  // A path holding a ".." segment (also spelled %2e, or with the tabs and newlines that URL
-  // parsing drops) could climb out of the base path: a path traversal through an id an SDK put
-  // in a path. Refuse rather than send.
-  if (/[.%\0-\x20]/.test(path) && hasDotDot(path)) {
-    throw optionError("url", `${shown()} would leave baseUrl (".."): pass an absolute URL to go elsewhere`);
+  // A ".." segment (also spelled %2e, or with tabs and newlines) could climb out of the base
+  // path: a path traversal through an id an SDK put in a path. Refuse rather than send. The
+  // check reads the path as WHATWG URL parsing does: tabs and newlines dropped, C0 controls and
+  // spaces dropped at the end, segments ending at / or \, the path at ? or #.
+  if (/^(?:[^?#]*[/\\])?(?:\.|%2e){2}(?:[/\\?#]|$)/i.test(path.replace(/[\t\n\r]|[\0-\x20]+$/g, ""))) {
+    throw optionError("url", `${shownUrl(input)} would leave baseUrl (".."): pass an absolute URL to go elsewhere`);
   }
   return base.href + (/^[?#]/.test(path) ? path : `/${path}`);
-}
-
-/**
- * True when the path holds a segment WHATWG URL parsing reads as "..": it drops tabs and
- * newlines, and C0 controls and spaces at the end; segments end at `/` or `\`, the path at `?` or `#`.
- */
-function hasDotDot(path: string): boolean {
-  const clean = path.replace(/[\t\n\r]/g, "").replace(/[\0-\x20]+$/, "").split(/[?#]/)[0]!;
-  return /(?:^|[/\\])(?:\.|%2e){2}(?:[/\\]|$)/i.test(clean);
 }
 
 /** A query value as a string; undefined for null and undefined (dropped). */
@@ -112,10 +106,9 @@ export function appendQuery(url: string, pairs: QueryPairs | undefined): string 
   return head + sep + search + (hash < 0 ? "" : url.slice(hash));
 }
 
-/** application/x-www-form-urlencoded, byte for byte as URLSearchParams serialises it. */
+/** application/x-www-form-urlencoded, as URLSearchParams serialises it (done by it, but for the common plain strings). */
 function formEncode(s: string): string {
-  if (/^[\w.*-]*$/.test(s)) return s;
-  return encodeURIComponent(s).replace(/%20/g, "+").replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return /^[\w.*-]*$/.test(s) ? s : new URLSearchParams({ s }).toString().slice(2);
 }
 
 /** True for localhost, 127.0.0.0/8 and [::1]. */

@@ -13,7 +13,8 @@ export interface ErrorDetails {
 }
 
 const BRAND = Symbol.for("tierfetch.error");
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+/** The key of what Node's `util.inspect` (and so `console.log`) shows for an object. */
+export const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 /** Sets a non-enumerable property: left out of `Object.keys`, spreads and naive loggers. */
 export function hide(target: object, key: PropertyKey, value: unknown): void {
