@@ -16,7 +16,7 @@ import { TimeoutError, type TimeoutKind } from "./errors/timeout-error.js";
 import { checkHeader } from "./headers.js";
 import { optionError } from "./option-error.js";
 import { attemptTimeout, noop, unrefTimer, watchSignal } from "./timeouts.js";
-import { readHead, rebuildResponse, trackBody, type BodyWatch } from "./tracked-body.js";
+import { readHead, trackBody, type BodyWatch } from "./tracked-body.js";
 
 /** What an attempt produced: a response with an ok status, or one with an error status. */
 export interface AttemptResult {
@@ -145,30 +145,23 @@ class Attempt implements BodyWatch, Abortable {
       ctx.response = response;
 
       network = true; // from here on, a failure is the connection's (or the timer's)
-      if (response.status >= 400) {
-        const reader = response.body?.getReader();
-        if (!reader) {
-          this.finish();
-          return { response, bodyStart: "" };
-        }
-        const { head, done } = await this.#within(readHead(reader), reader);
-        const blob = new Blob(head as BlobPart[]);
-        const bodyStart = await blob.slice(0, 1024).text();
-        if (done) {
-          this.finish();
-          return { response: rebuildResponse(response, blob), bodyStart };
-        }
-        // A long error body: whoever reads the rest does so under the attempt's timer, and if
-        // nobody does, the timer frees the connection.
-        unrefTimer(this.#timer);
-        return { response: trackBody(response, this, reader, head), bodyStart };
-      }
       const mode = call.mode;
-      if (mode === "response") {
-        // The caller reads the body: the timer, the idle limit and the signal watch stay until
-        // it ends, is cancelled or errors (a body-less response ends the attempt at once).
+      if (mode === "response" || response.status >= 400) {
+        // The caller reads the body: the timer (no longer keeping a process alive), the idle
+        // limit and the signal watch stay until it ends, is cancelled or errors.
         unrefTimer(this.#timer);
-        return { response: trackBody(response, this) };
+        const watched = trackBody(response, this);
+        if (response.status < 400) return { response: watched };
+        // An error status: the start of the body for HttpError's message, read from a copy so
+        // the body stays whole; a short body is then all read, and the attempt done.
+        const reader = watched.clone().body?.getReader();
+        let bodyStart = "";
+        if (reader) {
+          const { head, done } = await readHead(reader);
+          bodyStart = await new Blob(head as BlobPart[]).slice(0, 1024).text();
+          if (!done) reader.cancel().catch(noop);
+        }
+        return { response: watched, bodyStart };
       }
       const watched = call.idleTimeout !== undefined || call.onDownloadProgress !== undefined;
       const data = await (watched ? readData(trackBody(response, this), mode) : this.#within(readData(response, mode), response.body));

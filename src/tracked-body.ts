@@ -23,11 +23,9 @@ export interface BodyWatch {
 function noop(): void {}
 const onIdle = (watch: BodyWatch) => watch.expire("idle");
 
-/**
- * A Response whose body goes through the watch; status, headers and url are kept. `reader`
- * and `head` continue a body whose first chunks were read already (an error body's start).
- */
-export function trackBody(response: Response, watch: BodyWatch, reader = response.body?.getReader(), head: Uint8Array[] = []): Response {
+/** A Response whose body goes through the watch; status, headers and url are kept. */
+export function trackBody(response: Response, watch: BodyWatch): Response {
+  const reader = response.body?.getReader();
   if (!reader) {
     watch.finish();
     return response;
@@ -72,7 +70,7 @@ export function trackBody(response: Response, watch: BodyWatch, reader = respons
         if (idleTimeout !== undefined) idle = setTimeout(onIdle, idleTimeout, watch);
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
-          chunk = head.length ? { done: false, value: head.shift()! } : await reader.read();
+          chunk = await reader.read();
         } catch (error) {
           return fail(error);
         } finally {
@@ -100,7 +98,7 @@ export function trackBody(response: Response, watch: BodyWatch, reader = respons
 }
 
 /** A new Response with another body, keeping status, headers, url and redirected. */
-export function rebuildResponse(response: Response, body: BodyInit): Response {
+function rebuildResponse(response: Response, body: BodyInit): Response {
   const out = new Response(body, response);
   if (response.url) Object.defineProperty(out, "url", { value: response.url });
   if (response.redirected) Object.defineProperty(out, "redirected", { value: true });
