@@ -1,5 +1,6 @@
 /** Encoding a request body from `json` or `body`, and whether it can be sent again. */
 import { optionError } from "./option-error.js";
+import { noop } from "./timeouts.js";
 
 /**
  * Sets `init.body` from `json` or `body` (and `duplex` for a stream); rejects both at once,
@@ -14,20 +15,19 @@ export function encodeBody(init: RequestInit & { duplex?: "half" }, method: stri
   if (method === "GET" || method === "HEAD") throw optionError(hasJson ? "json" : "body", `cannot be used with ${method}`);
   if (hasJson) {
     let text: string | undefined;
+    let why: string = typeof json; // JSON.stringify gives undefined for a function, a symbol...
     try {
       text = JSON.stringify(json);
     } catch (error) {
-      throw optionError("json", `cannot be serialised: ${(error as Error).message}`);
+      why = (error as Error).message; // ...and throws for a BigInt or a cycle
     }
-    if (text === undefined) throw optionError("json", `cannot be serialised: ${typeof json}`);
+    if (text === undefined) throw optionError("json", `cannot be serialised: ${why}`);
     init.body = text;
     return true;
   }
   init.body = body as BodyInit;
-  if (typeof ReadableStream === "undefined" || !(body instanceof ReadableStream)) return true;
-  if (!supportsRequestStreams()) {
-    throw optionError("body", 'cannot be a ReadableStream: this runtime\'s fetch cannot stream uploads (it would send "[object ReadableStream]")');
-  }
+  if (!(body instanceof ReadableStream)) return true;
+  if (!supportsRequestStreams()) throw optionError("body", "cannot be a ReadableStream: this runtime's fetch cannot stream uploads");
   init.duplex = "half";
   return false;
 }
@@ -44,7 +44,7 @@ function supportsRequestStreams(): boolean {
     try {
       const request = new Request("http://127.0.0.1/", { method: "POST", body: new ReadableStream(), duplex: "half" } as RequestInit);
       streamsSupported = !request.headers.has("content-type");
-      request.body?.cancel().catch(() => {});
+      request.body?.cancel().catch(noop);
     } catch {
       streamsSupported = false;
     }

@@ -15,7 +15,7 @@ import { TimeoutError } from "./errors/timeout-error.js";
 import { TOKEN, checkHeader, mergeHeaders } from "./headers.js";
 import type { RequestOptions, RetryContext, TokenOption } from "./options.js";
 import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
-import { sleep } from "./timeouts.js";
+import { noop, sleep } from "./timeouts.js";
 import { appendQuery, isAbsolute, isLoopback, joinUrl, normaliseQuery, shownUrl } from "./url.js";
 
 /** How the body will be consumed: by the caller (`response`) or by a buffered shortcut. */
@@ -214,7 +214,7 @@ async function finalError(call: Call, error: unknown): Promise<unknown> {
 
 /** Releases the connection of a response nobody will read. */
 function discard(response: Response): void {
-  if (response.body && !response.bodyUsed) response.body.cancel().catch(() => {});
+  if (response.body && !response.bodyUsed) response.body.cancel().catch(noop);
 }
 
 /**

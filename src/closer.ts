@@ -12,7 +12,7 @@ export interface Abortable {
 
 export class Closer {
   /** The ERR_CLOSED error every aborted operation was aborted with, once closed. */
-  reason: TierfetchError | undefined = undefined;
+  reason: TierfetchError | undefined;
   readonly #inflight = new Set<Abortable>();
   readonly #parent: Closer | undefined;
 

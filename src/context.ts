@@ -8,12 +8,12 @@ export class CallContext {
   url: string;
   attempt = 0;
   retryCount = 0;
-  response: Response | undefined = undefined;
-  error: unknown = undefined;
+  response: Response | undefined;
+  error: unknown;
   /** Before a retry: milliseconds the client will wait. */
   delay = 0;
   /** Before a retry: what the server asked for with Retry-After, if it did. */
-  retryAfter: number | undefined = undefined;
+  retryAfter: number | undefined;
   #current: Request | undefined;
   readonly #headers: Record<string, string>;
 

@@ -13,9 +13,7 @@ for (const [ms, names] of [
   [7 * DAY, "w week weeks"], [30.44 * DAY, "M month months"], [365.25 * DAY, "y year years"],
 ] as const) for (const name of names.split(" ")) UNITS[name] = ms;
 
-/** A whole duration string: one or more spans, each a non-negative number and a unit. */
-const SPANS = /^(?:\s*(?:\d+(?:\.\d*)?|\.\d+)\s*[a-zA-Z]+)+\s*$/;
-/** One span of a string {@link SPANS} accepted. */
+/** One span: a non-negative decimal number, optional spaces, a unit made of letters. */
 const SPAN = /(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)/g;
 
 /**
@@ -30,10 +28,15 @@ const SPAN = /(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)/g;
  */
 export function parseDuration(input: Duration): number {
   let total = typeof input === "number" ? input : NaN;
-  if (typeof input === "string" && SPANS.test(input)) {
+  if (typeof input === "string") {
+    // Each span is added and taken out; anything but white space left over makes the total
+    // NaN, as an unknown unit does, and so does a string without a span (nothing taken out).
     total = 0;
-    // An unknown unit makes the total NaN.
-    for (const [, n, unit] of input.matchAll(SPAN)) total += +n! * (UNITS[unit!] ?? UNITS[unit!.toLowerCase()] ?? NaN);
+    const rest = input.replace(SPAN, (_, n: string, unit: string) => {
+      total += +n * (UNITS[unit] ?? UNITS[unit.toLowerCase()] ?? NaN);
+      return "";
+    });
+    if (rest.trim() || rest === input) total = NaN;
   }
   if (total >= 0 && total < Infinity) return total;
   const shown = typeof input === "string" ? JSON.stringify(input) : String(input);

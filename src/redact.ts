@@ -27,11 +27,11 @@ export function isSecretParam(name: string): boolean {
  */
 export function redactUrl(input: string, mask = MASK): string {
   return input
-    .replace(/^([a-z][a-z\d+.-]*:\/\/)([^/?#\\]*)@/i, (_, scheme: string, info: string) => scheme + (/^[^:]/.test(info) ? `${mask.slice(1, -1)}@` : ""))
+    .replace(/^([a-z][a-z\d+.-]*:\/\/)([^/?#\\]*)@/i, (_, scheme: string, info: string) => scheme + (info.split(":")[0] ? `${mask.slice(1, -1)}@` : ""))
     .replace(/([?&])([^=&#]*)=[^&#]*/g, (pair, sep: string, key: string) => {
       let name = key;
       try {
-        name = decodeURIComponent(key.replace(/\+/g, " "));
+        name = decodeURIComponent(key.replaceAll("+", " "));
       } catch {
         /* keep it raw */
       }

@@ -9,6 +9,7 @@ import type { ServerSentEvent } from "./decode/sse.js";
 import type { SseRequestOptions } from "./options.js";
 import type { StandardSchemaV1 } from "./schema.js";
 import { deferIterator, loadLazy } from "./deferred.js";
+import { noop } from "./timeouts.js";
 
 type Lazy = typeof import("./lazy.js");
 import { redactUrl } from "./redact.js";
@@ -18,7 +19,6 @@ import { ValidationError } from "./errors/validation-error.js";
 /** Opens a reconnecting SSE stream for `.sse({ reconnect: true })`, starting from `first`. */
 export type ReconnectingSse = (options: SseRequestOptions, first: Promise<Response>) => AsyncIterableIterator<ServerSentEvent>;
 
-function noop(): void {}
 
 /** A Promise<Response> with `.json()`, `.text()`, `.bytes()`, `.blob()`, `.arrayBuffer()`, `.lines()`, `.ndjson()` and `.sse()`. */
 export class ResponsePromise<T = unknown> extends Promise<Response> {
@@ -108,12 +108,12 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
 
   /** The body's lines, decoded as they arrive; leaving the loop early cancels the body. */
   lines(): AsyncIterableIterator<string> {
-    return later(this, (r, lazy) => lazy.lines(r));
+    return later(this, "lines");
   }
 
   /** The body as newline-delimited JSON, parsed as it arrives. */
   ndjson<J = T>(): AsyncIterableIterator<J> {
-    return later(this, (r, lazy) => lazy.ndjson<J>(r));
+    return later(this, "ndjson") as AsyncIterableIterator<J>;
   }
 
   /**
@@ -122,17 +122,17 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
    */
   sse(options?: SseRequestOptions): AsyncIterableIterator<ServerSentEvent> {
     if (options?.reconnect && this.#sse) return this.#sse(options, this);
-    return later(this, (r, lazy) => lazy.sse(r));
+    return later(this, "sse");
   }
 }
 
 /** A decoder over the response once it arrives; leaving before the first item cancels its body. */
-function later<R>(p: Promise<Response>, decode: (r: Response, lazy: Lazy) => AsyncIterableIterator<R>): AsyncIterableIterator<R> {
+function later<K extends "lines" | "ndjson" | "sse">(p: Promise<Response>, decoder: K): ReturnType<Lazy[K]> {
   p.catch(noop); // the iterator's next() carries the failure
   return deferIterator(
-    (lazy) => p.then((r) => decode(r, lazy)),
+    (lazy) => p.then((r) => lazy[decoder](r)),
     () => p.then((r) => r.body?.cancel(), noop),
-  );
+  ) as ReturnType<Lazy[K]>;
 }
 
 function parseJson(text: string): unknown {

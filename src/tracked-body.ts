@@ -5,6 +5,7 @@
  * ERR_CLOSED) even where a runtime's fetch would not error the body itself.
  */
 import type { Progress } from "./options.js";
+import { noop } from "./timeouts.js";
 
 /** The attempt a body belongs to. */
 export interface BodyWatch {
@@ -20,7 +21,6 @@ export interface BodyWatch {
   expire(kind: "idle"): void;
 }
 
-function noop(): void {}
 const onIdle = (watch: BodyWatch) => watch.expire("idle");
 
 /** A Response whose body goes through the watch; status, headers and url are kept. */
