@@ -90,19 +90,6 @@ class Attempt implements BodyWatch, Abortable {
     return error instanceof TierfetchError ? error : new NetworkError(error, details(call));
   }
 
-  /** Settles with `reading`, or rejects as soon as the attempt is aborted (`source` is then cancelled). */
-  #within<T>(reading: Promise<T>, source?: { cancel(reason?: unknown): Promise<void> } | null): Promise<T> {
-    const { signal } = this.controller;
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise<T>((resolve, reject) => {
-      this.onAbort = (reason) => {
-        reject(reason);
-        source?.cancel(reason).catch(noop);
-      };
-      reading.then(resolve, reject);
-    });
-  }
-
   /** Sends the request, runs the response hooks and reads what the call's mode asks for. */
   async run(refreshToken: boolean): Promise<AttemptResult> {
     const { call } = this;
@@ -163,8 +150,19 @@ class Attempt implements BodyWatch, Abortable {
         }
         return { response: watched, bodyStart };
       }
-      const watched = call.idleTimeout !== undefined || call.onDownloadProgress !== undefined;
-      const data = await (watched ? readData(trackBody(response, this), mode) : this.#within(readData(response, mode), response.body));
+      // A buffered read: through the watched body when it needs watching; else raw, raced
+      // against the attempt's abort (for a fetch that does not error a body on abort).
+      const data = await (call.idleTimeout !== undefined || call.onDownloadProgress !== undefined
+        ? readData(trackBody(response, this), mode)
+        : signal.aborted
+          ? Promise.reject(signal.reason)
+          : new Promise((resolve, reject) => {
+              this.onAbort = (reason) => {
+                reject(reason);
+                response.body?.cancel(reason).catch(noop);
+              };
+              readData(response, mode).then(resolve, reject);
+            }));
       this.finish();
       return { response, data };
     } catch (error) {

@@ -69,7 +69,8 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
 
   // Headers: the client's, then the request's (undefined removes a default).
   const headers = mergeHeaders(config.headers, o.headers);
-  const init: Call["init"] = { ...passThrough(o, config.init), method };
+  const init: Call["init"] = passThrough(o, config.init);
+  init.method = method;
   const replayable = encodeBody(init, method, o.json, o.body);
   if (o.json !== undefined) headers["content-type"] ??= "application/json";
   if (mode === "json") headers.accept ??= "application/json";

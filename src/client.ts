@@ -12,7 +12,7 @@ import { NetworkError } from "./errors/network-error.js";
 import { TimeoutError } from "./errors/timeout-error.js";
 import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
 import { sleep } from "./timeouts.js";
-import { createStats, type Stats } from "./stats.js";
+import type { Stats } from "./stats.js";
 
 /** A URL: a path joined under `baseUrl`, or an absolute URL. */
 export type Input = string | URL;
@@ -57,7 +57,6 @@ export function createClient(options: ClientOptions = {}): Client {
 
 function makeClient(options: ClientOptions, parent: ClientConfig | undefined): Client {
   const config = normaliseClient(options, parent);
-  config.stats = parent?.stats ?? createStats();
 
   const start = <T>(method: string, url: Input, opts?: RequestOptions): ResponsePromise<T> =>
     ResponsePromise.start<T>(

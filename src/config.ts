@@ -9,7 +9,7 @@ import { mergeHeaders, type HeaderRecord } from "./headers.js";
 import { isOwnOption, type ClientOptions, type CommonOptions, type FetchFunction, type Hooks, type Progress, type TokenOption } from "./options.js";
 import { defaultPolicy, resolveRetry, type RetryPolicy } from "./retry.js";
 import { RetryBudget } from "./retry-budget.js";
-import type { Stats } from "./stats.js";
+import { createStats, type Stats } from "./stats.js";
 import { durationOption, resolveTiers, resolveTimeout, type ResolvedTimeout, type Tiers } from "./timeouts.js";
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "./url.js";
 
@@ -67,16 +67,14 @@ export function appendHooks(base: HookLists, extra: Hooks | undefined): HookList
   return out;
 }
 
-/** Collects the RequestInit fields that pass through to fetch, over `into` (copied when added to). */
-export function passThrough(options: object, into?: Record<string, unknown>): Record<string, unknown> {
-  let out = into;
+/** A copy of `into` with the RequestInit fields of `options` that pass through to fetch. */
+export function passThrough(options: object, into?: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...into };
   for (const key of Object.keys(options)) {
     const value = (options as Record<string, unknown>)[key];
-    if (value === undefined || isOwnOption(key)) continue;
-    if (out === into) out = { ...into };
-    out![key] = value;
+    if (value !== undefined && !isOwnOption(key)) out[key] = value;
   }
-  return out ?? {};
+  return out;
 }
 
 /**
@@ -113,7 +111,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig): 
   };
   const config: ClientConfig = resolveShared(raw, defaults, tiers, {
     raw,
-    base: raw.baseUrl === undefined ? undefined : parseBaseUrl(raw.baseUrl),
+    base: parseBaseUrl(raw.baseUrl),
     token: raw.token,
     // Headers and query merge over the parent's normalised ones.
     headers: mergeHeaders(parent?.headers, options.headers),
@@ -123,7 +121,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig): 
     fetch: raw.fetch,
     allowHttp: raw.allowHttp ?? false,
     init: passThrough(raw),
-    stats: parent?.stats as Stats,
+    stats: parent?.stats ?? createStats(),
     closer: new Closer(parent?.closer),
   });
   // One budget per client family: a child shares its parent's unless it sets its own.

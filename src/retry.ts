@@ -17,8 +17,6 @@ export interface RetryPolicy {
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
-/** Statuses that say the request was not processed: retried even for POST and PATCH. */
-const NOT_PROCESSED = new Set([429, 503]);
 
 type Normalise<K extends keyof RetryPolicy> = (value: never, name: string) => RetryPolicy[K];
 
@@ -75,7 +73,7 @@ export function isRetryable(policy: RetryPolicy, method: string, hasIdempotencyK
   const idempotent = hasIdempotencyKey || SAFE_METHODS.has(method);
   if (status === undefined) return idempotent; // network error or timeout
   if (!policy.statuses.has(status)) return false;
-  return idempotent || NOT_PROCESSED.has(status);
+  return idempotent || status === 429 || status === 503; // not processed: retried even for POST and PATCH
 }
 
 /** Backoff before retry `n` (0-based): `minDelay · factorⁿ` capped at maxDelay, jitter in its upper half, never below minDelay. */

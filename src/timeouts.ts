@@ -101,7 +101,6 @@ export function sleep(ms: number, signal: AbortSignal | undefined, closer: Close
 
 /** Lets the process exit while only this timer is pending (Node, Bun, Deno); a no-op elsewhere. */
 export function unrefTimer(timer: unknown): void {
-  const t = timer as { unref?: () => void } | number;
-  if (typeof t === "object" && t && typeof t.unref === "function") t.unref();
-  else if (typeof t === "number") (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno?.unrefTimer?.(t);
+  // Node and Bun timers are objects with unref() (which returns the timer); Deno's are numbers.
+  if (timer !== undefined) (timer as { unref?: () => unknown }).unref?.() ?? (globalThis as { Deno?: { unrefTimer?: (id: unknown) => void } }).Deno?.unrefTimer?.(timer);
 }

@@ -20,8 +20,9 @@ export const isAbsolute = (input: string): boolean => /^[a-z][a-z\d+.-]*:\/\/|^(
 /** A URL as shown in a message: quoted, its secrets masked. */
 export const shownUrl = (input: unknown): string => JSON.stringify(redactUrl(String(input)));
 
-/** Validates and normalises `baseUrl`. */
-export function parseBaseUrl(input: string | URL): BaseUrl {
+/** Validates and normalises `baseUrl` (none: undefined). */
+export function parseBaseUrl(input: string | URL | undefined): BaseUrl | undefined {
+  if (input === undefined) return undefined;
   let url: URL;
   try {
     url = new URL(String(input));

@@ -15,10 +15,6 @@ export class HttpError extends TierfetchError {
     this.status = response.status;
     hide(this, "response", response);
   }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), status: this.status };
-  }
 }
 
 /** True for an {@link HttpError}, across realms and library copies. */

@@ -53,16 +53,13 @@ export class TierfetchError extends Error {
     return at(this.request, "").trim();
   }
 
-  /** A log-safe view: no headers, no body, secret query values masked. */
+  /**
+   * A log-safe view: name, code, message, the data fields (attempts, status, timeout...: the
+   * enumerable ones; request and response are not), method and redacted URL. No headers, no body.
+   */
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message, attempts: this.attempts };
     const r = this.request;
-    if (r) {
-      out.method = r.method;
-      out.url = redactUrl(r.url);
-    }
-    if (this.budgetExhausted) out.budgetExhausted = true;
-    return out;
+    return { name: this.name, code: this.code, message: this.message, ...(this as object), ...(r && { method: r.method, url: redactUrl(r.url) }) };
   }
 
   /** What Node's `util.inspect` (and so `console.log`) shows: the safe view and the stack. */

@@ -20,10 +20,6 @@ export class TimeoutError extends TierfetchError {
     this.tier = tier;
     this.kind = kind;
   }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), timeout: this.timeout, tier: this.tier, kind: this.kind };
-  }
 }
 
 /** True for a {@link TimeoutError}, across realms and library copies. */
