@@ -6,12 +6,7 @@ import type { PaginateOptions } from "./paginate.js";
 import { ResponsePromise } from "./response.js";
 import { check } from "./option-error.js";
 import { deferIterator } from "./deferred.js";
-import { eachHeader } from "./headers.js";
-import { HttpError } from "./errors/http-error.js";
-import { NetworkError } from "./errors/network-error.js";
-import { TimeoutError } from "./errors/timeout-error.js";
-import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
-import { sleep } from "./timeouts.js";
+import { kit } from "./lazy-kit.js";
 import type { Stats } from "./stats.js";
 
 /** A URL: a path joined under `baseUrl`, or an absolute URL. */
@@ -62,27 +57,17 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
     ResponsePromise.start<T>(
       (mode) => runCall(prepareCall(config, method, url, opts, mode)),
       (_options, first) =>
-        deferIterator((lazy) => {
-          check(method.toUpperCase() === "GET", "reconnect", "works with GET requests only");
-          // Each reconnection: the same request, with Last-Event-ID (none: the client's removed).
-          const again = (lastEventId: string) => {
-            const headers: Record<string, unknown> = {};
-            eachHeader(opts?.headers, (name, value) => (headers[name] = value));
-            headers["last-event-id"] = lastEventId || undefined;
-            return start<T>(method, url, { ...opts, headers: headers as RequestOptions["headers"] });
-          };
-          const policy = prepareCall(config, method, url, opts, "response").retry;
-          return lazy.reconnectingSse(first, {
-            maxRetries: policy.maxRetries,
-            retryAfter: (error) => {
-              const http = error instanceof HttpError;
-              if (!(http ? isRetryable(policy, "GET", false, error.status) : error instanceof NetworkError || error instanceof TimeoutError)) throw error;
-              return http ? parseRetryAfter(error.response.headers) : undefined;
-            },
-            wait: (ms, n) => sleep(ms ?? backoffDelay(policy, n), opts?.signal ?? undefined, config.closer),
-            again,
-          });
-        }),
+        deferIterator((lazy) =>
+          lazy.reconnectingSse(first, {
+            kit,
+            method,
+            headers: opts?.headers,
+            again: (headers) => start<T>(method, url, { ...opts, headers: headers as RequestOptions["headers"] }),
+            policy: () => prepareCall(config, method, url, opts, "response").retry,
+            signal: opts?.signal ?? undefined,
+            closer: config.closer,
+          }),
+        ),
     );
 
   const close = async () => config.closer.close();

@@ -13,8 +13,7 @@ import { noop } from "./timeouts.js";
 
 type Lazy = typeof import("./lazy.js");
 import { redactUrl } from "./redact.js";
-import { check } from "./option-error.js";
-import { ValidationError } from "./errors/validation-error.js";
+import { kit } from "./lazy-kit.js";
 
 /** Opens a reconnecting SSE stream for `.sse({ reconnect: true })`, starting from `first`. */
 export type ReconnectingSse = (options: SseRequestOptions, first: Promise<Response>) => AsyncIterableIterator<ServerSentEvent>;
@@ -80,10 +79,7 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
   json<J = T>(schema?: StandardSchemaV1<unknown, J>): Promise<J> {
     const parsed = this.#read("json").then((text) => parseJson(text as string));
     if (!schema) return parsed as Promise<J>;
-    return Promise.all([parsed, this, loadLazy()]).then(([value, response, lazy]) => {
-      check(typeof schema?.["~standard"]?.validate === "function", "schema", "must implement Standard Schema v1");
-      return lazy.validate(schema, value, (issues) => new ValidationError(response.url ? redactUrl(response.url) : "response", issues));
-    });
+    return Promise.all([parsed, this, loadLazy()]).then(([value, response, lazy]) => lazy.validate(schema, value, response.url ? redactUrl(response.url) : "response", kit));
   }
 
   /** The body as text. */

@@ -2,6 +2,7 @@
  * Validation of a JSON body with any Standard Schema (zod, valibot, arktype, ...), with no
  * schema library as a dependency: https://standardschema.dev
  */
+import type { Kit } from "./lazy-kit.js";
 
 /** The Standard Schema v1 interface, as far as tierfetch uses it. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
@@ -22,12 +23,13 @@ export interface StandardIssue {
 export type StandardResult<Output> = { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<StandardIssue> };
 
 /**
- * Validates `value` with a schema the client checked is a Standard Schema; rejects with
- * `fail(issues)` (a ValidationError). Nothing here is imported from the client's modules, so
- * that bundlers keep the client in one chunk and only this lazy one apart.
+ * Validates `value`; rejects with a ValidationError carrying the issues (`where` names the
+ * response in its message).
  */
-export async function validate<T>(schema: StandardSchemaV1<unknown, T>, value: unknown, fail: (issues: ReadonlyArray<StandardIssue>) => Error): Promise<T> {
-  const result = await schema["~standard"].validate(value);
-  if (result.issues) throw fail(result.issues);
+export async function validate<T>(schema: StandardSchemaV1<unknown, T>, value: unknown, where: string, kit: Kit): Promise<T> {
+  const std = schema?.["~standard"];
+  kit.check(typeof std?.validate === "function", "schema", "must implement Standard Schema v1");
+  const result = await std.validate(value);
+  if (result.issues) throw new kit.ValidationError(where, result.issues);
   return result.value;
 }

@@ -5,28 +5,32 @@
  * it. Events the server sends again after a reconnection (ids already delivered) are skipped.
  */
 import { sse, type ServerSentEvent } from "./decode/sse.js";
+import type { Closer } from "./closer.js";
+import type { Kit } from "./lazy-kit.js";
+import type { HeadersOption } from "./options.js";
+import type { RetryPolicy } from "./retry.js";
 
 const REMEMBERED_IDS = 1024;
 
-/**
- * What the client gives the reconnection loop: its retry policy as functions (nothing here is
- * imported from the client's modules, so that bundlers keep the client in one chunk).
- */
+/** The request to reconnect, as the client hands it over. */
 export interface ReconnectPlan {
-  /** Reconnections allowed in a row without an event. */
-  maxRetries: number;
-  /**
-   * For the error that ended a stream: throws it unless it allows a reconnection (a dropped or
-   * timed-out stream, a retryable status); returns the delay its response asked for, if any.
-   */
-  retryAfter: (error: unknown) => number | undefined;
-  /** Waits `ms`, or the retry policy's backoff before reconnection `n` (0-based) when undefined. */
-  wait: (ms: number | undefined, n: number) => Promise<void>;
-  /** Sends the request again with `Last-Event-ID`. */
-  again: (lastEventId: string) => Promise<Response>;
+  kit: Kit;
+  method: string;
+  /** The request's own headers; each reconnection adds Last-Event-ID. */
+  headers: HeadersOption | undefined;
+  /** Sends the request again with these headers. */
+  again: (headers: Record<string, unknown>) => Promise<Response>;
+  /** The request's retry policy (asked for once the method is known to be GET). */
+  policy: () => RetryPolicy;
+  signal: AbortSignal | undefined;
+  closer: Closer;
 }
 
 export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan): AsyncGenerator<ServerSentEvent, void, undefined> {
+  const { kit } = plan;
+  const { sleep } = kit; // called as a plain function, as when imported: stack traces name it `sleep`
+  kit.check(plan.method.toUpperCase() === "GET", "reconnect", "works with GET requests only");
+  const policy = plan.policy();
   const seen = new Set<string>();
   let lastId = "";
   let retryMs: number | undefined;
@@ -64,15 +68,23 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
       }
     } catch (error) {
       // Only a dropped or timed-out stream, or a retryable status, reconnects.
-      serverDelay = plan.retryAfter(error);
+      const http = error instanceof kit.HttpError;
+      if (!(http ? kit.isRetryable(policy, "GET", false, error.status) : error instanceof kit.NetworkError || error instanceof kit.TimeoutError)) throw error;
+      if (http) serverDelay = kit.parseRetryAfter(error.response.headers);
       failure = error;
     }
-    if (failures >= plan.maxRetries) {
+    if (failures >= policy.maxRetries) {
       if (failure) throw failure;
       return;
     }
-    await plan.wait(serverDelay ?? retryMs, failures++);
+    const delay = serverDelay ?? retryMs ?? kit.backoffDelay(policy, failures);
+    failures++;
+    await sleep(delay, plan.signal, plan.closer);
     reconnected = true;
-    next = plan.again(lastId);
+    // The same request with Last-Event-ID (none: a default one removed).
+    const headers: Record<string, unknown> = {};
+    kit.eachHeader(plan.headers, (name, value) => (headers[name] = value));
+    headers["last-event-id"] = lastId || undefined;
+    next = plan.again(headers);
   }
 }
