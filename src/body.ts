@@ -1,6 +1,5 @@
 /** Encoding a request body from `json` or `body`, and whether it can be sent again. */
 import { optionError } from "./option-error.js";
-import { noop } from "./timeouts.js";
 
 /**
  * Sets `init.body` from `json` or `body` (and `duplex` for a stream); rejects both at once,
@@ -32,22 +31,16 @@ export function encodeBody(init: RequestInit & { duplex?: "half" }, method: stri
   return false;
 }
 
-let streamsSupported: boolean | undefined;
-
 /**
- * Whether `fetch` can send a ReadableStream body. Firefox turns one into the text
- * "[object ReadableStream]" without an error, and gives away that it did with a text/plain
- * Content-Type (Chromium reads `duplex`; Deno, Bun and workerd stream without reading it).
+ * Whether `fetch` can send a ReadableStream body (asked on each stream upload, a rare thing).
+ * Firefox turns one into the text "[object ReadableStream]" without an error, and gives away
+ * that it did with a text/plain Content-Type (Chromium reads `duplex`; Deno, Bun and workerd
+ * stream without reading it).
  */
 function supportsRequestStreams(): boolean {
-  if (streamsSupported === undefined) {
-    try {
-      const request = new Request("http://127.0.0.1/", { method: "POST", body: new ReadableStream(), duplex: "half" } as RequestInit);
-      streamsSupported = !request.headers.has("content-type");
-      request.body?.cancel().catch(noop);
-    } catch {
-      streamsSupported = false;
-    }
+  try {
+    return !new Request("http://127.0.0.1/", { method: "POST", body: new ReadableStream(), duplex: "half" } as RequestInit).headers.has("content-type");
+  } catch {
+    return false;
   }
-  return streamsSupported;
 }

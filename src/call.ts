@@ -156,7 +156,7 @@ export async function runCall(call: Call): Promise<CallResult> {
         continue;
       }
       error = new HttpError(ctx.request, response, result.bodyStart);
-      retryAfter = parseRetryAfter(response.headers);
+      retryAfter = await parseRetryAfter(response.headers);
     }
     ctx.error = error;
     (error as TierfetchError).attempts = call.attempts;
