@@ -26,21 +26,7 @@ export function encodeBody(init: RequestInit & { duplex?: "half" }, method: stri
   }
   init.body = body as BodyInit;
   if (!(body instanceof ReadableStream)) return true;
-  if (!supportsRequestStreams()) throw optionError("body", "cannot be a ReadableStream: this runtime's fetch cannot stream uploads");
+  // Whether this runtime's fetch can send it is asked before the first attempt (see runCall).
   init.duplex = "half";
   return false;
-}
-
-/**
- * Whether `fetch` can send a ReadableStream body (asked on each stream upload, a rare thing).
- * Firefox turns one into the text "[object ReadableStream]" without an error, and gives away
- * that it did with a text/plain Content-Type (Chromium reads `duplex`; Deno, Bun and workerd
- * stream without reading it).
- */
-function supportsRequestStreams(): boolean {
-  try {
-    return !new Request("http://127.0.0.1/", { method: "POST", body: new ReadableStream(), duplex: "half" } as RequestInit).headers.has("content-type");
-  } catch {
-    return false;
-  }
 }

@@ -15,6 +15,7 @@ import { TimeoutError } from "./errors/timeout-error.js";
 import { TOKEN, checkHeader, mergeHeaders } from "./headers.js";
 import type { RequestOptions, RetryContext, TokenOption } from "./options.js";
 import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
+import { loadLazy } from "./deferred.js";
 import { noop, sleep } from "./timeouts.js";
 import { appendQuery, isAbsolute, isLoopback, joinUrl, normaliseQuery, shownUrl } from "./url.js";
 
@@ -111,6 +112,11 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
 
 /** The retry loop. Resolves with the final response, or rejects with the last attempt's error. */
 export async function runCall(call: Call): Promise<CallResult> {
+  // A stream upload where fetch would send "[object ReadableStream]" (Firefox) rejects before
+  // anything is sent; the probe is loaded with the lazy chunk, as stream uploads are rare.
+  if (call.init.duplex && !(await loadLazy()).supportsRequestStreams()) {
+    throw optionError("body", "cannot be a ReadableStream: this runtime's fetch cannot stream uploads");
+  }
   const { config, ctx, retry: policy, signal } = call;
   const stats = config.stats;
   stats.calls++;

@@ -12,7 +12,7 @@ export interface Abortable {
 
 export class Closer {
   /** The ERR_CLOSED error every aborted operation was aborted with, once closed. */
-  reason: TierfetchError | undefined;
+  #reason: TierfetchError | undefined;
   readonly #inflight = new Set<Abortable>();
   readonly #parent: Closer | undefined;
 
@@ -22,7 +22,7 @@ export class Closer {
 
   /** The close reason of this client or of an ancestor, if one was closed. */
   get closedWith(): TierfetchError | undefined {
-    for (let c: Closer | undefined = this; c; c = c.#parent) if (c.reason) return c.reason;
+    for (let c: Closer | undefined = this; c; c = c.#parent) if (c.#reason) return c.#reason;
     return undefined;
   }
 
@@ -43,9 +43,9 @@ export class Closer {
   }
 
   close(): void {
-    if (this.reason) return;
-    this.reason = closedError();
-    for (const op of this.#inflight) op.abort(this.reason);
+    if (this.#reason) return;
+    const reason = (this.#reason = closedError());
+    for (const op of this.#inflight) op.abort(reason);
     this.#inflight.clear();
   }
 }
