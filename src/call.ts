@@ -162,7 +162,7 @@ export async function runCall(call: Call): Promise<CallResult> {
         continue;
       }
       error = new HttpError(ctx.request, response, result.bodyStart);
-      retryAfter = await parseRetryAfter(response.headers);
+      retryAfter = parseRetryAfter(response.headers);
     }
     ctx.error = error;
     (error as TierfetchError).attempts = call.attempts;

@@ -40,5 +40,5 @@ export function parseDuration(input: Duration): number {
   }
   if (total >= 0 && total < Infinity) return total;
   const shown = typeof input === "string" ? JSON.stringify(input) : String(input);
-  throw new TypeError(`Invalid duration ${shown}: use milliseconds (a number >= 0) or spans like "1.5s" or "2h 37min" in ${Object.keys(UNITS).join(" ")}`);
+  throw new TypeError(`Invalid duration ${shown}: use milliseconds (a number >= 0) or spans like "2h 37min" in ${Object.keys(UNITS).join(" ")}`);
 }

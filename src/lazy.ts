@@ -15,5 +15,4 @@ export { cancelUnopened } from "./decode/source.js";
 export { reconnectingSse } from "./sse-reconnect.js";
 export { paginate } from "./paginate.js";
 export { validate } from "./schema.js";
-export { parseHttpDate } from "./http-date.js";
 export { supportsRequestStreams } from "./stream-uploads.js";

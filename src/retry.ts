@@ -1,8 +1,7 @@
 /** The retry policy: may this failure be retried, and how long to wait first. */
 import type { RetryOptions, RetryContext } from "./options.js";
 import { check, checkFunction, checkNumber } from "./option-error.js";
-import { loadLazy } from "./deferred.js";
-import { durationOption, noop } from "./timeouts.js";
+import { durationOption } from "./timeouts.js";
 
 /** The retry policy with every value validated, durations in milliseconds. */
 export interface RetryPolicy {
@@ -85,19 +84,42 @@ export function backoffDelay(policy: RetryPolicy, n: number, random: () => numbe
 
 /**
  * Milliseconds a response asks the client to wait: `retry-after-ms`, or `Retry-After` as
- * delta seconds or an HTTP date. Undefined when absent or unreadable. An HTTP date (rarely
- * sent) is parsed by the lazily loaded module; when that cannot be loaded, the header is
- * ignored like an unreadable one.
+ * delta seconds or an HTTP date (IMF-fixdate, RFC 850, asctime). Undefined when absent or
+ * unreadable.
  */
-export async function parseRetryAfter(headers: Headers, now: number = Date.now()): Promise<number | undefined> {
+export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
   const ms = headers.get("retry-after-ms")?.trim();
   if (ms && SECONDS.test(ms)) return +ms;
   const value = headers.get("retry-after")?.trim();
   if (!value) return undefined;
   if (SECONDS.test(value)) return +value * 1000;
-  const date = await loadLazy().then((lazy) => lazy.parseHttpDate(value), noop);
+  const date = parseHttpDate(value);
   return date === undefined ? undefined : Math.max(0, date - now);
 }
 
 /** A non-negative decimal number (delta seconds, or milliseconds for retry-after-ms). */
 const SECONDS = /^\d+(?:\.\d+)?$/;
+
+const MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+
+/**
+ * Parses the three HTTP-date forms of RFC 9110 §5.6.7 as UTC, whatever the engine:
+ * `Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`.
+ */
+export function parseHttpDate(value: string): number | undefined {
+  // IMF-fixdate and RFC 850 give day, month, year, time; asctime month, day, time, year.
+  const m = /^[a-z]+, (\d\d)[ -]([a-z]{3})[ -](\d\d(?:\d\d)?) (\d\d):(\d\d):(\d\d) GMT$/i.exec(value);
+  const a = /^[a-z]{3} ([a-z]{3}) {1,2}(\d\d?) (\d\d):(\d\d):(\d\d) (\d{4})$/i.exec(value);
+  const [day, mon, year, h, min, sec]: (string | undefined)[] = m ? m.slice(1) : a ? [a[2], a[1], a[6], a[3], a[4], a[5]] : [];
+  if (!year) return undefined;
+  let y = +year;
+  if (year.length === 2) {
+    // RFC 850's two-digit year: one more than 50 years ahead is in the past.
+    const now = new Date().getUTCFullYear();
+    y += now - (now % 100);
+    if (y > now + 50) y -= 100;
+  }
+  const month = MONTHS.indexOf(mon!.toLowerCase()) / 3;
+  if (month % 1 || month < 0 || +day! < 1 || +day! > 31 || +h! > 23 || +min! > 59 || +sec! > 60) return undefined;
+  return Date.UTC(y, month, +day!, +h!, +min!, +sec!);
+}

@@ -70,7 +70,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
       // Only a dropped or timed-out stream, or a retryable status, reconnects.
       const http = error instanceof kit.HttpError;
       if (!(http ? kit.isRetryable(policy, "GET", false, error.status) : error instanceof kit.NetworkError || error instanceof kit.TimeoutError)) throw error;
-      if (http) serverDelay = await kit.parseRetryAfter(error.response.headers);
+      if (http) serverDelay = kit.parseRetryAfter(error.response.headers);
       failure = error;
     }
     if (failures >= policy.maxRetries) {

@@ -57,7 +57,7 @@ export function joinUrl(base: BaseUrl | undefined, input: string | URL): string 
   // check reads the path as WHATWG URL parsing does: tabs and newlines dropped, C0 controls and
   // spaces dropped at the end, segments ending at / or \, the path at ? or #.
   if (/^(?:[^?#]*[/\\])?(?:\.|%2e){2}(?:[/\\?#]|$)/i.test(path.replace(/[\t\n\r]|[\0-\x20]+$/g, ""))) {
-    throw optionError("url", `${shownUrl(input)} would leave baseUrl (".."): pass an absolute URL to go elsewhere`);
+    throw optionError("url", `${shownUrl(input)} would leave baseUrl through "..": use an absolute URL`);
   }
   return base.href + (/^[?#]/.test(path) ? path : `/${path}`);
 }

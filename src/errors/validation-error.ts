@@ -9,7 +9,7 @@ export class ValidationError extends TierfetchError {
 
   constructor(where: string, issues: ReadonlyArray<StandardIssue>) {
     const first = issues.slice(0, 3).map((i) => `${i.path?.length ? `${pathOf(i).join(".")}: ` : ""}${i.message}`).join("; ");
-    super(`${where}: the response body does not match the schema (${issues.length} issue${issues.length === 1 ? "" : "s"}): ${first}`, "ERR_VALIDATION");
+    super(`${where}: the body does not match the schema (${issues.length} issue${issues.length === 1 ? "" : "s"}): ${first}`, "ERR_VALIDATION");
     this.issues = issues;
   }
 
