@@ -16,7 +16,7 @@ import { TimeoutError, type TimeoutKind } from "./errors/timeout-error.js";
 import { checkHeader } from "./headers.js";
 import { optionError } from "./option-error.js";
 import { attemptTimeout, noop, unrefTimer, watchSignal } from "./timeouts.js";
-import { readHead, trackBody, type BodyWatch } from "./tracked-body.js";
+import { readHead, rebuildResponse, replay, trackBody, type BodyWatch } from "./tracked-body.js";
 
 /** What an attempt produced: a response with an ok status, or one with an error status. */
 export interface AttemptResult {
@@ -139,16 +139,20 @@ class Attempt implements BodyWatch, Abortable {
         unrefTimer(this.#timer);
         const watched = trackBody(response, this);
         if (response.status < 400) return { response: watched };
-        // An error status: the start of the body for HttpError's message, read from a copy so
-        // the body stays whole; a short body is then all read, and the attempt done.
-        const reader = watched.clone().body?.getReader();
+        // An error status: the start of the body for HttpError's message, read from the body
+        // itself and handed on in a Response that replays it before the rest. No clone: a tee
+        // branch nobody reads pins memory and makes Workers warn (ky #569). A short body is
+        // then all read, and the attempt done.
+        const reader = watched.body?.getReader();
         let bodyStart = "";
+        let out = watched;
         if (reader) {
           const { head, done } = await readHead(reader);
-          bodyStart = await new Blob(head as BlobPart[]).slice(0, 1024).text();
-          if (!done) reader.cancel().catch(noop);
+          const start = new Blob(head as BlobPart[]);
+          bodyStart = await start.slice(0, 1024).text();
+          out = rebuildResponse(watched, done ? start : replay(head, reader));
         }
-        return { response: watched, bodyStart };
+        return { response: out, bodyStart };
       }
       // A buffered read: through the watched body when it needs watching; else raw, raced
       // against the attempt's abort (for a fetch that does not error a body on abort).

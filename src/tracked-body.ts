@@ -98,11 +98,26 @@ export function trackBody(response: Response, watch: BodyWatch): Response {
 }
 
 /** A new Response with another body, keeping status, headers, url and redirected. */
-function rebuildResponse(response: Response, body: BodyInit): Response {
+export function rebuildResponse(response: Response, body: BodyInit): Response {
   const out = new Response(body, response);
   if (response.url) Object.defineProperty(out, "url", { value: response.url });
   if (response.redirected) Object.defineProperty(out, "redirected", { value: true });
   return out;
+}
+
+/** A body that gives the chunks already read, then the rest of the reader's. */
+export function replay(head: Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of head) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      const r = await reader.read();
+      if (r.done) controller.close();
+      else controller.enqueue(r.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
 
 /** Reads the start of a body (up to 64 KiB, for an error message); `done` when that was all of it. */
