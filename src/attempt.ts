@@ -13,6 +13,7 @@ import { closedError, isCloseReason, type Abortable } from "./closer.js";
 import { NetworkError } from "./errors/network-error.js";
 import { TierfetchError, type ErrorDetails } from "./errors/tierfetch-error.js";
 import { TimeoutError, type TimeoutKind } from "./errors/timeout-error.js";
+import { loadLazy } from "./deferred.js";
 import { checkHeader } from "./headers.js";
 import { optionError } from "./option-error.js";
 import { attemptTimeout, noop, unrefTimer, watchSignal } from "./timeouts.js";
@@ -104,6 +105,7 @@ class Attempt implements BodyWatch, Abortable {
       }
       init.headers = call.headers;
       init.signal = signal;
+      const uploaded = call.upload && (await countUpload(call));
       if (signal.aborted) throw signal.reason;
       const fetchImpl = config.fetch ?? globalThis.fetch;
       if (typeof fetchImpl !== "function") throw optionError("fetch", "is needed: this runtime has no fetch");
@@ -124,6 +126,7 @@ class Attempt implements BodyWatch, Abortable {
       response ??= await (hooks.beforeRequest.length ? fetchImpl(ctx.request, { signal }) : fetchImpl(call.url, init));
       network = false;
       if (!(response instanceof Response)) throw optionError("fetch", "resolved with no Response");
+      if (uploaded !== true && uploaded !== undefined) call.upload!.onProgress({ loaded: uploaded, total: uploaded, percent: 100 });
       for (const hook of hooks.afterResponse) {
         ctx.response = response;
         const out = await hook(ctx as typeof ctx & { response: Response });
@@ -190,4 +193,20 @@ export function readData(response: Response, mode: ReadMode): Promise<unknown> {
 /** Where a call stands, for its errors. */
 export function details(call: Call): ErrorDetails {
   return { request: call.ctx.request, attempts: call.attempts };
+}
+
+/**
+ * Sets this attempt's body to a counted stream of the body as given, serialised once per call
+ * (loaded lazily); true when it did. Where uploads cannot be streamed (browsers) the body goes as
+ * it is, and its size is returned for the one 100 % event sent when the response starts.
+ */
+async function countUpload(call: Call): Promise<true | number> {
+  const upload = call.upload!;
+  const lazy = await loadLazy();
+  const { bytes, contentType } = await (upload.serialised ??= lazy.serialiseBody(upload.body));
+  if (!lazy.canCountUploads()) return bytes.byteLength;
+  call.init.body = lazy.countedStream(bytes, upload.onProgress);
+  call.init.duplex = "half";
+  if (contentType) call.headers["content-type"] ??= contentType;
+  return true;
 }

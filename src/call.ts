@@ -13,7 +13,7 @@ import { NetworkError } from "./errors/network-error.js";
 import { TierfetchError } from "./errors/tierfetch-error.js";
 import { TimeoutError } from "./errors/timeout-error.js";
 import { TOKEN, checkHeader, mergeHeaders } from "./headers.js";
-import type { RequestOptions, RetryContext, TokenOption } from "./options.js";
+import type { Progress, RequestOptions, RetryContext, TokenOption } from "./options.js";
 import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
 import { loadLazy } from "./deferred.js";
 import { noop, sleep } from "./timeouts.js";
@@ -35,6 +35,8 @@ export interface Call extends Shared {
   replayable: boolean;
   token: TokenOption | undefined;
   signal: AbortSignal | undefined;
+  /** With the body as given, which each attempt sends again as a counted stream. */
+  upload: { body: BodyInit; onProgress: (p: Progress) => void; serialised?: Promise<import("./upload-progress.js").SerialisedBody> } | undefined;
   mode: ReadMode;
   /** Attempts made so far. */
   attempts: number;
@@ -105,9 +107,16 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
     replayable,
     token,
     signal: o.signal ?? undefined,
+    upload: uploadOf(o, init),
     mode,
     attempts: 0,
   });
+}
+
+function uploadOf(o: RequestOptions, init: Call["init"]): Call["upload"] {
+  const onProgress = o.onUploadProgress;
+  check(onProgress === undefined || typeof onProgress === "function", "onUploadProgress", "must be a function");
+  return onProgress && init.body != null && !init.duplex ? { body: init.body, onProgress } : undefined;
 }
 
 /** The retry loop. Resolves with the final response, or rejects with the last attempt's error. */

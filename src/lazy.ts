@@ -16,3 +16,4 @@ export { reconnectingSse } from "./sse-reconnect.js";
 export { paginate } from "./paginate.js";
 export { validate } from "./schema.js";
 export { supportsRequestStreams } from "./stream-uploads.js";
+export { serialiseBody, countedStream, canCountUploads } from "./upload-progress.js";

@@ -214,6 +214,13 @@ export interface RequestOptions extends CommonOptions {
    * safe methods. `true` makes a random UUID.
    */
   idempotencyKey?: string | true;
+  /**
+   * Called as the request body uploads. Where the runtime streams uploads (Node, Deno, Bun,
+   * workerd, edge-runtime) the body goes as a counted stream (chunked); in browsers it is sent
+   * as it is and one 100 % event comes when the response starts.
+   * @example onUploadProgress: ({ percent }) => bar.set(percent)
+   */
+  onUploadProgress?: (progress: Progress) => void;
 }
 
 /** Options of `.sse()`. */
@@ -231,7 +238,7 @@ export type { ServerSentEvent };
 // missing here (or a pass-through field missing below) fails to compile.
 const OWN: Record<Exclude<keyof ClientOptions | keyof RequestOptions, keyof PassThroughInit>, true> = {
   baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true,
-  json: true, body: true, signal: true, idempotencyKey: true,
+  json: true, body: true, signal: true, idempotencyKey: true, onUploadProgress: true,
   headers: true, query: true, timeout: true, idleTimeout: true, retry: true, throwHttpErrors: true,
   onDownloadProgress: true, hooks: true,
 };

@@ -1,0 +1,52 @@
+/**
+ * `onUploadProgress`: the request body sent as a counted stream, where the runtime can stream
+ * an upload (Node, Deno, Bun, workerd, edge-runtime). Browsers are left out: Chromium streams
+ * an upload only over HTTP/2 and Firefox not at all, so there the body is sent as it is and a
+ * single 100 % event is reported once the response has started (the body was sent).
+ * Loaded lazily with the other optional parts.
+ */
+import type { Progress } from "./options.js";
+import { supportsRequestStreams } from "./stream-uploads.js";
+
+/** A body serialised once, as fetch would send it, for every attempt to stream again. */
+export interface SerialisedBody {
+  bytes: Uint8Array;
+  /** Content-Type the original body implies (a FormData boundary, a Blob's type...). */
+  contentType: string | null;
+}
+
+const CHUNK = 64 * 1024;
+
+/**
+ * Serialises any replayable body (string, Blob, ArrayBuffer, typed array, FormData,
+ * URLSearchParams) the way fetch would. Done once per call: a FormData gets one boundary, so
+ * the Content-Type stays true on every attempt.
+ */
+export async function serialiseBody(body: BodyInit): Promise<SerialisedBody> {
+  const request = new Request("http://upload.invalid/", { method: "POST", body });
+  return { bytes: new Uint8Array(await request.arrayBuffer()), contentType: request.headers.get("content-type") };
+}
+
+/** The bytes as a stream that reports progress as the runtime pulls it. */
+export function countedStream(bytes: Uint8Array, onProgress: (p: Progress) => void): ReadableStream<Uint8Array> {
+  const total = bytes.byteLength;
+  let loaded = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (loaded >= total) return controller.close();
+        const chunk = bytes.subarray(loaded, Math.min(total, loaded + CHUNK));
+        loaded += chunk.byteLength;
+        controller.enqueue(chunk);
+        onProgress({ loaded, total, percent: total ? (loaded / total) * 100 : 100 });
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** True where a counted stream can be sent: the runtime streams uploads and is not a browser. */
+export function canCountUploads(): boolean {
+  const g = globalThis as { document?: unknown; navigator?: { userAgent?: string } };
+  return g.document === undefined && !/Mozilla\/5\.0 \(/.test(g.navigator?.userAgent ?? "") && supportsRequestStreams();
+}
