@@ -7,7 +7,7 @@
 // bench still runs; it prints "1 passed, 0 failed" or fails. No figure of a smoke run means
 // anything.
 import { execSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { benchLoopback } from "./loopback.mjs";
@@ -49,9 +49,11 @@ function snapshotDist() {
   if (process.env.TIERFETCH_ENTRY) return process.env.TIERFETCH_ENTRY;
   const dist = `${ROOT}dist/index.js`;
   if (!existsSync(dist)) throw new Error("dist/index.js is missing: run `npx tsup` first");
+  // The entry and the chunks it loads (the lazy part comes with import()).
+  rmSync(`${ROOT}.tmp/bench-dist`, { recursive: true, force: true });
   mkdirSync(`${ROOT}.tmp/bench-dist`, { recursive: true });
+  for (const file of readdirSync(`${ROOT}dist`)) if (file.endsWith(".js") && file !== "cli.js") copyFileSync(`${ROOT}dist/${file}`, `${ROOT}.tmp/bench-dist/${file}`);
   const copy = `${ROOT}.tmp/bench-dist/index.js`;
-  copyFileSync(dist, copy);
   process.env.TIERFETCH_ENTRY = copy;
   return dist;
 }
