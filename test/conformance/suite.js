@@ -173,6 +173,18 @@ export function defineSuite(h, lib, env) {
     h.equal(seen[seen.length - 1].loaded, text.length);
   });
 
+  test("bodies: onUploadProgress ends at 100 % of the body's size, and the server gets it whole", async () => {
+    // Counted stream where the runtime streams uploads; one 100 % event in browsers.
+    const seen = [];
+    const payload = { blob: "x".repeat(100_000) };
+    const size = JSON.stringify(payload).length;
+    const echo = await client().post("echo", { json: payload, onUploadProgress: (p) => seen.push(p) }).json();
+    h.deepEqual(JSON.parse(echo.body), payload);
+    h.ok(seen.length >= 1, "called at least once");
+    h.deepEqual(seen[seen.length - 1], { loaded: size, total: size, percent: 100 });
+    for (let i = 1; i < seen.length; i++) h.ok(seen[i].loaded >= seen[i - 1].loaded, "loaded never goes back");
+  });
+
   // ---------------------------------------------------------------- query, headers, baseUrl, token
   test("query: client, request and URL parameters are merged", async () => {
     const api = client({ query: { locale: "en", page: 1 } });
