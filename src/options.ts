@@ -141,14 +141,23 @@ export type TokenOption = string | ((ctx: { refresh: boolean }) => string | Prom
 
 /** RequestInit fields passed through to `fetch` unchanged. */
 export interface PassThroughInit {
+  /** Passed to fetch unchanged (browsers: whether cookies go cross-origin). @example credentials: "include" */
   credentials?: RequestCredentials;
+  /** Passed to fetch unchanged. A cross-origin redirect drops Authorization. @default "follow" */
   redirect?: RequestRedirect;
+  /** Passed to fetch unchanged (the HTTP cache mode). @example cache: "no-store" */
   cache?: RequestCache;
+  /** Passed to fetch unchanged (browsers: cors, same-origin, no-cors). */
   mode?: RequestMode;
+  /** Passed to fetch unchanged: let the request outlive the page (browsers). */
   keepalive?: boolean;
+  /** Passed to fetch unchanged: a hint where the runtime supports it. */
   priority?: "high" | "low" | "auto";
+  /** Passed to fetch unchanged. */
   referrer?: string;
+  /** Passed to fetch unchanged. */
   referrerPolicy?: ReferrerPolicy;
+  /** Passed to fetch unchanged: a subresource-integrity hash the body must match. */
   integrity?: string;
 }
 
