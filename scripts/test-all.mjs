@@ -5,7 +5,7 @@
 // Convention for a step: its output's last line matching /(\d+) passed, (\d+) failed/
 // gives its counts; a step that prints no such line counts as one check, passed when it
 // exits 0. A step that exits non-zero with zero failures still counts one failure.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 
 mkdirSync(".tmp", { recursive: true });
@@ -22,6 +22,10 @@ const steps = [
   { name: "bench smoke", cmd: "node bench/run.mjs --smoke" },
   { name: "soak (small)", cmd: "node scripts/soak.mjs --small" },
 ];
+
+// The pinned Node 18/22 binaries (runtimes/) are used by the conformance suite and by the CLI
+// tests' per-version smoke runs: install them first (a no-op when present).
+spawnSync("bash", ["scripts/install-runtimes.sh"], { stdio: "inherit" });
 
 const only = process.env.TEST_ONLY ? new RegExp(process.env.TEST_ONLY) : null;
 let passed = 0;
