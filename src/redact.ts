@@ -38,12 +38,3 @@ export function redactUrl(input: string, mask = MASK): string {
       return isSecretParam(name) ? `${sep}${key}=${mask}` : pair;
     });
 }
-
-/** A plain record of headers, secret values masked; for inspection and JSON. */
-export function redactHeaders(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    out[name] = isSecretHeader(name) ? MASK : value;
-  });
-  return out;
-}
