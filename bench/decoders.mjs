@@ -43,37 +43,20 @@ export async function benchDecoders({ smoke = false, runs, mb, fromSource = fals
   const sseUtf8Bytes = new TextEncoder().encode(sseCorpus(size, false));
   const lineBytes = new TextEncoder().encode(linesCorpus(size));
 
-  /** @type {{ name: string, bytes: Uint8Array, run: (s: ReadableStream<Uint8Array>) => Promise<number> }[]} */
-  const cases = [
-    { name: "sse corpus: bare TextDecoderStream", bytes: sseBytes, run: bareDecode },
-    { name: "sse corpus: tierfetch sse()", bytes: sseBytes, run: (s) => countSse(tf.sse(s)) },
-    { name: "sse corpus: tierfetch lines()", bytes: sseBytes, run: (s) => countLines(tf.lines(s)) },
-    {
-      name: "sse corpus: eventsource-parser createParser (callback)",
-      bytes: sseBytes,
-      run: (s) => esParserCallback(s, createParser),
-    },
-    {
-      name: "sse corpus: eventsource-parser EventSourceParserStream",
-      bytes: sseBytes,
-      run: (s) => esParserStream(s, EventSourceParserStream),
-    },
-    { name: "sse-utf8 corpus: bare TextDecoderStream", bytes: sseUtf8Bytes, run: bareDecode },
-    { name: "sse-utf8 corpus: tierfetch sse()", bytes: sseUtf8Bytes, run: (s) => countSse(tf.sse(s)) },
-    {
-      name: "sse-utf8 corpus: eventsource-parser createParser (callback)",
-      bytes: sseUtf8Bytes,
-      run: (s) => esParserCallback(s, createParser),
-    },
-    {
-      name: "sse-utf8 corpus: eventsource-parser EventSourceParserStream",
-      bytes: sseUtf8Bytes,
-      run: (s) => esParserStream(s, EventSourceParserStream),
-    },
-    { name: "lines corpus: bare TextDecoderStream", bytes: lineBytes, run: bareDecode },
-    { name: "lines corpus: tierfetch lines()", bytes: lineBytes, run: (s) => countLines(tf.lines(s)) },
-    { name: "lines corpus: tierfetch ndjson()", bytes: lineBytes, run: (s) => countNdjson(tf.ndjson(s)) },
+  const bare = ["bare TextDecoderStream", bareDecode];
+  const tfSse = ["tierfetch sse()", (s) => countSse(tf.sse(s))];
+  const tfLines = ["tierfetch lines()", (s) => countLines(tf.lines(s))];
+  const esCallback = ["eventsource-parser createParser (callback)", (s) => esParserCallback(s, createParser)];
+  const esStream = ["eventsource-parser EventSourceParserStream", (s) => esParserStream(s, EventSourceParserStream)];
+  const tfNdjson = ["tierfetch ndjson()", (s) => countNdjson(tf.ndjson(s))];
+  /** Each corpus with the candidates that read it. */
+  const corpora = [
+    ["sse", sseBytes, [bare, tfSse, tfLines, esCallback, esStream]],
+    ["sse-utf8", sseUtf8Bytes, [bare, tfSse, esCallback, esStream]],
+    ["lines", lineBytes, [bare, tfLines, tfNdjson]],
   ];
+  /** @type {{ name: string, bytes: Uint8Array, run: (s: ReadableStream<Uint8Array>) => Promise<number> }[]} */
+  const cases = corpora.flatMap(([corpus, bytes, candidates]) => candidates.map(([name, run]) => ({ name: `${corpus} corpus: ${name}`, bytes, run })));
 
   // Cross-check (and warm-up): on a corpus, every SSE candidate must see the same events.
   const counts = new Map();
@@ -101,7 +84,11 @@ export async function benchDecoders({ smoke = false, runs, mb, fromSource = fals
   }));
 }
 
-async function loadTierfetch(fromSource) {
+/**
+ * The decoders under test: dist/index.js when built (and `fromSource` is not asked), else a
+ * throwaway esbuild bundle of src/decode/index.ts. `loadTierfetch.from` says which.
+ */
+export async function loadTierfetch(fromSource = false) {
   const dist = join(root, "dist/index.js");
   if (!fromSource && existsSync(dist)) {
     const mod = await import(pathToFileURL(dist).href);

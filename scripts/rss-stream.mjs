@@ -18,10 +18,10 @@
 //        RSS_PAUSE_MS    for this many ms (default 2)
 //        RSS_MODE=bytes  control run: read the raw body chunks, same pacing, no lines()
 import { fork } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { loadTierfetch } from "../bench/decoders.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -65,38 +65,14 @@ async function serve() {
   process.on("disconnect", () => process.exit(0));
 }
 
-async function loadLines() {
-  const dist = join(root, "dist/index.js");
-  if (existsSync(dist)) {
-    const mod = await import(pathToFileURL(dist).href);
-    if (typeof mod.lines === "function") return { lines: mod.lines, from: "dist/index.js" };
-  }
-  const { build } = await import("esbuild");
-  mkdirSync(join(root, ".tmp"), { recursive: true });
-  const out = join(root, ".tmp", `rss-stream-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(root, "src/decode/index.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    outfile: out,
-    logLevel: "warning",
-  });
-  try {
-    const mod = await import(pathToFileURL(out).href);
-    return { lines: mod.lines, from: ".tmp bundle of src/decode/index.ts" };
-  } finally {
-    rmSync(out, { force: true }); // loaded: the throwaway file is no longer needed
-  }
-}
-
 const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
 async function main() {
   const total = Number(process.env.RSS_BYTES ?? 1e9);
   const pauseEvery = Number(process.env.RSS_PAUSE_EVERY ?? 256 * 1024);
   const pauseMs = Number(process.env.RSS_PAUSE_MS ?? 2);
-  const { lines, from } = await loadLines();
+  const { lines } = await loadTierfetch();
+  const from = loadTierfetch.from;
 
   const child = fork(fileURLToPath(import.meta.url), ["--serve"], {
     env: { ...process.env, RSS_BYTES: String(total) },
