@@ -25,8 +25,11 @@ const REMEMBERED_IDS = 1024;
 
 /** What the reconnecting stream needs from the client. */
 export interface ReconnectPlan {
-  /** Sends the request once more (one attempt) with this Last-Event-ID ("" for none). */
-  open: (lastEventId: string) => Promise<Response>;
+  /**
+   * Sends the request once more (one attempt) with this Last-Event-ID ("" for none), telling
+   * it the reconnections made so far and when the streak began, so its error says why retries stopped.
+   */
+  open: (lastEventId: string, priorRetries: number, since: number) => Promise<Response>;
   policy: RetryPolicy;
   budget: RetryBudget | undefined;
   stats: Stats;
@@ -110,7 +113,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
     failures++;
     await sleep(decision.delay, plan.signal, plan.closer);
     reconnected = true;
-    next = plan.open(lastId);
+    next = plan.open(lastId, failures, streakStart);
     next.catch(noop);
   }
 }
