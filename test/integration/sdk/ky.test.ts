@@ -105,4 +105,30 @@ describe("ky on api.fetch", () => {
     await srv().waitFor(() => srv().inflight().length === 0, 2_000, "both timed-out requests to close");
     expect(api.stats).toMatchObject({ requests: 2, timeouts: 2 });
   });
+  test("a ky call aborted mid-body (the signal rides in ky's Request): the body ends, the server sees the response closed, no retry", async () => {
+    srv().route("/feed", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("line 0\n");
+      let i = 1;
+      srv().every(res, 10, () => res.write(`line ${i++}\n`));
+    });
+    const { api, http } = kyOn();
+    const controller = new AbortController();
+    const res = await within(http.get("feed", { signal: controller.signal }), 5_000, "the response head");
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    controller.abort();
+    const error = await rejection(
+      (async () => {
+        for (;;) if ((await reader.read()).done) throw new Error("the body ended cleanly instead of erroring");
+      })(),
+    );
+
+    expect(error.name).toBe("AbortError");
+    const hit = srv().hits[0]!;
+    await within(hit.closed, 2_000, "the server seeing the aborted response close");
+    expect(hit.finished).toBe(false);
+    expect(srv().hits).toHaveLength(1);
+    expect(api.stats.retries).toBe(0);
+  });
 });

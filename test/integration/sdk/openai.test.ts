@@ -119,6 +119,17 @@ describe("openai SDK on api.fetch", () => {
     expect(api.stats.rateLimitErrors.slice(0, maxRetries + 1)).toEqual([2, 2, 2, 2]);
   });
 
+  test("why the recipe turns the SDK's retries off: left on, they multiply with tierfetch's ((2 + 1) x (1 + 1) requests)", async () => {
+    openaiRoute(srv(), { reply: () => ({ status: 429, headers: { "retry-after-ms": "5" } }) });
+    const api = client({ retry: { ...QUICK_RETRY, maxRetries: 1 } });
+    const sdk = new OpenAI({ apiKey: API_KEY, baseURL: `${srv().url}/v1`, fetch: api.fetch, maxRetries: 2 });
+    const error = await rejection(sdk.chat.completions.create({ model: OPENAI_MODEL, messages }));
+
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(srv().hits).toHaveLength(6);
+    expect(srv().hits.map((h) => h.headers["x-stainless-retry-count"])).toEqual(["0", "0", "1", "1", "2", "2"]);
+  });
+
   test("a 500 storm on a POST: sent once (POST is not retried on 500), the SDK's InternalServerError", async () => {
     openaiRoute(srv(), { reply: () => ({ status: 500 }) });
     const { api, sdk } = openai({ retry: { ...QUICK_RETRY, maxRetries: 3 } });
