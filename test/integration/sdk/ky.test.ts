@@ -3,11 +3,11 @@
  * HTTPError) while tierfetch's tiers, retries, budget and redaction run underneath. ky hands
  * `fetch` a `Request` object, so these tests also hold `api.fetch` to fetch's `Request` input.
  */
-import ky, { HTTPError } from "ky";
+import ky, { HTTPError, NetworkError as KyNetworkError } from "ky";
 import { describe, expect, test } from "vitest";
-import { isTimeoutError, type ClientOptions } from "../../../src/index.js";
+import { isNetworkError, isTimeoutError, type ClientOptions } from "../../../src/index.js";
 import { QUICK_RETRY, useClients } from "../support/clients.js";
-import { readBody, rejection, useServer, within } from "../support/server.js";
+import { closedPort, readBody, rejection, useServer, within } from "../support/server.js";
 
 const srv = useServer();
 const client = useClients(srv);
@@ -130,5 +130,17 @@ describe("ky on api.fetch", () => {
     expect(hit.finished).toBe(false);
     expect(srv().hits).toHaveLength(1);
     expect(api.stats.retries).toBe(0);
+  });
+
+  test("a refused connection on a GET: tierfetch retries it (network errors are retried for safe methods), then ky rejects with a network error", async () => {
+    const port = await closedPort();
+    const api = client({ retry: { ...QUICK_RETRY, maxRetries: 2 } });
+    const http = ky.create({ fetch: api.fetch, retry: 0, timeout: false });
+    const error = await rejection(http.get(`http://127.0.0.1:${port}/nothing`, { headers: { "x-api-key": SECRET } }));
+
+    // ky wraps a runtime's own TypeError in its NetworkError; tierfetch's NetworkError passes through as is.
+    expect(error instanceof KyNetworkError || isNetworkError(error)).toBe(true);
+    expect(JSON.stringify(error) + String(error)).not.toContain(SECRET);
+    expect(api.stats).toMatchObject({ calls: 1, requests: 3, retries: 2 });
   });
 });

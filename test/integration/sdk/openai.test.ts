@@ -7,11 +7,11 @@
  * The SDK's own retries are off (`maxRetries: 0`), as the README recipe says: tierfetch's
  * retries (Retry-After, budget, idempotency rules) are the only ones, so nothing multiplies.
  */
-import OpenAI, { APIConnectionTimeoutError, APIUserAbortError, InternalServerError, RateLimitError } from "openai";
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, InternalServerError, RateLimitError } from "openai";
 import { describe, expect, test } from "vitest";
 import { isTimeoutError, type ClientOptions } from "../../../src/index.js";
 import { QUICK_RETRY, useClients } from "../support/clients.js";
-import { rejection, useServer, within } from "../support/server.js";
+import { closedPort, rejection, useServer, within } from "../support/server.js";
 import { OPENAI_MODEL, openaiRoute } from "./support/wire.js";
 
 const srv = useServer();
@@ -256,5 +256,16 @@ describe("openai SDK on api.fetch", () => {
     expectCompletionRequest(srv().hits[0]!);
     await within(srv().hits[0]!.closed, 2_000, "the timed-out request to close");
     expect(api.stats).toMatchObject({ requests: 1, timeouts: 1 });
+  });
+  test("a refused connection: api.fetch rejects as fetch would, the POST is not resent, the SDK says APIConnectionError", async () => {
+    const port = await closedPort();
+    const api = client();
+    const sdk = new OpenAI({ apiKey: API_KEY, baseURL: `http://127.0.0.1:${port}/v1`, fetch: api.fetch, maxRetries: 0 });
+    const error = await rejection(sdk.chat.completions.create({ model: OPENAI_MODEL, messages }));
+
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(error).not.toBeInstanceOf(APIConnectionTimeoutError);
+    expect(String(error.cause)).not.toContain(API_KEY);
+    expect(api.stats).toMatchObject({ calls: 1, requests: 1, networkErrors: 1 });
   });
 });
