@@ -8,7 +8,7 @@ import { describe, expect, test } from "vitest";
 import type { ClientOptions } from "../../../src/index.js";
 import { QUICK_RETRY, useClients } from "../support/clients.js";
 import { rejection, useServer, within } from "../support/server.js";
-import { ANTHROPIC_MODEL, anthropicRoute } from "./support/wire.js";
+import { ANTHROPIC_MODEL, anthropicRoute, closedFully, collect } from "./support/wire.js";
 
 const srv = useServer();
 const client = useClients(srv);
@@ -59,9 +59,7 @@ describe("@anthropic-ai/sdk on api.fetch", () => {
     expect(srv().hits).toHaveLength(1);
     expectMessagesRequest(rec.seen[0]!.hit);
     expect(rec.seen[0]!.body.stream).toBe(true);
-    const hit = srv().hits[0]!;
-    await within(hit.closed, 2_000, "the response closing");
-    expect(hit.finished).toBe(true);
+    expect(await closedFully(srv().hits[0]!)).toBe(true);
     expect(api.stats).toMatchObject({ requests: 1, timeouts: 0 });
   });
 
@@ -69,14 +67,7 @@ describe("@anthropic-ai/sdk on api.fetch", () => {
     anthropicRoute(srv(), { stream: { pieces: ["a", "b", "c"], gap: 5 } });
     const { sdk } = anthropic();
     const stream = await sdk.messages.create({ ...params, stream: true });
-    const types: string[] = [];
-    await within(
-      (async () => {
-        for await (const ev of stream) types.push(ev.type);
-      })(),
-      5_000,
-      "the event stream",
-    );
+    const types = (await collect(stream, 5_000, "the event stream")).map((ev) => ev.type);
 
     expect(types).toEqual([
       "message_start",

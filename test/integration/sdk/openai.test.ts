@@ -12,7 +12,7 @@ import { describe, expect, test } from "vitest";
 import { isTimeoutError, type ClientOptions } from "../../../src/index.js";
 import { QUICK_RETRY, useClients } from "../support/clients.js";
 import { closedPort, rejection, useServer, within } from "../support/server.js";
-import { OPENAI_MODEL, openaiRoute } from "./support/wire.js";
+import { OPENAI_MODEL, closedFully, collect, openaiRoute } from "./support/wire.js";
 
 const srv = useServer();
 const client = useClients(srv);
@@ -56,22 +56,13 @@ describe("openai SDK on api.fetch", () => {
     const rec = openaiRoute(srv(), { stream: { pieces, gap: 10 } });
     const { api, sdk } = openai();
     const stream = await sdk.chat.completions.create({ model: OPENAI_MODEL, messages, stream: true });
-    const got: string[] = [];
-    await within(
-      (async () => {
-        for await (const part of stream) got.push(part.choices[0]?.delta?.content ?? "");
-      })(),
-      5_000,
-      "the stream",
-    );
+    const got = (await collect(stream, 5_000, "the stream")).map((part) => part.choices[0]?.delta?.content ?? "");
 
     expect(got.join("")).toBe("Hello, world");
     expect(srv().hits).toHaveLength(1);
     expectCompletionRequest(rec.seen[0]!.hit);
     expect(rec.seen[0]!.body.stream).toBe(true);
-    const hit = srv().hits[0]!;
-    await within(hit.closed, 2_000, "the response closing");
-    expect(hit.finished).toBe(true);
+    expect(await closedFully(srv().hits[0]!)).toBe(true);
     expect(api.stats).toMatchObject({ calls: 1, requests: 1, timeouts: 0 });
   });
 
@@ -193,8 +184,7 @@ describe("openai SDK on api.fetch", () => {
     expect(got.length).toBeLessThan(pieces.length);
 
     const hit = srv().hits[0]!;
-    await within(hit.closed, 2_000, "the server seeing the response close");
-    expect(hit.finished).toBe(false);
+    expect(await closedFully(hit)).toBe(false);
     await srv().waitFor(() => hit.socket.destroyed, 2_000, "the socket to close");
     expect(srv().hits).toHaveLength(1);
     expect(api.stats.retries).toBe(0);
@@ -207,21 +197,12 @@ describe("openai SDK on api.fetch", () => {
     const { api, sdk } = openai({ timeouts: { medium: "300ms" } });
     const started = performance.now();
     const stream = await sdk.chat.completions.create({ model: OPENAI_MODEL, messages, stream: true });
-    const got: string[] = [];
-    await within(
-      (async () => {
-        for await (const part of stream) got.push(part.choices[0]?.delta?.content ?? "");
-      })(),
-      10_000,
-      "the long stream",
-    );
+    const got = (await collect(stream, 10_000, "the long stream")).map((part) => part.choices[0]?.delta?.content ?? "");
     const took = performance.now() - started;
 
     expect(got.join("")).toBe(pieces.join(""));
     expect(took).toBeGreaterThan(3 * 300); // it really outlived the tier several times over
-    const hit = srv().hits[0]!;
-    await within(hit.closed, 2_000, "the response closing");
-    expect(hit.finished).toBe(true);
+    expect(await closedFully(srv().hits[0]!)).toBe(true);
     expect(srv().hits).toHaveLength(1);
     expect(api.stats).toMatchObject({ requests: 1, timeouts: 0, retries: 0 });
   });
@@ -240,9 +221,7 @@ describe("openai SDK on api.fetch", () => {
 
     expect(isTimeoutError(error)).toBe(true);
     expect(String(error)).not.toContain(API_KEY);
-    const hit = srv().hits[0]!;
-    await within(hit.closed, 2_000, "the server seeing the quiet stream closed");
-    expect(hit.finished).toBe(false);
+    expect(await closedFully(srv().hits[0]!)).toBe(false);
   });
 
   test("a server that never sends headers: the tier times the attempt out, the POST is not resent, the SDK says APIConnectionTimeoutError", async () => {

@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Handler, Hit, TestServer } from "../../support/server.js";
-import { readBody } from "../../support/server.js";
+import { readBody, within } from "../../support/server.js";
 
 /** A request as the mock server saw it: the hit plus its parsed JSON body. */
 export interface Seen {
@@ -200,4 +200,25 @@ export function anthropicRoute(
     json(res, 200, anthropicMessage(options.text ?? "Hello from the mock"), { "request-id": "req_mock" });
   });
   return rec;
+}
+
+// ---- reading what the SDK returns -----------------------------------------------------------
+
+/** Every item of an SDK stream, bounded in time (a stuck stream fails the test, never hangs it). */
+export async function collect<T>(items: AsyncIterable<T>, ms: number, what: string): Promise<T[]> {
+  const out: T[] = [];
+  await within(
+    (async () => {
+      for await (const item of items) out.push(item);
+    })(),
+    ms,
+    what,
+  );
+  return out;
+}
+
+/** Waits for the server to see a response close; true when it was written in full, false when the client went away. */
+export async function closedFully(hit: Hit, ms = 2_000): Promise<boolean> {
+  await within(hit.closed, ms, `the response to ${hit.path} closing`);
+  return hit.finished === true;
 }
