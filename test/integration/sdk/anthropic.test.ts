@@ -83,9 +83,9 @@ describe("@anthropic-ai/sdk on api.fetch", () => {
   });
 
   test("a long streamed message on default options outlives the tier (the tier bounds the gaps)", async () => {
-    const pieces = Array.from({ length: 25 }, (_, i) => `p${i} `);
+    const pieces = Array.from({ length: 40 }, (_, i) => `p${i} `);
     anthropicRoute(srv(), { stream: { pieces, gap: 50 } });
-    const { api, sdk } = anthropic({ timeouts: { medium: "300ms" } });
+    const { api, sdk } = anthropic({ timeouts: { medium: "400ms" } });
     const text = await within(sdk.messages.stream(params).finalText(), 10_000, "the long stream");
 
     expect(text).toBe(pieces.join(""));
