@@ -8,7 +8,7 @@ import { describe, expect, test } from "vitest";
 import { isNetworkError, isTimeoutError, type ClientOptions } from "../../../src/index.js";
 import { QUICK_RETRY, useClients } from "../support/clients.js";
 import { closedFully } from "./support/wire.js";
-import { closedPort, readBody, rejection, useServer, within } from "../support/server.js";
+import { closedPort, readBody, rejection, startServer, useServer, within } from "../support/server.js";
 
 const srv = useServer();
 const client = useClients(srv);
@@ -28,7 +28,8 @@ describe("ky on api.fetch", () => {
       if (hit.n === 1) return res.writeHead(503, { "retry-after-ms": "10", "content-type": "application/json" }).end('{"error":"busy"}');
       res.writeHead(200, { "content-type": "application/json" }).end('{"items":[1,2,3]}');
     });
-    const { api, http } = kyOn();
+    const retried: number[] = [];
+    const { api, http } = kyOn({ hooks: { beforeRetry: [({ response }) => void retried.push(response?.status ?? 0)] } });
     const statuses: number[] = [];
     const body = await within(
       http.get("items", { hooks: { afterResponse: [({ response }) => void statuses.push(response.status)] } }).json(),
@@ -38,6 +39,7 @@ describe("ky on api.fetch", () => {
 
     expect(body).toEqual({ items: [1, 2, 3] });
     expect(statuses).toEqual([200]); // ky saw one response: the last one
+    expect(retried).toEqual([503]); // tierfetch's hooks run underneath
     expect(srv().hits.map((h) => `${h.method} ${h.path}`)).toEqual(["GET /items", "GET /items"]);
     expect(api.stats).toMatchObject({ calls: 1, requests: 2, retries: 1 });
   });
@@ -141,5 +143,22 @@ describe("ky on api.fetch", () => {
     expect(error instanceof KyNetworkError || isNetworkError(error)).toBe(true);
     expect(JSON.stringify(error) + String(error)).not.toContain(SECRET);
     expect(api.stats).toMatchObject({ calls: 1, requests: 3, retries: 2 });
+  });
+
+  test("tierfetch's token goes with ky's requests to the base origin only", async () => {
+    const other = await startServer();
+    try {
+      for (const server of [srv(), other]) server.route("/who", (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+      const api = client({ token: SECRET });
+      const http = ky.create({ fetch: api.fetch, retry: 0, timeout: false });
+      await within(http.get(`${srv().url}/who`).json(), 5_000, "the call to the base origin");
+      await within(http.get(`${other.url}/who`).json(), 5_000, "the call to another origin");
+
+      expect(srv().hits[0]!.headers["authorization"]).toBe(`Bearer ${SECRET}`);
+      expect(other.hits).toHaveLength(1);
+      expect(other.hits[0]!.headers["authorization"]).toBeUndefined();
+    } finally {
+      await other.close();
+    }
   });
 });
