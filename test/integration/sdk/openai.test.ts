@@ -9,7 +9,7 @@
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, InternalServerError, RateLimitError } from "openai";
 import { describe, expect, test } from "vitest";
-import { isTimeoutError, type ClientOptions } from "../../../src/index.js";
+import { isNetworkError, isTimeoutError, type ClientOptions } from "../../../src/index.js";
 import { QUICK_RETRY, useClients } from "../support/clients.js";
 import { closedPort, rejection, useServer, within } from "../support/server.js";
 import { OPENAI_MODEL, closedFully, collect, openaiRoute } from "./support/wire.js";
@@ -244,6 +244,7 @@ describe("openai SDK on api.fetch", () => {
 
     expect(error).toBeInstanceOf(APIConnectionError);
     expect(error).not.toBeInstanceOf(APIConnectionTimeoutError);
+    expect(isNetworkError(error.cause)).toBe(true);
     expect(String(error.cause)).not.toContain(API_KEY);
     expect(api.stats).toMatchObject({ calls: 1, requests: 1, networkErrors: 1 });
   });
