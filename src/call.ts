@@ -23,6 +23,8 @@ import { clearTimer, noop, setTimer, sleep, watchSignal, type Timer } from "./ti
 export interface CallResult {
   response: Response;
   data?: unknown;
+  /** The call's context: its request, for errors raised while reading the body. */
+  context?: CallContext;
 }
 
 /** How a call runs: `retries: false` sends one attempt (SSE reconnection does its own retrying). */
@@ -48,7 +50,7 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     stats.requests++;
     const outcome = await runAttempt(plan, state, refresh);
     refresh = false;
-    if (outcome.type === "ok") return outcome;
+    if (outcome.type === "ok") return { response: outcome.response, data: outcome.data, context: state.ctx };
     count(stats, outcome, state.attempts - 1);
     if (outcome.type === "http" && !refreshed && mayRefreshToken(plan, outcome.response)) {
       // A stale token: ask for a fresh one and repeat, without spending a retry.
@@ -136,7 +138,7 @@ async function stop(plan: CallPlan, state: CallState, outcome: Exclude<Outcome, 
   if (outcome.type === "http" && (!plan.throwHttpErrors || plan.mode === "fetch")) {
     const { response } = outcome;
     const buffered = plan.mode !== "response" && plan.mode !== "fetch";
-    return { response, data: buffered ? await readData(response, plan.mode) : undefined };
+    return { response, data: buffered ? await readData(response, plan.mode) : undefined, context: state.ctx };
   }
   if (decision.reason === "budget") plan.config.stats.budgetExhausted++;
   const error = buildError(state, outcome, {

@@ -100,14 +100,14 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
     refuse: (options: SseRequestOptions) => {
       try {
         check(typeof options === "object" && options !== null, "sse", "options must be an object");
-        for (const key of Object.keys(options)) check(key === "reconnect", `sse.${key}`, "is not an option of .sse(): use reconnect");
+        for (const key of Object.keys(options)) check(key === "reconnect" || key === "anyContentType", `sse.${key}`, "is not an option of .sse(): use reconnect, anyContentType");
         if (method.toUpperCase() !== "GET") throw optionError("reconnect", "works with GET requests only");
         return undefined;
       } catch (error) {
         return error as TypeError;
       }
     },
-    open: (_options, first) => {
+    open: (options, first) => {
       // The policy as the request resolved it (the first request was prepared the same way).
       let plan: ReturnType<typeof prepareCall>;
       try {
@@ -126,6 +126,7 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
         stats: config.stats,
         signal: plan.signal,
         closer: config.closer,
+        anyContentType: options.anyContentType,
       });
     },
   };

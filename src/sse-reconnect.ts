@@ -19,6 +19,7 @@ import { decideRetry } from "./retry-decision.js";
 import { isRetryable, type RetryPolicy } from "./retry.js";
 import type { Stats } from "./stats.js";
 import { noop, sleep } from "./timers.js";
+import { checkEventStream } from "./event-stream-check.js";
 
 const REMEMBERED_IDS = 1024;
 
@@ -31,6 +32,8 @@ export interface ReconnectPlan {
   stats: Stats;
   signal: AbortSignal | undefined;
   closer: Closer;
+  /** Accept a stream whatever its content-type says. */
+  anyContentType: boolean | undefined;
 }
 
 export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan): AsyncGenerator<ServerSentEvent, void, undefined> {
@@ -51,6 +54,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
     try {
       const response = await next;
       if (response.status === 204) return;
+      checkEventStream(response, undefined, plan.anyContentType);
       // After a reconnection a server that ignores Last-Event-ID replays: skip events whose id
       // was delivered already. An event without an id of its own carries the resumed id, so one
       // with that id is skipped only in a replay or when it repeats the last event delivered.
