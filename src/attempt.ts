@@ -44,6 +44,8 @@ export interface CallState {
   readonly ctx: CallContext;
   /** A body serialised once per call for counted uploads. */
   serialised?: Promise<SerialisedBody>;
+  /** A redirect turned the request into a GET (303, or 301/302 after POST): sending it again would repeat the original. */
+  rewritten?: boolean;
 }
 
 const onTimer = (attempt: Attempt) => attempt.expire("attempt");
@@ -68,6 +70,8 @@ class Attempt implements BodyWatch, Abortable {
   #finished = false;
   /** True while fetch or a body read is under way: a failure then is the network's (or the timer's). */
   #network = false;
+  /** An error the caller's own callback threw while the body was read (onDownloadProgress): never the network's. */
+  #callbackError: unknown;
 
   constructor(plan: CallPlan, state: CallState) {
     this.plan = plan;
@@ -102,6 +106,11 @@ class Attempt implements BodyWatch, Abortable {
     clearTimer(this.#timer);
     this.plan.config.closer.release(this);
     this.#stopWatching();
+  }
+
+  /** A callback of the caller threw while the body was read: that error, passed on unchanged. */
+  blame(error: unknown): void {
+    this.#callbackError = error;
   }
 
   details(): ErrorDetails {
@@ -185,9 +194,10 @@ class Attempt implements BodyWatch, Abortable {
     response ??= await this.#fetch(fetchImpl, input, typeof input === "string" ? init : { signal: this.controller.signal, redirect });
     if (!plan.followRedirects) return response;
     const rules: RedirectRules = { replayable: plan.body.replayable, hasCredentials: plan.hasCredentials, allowHttp: plan.config.allowHttp, details: () => ({ request: ctx.request, attempts: this.state.attempts }) };
-    let current: Hop = typeof input === "string" ? hop : { ...hop, url: input.url, method: input.method };
+    let current: Hop = typeof input === "string" ? hop : { ...hop, url: input.url, method: input.method, headers: headerRecord(input.headers) };
     for (let hops = 0; isRedirect(response); hops++) {
       current = nextHop(response, current, hops, rules);
+      if (current.method !== plan.method && !plan.idempotent) this.state.rewritten = true;
       response = await this.#fetch(fetchImpl, current.url, this.#init(current));
       if (!isRedirect(response)) return markRedirected(response, current.url);
     }
@@ -241,12 +251,14 @@ class Attempt implements BodyWatch, Abortable {
     let bodyStart = "";
     let out = watched;
     if (reader) {
-      const { head, done } = await readHead(reader);
+      const { head, done, pending } = await readHead(reader);
       const start = new Blob(head as BlobPart[]);
       bodyStart = await start.slice(0, 1024).text();
-      out = rebuildResponse(watched, done ? start : replay(head, reader));
+      out = rebuildResponse(watched, done ? start : replay(head, reader, pending));
     }
-    return { type: "http", response: out, bodyStart, secrets: secretValues(headers, this.plan.url) };
+    // A beforeRequest hook may have set credentials of its own: those are masked too.
+    const sent = this.plan.hooks.beforeRequest.length ? { ...headers, ...headerRecord(this.state.ctx.request.headers) } : headers;
+    return { type: "http", response: out, bodyStart, secrets: secretValues(sent, this.plan.url) };
   }
 
   /** An ok status: the body handed to the caller watched, or read here for a buffered shortcut. */
@@ -259,6 +271,9 @@ class Attempt implements BodyWatch, Abortable {
         clearTimer(this.#timer);
         this.idle ??= this.#ms;
       } else unrefTimer(this.#timer);
+      // The caller holds the body now: close() still reaches it, but a Response dropped unread
+      // must not stay pinned (buffers, socket) until then.
+      plan.config.closer.holdWeakly(this);
       return { type: "ok", response: trackBody(response, this) };
     }
     const data = await (this.idle !== undefined || this.onProgress !== undefined ? readData(trackBody(response, this), mode) : this.#race(readData(response, mode)));
@@ -276,8 +291,8 @@ class Attempt implements BodyWatch, Abortable {
       // The user's abort: their reason, unchanged; close(): ERR_CLOSED.
       throw isCloseReason(reason) ? closedError(this.details()) : reason;
     }
-    // Bad input, hook and token errors, refused redirects: not the network's, never retried.
-    if (!this.#network || error instanceof TierfetchError || isOptionError(error)) throw error;
+    // Bad input, hook, token and callback errors, refused redirects: not the network's, never retried.
+    if (!this.#network || error instanceof TierfetchError || isOptionError(error) || (this.#callbackError !== undefined && error === this.#callbackError)) throw error;
     const refused = refusedByFetch(this.plan, error);
     if (refused) throw refused;
     return { type: "failed", failure: { type: "network", cause: error } };
@@ -300,6 +315,13 @@ class Attempt implements BodyWatch, Abortable {
 /** Runs one attempt of a call. */
 export function runAttempt(plan: CallPlan, state: CallState, refreshToken: boolean): Promise<Outcome> {
   return new Attempt(plan, state).run(refreshToken);
+}
+
+/** Headers as a lower-case record. */
+function headerRecord(headers: Headers): HeaderRecord {
+  const out: HeaderRecord = {};
+  headers.forEach((value, name) => (out[name] = value));
+  return out;
 }
 
 /** Reads a body for a buffered shortcut (`json` as text, parsed by the caller; `bytes` as an ArrayBuffer). */

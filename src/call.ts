@@ -4,7 +4,7 @@
  * the error built complete from the last outcome and the reason retries stopped.
  */
 import { readData, runAttempt, type CallState, type Outcome } from "./attempt.js";
-import { closedError, isCloseReason, type Abortable } from "./closer.js";
+import { closedError, isCloseReason } from "./closer.js";
 import { CallContext } from "./context.js";
 import { HttpError } from "./errors/http-error.js";
 import { NetworkError } from "./errors/network-error.js";
@@ -17,7 +17,8 @@ import { parseRetryAfter } from "./retry-after.js";
 import { decideRetry, describeStop, retryDelay, type RetryDecision } from "./retry-decision.js";
 import type { Stats } from "./stats.js";
 import { supportsRequestStreams } from "./stream-uploads.js";
-import { clearTimer, noop, setTimer, sleep, watchSignal, type Timer } from "./timers.js";
+import { bounded as boundedBy } from "./bounded.js";
+import { noop, sleep } from "./timers.js";
 
 /** What a call resolves with: the response, and the body when a buffered shortcut read it. */
 export interface CallResult {
@@ -36,6 +37,8 @@ export interface RunOptions {
   retries: boolean;
   priorRetries?: number;
   since?: number;
+  /** A reconnection of a stream already counted: not a new call (in stats and the budget's first attempts). */
+  reconnection?: boolean;
 }
 
 /** The retry loop. Resolves with the final response, or rejects with the last attempt's error. */
@@ -44,8 +47,10 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
   if (plan.body.stream && !supportsRequestStreams()) throw optionError("body", "cannot be a ReadableStream: this runtime's fetch cannot stream uploads");
   const { config } = plan;
   const { stats, budget } = config;
-  stats.calls++;
-  budget?.recordCall();
+  if (!run.reconnection) {
+    stats.calls++;
+    budget?.recordCall();
+  }
   const state: CallState = { attempts: 0, retries: 0, ctx: new CallContext(plan.method, plan.url, plan.headers) };
   const started = Date.now();
   let refreshed = false;
@@ -58,7 +63,7 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     refresh = false;
     if (outcome.type === "ok") return { response: outcome.response, data: outcome.data, context: state.ctx };
     count(stats, outcome, state.attempts - 1);
-    if (outcome.type === "http" && !refreshed && mayRefreshToken(plan, outcome.response)) {
+    if (outcome.type === "http" && !refreshed && !state.rewritten && mayRefreshToken(plan, outcome.response)) {
       // A stale token: ask for a fresh one and repeat, without spending a retry.
       refreshed = refresh = true;
       discard(outcome.response);
@@ -116,7 +121,8 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
     policy,
     retries: run.retries ? state.retries : (run.priorRetries ?? 0),
     idempotent: plan.idempotent,
-    replayable: plan.body.replayable,
+    // After a 303 (or 301/302 after POST) a retry would send the original POST again.
+    replayable: plan.body.replayable && !state.rewritten,
     status: response?.status,
     retryAfter,
     elapsed,
@@ -129,7 +135,7 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
   ctx.response = response;
   ctx.delay = delay;
   ctx.retryAfter = retryAfter;
-  if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = policy.shouldRetry(ctx as unknown as RetryContext);
+  if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = answer(await bounded(plan, state, () => policy.shouldRetry!(ctx as unknown as RetryContext)));
   facts.budgetRoom = plan.config.budget?.hasRoom() ?? true;
   const decision = decideRetry(facts, delay);
   // One attempt only: the caller (SSE reconnection) retries; a stop keeps its reason.
@@ -139,6 +145,13 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
     if ((await bounded(plan, state, () => hook(ctx as unknown as RetryContext))) === false) return { retry: false, reason: "should-retry", delay };
   }
   return decision;
+}
+
+/** shouldRetry's answer: true, false, or undefined (keep the decision); anything else is a mistake. */
+function answer(value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") throw optionError("retry.shouldRetry", "must return true, false or undefined");
+  return value;
 }
 
 /** Retries are over: resolve with the response (throwHttpErrors: false, api.fetch), or reject. */
@@ -179,61 +192,21 @@ async function finalError(plan: CallPlan, state: CallState, error: TierfetchErro
 }
 
 /**
- * Runs a hook between attempts (beforeRetry, beforeError) so that it cannot hang the call:
- * the user's signal, close() and the request's timeout end the wait.
+ * Runs a hook between attempts (beforeRetry, beforeError, shouldRetry) so that it cannot hang
+ * the call: the user's signal, close() and the request's timeout end the wait.
  */
-function bounded<T>(plan: CallPlan, state: CallState, hook: () => T | Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const guard = new HookGuard(plan, state, reject);
-    let value: T | Promise<T>;
-    try {
-      value = hook();
-    } catch (error) {
-      guard.end();
-      return reject(error);
-    }
-    Promise.resolve(value).then(
-      (v) => (guard.end(), resolve(v)),
-      (e) => (guard.end(), reject(e)),
-    );
-  });
-}
-
-const onHookTimer = (guard: HookGuard) => guard.expire();
-
-/** The bounds of a hook between attempts. */
-class HookGuard implements Abortable {
-  readonly #plan: CallPlan;
-  readonly #state: CallState;
-  readonly #reject: (reason: unknown) => void;
-  readonly #timer: Timer | undefined;
-  readonly #stop: () => void;
-
-  constructor(plan: CallPlan, state: CallState, reject: (reason: unknown) => void) {
-    this.#plan = plan;
-    this.#state = state;
-    this.#reject = reject;
-    plan.config.closer.track(this);
-    this.#stop = watchSignal(plan.signal, (reason) => this.abort(reason));
-    const ms = plan.timeout.ms;
-    this.#timer = ms === undefined ? undefined : setTimer(onHookTimer, ms, this);
-  }
-
-  abort(reason: unknown): void {
-    this.end();
-    this.#reject(isCloseReason(reason) ? closedError(details(this.#state)) : reason);
-  }
-
-  expire(): void {
-    this.end();
-    this.#reject(new TimeoutError(this.#plan.timeout.ms!, this.#plan.timeout.tier, "hook", details(this.#state)));
-  }
-
-  end(): void {
-    clearTimer(this.#timer);
-    this.#stop();
-    this.#plan.config.closer.release(this);
-  }
+function bounded<T>(plan: CallPlan, state: CallState, hook: () => T | PromiseLike<T>): Promise<T> {
+  const { ms, tier } = plan.timeout;
+  return boundedBy(
+    {
+      signal: plan.signal,
+      closer: plan.config.closer,
+      ms,
+      expired: () => new TimeoutError(ms!, tier, "hook", details(state)),
+      closed: () => closedError(details(state)),
+    },
+    hook,
+  );
 }
 
 /** Releases the connection of a response nobody will read. */

@@ -1,4 +1,5 @@
 /** createClient, extend, close, the method shortcuts and `api.fetch`. */
+import { bounded } from "./bounded.js";
 import { runCall, type RunOptions } from "./call.js";
 import { normaliseClient, type ClientConfig } from "./config.js";
 import { fromFetchArguments } from "./fetch-adapter.js";
@@ -77,10 +78,12 @@ function makeClient(config: ClientConfig): Client {
     head: (url, opts) => request("HEAD", url, opts),
     options: (url, opts) => request("OPTIONS", url, opts),
     fetch: async (input, init) => {
-      const { method, url, options } = await fromFetchArguments(input, init);
+      // A Request's body is read first (to be sent again on a retry): within its signal and close().
+      const signal = init?.signal ?? (typeof Request !== "undefined" && input instanceof Request ? input.signal : undefined);
+      const { method, url, options } = await bounded({ signal: signal ?? undefined, closer: config.closer }, () => fromFetchArguments(input, init));
       return (await runCall(prepareCall(config, method, url, options, "fetch"))).response;
     },
-    paginate: (url, opts) => paginate((u, o) => request("GET", u, o), url, opts),
+    paginate: (url, opts) => paginate((u, o) => request("GET", u, o), (signal, work) => bounded({ signal, closer: config.closer }, work), url, opts),
     extend: (opts) => makeClient(normaliseClient(opts, config)),
     close,
     get stats() {
@@ -121,7 +124,7 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
       }
       return reconnectingSse(first, {
         open: (lastEventId, priorRetries, since) =>
-          call(method, url, { ...opts, throwHttpErrors: true, headers: withLastEventId(opts?.headers, lastEventId) }, "response", { retries: false, priorRetries, since }).then((r) => r.response),
+          call(method, url, { ...opts, throwHttpErrors: true, headers: withLastEventId(opts?.headers, lastEventId) }, "response", { retries: false, priorRetries, since, reconnection: true }).then((r) => r.response),
         policy: plan.retry,
         budget: config.budget,
         stats: config.stats,

@@ -8,12 +8,20 @@ import { TierfetchError, type ErrorDetails } from "./errors/tierfetch-error.js";
 /** Anything close() can abort: an attempt's AbortController, a sleep. */
 export interface Abortable {
   abort(reason?: unknown): void;
+  /** Set while the operation is held weakly (see `holdWeakly`). */
+  weak?: WeakRef<Abortable> | undefined;
 }
+
+/** Dead weak references are swept once this many were added. */
+const SWEEP_EVERY = 256;
 
 export class Closer {
   /** The ERR_CLOSED error every aborted operation was aborted with, once closed. */
   #reason: TierfetchError | undefined;
   readonly #inflight = new Set<Abortable>();
+  /** Operations the caller holds (a body handed over): close() reaches them while they live, GC may take them. */
+  readonly #weak = new Set<WeakRef<Abortable>>();
+  #added = 0;
   readonly #parent: Closer | undefined;
 
   constructor(parent?: Closer) {
@@ -38,15 +46,36 @@ export class Closer {
     return true;
   }
 
+  /**
+   * Keeps tracking `op` only weakly: a Response whose body the caller never reads, then drops,
+   * must not stay pinned (its buffers and socket) until close(). Where WeakRef is missing, it
+   * stays tracked strongly.
+   */
+  holdWeakly(op: Abortable): void {
+    if (typeof WeakRef !== "function" || op.weak) return;
+    const ref = (op.weak = new WeakRef(op));
+    for (let c: Closer | undefined = this; c; c = c.#parent) {
+      c.#inflight.delete(op);
+      c.#weak.add(ref);
+      if (++c.#added % SWEEP_EVERY === 0) for (const r of c.#weak) if (!r.deref()) c.#weak.delete(r);
+    }
+  }
+
   release(op: Abortable): void {
-    for (let c: Closer | undefined = this; c; c = c.#parent) c.#inflight.delete(op);
+    const ref = op.weak;
+    for (let c: Closer | undefined = this; c; c = c.#parent) {
+      c.#inflight.delete(op);
+      if (ref) c.#weak.delete(ref);
+    }
   }
 
   close(): void {
     if (this.#reason) return;
     const reason = (this.#reason = closedError());
     for (const op of this.#inflight) op.abort(reason);
+    for (const ref of this.#weak) ref.deref()?.abort(reason);
     this.#inflight.clear();
+    this.#weak.clear();
   }
 }
 

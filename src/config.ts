@@ -8,7 +8,7 @@ import { check, checkFunction, optionError } from "./option-error.js";
 import { Closer } from "./closer.js";
 import { mergeHeaders, type HeaderRecord } from "./headers.js";
 import { bare, eachOption } from "./option-keys.js";
-import type { ClientOptions, CommonOptions, FetchFunction, Hooks, Progress, TokenOption } from "./options.js";
+import { isOwnOption, type ClientOptions, type CommonOptions, type FetchFunction, type Hooks, type Progress, type TokenOption } from "./options.js";
 import { DEFAULT_POLICY, resolveRetry, type RetryPolicy } from "./retry.js";
 import { RetryBudget } from "./retry-budget.js";
 import { createStats, type Stats } from "./stats.js";
@@ -49,6 +49,9 @@ export interface ClientConfig extends Shared {
   /** What close() aborts: this client's operations in flight, and its children's. */
   readonly closer: Closer;
 }
+
+/** RequestInit fields tierfetch sets itself on every attempt. */
+const RESERVED_INIT = new Set(["method", "headers", "body", "signal", "duplex", "__proto__"]);
 
 const HOOK_NAMES = ["beforeRequest", "beforeRetry", "afterResponse", "beforeError"] as const;
 const NO_HOOKS: HookLists = { beforeRequest: [], beforeRetry: [], afterResponse: [], beforeError: [] };
@@ -103,7 +106,11 @@ export function resolveShared(options: CommonOptions, base: Shared, tiers: Tiers
           return void (out.hooks = appendHooks(base.hooks, value));
         case "init":
           check(typeof value === "object" && value !== null, "init", "must be an object of RequestInit fields");
-          for (const k of Object.keys(value as object)) pass(k, (value as Record<string, unknown>)[k]);
+          for (const k of Object.keys(value as object)) {
+            // What tierfetch builds itself cannot come in through the escape hatch.
+            check(!RESERVED_INIT.has(k) && !isOwnOption(k), `init.${k.slice(0, 64)}`, "is set by tierfetch: use its own option");
+            pass(k, (value as Record<string, unknown>)[k]);
+          }
           return;
         default:
           if (!clientOnly) throw optionError(key, "is a client option: set it in createClient() or extend()");

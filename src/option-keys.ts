@@ -37,7 +37,8 @@ function unknownOption(key: string, request: boolean): TypeError {
 export function closest(key: string, names: readonly string[]): string | undefined {
   if (key.length > 64) return undefined;
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  // Near enough to be a typo: up to 2 edits, or 45 % of the key's length ("retires" → "retry").
+  let bestDistance = Math.max(2, Math.ceil(key.length * 0.45)) + 1;
   const lower = key.toLowerCase();
   for (const name of names) {
     const d = distance(lower, name.toLowerCase());

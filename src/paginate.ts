@@ -51,13 +51,15 @@ export interface PaginateOptions<T> extends RequestOptions {
 }
 
 type Get = (url: string | URL, options: RequestOptions) => ResponsePromise;
+/** Waits for the caller's `next()` within the client's bounds (its signal, close()). */
+type Bound = <R>(signal: AbortSignal | undefined, work: () => R | PromiseLike<R>) => Promise<R>;
 
 /**
  * The items of every page; `get` sends a request through the client. A next page that repeats
  * one already fetched (same URL and query) ends the iteration with ERR_PAGINATION, as do more
  * than `maxEmptyPages` empty pages in a row: a looping server cannot make it run forever.
  */
-export async function* paginate<T>(get: Get, url: string | URL, options: PaginateOptions<T> = {}): AsyncGenerator<T, void, undefined> {
+export async function* paginate<T>(get: Get, bound: Bound, url: string | URL, options: PaginateOptions<T> = {}): AsyncGenerator<T, void, undefined> {
   const { items: pick = defaultItems as (body: unknown, response: Response) => T[], next = linkNext, limit = Infinity, pageLimit = Infinity, maxEmptyPages = 16, ...first } = options;
   check(typeof pick === "function", "items", "must be a function");
   check(typeof next === "function", "next", "must be a function");
@@ -94,12 +96,14 @@ export async function* paginate<T>(get: Get, url: string | URL, options: Paginat
       count++;
       yield item as T;
     }
-    const n = await next({ response, body, items: list, url: current.url, options: current.options, page });
+    const ctx: PageContext<T> = { response, body, items: list as T[], url: current.url, options: current.options, page };
+    const n: NextPage = await bound(current.options.signal ?? undefined, () => next(ctx));
     if (!n) current = undefined;
     else if (typeof n === "string" || n instanceof URL) current = { url: n, options: withoutQuery(current.options) };
     else {
-      const { url: nextUrl, ...rest } = n;
-      current = { url: nextUrl ?? current.url, options: { ...current.options, ...rest } };
+      const { url: nextUrl, ...rest }: RequestOptions & { url?: string | URL } = n;
+      const previous: { url: string | URL; options: RequestOptions } = current;
+      current = { url: nextUrl ?? previous.url, options: { ...previous.options, ...rest } };
     }
   }
 }

@@ -55,7 +55,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const o: RequestOptions = options ?? {};
   check(typeof o === "object" && o !== null, "options", "must be an object");
   const { json, body, signal, idempotencyKey, onUploadProgress, ...common } = o;
-  check(signal == null || (typeof signal === "object" && typeof signal.aborted === "boolean" && typeof signal.addEventListener === "function"), "signal", "must be an AbortSignal");
+  check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
   check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
   const shared = resolveShared(common, config, config.tiers);
 
@@ -119,6 +119,8 @@ function resolveUrl(config: ClientConfig, input: string | URL, query: Shared["qu
     throw optionError("url", `${shownUrl(input)} is not a valid URL`);
   }
   if (parsed.username || parsed.password) throw optionError("url", `${shownUrl(url)} must not carry credentials (user:password@): use headers or token`);
+  // The runtime's fetch sends these schemes only (a custom fetch may know others).
+  if (!config.fetch && !/^(?:https?|data|blob):$/.test(parsed.protocol)) throw optionError("url", `${shownUrl(url)} has a scheme fetch cannot send (${parsed.protocol}): use http: or https:`);
   return { url, origin: parsed.origin };
 }
 
@@ -128,6 +130,12 @@ function withoutDefaultSecrets(headers: HeaderRecord, defaults: HeaderRecord, o:
   const own = requestHeaderNames(o);
   for (const name of Object.keys(defaults)) if (isSecretHeader(name) && !Object.hasOwn(own, name)) delete out[name];
   return out;
+}
+
+/** An AbortSignal, or anything that behaves as one (a signal from another realm or polyfill). */
+function isSignal(value: unknown): boolean {
+  const s = value as AbortSignal;
+  return typeof s === "object" && typeof s.aborted === "boolean" && typeof s.addEventListener === "function" && typeof s.removeEventListener === "function";
 }
 
 /** The lower-case header names a request sets itself. */

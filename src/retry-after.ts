@@ -3,17 +3,17 @@
  * seconds or an HTTP date (RFC 9110 §10.2.3).
  */
 
-/** A non-negative decimal number (delta seconds, or milliseconds for retry-after-ms). */
-const SECONDS = /^\d{1,16}(?:\.\d{1,16})?$/;
+/** A non-negative decimal number (delta seconds, or milliseconds for retry-after-ms); a huge one reads as Infinity (past any deadline). */
+const SECONDS = /^\d+(?:\.\d+)?$/;
 
 /**
  * Milliseconds a response asks the client to wait. Undefined when absent or unreadable.
  * @param now the clock an HTTP date is measured against
  */
 export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
-  const ms = headers.get("retry-after-ms")?.trim();
+  const ms = headers.get("retry-after-ms")?.trim().slice(0, 4096);
   if (ms && SECONDS.test(ms)) return +ms;
-  const value = headers.get("retry-after")?.trim();
+  const value = headers.get("retry-after")?.trim().slice(0, 4096);
   if (!value) return undefined;
   if (SECONDS.test(value)) return +value * 1000;
   const date = parseHttpDate(value);

@@ -2,9 +2,8 @@
  * A client-wide retry budget over a sliding window, as Envoy and Finagle keep one: retries
  * may not exceed `ratio` of first attempts plus `minPerSecond` per second of the window.
  */
-import { check, checkNumber } from "./option-error.js";
 import type { RetryBudgetOptions } from "./options.js";
-import { durationOption } from "./timeouts.js";
+import { checkBudgetOptions } from "./retry-budget-options.js";
 
 /** One tenth of the window: what it counted, and for which tick. */
 interface Slot {
@@ -25,15 +24,7 @@ export class RetryBudget {
   readonly #slots: Slot[] = Array.from({ length: SLOTS }, () => ({ tick: -1, calls: 0, retries: 0 }));
 
   constructor(options: RetryBudgetOptions) {
-    check(typeof options === "object" && options !== null, "retry.budget", "must be false or an object");
-    for (const key of Object.keys(options)) {
-      check(key === "ratio" || key === "minPerSecond" || key === "window", `retry.budget.${key}`, "is not a budget option: use ratio, minPerSecond, window");
-    }
-    const { ratio = 0.2, minPerSecond = 10, window = "10s" } = options;
-    checkNumber(ratio, "retry.budget.ratio", 0);
-    checkNumber(minPerSecond, "retry.budget.minPerSecond", 0);
-    const ms = durationOption(window, "retry.budget.window");
-    check(ms > 0, "retry.budget.window", "must be longer than 0");
+    const { ratio, minPerSecond, windowMs: ms } = checkBudgetOptions(options);
     this.#ratio = ratio;
     this.#floor = (minPerSecond * ms) / 1000;
     this.#slotMs = ms / SLOTS;

@@ -2,6 +2,7 @@
 import type { RetryOptions, RetryContext } from "./options.js";
 import { check, checkFunction, checkNumber } from "./option-error.js";
 import { durationOption } from "./timeouts.js";
+import { checkBudgetOptions } from "./retry-budget-options.js";
 
 /** The retry policy with every value validated, durations in milliseconds. */
 export interface RetryPolicy {
@@ -33,7 +34,7 @@ const RETRY_OPTIONS: { [K in keyof RetryPolicy]: Normalise<K> } = {
   },
   shouldRetry: (fn: RetryPolicy["shouldRetry"], name) => (checkFunction(fn, name), fn),
   budget: (budget: RetryPolicy["budget"], name) => {
-    check(budget === false || (typeof budget === "object" && budget !== null), name, "must be false or an object");
+    if (budget !== false) checkBudgetOptions(budget, name);
     return budget;
   },
 };

@@ -19,6 +19,8 @@ export interface BodyWatch {
   finish(): void;
   /** Turns a read error (or the abort reason) into the error the reader sees. */
   classify(error: unknown): unknown;
+  /** Records an error the caller's callback threw: it is passed on as it is, never retried. */
+  blame(error: unknown): void;
   /** Aborts the attempt with its own TimeoutError (here: the idle gap's). */
   expire(kind: "idle"): void;
 }
@@ -78,14 +80,26 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
     }
     if (this.#ended) return;
     if (chunk.done) {
-      watch.onProgress?.({ loaded: this.#loaded, total: this.#loaded, percent: 100 });
+      if (!this.#report({ loaded: this.#loaded, total: this.#loaded, percent: 100 })) return;
       this.#end();
       controller.close();
     } else {
       this.#loaded += chunk.value.byteLength;
       const total = this.#total;
-      watch.onProgress?.({ loaded: this.#loaded, total, percent: total ? Math.min(100, (this.#loaded / total) * 100) : undefined });
+      if (!this.#report({ loaded: this.#loaded, total, percent: total ? Math.min(100, (this.#loaded / total) * 100) : undefined })) return;
       controller.enqueue(chunk.value);
+    }
+  }
+
+  /** Calls the progress callback; an error it throws ends the body with that error (false then). */
+  #report(progress: Progress): boolean {
+    try {
+      this.#watch.onProgress?.(progress);
+      return true;
+    } catch (error) {
+      this.#watch.blame(error);
+      this.fail(error, error);
+      return false;
     }
   }
 
@@ -95,9 +109,8 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
   }
 
   /** Ends the stream with the error the reader sees: what broke the read, or the abort's reason. */
-  fail(error: unknown): void {
+  fail(error: unknown, classified: unknown = this.#watch.classify(error)): void {
     if (this.#ended) return;
-    const classified = this.#watch.classify(error);
     this.#end();
     try {
       this.#sink?.error(classified);
@@ -123,14 +136,17 @@ export function rebuildResponse(response: Response, body: BodyInit): Response {
   return out;
 }
 
-/** A body that gives the chunks already read, then the rest of the reader's. */
-export function replay(head: Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
+/** A body that gives the chunks already read, then a read still in flight, then the rest of the reader's. */
+export function replay(head: Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Array>, pending?: Promise<ReadableStreamReadResult<Uint8Array>>): ReadableStream<Uint8Array> {
+  let inFlight = pending;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       for (const chunk of head) controller.enqueue(chunk);
     },
     async pull(controller) {
-      const r = await reader.read();
+      const read = inFlight ?? reader.read();
+      inFlight = undefined;
+      const r = await read;
       if (r.done) controller.close();
       else controller.enqueue(r.value);
     },
@@ -138,14 +154,38 @@ export function replay(head: Uint8Array[], reader: ReadableStreamDefaultReader<U
   });
 }
 
-/** Reads the start of a body (up to 64 KiB, for an error message); `done` when that was all of it. */
-export async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<{ head: Uint8Array[]; done: boolean }> {
+/** How much of an error body its message needs, and how long to wait for it once the headers came. */
+const HEAD_BYTES = 1024;
+const HEAD_WAIT_MS = 1000;
+
+/**
+ * Reads the start of a body for an error message: up to HEAD_BYTES, or what arrived within
+ * HEAD_WAIT_MS (a 500 whose body never ends still becomes its HttpError at once). `done` when
+ * that was all of it; `pending` is a read still in flight, for the replay to give first.
+ */
+export async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<{ head: Uint8Array[]; done: boolean; pending?: Promise<ReadableStreamReadResult<Uint8Array>> }> {
   const head: Uint8Array[] = [];
-  for (let size = 0; size < 65_536; ) {
-    const r = await reader.read();
+  const until = Date.now() + HEAD_WAIT_MS;
+  for (let size = 0; size < HEAD_BYTES; ) {
+    const read = reader.read();
+    const r = await withinMs(read, until - Date.now());
+    if (r === undefined) return { head, done: false, pending: read };
     if (r.done) return { head, done: true };
     head.push(r.value);
     size += r.value.byteLength;
   }
   return { head, done: false };
+}
+
+/**
+ * The value of `promise`, or undefined when `ms` pass first (the promise is left running). A
+ * promise settled already (a chunk the runtime had queued) needs no timer.
+ */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  const NOT_YET = Symbol();
+  const now = await Promise.race([promise, Promise.resolve(NOT_YET)]);
+  if (now !== NOT_YET) return now as T;
+  if (ms <= 0) return undefined;
+  let timer: Timer | undefined;
+  return Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimer(resolve, ms, undefined)))]).finally(() => clearTimer(timer));
 }

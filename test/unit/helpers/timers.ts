@@ -14,10 +14,18 @@ export function fakeClock(now: number = EPOCH): void {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now });
 }
 
-/** Records the delay of every setTimeout call from now on (call after fakeClock). */
+/**
+ * Records the delay of every setTimeout call from now on (call after fakeClock), but the short
+ * wait for an error body's first bytes (tracked-body.ts `withinMs`), which is not a retry delay.
+ */
 export function captureDelays(): { delays: () => number[]; spy: MockInstance } {
-  const spy = vi.spyOn(globalThis, "setTimeout");
-  return { spy, delays: () => spy.mock.calls.map((c) => Number(c[1] ?? 0)) };
+  const original = globalThis.setTimeout;
+  const delays: number[] = [];
+  const spy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number, ...args: unknown[]) => {
+    if (!(new Error().stack ?? "").includes("withinMs")) delays.push(Number(ms ?? 0));
+    return original(fn, ms, ...args);
+  }) as typeof setTimeout);
+  return { spy, delays: () => [...delays] };
 }
 
 /** A promise's outcome, observed without leaving a rejection unhandled. */
