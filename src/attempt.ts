@@ -193,7 +193,7 @@ class Attempt implements BodyWatch, Abortable {
     this.#network = true;
     response ??= await this.#fetch(fetchImpl, input, typeof input === "string" ? init : { signal: this.controller.signal, redirect });
     if (!plan.followRedirects) return response;
-    const rules: RedirectRules = { replayable: plan.body.replayable, hasCredentials: plan.hasCredentials, allowHttp: plan.config.allowHttp, details: () => ({ request: ctx.request, attempts: this.state.attempts }) };
+    const rules: RedirectRules = { replayable: plan.body.replayable, resend: () => plan.body.body, hasCredentials: plan.hasCredentials, allowHttp: plan.config.allowHttp, details: () => ({ request: ctx.request, attempts: this.state.attempts }) };
     let current: Hop = typeof input === "string" ? hop : { ...hop, url: input.url, method: input.method, headers: headerRecord(input.headers) };
     for (let hops = 0; isRedirect(response); hops++) {
       current = nextHop(response, current, hops, rules);

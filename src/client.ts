@@ -65,7 +65,11 @@ function makeClient(config: ClientConfig): Client {
   const call = (method: string, url: Input, opts: RequestOptions | undefined, mode: ReadMode, run: RunOptions) => runCall(prepareCall(config, method, url, opts, mode), run);
 
   const request = <T>(method: string, url: Input, opts?: RequestOptions): ResponsePromise<T> =>
-    ResponsePromise.start<T>((mode, single) => call(method, url, opts, mode, single ? { retries: false } : ALL_RETRIES), sseReconnect(config, method, url, opts, call));
+    ResponsePromise.start<T>(
+      // A reconnecting stream (single) judges every status itself: an error status is a failure, never events.
+      (mode, single) => (single ? call(method, url, { ...opts, throwHttpErrors: true }, mode, { retries: false }) : call(method, url, opts, mode, ALL_RETRIES)),
+      sseReconnect(config, method, url, opts, call),
+    );
 
   const close = async () => config.closer.close();
   const client: Client = {

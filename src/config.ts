@@ -64,7 +64,7 @@ function appendHooks(base: HookLists, extra: unknown): HookLists {
     check((HOOK_NAMES as readonly string[]).includes(name), "hooks", `has no hook ${JSON.stringify(name.slice(0, 64))}: use ${HOOK_NAMES.join(", ")}`);
     const list = (extra as Record<string, unknown>)[name];
     if (list === undefined) continue;
-    check(Array.isArray(list) && list.every((h) => typeof h === "function"), `hooks.${name}`, "must be an array of functions");
+    check(Array.isArray(list) && Array.from(list as unknown[]).every((h) => typeof h === "function"), `hooks.${name}`, "must be an array of functions");
     out[name as keyof HookLists] = [...base[name as keyof HookLists], ...(list as unknown[])];
   }
   return out as unknown as HookLists;

@@ -20,9 +20,9 @@ export interface FetchCall {
 /** Turns fetch's arguments into a request. Reads a Request's body (it is sent again on a retry). */
 export async function fromFetchArguments(input: RequestInfo | URL, init: RequestInit | undefined): Promise<FetchCall> {
   const request = typeof Request !== "undefined" && input instanceof Request ? input : undefined;
+  // As fetch does: init's headers replace the Request's, they are not merged.
   const headers: Record<string, string> = {};
-  request?.headers.forEach((value, name) => (headers[name] = value));
-  if (init?.headers !== undefined) new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+  (init?.headers !== undefined ? new Headers(init.headers) : request?.headers)?.forEach((value, name) => (headers[name] = value));
   let body: unknown = init?.body;
   if (body === undefined && request?.body) body = await request.arrayBuffer();
   const extra: Record<string, unknown> = Object.create(null);

@@ -5,6 +5,9 @@ import type { HeadersOption } from "./options.js";
 /** An HTTP token (RFC 9110): what a header name and a method are made of. */
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** Headers fetch manages itself (undici refuses them; browsers drop them): refused up front. */
+const FETCH_MANAGED = new Set(["transfer-encoding", "content-length", "connection", "keep-alive", "upgrade", "expect", "te", "trailer", "host"]);
+
 /** Header record: lower-case name → value. */
 export type HeaderRecord = Record<string, string>;
 
@@ -48,6 +51,7 @@ export function mergeHeaders(into: HeaderRecord | undefined, headers: HeadersOpt
     else {
       const v = String(value);
       checkHeader(String(name), v);
+      if (FETCH_MANAGED.has(key)) throw optionError("headers", `header "${key}" is set by fetch itself and cannot be given`);
       out[key] = v.trim();
     }
   });

@@ -30,6 +30,8 @@ export interface Hop {
 export interface RedirectRules {
   /** The body can be sent again (not a stream). */
   replayable: boolean;
+  /** The body to send again on a 307/308 (a counted upload's stream is spent: the plain body goes). */
+  resend: () => BodyInit | undefined;
   /** The request carried credentials when it started. */
   hasCredentials: boolean;
   allowHttp: boolean;
@@ -68,8 +70,9 @@ export function nextHop(response: Response, hop: Hop, hops: number, rules: Redir
     next.method = "GET";
     next.body = undefined;
     for (const name of BODY_HEADERS) delete next.headers[name];
-  } else if (next.body !== undefined && !rules.replayable) {
-    throw refuse("the request body is a stream and cannot be sent again");
+  } else if (next.body !== undefined) {
+    if (!rules.replayable) throw refuse("the request body is a stream and cannot be sent again");
+    next.body = rules.resend();
   }
 
   if (target.origin !== from.origin) {

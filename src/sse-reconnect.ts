@@ -144,7 +144,9 @@ class ReplayFilter {
  * An event id as a Last-Event-ID header value: its UTF-8 bytes, one character each (a header
  * value is a byte string; EventSource sends the id UTF-8 encoded).
  */
-export function lastEventIdHeader(id: string): string {
+export function lastEventIdHeader(id: string): string | undefined {
+  // A control character cannot travel in a header: the id is then not sent (replays are still skipped by id).
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(id)) return undefined;
   if (!/[^\x00-\x7f]/.test(id)) return id;
   let out = "";
   for (const byte of new TextEncoder().encode(id)) out += String.fromCharCode(byte);
