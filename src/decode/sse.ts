@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { LimitError } from "../errors/limit-error.js";
+import { DEFAULT_MAX_EVENT_BYTES, byteLimit, utf8Length } from "./limits.js";
 import { LineDecoder } from "./lines.js";
 import type { ByteSource } from "./source.js";
 
@@ -49,7 +51,19 @@ export interface SseOptions {
    * @default ""
    */
   lastEventId?: string;
+  /**
+   * The largest event accepted: no event's `data` (its lines joined with `\n`) and no
+   * single line of the stream may pass this many UTF-8 bytes. Past it the source is
+   * cancelled and the iteration ends with a {@link LimitError} (`kind: "event"`); the
+   * events before it are yielded. Memory held for an event stays about this size,
+   * whatever the stream sends. A positive integer; anything else is a TypeError.
+   * @default 16777216 (16 MiB)
+   */
+  maxEventBytes?: number;
 }
+
+/** Data lines after the first are gathered this many at a time, then joined. */
+const JOIN_EVERY = 64;
 
 const COLON = 58;
 const SPACE = 32;
@@ -57,18 +71,29 @@ const SPACE = 32;
 class SseIterator extends LineDecoder<ServerSentEvent> {
   /** The event type buffer. */
   private type = "";
-  /** The data buffer, without the trailing LF the standard adds (lines joined with `\n`). */
+  /**
+   * The data buffer, without the trailing LF the standard adds (lines joined with `\n`),
+   * except for the last few lines, still in `more`: a rope node per line (an event of a
+   * million one-character lines) would cost many times the data.
+   */
   private data = "";
+  private more: string[] | undefined;
   /** How many `data` fields the data buffer holds (the standard's "buffer is empty" test). */
   private dataLines = 0;
+  /** Length of the data buffer (with `more` and the `\n`s) in UTF-16 units. */
+  private dataUnits = 0;
+  /** Its exact size in UTF-8 bytes, counted once it may be near the limit; else -1. */
+  private dataBytes = -1;
+  private readonly maxEventBytes: number;
   /** The last event ID buffer. */
   private id: string;
   /** A valid `retry` received since the last dispatched event, or -1. */
   private retry = -1;
 
-  constructor(source: ByteSource, lastEventId: string) {
-    super(source);
+  constructor(source: ByteSource, lastEventId: string, maxEventBytes: number) {
+    super(source, maxEventBytes, "event");
     this.id = lastEventId;
+    this.maxEventBytes = maxEventBytes;
   }
 
   protected line(buf: string, start: number, end: number): ServerSentEvent | undefined {
@@ -86,10 +111,7 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
         buf.charCodeAt(start + 3) === 97
       ) {
         const v = valueStart(buf, start + 4, end);
-        if (v !== -1) {
-          const value = v === end ? "" : buf.slice(v, end);
-          this.data = this.dataLines++ === 0 ? value : this.data + "\n" + value;
-        }
+        if (v !== -1) this.addData(buf, v, end);
       }
     } else if (c === 101) {
       if (buf.startsWith("event", start)) {
@@ -118,6 +140,39 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
     return undefined;
   }
 
+  /** Appends a `data` value to the data buffer, within the event limit. */
+  private addData(buf: string, v: number, end: number): void {
+    const value = v === end ? "" : buf.slice(v, end);
+    if (this.dataLines++ === 0) {
+      this.data = value;
+      this.dataUnits = value.length;
+      // A single line is already within the limit (the line limit is the same).
+      return;
+    }
+    const units = this.dataUnits + 1 + value.length;
+    const limit = this.maxEventBytes;
+    if (units * 3 > limit) {
+      if (units > limit) throw new LimitError("event", limit);
+      if (this.dataBytes === -1) this.dataBytes = this.countData();
+      this.dataBytes += 1 + utf8Length(value, 0, value.length);
+      if (this.dataBytes > limit) throw new LimitError("event", limit);
+    }
+    this.dataUnits = units;
+    const more = (this.more ??= []);
+    more.push(value);
+    if (more.length === JOIN_EVERY) {
+      this.data = this.data + "\n" + more.join("\n");
+      more.length = 0;
+    }
+  }
+
+  /** UTF-8 bytes of the data buffer so far. */
+  private countData(): number {
+    let bytes = utf8Length(this.data, 0, this.data.length);
+    for (const line of this.more ?? []) bytes += 1 + utf8Length(line, 0, line.length);
+    return bytes;
+  }
+
   /** The stream ended in the middle of an event: that event is dropped. */
   protected override lastLine(): undefined {
     return undefined;
@@ -128,9 +183,13 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
     const type = this.type;
     this.type = "";
     if (this.dataLines === 0) return undefined;
-    const data = this.data;
+    const more = this.more;
+    const data = more === undefined || more.length === 0 ? this.data : this.data + "\n" + more.join("\n");
     this.data = "";
+    this.more = undefined;
     this.dataLines = 0;
+    this.dataUnits = 0;
+    this.dataBytes = -1;
     const event = type === "" ? "message" : type;
     const retry = this.retry;
     if (retry === -1) return { event, data, id: this.id };
@@ -181,8 +240,13 @@ function valueStart(buf: string, afterName: number, end: number): number {
  * error of the source is thrown from the loop as is. This is a parser, not an
  * `EventSource`: it does not reconnect (use `id` and `retry` to do so).
  *
+ * An event whose data, or a line, passes `maxEventBytes` (default 16 MiB) cancels the
+ * source and ends the loop with a {@link LimitError} (`code: "ERR_LIMIT"`, `kind:
+ * "event"`), so a stream that never ends an event cannot fill the memory.
+ *
  * @param source A `Response`, a `ReadableStream<Uint8Array>` or an `AsyncIterable<Uint8Array>`.
- * @param options `lastEventId`: the ID events carry until the stream sends one.
+ * @param options `lastEventId`: the ID events carry until the stream sends one;
+ *   `maxEventBytes`: the largest event accepted. A bad value throws a TypeError.
  * @returns An async iterator of {@link ServerSentEvent}s.
  *
  * @example
@@ -204,5 +268,10 @@ export function sse(
   source: ByteSource,
   options?: SseOptions,
 ): AsyncIterableIterator<ServerSentEvent> {
-  return new SseIterator(source, options?.lastEventId ?? "");
+  const maxEventBytes = byteLimit(options, "maxEventBytes", DEFAULT_MAX_EVENT_BYTES);
+  const lastEventId: unknown = options?.lastEventId ?? "";
+  if (typeof lastEventId !== "string") {
+    throw new TypeError(`lastEventId must be a string, got ${typeof lastEventId}`);
+  }
+  return new SseIterator(source, lastEventId, maxEventBytes);
 }

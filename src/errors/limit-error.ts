@@ -26,7 +26,7 @@ export class LimitError extends TierfetchError {
 
   constructor(kind: LimitKind, limit: number) {
     const option = kind === "line" ? "maxLineBytes" : "maxEventBytes";
-    super(`a ${kind} of the stream is longer than ${limit} bytes (${option}); the stream was cancelled`, "ERR_LIMIT");
+    super(`${kind === "line" ? "a line" : "an event"} of the stream is longer than ${limit} bytes (${option}); the stream was cancelled`, "ERR_LIMIT");
     this.limit = limit;
     this.kind = kind;
   }
