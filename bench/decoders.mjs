@@ -21,6 +21,8 @@
 //
 // tierfetch comes from ../dist/index.js when it exists and exports `sse`, else from a
 // throwaway esbuild bundle of src/decode/index.ts in .tmp/ (`--src` forces the bundle).
+// TIERFETCH_DECODERS=path/to/decode/index.ts bundles that file instead (an older copy of
+// the decoders, to compare before and after a change in one run of the machine).
 //
 // Usage: node bench/decoders.mjs [--smoke] [--src] [--runs N] [--mb N] [--only corpus,corpus]
 import { existsSync, mkdirSync, rmSync } from "node:fs";
@@ -103,7 +105,8 @@ export async function benchDecoders({ smoke = false, runs, mb, fromSource = fals
  */
 export async function loadTierfetch(fromSource = false) {
   const dist = join(root, "dist/index.js");
-  if (!fromSource && existsSync(dist)) {
+  const entry = process.env.TIERFETCH_DECODERS ?? join(root, "src/decode/index.ts");
+  if (!fromSource && !process.env.TIERFETCH_DECODERS && existsSync(dist)) {
     const mod = await import(pathToFileURL(dist).href);
     if (typeof mod.sse === "function" && typeof mod.lines === "function") {
       loadTierfetch.from = "dist/index.js";
@@ -114,7 +117,7 @@ export async function loadTierfetch(fromSource = false) {
   mkdirSync(join(root, ".tmp"), { recursive: true });
   const out = join(root, ".tmp", `bench-decoders-${process.pid}.mjs`);
   await build({
-    entryPoints: [join(root, "src/decode/index.ts")],
+    entryPoints: [entry],
     bundle: true,
     format: "esm",
     platform: "neutral",
@@ -122,7 +125,7 @@ export async function loadTierfetch(fromSource = false) {
     outfile: out,
     logLevel: "warning",
   });
-  loadTierfetch.from = ".tmp bundle of src/decode/index.ts";
+  loadTierfetch.from = `.tmp bundle of ${process.env.TIERFETCH_DECODERS ?? "src/decode/index.ts"}`;
   try {
     return await import(pathToFileURL(out).href);
   } finally {
