@@ -149,12 +149,12 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
   private decoder: Utf8Decoder | undefined;
   private state: number = IDLE;
   /** Text not consumed yet starts at `pos`; from there on it holds no terminator before `nl`/`cr`. */
-  private buf = "";
-  private pos = 0;
+  protected buf = "";
+  protected pos = 0;
   /** Index of the next `\n` at or after `pos`, `buf.length` when none; stale when below `pos`. */
-  private nl = 0;
+  protected nl = 0;
   /** Same for `\r`. */
-  private cr = 0;
+  protected cr = 0;
   /** The last line ended with a `\r` that closed the text: a `\n` starting the next text belongs to it. */
   private skipLF = false;
   /** The source has ended and the decoder was flushed: what is left of `buf` is the last line. */
@@ -165,7 +165,7 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
   /** UTF-8 bytes of the unfinished line (with `pieces`), counted once it may be near the limit; else -1. */
   private tailBytes = -1;
   /** The longest line allowed, in UTF-8 bytes, and what a longer one is reported as. */
-  private readonly limit: number;
+  protected readonly limit: number;
   private readonly kind: LimitKind;
   /** How many `next()` calls wait on an asynchronous step; `tail` settles after the last. */
   private pending = 0;
@@ -183,6 +183,14 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
   /** The last line, when the text does not end with a terminator. Defaults to {@link line}. */
   protected lastLine(buf: string, start: number, end: number): T | undefined {
     return this.line(buf, start, end);
+  }
+
+  /**
+   * Reading, with no `next()` waiting: `buf` from `pos` is text not consumed yet, which a
+   * subclass may take items from directly (keeping `pos`, `nl` and `cr` right).
+   */
+  protected idle(): boolean {
+    return this.state === OPEN && this.pending === 0;
   }
 
   [Symbol.asyncIterator](): this {

@@ -67,6 +67,7 @@ const JOIN_EVERY = 64;
 
 const COLON = 58;
 const SPACE = 32;
+const LF = 10;
 
 class SseIterator extends LineDecoder<ServerSentEvent> {
   /** The event type buffer. */
@@ -138,6 +139,43 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The common event first: a lone `data:` line ended by `\n` and followed by the blank
+   * line that dispatches it (`data: {...}\n\n`, as LLM APIs send every token) is taken
+   * here in one step: one search for its line end, no field bookkeeping, and no call
+   * into the line machinery. Everything else (other fields, several data lines, `\r`,
+   * a line near the limit, the end of the text, a pending read) goes through
+   * {@link LineDecoder.next} and the line-by-line rules below.
+   */
+  override next(): Promise<IteratorResult<ServerSentEvent, undefined>> {
+    const buf = this.buf;
+    const pos = this.pos;
+    if (
+      this.idle() &&
+      this.dataLines === 0 &&
+      this.type === "" &&
+      this.retry === -1 &&
+      buf.charCodeAt(pos) === 100 &&
+      buf.charCodeAt(pos + 1) === 97 &&
+      buf.charCodeAt(pos + 2) === 116 &&
+      buf.charCodeAt(pos + 3) === 97 &&
+      buf.charCodeAt(pos + 4) === COLON
+    ) {
+      let nl = this.nl;
+      if (nl < pos) {
+        nl = buf.indexOf("\n", pos);
+        this.nl = nl = nl === -1 ? buf.length : nl;
+      }
+      // `cr` past the \n: no \r ends the line first (below `pos`, it is not looked up yet).
+      if (buf.charCodeAt(nl + 1) === LF && this.cr > nl && (nl - pos) * 3 <= this.limit) {
+        const v = buf.charCodeAt(pos + 5) === SPACE ? pos + 6 : pos + 5;
+        this.pos = nl + 2;
+        return Promise.resolve({ done: false, value: { event: "message", data: buf.slice(v, nl), id: this.id } });
+      }
+    }
+    return super.next();
   }
 
   /** Appends a `data` value to the data buffer, within the event limit. */
