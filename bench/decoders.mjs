@@ -2,8 +2,11 @@
 // Throughput of tierfetch's stream decoders, from memory, in 64 KiB chunks.
 //
 // Every candidate reads the same bytes from a ReadableStream (as a fetch body would give
-// them) and consumes every item; the figure is input megabytes (10^6 bytes) per second,
-// the median of several runs.
+// them) and consumes every item; the figure is input megabytes (10^6 bytes) per CPU-second
+// of this process (user + system, so the GC threads count too), the median of several
+// interleaved runs. CPU time, not wall time: on a machine shared with other jobs, wall
+// time mostly measures the neighbours. Ratios between candidates are the median of the
+// per-run ratios.
 //
 //   sse corpus       — ~50 MB of LLM-style `data: {...}\n\n` chat-completion chunks, with
 //                      an `event:`/`id:` line, a comment and CRLF now and then; the JSON
@@ -36,7 +39,8 @@ const SMALL_CHUNK = 16 * 1024;
 /**
  * Runs the benchmark.
  * @param {{ smoke?: boolean, runs?: number, mb?: number, fromSource?: boolean, only?: string[] }} [options]
- * @returns {Promise<{ name: string, mbPerSec: number, eventsPerSec?: number }[]>}
+ * @returns {Promise<{ name: string, mbPerSec: number, ms: number[], eventsPerSec?: number }[]>}
+ *   `ms`: the CPU milliseconds of each run, in run order (for per-run ratios, see {@link ratio}).
  */
 export async function benchDecoders({ smoke = false, runs, mb, fromSource = false, only } = {}) {
   const size = Math.round((mb ?? (smoke ? 0.25 : 50)) * 1e6);
@@ -81,11 +85,12 @@ export async function benchDecoders({ smoke = false, runs, mb, fromSource = fals
   /** @type {Map<string, number[]>} */
   const times = new Map(cases.map((c) => [c.name, []]));
   for (let r = 0; r < runCount; r++) {
-    for (const c of cases) {
+    for (const c of r % 2 === 0 ? cases : [...cases].reverse()) {
       const stream = streamOf(c.bytes, c.chunk);
-      const t0 = performance.now();
+      const t0 = process.cpuUsage();
       await c.run(stream);
-      times.get(c.name).push(performance.now() - t0);
+      const t = process.cpuUsage(t0);
+      times.get(c.name).push((t.user + t.system) / 1000);
     }
   }
   return cases.map((c) => {
@@ -94,6 +99,7 @@ export async function benchDecoders({ smoke = false, runs, mb, fromSource = fals
     return {
       name: c.name,
       mbPerSec: Math.round(c.bytes.byteLength / 1e6 / seconds),
+      ms: times.get(c.name),
       ...(events > 0 && { eventsPerSec: Math.round(events / seconds) }),
     };
   });
@@ -217,6 +223,11 @@ async function esParserStream(stream, EventSourceParserStream) {
   }
 }
 
+/** How many times faster `a` ran than `b`: the median of the per-run ratios. */
+export function ratio(a, b) {
+  return median(a.ms.map((ms, i) => b.ms[i] / ms));
+}
+
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -324,17 +335,17 @@ function printTable(rows, { from, size }) {
     sseUtf8: rows.find((r) => r.name === "sse-utf8 corpus: bare TextDecoderStream")?.mbPerSec,
     lines: rows.find((r) => r.name === "lines corpus: bare TextDecoderStream")?.mbPerSec,
   };
-  const find = (corpus, what) => rows.find((r) => r.name.startsWith(`${corpus} corpus`) && r.name.includes(what))?.mbPerSec;
+  const find = (corpus, what) => rows.find((r) => r.name.startsWith(`${corpus} corpus`) && r.name.includes(what));
   const width = Math.max(...rows.map((r) => r.name.length));
-  console.log(`tierfetch from ${from}; ${size}; 64 KiB chunks; median of the runs; Node ${process.version}`);
+  console.log(`tierfetch from ${from}; ${size}; 64 KiB chunks (sse-small: 16 KiB); MB per CPU-second, median of the runs; ratios: median of per-run ratios; Node ${process.version}`);
   console.log(`${"candidate".padEnd(width)}  ${"MB/s".padStart(7)}  ${"ev/s".padStart(9)}  ${"x bare".padStart(6)}  ${"x esp-stream".padStart(12)}  ${"x esp-callback".padStart(14)}`);
   for (const r of rows) {
     const b = r.name.startsWith("sse-utf8") ? bare.sseUtf8 : r.name.startsWith("sse-small") ? undefined : r.name.startsWith("sse") ? bare.sse : bare.lines;
     const corpus = r.name.slice(0, r.name.indexOf(" corpus"));
     const es = find(corpus, "EventSourceParserStream");
     const esRaw = find(corpus, "createParser");
-    const vsEs = es ? (r.mbPerSec / es).toFixed(2) : "";
-    const vsRaw = esRaw ? (r.mbPerSec / esRaw).toFixed(2) : "";
+    const vsEs = es ? ratio(r, es).toFixed(2) : "";
+    const vsRaw = esRaw ? ratio(r, esRaw).toFixed(2) : "";
     console.log(
       `${r.name.padEnd(width)}  ${String(r.mbPerSec).padStart(7)}  ${String(r.eventsPerSec ?? "").padStart(9)}  ${(b ? (r.mbPerSec / b).toFixed(2) : "").padStart(6)}  ${vsEs.padStart(12)}  ${vsRaw.padStart(14)}`,
     );

@@ -311,11 +311,13 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
       this.cr = cr;
       return;
     }
-    // An unfinished line continues: let the engine keep the concatenation as a rope until
-    // the line is complete (a \r looked up later rescans the line once, no more).
+    // An unfinished line continues and ends in this text. Joined into one flat string (a
+    // rope would make every character read of the text that follows go through it); the
+    // line is copied once, when it is complete, as slicing it would anyway. A \r looked
+    // up later rescans the line once, no more.
     const rest = pos === 0 ? buf : buf.slice(pos);
     const offset = rest.length;
-    const joined = rest + text;
+    const joined = [rest, text].join("");
     this.buf = joined;
     this.pos = 0;
     this.nl = nl === -1 ? joined.length : nl + offset;
