@@ -157,6 +157,11 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
   protected cr = 0;
   /** The last line ended with a `\r` that closed the text: a `\n` starting the next text belongs to it. */
   private skipLF = false;
+  /** Text to go on with once `buf` (one line that spanned chunks) is taken; see {@link push}. */
+  private queued: string | undefined;
+  private queuedPos = 0;
+  private queuedNl = 0;
+  private queuedCr = 0;
   /** The source has ended and the decoder was flushed: what is left of `buf` is the last line. */
   private ended = false;
   /** Small texts that continue the unfinished line after `buf`, not joined yet (see {@link extend}). */
@@ -255,6 +260,10 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
         }
       } else {
         // No terminator left (nl === cr === length).
+        if (this.queued !== undefined) {
+          this.unqueue();
+          return this.poll();
+        }
         this.pos = pos;
         this.nl = nl;
         this.cr = cr;
@@ -311,17 +320,39 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
       this.cr = cr;
       return;
     }
-    // An unfinished line continues and ends in this text. Joined into one flat string (a
-    // rope would make every character read of the text that follows go through it); the
-    // line is copied once, when it is complete, as slicing it would anyway. A \r looked
-    // up later rescans the line once, no more.
-    const rest = pos === 0 ? buf : buf.slice(pos);
-    const offset = rest.length;
-    const joined = [rest, text].join("");
-    this.buf = joined;
+    // An unfinished line continues and ends in this text. That one line, with its
+    // terminator, becomes a text of its own; the rest of this text waits in `queued` and is
+    // read in place once the line is taken: neither is copied into the other (a joined
+    // copy costs a chunk's worth of memory traffic, a rope slows every read that follows).
+    const crAt = cr === -1 ? text.indexOf("\r") : cr;
+    const first = crAt === -1 || (nl !== -1 && nl < crAt) ? nl : crAt;
+    const cut = crAt === first && text.charCodeAt(first + 1) === LF ? first + 2 : first + 1;
+    this.buf = (pos === 0 ? buf : buf.slice(pos)) + text.slice(0, cut);
     this.pos = 0;
-    this.nl = nl === -1 ? joined.length : nl + offset;
-    this.cr = cr === -1 ? -1 : cr + offset;
+    this.nl = this.cr = -1;
+    if (cut < text.length) {
+      this.queued = text;
+      this.queuedPos = cut;
+      this.queuedNl = nl >= cut ? nl : nl === -1 ? text.length : -1;
+      this.queuedCr = crAt >= cut ? crAt : crAt === -1 ? text.length : -1;
+    }
+  }
+
+  /** The line that continued into `queued` was taken: go on in the rest of that text. */
+  private unqueue(): void {
+    const text = this.queued!;
+    let pos = this.queuedPos;
+    this.queued = undefined;
+    if (this.skipLF) {
+      // The line ended with a \r closing its own text; the \n of a \r\n was cut with it,
+      // so the queued text does not start with one.
+      this.skipLF = false;
+      if (text.charCodeAt(pos) === LF) pos++;
+    }
+    this.buf = text;
+    this.pos = pos;
+    this.nl = this.queuedNl;
+    this.cr = this.queuedCr;
   }
 
   /**
@@ -414,6 +445,7 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
     this.buf = "";
     this.pos = 0;
     this.pieces = undefined;
+    this.queued = undefined;
     if (state === IDLE) return cancelUnopened(this.source, reason);
     return reader === undefined ? Promise.resolve() : reader.cancel(reason);
   }
