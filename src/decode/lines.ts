@@ -314,10 +314,13 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
     const buf = this.buf;
     const pos = this.pos;
     if (pos >= buf.length) {
+      // Both line ends known from the start (the \r search is one pass over the text, made
+      // here rather than by the first poll), so a subclass may take items from it at once.
+      const crAt = cr === -1 ? text.indexOf("\r") : cr;
       this.buf = text;
       this.pos = 0;
       this.nl = nl === -1 ? text.length : nl;
-      this.cr = cr;
+      this.cr = crAt === -1 ? text.length : crAt;
       return;
     }
     // An unfinished line continues and ends in this text. That one line, with its
