@@ -13,9 +13,10 @@
 //                      escapes non-ASCII as \uXXXX, as OpenAI's API (Python's json.dumps) does
 //   sse-utf8 corpus  — the same events with the non-ASCII text as raw UTF-8
 //   lines corpus     — ~50 MB of NDJSON log records, one in ten with a non-ASCII name
-//   sse-small corpus — small LLM-style token events (~100 B each: `data: {"type":"delta",...}`,
-//                      an `event:` line now and then), read in 16 KiB chunks: the per-event
-//                      cost (async machinery included) is what this one measures
+//   sse-small corpus — small LLM-style token events (~100 B each: `data: {"type":
+//                      "content_block_delta",...}`, an `event:` line now and then), read in
+//                      16 KiB chunks: the per-event cost (async machinery included) is
+//                      what this one measures
 //
 // Candidates: tierfetch sse() / lines() / ndjson(); eventsource-parser 4, both its raw
 // callback parser (`createParser` fed by one TextDecoder) and its documented stream form
@@ -295,8 +296,9 @@ function smallSseCorpus(size) {
     let word = "";
     const count = 1 + Math.floor(rand() * 2);
     for (let k = 0; k < count; k++) word += WORDS[Math.floor(rand() * WORDS.length)];
+    // Anthropic's token event, with its `event:` line on one event in 25 only.
     let text = i % 25 === 0 ? "event: content_block_delta\n" : "";
-    text += `data: ${asciiJson({ type: "delta", index: i % 3, delta: { type: "text", text: word } })}\n\n`;
+    text += `data: ${asciiJson({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: word } })}\n\n`;
     parts.push(text);
     total += text.length;
   }

@@ -496,6 +496,24 @@ export interface LinesOptions {
 }
 
 class LineIterator extends LineDecoder<string> {
+  /** A line ended by `\n` in decoded text is served here, without the line machinery. */
+  override next(): Promise<IteratorResult<string, undefined>> {
+    const buf = this.buf;
+    const pos = this.pos;
+    let nl = this.nl;
+    if (this.idle() && this.cr >= pos) {
+      if (nl < pos) {
+        nl = buf.indexOf("\n", pos);
+        this.nl = nl = nl === -1 ? buf.length : nl;
+      }
+      if (nl < this.cr && nl < buf.length && (nl - pos) * 3 <= this.limit) {
+        this.pos = nl + 1;
+        return Promise.resolve({ done: false, value: buf.slice(pos, nl) });
+      }
+    }
+    return super.next();
+  }
+
   protected line(buf: string, start: number, end: number): string {
     return buf.slice(start, end);
   }
