@@ -108,6 +108,12 @@ describe("maxEventBytes", () => {
     expect(String(error)).toContain("maxEventBytes");
   });
 
+  it("refuses an event past the limit in the middle of a chunk of small ones (the quick path checks too)", async () => {
+    const { items, error } = await events(10, "data: a\n\ndata: b\n\ndata: 1234567890123\n\ndata: c\n\n");
+    expect(items.map((e) => e.data)).toEqual(["a", "b"]);
+    expect(isLimitError(error)).toBe(true);
+  });
+
   it("bounds every line too, field name included, comments and unknown fields too", async () => {
     const { items, error } = await events(10, "data: a\n\n: this comment is too long\ndata: b\n\n");
     expect(items.map((e) => e.data)).toEqual(["a"]);
@@ -137,6 +143,35 @@ describe("maxEventBytes", () => {
     expect(log.cancelled).toBe(true);
     expect(log.reason).toBe(error);
   });
+});
+
+describe("maxEventBytes whatever the chunking", () => {
+  const field = fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 10 }).map((v) => `data: ${v}`),
+    fc.string({ unit: "grapheme", maxLength: 10 }).map((v) => `data:${v}`),
+    fc.constantFrom("data", "event: x", "id: 7", "retry: 10", ": comment", ""),
+    // An event the quick path takes (a lone data line and its blank line), of any length.
+    fc.nat({ max: 30 }).map((n) => `data: ${"x".repeat(n)}\n`),
+  );
+  it("stops the same way, at the same event, for every split (the quick path and the line rules agree)", () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(field, fc.constantFrom("\n", "\r\n", "\r")), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (lines, limit, cuts) => {
+          const bytes = utf8(lines.map(([l, end]) => l + end).join(""));
+          const whole = await outcome(sse(trackedStream([bytes]).stream, { maxEventBytes: limit }));
+          const split = await outcome(sse(trackedStream(splitAt(bytes, cuts)).stream, { maxEventBytes: limit }));
+          const bytewise = await outcome(sse(trackedStream(oneByteChunks(bytes)).stream, { maxEventBytes: limit }));
+          for (const other of [split, bytewise]) {
+            expect(other.items).toEqual(whole.items);
+            expect(isLimitError(other.error)).toBe(isLimitError(whole.error));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    ));
 });
 
 describe("the options are checked before anything is read", () => {
