@@ -267,16 +267,7 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
         this.pos = pos;
         this.nl = nl;
         this.cr = cr;
-        if (!this.ended) return undefined;
-        if (overLimit(buf, pos, length, limit)) throw new LimitError(this.kind, limit);
-        this.state = CLOSED;
-        this.reader = undefined;
-        this.buf = "";
-        if (pos < length) {
-          const item = this.lastLine(buf, pos, length);
-          if (item !== undefined) return { done: false, value: item };
-        }
-        return DONE;
+        return this.ended ? this.finish() : undefined;
       }
       if ((end - start) * 3 > limit && overLimit(buf, start, end, limit)) {
         throw new LimitError(this.kind, limit);
@@ -289,6 +280,22 @@ export abstract class LineDecoder<T> implements AsyncIterableIterator<T> {
         return { done: false, value: item };
       }
     }
+  }
+
+  /** The source has ended and every terminated line was taken: the last line, if any, then done. */
+  private finish(): IteratorResult<T, undefined> {
+    const buf = this.buf;
+    const pos = this.pos;
+    const length = buf.length;
+    if (overLimit(buf, pos, length, this.limit)) throw new LimitError(this.kind, this.limit);
+    this.state = CLOSED;
+    this.reader = undefined;
+    this.buf = "";
+    if (pos < length) {
+      const item = this.lastLine(buf, pos, length);
+      if (item !== undefined) return { done: false, value: item };
+    }
+    return DONE;
   }
 
   /** Adds decoded text after what is left of `buf`. */
