@@ -256,16 +256,27 @@ function asciiJson(value) {
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-function sseCorpus(size, ascii) {
-  const rand = rng(42);
+/**
+ * Events of `makeEvent(i, words)` (1 to `maxWords` random words each, from a fixed seed)
+ * until `size` characters, joined.
+ */
+function eventCorpus(size, seed, maxWords, makeEvent) {
+  const rand = rng(seed);
   const parts = [];
   let total = 0;
-  let i = 0;
-  while (total < size) {
-    i++;
-    let word = "";
-    const count = 1 + Math.floor(rand() * 4);
-    for (let k = 0; k < count; k++) word += WORDS[Math.floor(rand() * WORDS.length)];
+  for (let i = 1; total < size; i++) {
+    let words = "";
+    const count = 1 + Math.floor(rand() * maxWords);
+    for (let k = 0; k < count; k++) words += WORDS[Math.floor(rand() * WORDS.length)];
+    const text = makeEvent(i, words);
+    parts.push(text);
+    total += text.length;
+  }
+  return parts.join("");
+}
+
+function sseCorpus(size, ascii) {
+  return eventCorpus(size, 42, 4, (i, word) => {
     const chunk = {
       id: "chatcmpl-9x8Yk2Qw1LmN0pZr",
       object: "chat.completion.chunk",
@@ -278,31 +289,17 @@ function sseCorpus(size, ascii) {
     if (i % 50 === 0) text += `event: message\nid: ${i}\n`;
     if (i % 200 === 0) text += ": keep-alive\n\n";
     const eol = i % 10 === 0 ? "\r\n" : "\n";
-    text += `data: ${ascii ? asciiJson(chunk) : JSON.stringify(chunk)}${eol}${eol}`;
-    parts.push(text);
-    total += text.length;
-  }
-  return parts.join("");
+    return `${text}data: ${ascii ? asciiJson(chunk) : JSON.stringify(chunk)}${eol}${eol}`;
+  });
 }
 
 /** Token events of an LLM stream, ~100 B each, as most chat APIs send them one token at a time. */
 function smallSseCorpus(size) {
-  const rand = rng(99);
-  const parts = [];
-  let total = 0;
-  let i = 0;
-  while (total < size) {
-    i++;
-    let word = "";
-    const count = 1 + Math.floor(rand() * 2);
-    for (let k = 0; k < count; k++) word += WORDS[Math.floor(rand() * WORDS.length)];
-    // Anthropic's token event, with its `event:` line on one event in 25 only.
-    let text = i % 25 === 0 ? "event: content_block_delta\n" : "";
-    text += `data: ${asciiJson({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: word } })}\n\n`;
-    parts.push(text);
-    total += text.length;
-  }
-  return parts.join("");
+  // Anthropic's token event, with its `event:` line on one event in 25 only.
+  return eventCorpus(size, 99, 2, (i, text) => {
+    const event = i % 25 === 0 ? "event: content_block_delta\n" : "";
+    return `${event}data: ${asciiJson({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })}\n\n`;
+  });
 }
 
 function linesCorpus(size) {
