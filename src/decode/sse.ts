@@ -142,40 +142,51 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
   }
 
   /**
-   * The common event first: a lone `data:` line ended by `\n` and followed by the blank
-   * line that dispatches it (`data: {...}\n\n`, as LLM APIs send every token) is taken
-   * here in one step: one search for its line end, no field bookkeeping, and no call
-   * into the line machinery. Everything else (other fields, several data lines, `\r`,
-   * a line near the limit, the end of the text, a pending read) goes through
-   * {@link LineDecoder.next} and the line-by-line rules below.
+   * The common event first: a lone `data:` line, maybe after one `event:` line, each
+   * ended by `\n`, then the blank line that dispatches it (`data: {...}\n\n` as OpenAI
+   * sends every token, `event: ...\ndata: {...}\n\n` as Anthropic does) is taken here in
+   * one step: one search per line end, no field bookkeeping, no call into the line
+   * machinery. Everything else (other fields, several data lines, `\r`, a line near the
+   * limit, the end of the text, a read under way) goes through {@link LineDecoder.next}
+   * and the line-by-line rules below, which give the same events.
    */
   override next(): Promise<IteratorResult<ServerSentEvent, undefined>> {
+    const event = this.idle() && this.dataLines === 0 && this.type === "" && this.retry === -1 ? this.quick() : undefined;
+    return event === undefined ? super.next() : Promise.resolve({ done: false, value: event });
+  }
+
+  /** The event at `pos` if it has the common shape (see {@link next}), else `undefined`. */
+  private quick(): ServerSentEvent | undefined {
     const buf = this.buf;
-    const pos = this.pos;
+    const limit = this.limit;
+    // `cr`: the first \r at or after `pos` (stale when below it): no \r may end a line first.
+    const cr = this.cr;
+    let pos = this.pos;
+    let nl = this.nl;
+    if (nl < pos) nl = lineFeed(buf, pos);
+    let type = "message";
+    if (buf.charCodeAt(pos) === 101 && buf.startsWith("event:", pos)) {
+      if (cr < nl || (nl - pos) * 3 > limit) return undefined;
+      const v = buf.charCodeAt(pos + 6) === SPACE ? pos + 7 : pos + 6;
+      if (v < nl) type = buf.slice(v, nl);
+      pos = nl + 1;
+      nl = lineFeed(buf, pos);
+    }
     if (
-      this.idle() &&
-      this.dataLines === 0 &&
-      this.type === "" &&
-      this.retry === -1 &&
       buf.charCodeAt(pos) === 100 &&
       buf.charCodeAt(pos + 1) === 97 &&
       buf.charCodeAt(pos + 2) === 116 &&
       buf.charCodeAt(pos + 3) === 97 &&
-      buf.charCodeAt(pos + 4) === COLON
+      buf.charCodeAt(pos + 4) === COLON &&
+      buf.charCodeAt(nl + 1) === LF &&
+      cr > nl &&
+      (nl - pos) * 3 <= limit
     ) {
-      let nl = this.nl;
-      if (nl < pos) {
-        nl = buf.indexOf("\n", pos);
-        this.nl = nl = nl === -1 ? buf.length : nl;
-      }
-      // `cr` past the \n: no \r ends the line first (below `pos`, it is not looked up yet).
-      if (buf.charCodeAt(nl + 1) === LF && this.cr > nl && (nl - pos) * 3 <= this.limit) {
-        const v = buf.charCodeAt(pos + 5) === SPACE ? pos + 6 : pos + 5;
-        this.pos = nl + 2;
-        return Promise.resolve({ done: false, value: { event: "message", data: buf.slice(v, nl), id: this.id } });
-      }
+      const v = buf.charCodeAt(pos + 5) === SPACE ? pos + 6 : pos + 5;
+      this.pos = nl + 2;
+      return { event: type, data: buf.slice(v, nl), id: this.id };
     }
-    return super.next();
+    return undefined;
   }
 
   /** Appends a `data` value to the data buffer, within the event limit. */
@@ -234,6 +245,12 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
     this.retry = -1;
     return { event, data, id: this.id, retry };
   }
+}
+
+/** Index of the first `\n` at or after `pos`, `buf.length` when there is none. */
+function lineFeed(buf: string, pos: number): number {
+  const nl = buf.indexOf("\n", pos);
+  return nl === -1 ? buf.length : nl;
 }
 
 function isDigit(c: number): boolean {
