@@ -2,14 +2,21 @@
 // Throughput of tierfetch's stream decoders, from memory, in 64 KiB chunks.
 //
 // Every candidate reads the same bytes from a ReadableStream (as a fetch body would give
-// them) and consumes every item; the figure is input megabytes (10^6 bytes) per second,
-// the median of several runs.
+// them) and consumes every item; the figure is input megabytes (10^6 bytes) per CPU-second
+// of this process (user + system, so the GC threads count too), the median of several
+// interleaved runs. CPU time, not wall time: on a machine shared with other jobs, wall
+// time mostly measures the neighbours. Ratios between candidates are the median of the
+// per-run ratios.
 //
 //   sse corpus       — ~50 MB of LLM-style `data: {...}\n\n` chat-completion chunks, with
 //                      an `event:`/`id:` line, a comment and CRLF now and then; the JSON
 //                      escapes non-ASCII as \uXXXX, as OpenAI's API (Python's json.dumps) does
 //   sse-utf8 corpus  — the same events with the non-ASCII text as raw UTF-8
 //   lines corpus     — ~50 MB of NDJSON log records, one in ten with a non-ASCII name
+//   sse-small corpus — small LLM-style token events (~100 B each: `data: {"type":
+//                      "content_block_delta",...}`, an `event:` line now and then), read in
+//                      16 KiB chunks: the per-event cost (async machinery included) is
+//                      what this one measures
 //
 // Candidates: tierfetch sse() / lines() / ndjson(); eventsource-parser 4, both its raw
 // callback parser (`createParser` fed by one TextDecoder) and its documented stream form
@@ -18,21 +25,25 @@
 //
 // tierfetch comes from ../dist/index.js when it exists and exports `sse`, else from a
 // throwaway esbuild bundle of src/decode/index.ts in .tmp/ (`--src` forces the bundle).
+// TIERFETCH_DECODERS=path/to/decode/index.ts bundles that file instead (an older copy of
+// the decoders, to compare before and after a change in one run of the machine).
 //
-// Usage: node bench/decoders.mjs [--smoke] [--src] [--runs N] [--mb N]
+// Usage: node bench/decoders.mjs [--smoke] [--src] [--runs N] [--mb N] [--only corpus,corpus]
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CHUNK = 64 * 1024;
+const SMALL_CHUNK = 16 * 1024;
 
 /**
  * Runs the benchmark.
- * @param {{ smoke?: boolean, runs?: number, mb?: number, fromSource?: boolean }} [options]
- * @returns {Promise<{ name: string, mbPerSec: number }[]>}
+ * @param {{ smoke?: boolean, runs?: number, mb?: number, fromSource?: boolean, only?: string[] }} [options]
+ * @returns {Promise<{ name: string, mbPerSec: number, ms: number[], eventsPerSec?: number }[]>}
+ *   `ms`: the CPU milliseconds of each run, in run order (for per-run ratios, see {@link ratio}).
  */
-export async function benchDecoders({ smoke = false, runs, mb, fromSource = false } = {}) {
+export async function benchDecoders({ smoke = false, runs, mb, fromSource = false, only } = {}) {
   const size = Math.round((mb ?? (smoke ? 0.25 : 50)) * 1e6);
   const runCount = runs ?? (smoke ? 1 : 7);
   const tf = await loadTierfetch(fromSource);
@@ -42,6 +53,7 @@ export async function benchDecoders({ smoke = false, runs, mb, fromSource = fals
   const sseBytes = new TextEncoder().encode(sseCorpus(size, true));
   const sseUtf8Bytes = new TextEncoder().encode(sseCorpus(size, false));
   const lineBytes = new TextEncoder().encode(linesCorpus(size));
+  const smallBytes = new TextEncoder().encode(smallSseCorpus(size));
 
   const bare = ["bare TextDecoderStream", bareDecode];
   const tfSse = ["tierfetch sse()", (s) => countSse(tf.sse(s))];
@@ -51,19 +63,22 @@ export async function benchDecoders({ smoke = false, runs, mb, fromSource = fals
   const tfNdjson = ["tierfetch ndjson()", (s) => countNdjson(tf.ndjson(s))];
   /** Each corpus with the candidates that read it. */
   const corpora = [
-    ["sse", sseBytes, [bare, tfSse, tfLines, esCallback, esStream]],
-    ["sse-utf8", sseUtf8Bytes, [bare, tfSse, esCallback, esStream]],
-    ["lines", lineBytes, [bare, tfLines, tfNdjson]],
-  ];
-  /** @type {{ name: string, bytes: Uint8Array, run: (s: ReadableStream<Uint8Array>) => Promise<number> }[]} */
-  const cases = corpora.flatMap(([corpus, bytes, candidates]) => candidates.map(([name, run]) => ({ name: `${corpus} corpus: ${name}`, bytes, run })));
+    ["sse", sseBytes, CHUNK, [bare, tfSse, tfLines, esCallback, esStream]],
+    ["sse-utf8", sseUtf8Bytes, CHUNK, [bare, tfSse, esCallback, esStream]],
+    ["lines", lineBytes, CHUNK, [bare, tfLines, tfNdjson]],
+    ["sse-small", smallBytes, SMALL_CHUNK, [tfSse, esCallback, esStream]],
+  ].filter(([corpus]) => !only || only.includes(corpus));
+  /** @type {{ name: string, bytes: Uint8Array, chunk: number, run: (s: ReadableStream<Uint8Array>) => Promise<number> }[]} */
+  const cases = corpora.flatMap(([corpus, bytes, chunk, candidates]) =>
+    candidates.map(([name, run]) => ({ name: `${corpus} corpus: ${name}`, bytes, chunk, run })),
+  );
 
   // Cross-check (and warm-up): on a corpus, every SSE candidate must see the same events.
   const counts = new Map();
-  for (const c of cases) counts.set(c.name, await c.run(streamOf(c.bytes)));
-  for (const corpus of ["sse corpus", "sse-utf8 corpus"]) {
+  for (const c of cases) counts.set(c.name, await c.run(streamOf(c.bytes, c.chunk)));
+  for (const corpus of ["sse corpus", "sse-utf8 corpus", "sse-small corpus"]) {
     const seen = [...counts].filter(([n]) => n.startsWith(corpus) && /sse\(\)|eventsource/.test(n));
-    if (new Set(seen.map(([, v]) => v)).size !== 1) {
+    if (new Set(seen.map(([, v]) => v)).size > 1) {
       throw new Error(`SSE candidates disagree on ${corpus}: ${JSON.stringify(seen)}`);
     }
   }
@@ -71,17 +86,24 @@ export async function benchDecoders({ smoke = false, runs, mb, fromSource = fals
   /** @type {Map<string, number[]>} */
   const times = new Map(cases.map((c) => [c.name, []]));
   for (let r = 0; r < runCount; r++) {
-    for (const c of cases) {
-      const stream = streamOf(c.bytes);
-      const t0 = performance.now();
+    for (const c of r % 2 === 0 ? cases : [...cases].reverse()) {
+      const stream = streamOf(c.bytes, c.chunk);
+      const t0 = process.cpuUsage();
       await c.run(stream);
-      times.get(c.name).push(performance.now() - t0);
+      const t = process.cpuUsage(t0);
+      times.get(c.name).push((t.user + t.system) / 1000);
     }
   }
-  return cases.map((c) => ({
-    name: c.name,
-    mbPerSec: Math.round(c.bytes.byteLength / 1e6 / (median(times.get(c.name)) / 1000)),
-  }));
+  return cases.map((c) => {
+    const seconds = median(times.get(c.name)) / 1000;
+    const events = /sse\(\)|eventsource/.test(c.name) ? Math.floor(counts.get(c.name) / 1e9) : 0;
+    return {
+      name: c.name,
+      mbPerSec: Math.round(c.bytes.byteLength / 1e6 / seconds),
+      ms: times.get(c.name),
+      ...(events > 0 && { eventsPerSec: Math.round(events / seconds) }),
+    };
+  });
 }
 
 /**
@@ -90,7 +112,8 @@ export async function benchDecoders({ smoke = false, runs, mb, fromSource = fals
  */
 export async function loadTierfetch(fromSource = false) {
   const dist = join(root, "dist/index.js");
-  if (!fromSource && existsSync(dist)) {
+  const entry = process.env.TIERFETCH_DECODERS ?? join(root, "src/decode/index.ts");
+  if (!fromSource && !process.env.TIERFETCH_DECODERS && existsSync(dist)) {
     const mod = await import(pathToFileURL(dist).href);
     if (typeof mod.sse === "function" && typeof mod.lines === "function") {
       loadTierfetch.from = "dist/index.js";
@@ -101,7 +124,7 @@ export async function loadTierfetch(fromSource = false) {
   mkdirSync(join(root, ".tmp"), { recursive: true });
   const out = join(root, ".tmp", `bench-decoders-${process.pid}.mjs`);
   await build({
-    entryPoints: [join(root, "src/decode/index.ts")],
+    entryPoints: [entry],
     bundle: true,
     format: "esm",
     platform: "neutral",
@@ -109,7 +132,7 @@ export async function loadTierfetch(fromSource = false) {
     outfile: out,
     logLevel: "warning",
   });
-  loadTierfetch.from = ".tmp bundle of src/decode/index.ts";
+  loadTierfetch.from = `.tmp bundle of ${process.env.TIERFETCH_DECODERS ?? "src/decode/index.ts"}`;
   try {
     return await import(pathToFileURL(out).href);
   } finally {
@@ -119,8 +142,8 @@ export async function loadTierfetch(fromSource = false) {
 /** @type {string} */
 loadTierfetch.from = "";
 
-/** A ReadableStream handing out `bytes` in 64 KiB views, one per pull, as a socket would. */
-function streamOf(bytes) {
+/** A ReadableStream handing out `bytes` in views of `chunkSize` bytes, one per pull, as a socket would. */
+function streamOf(bytes, chunkSize) {
   let offset = 0;
   return new ReadableStream({
     pull(controller) {
@@ -128,8 +151,8 @@ function streamOf(bytes) {
         controller.close();
         return;
       }
-      controller.enqueue(bytes.subarray(offset, offset + CHUNK));
-      offset += CHUNK;
+      controller.enqueue(bytes.subarray(offset, offset + chunkSize));
+      offset += chunkSize;
     },
   });
 }
@@ -201,6 +224,11 @@ async function esParserStream(stream, EventSourceParserStream) {
   }
 }
 
+/** How many times faster `a` ran than `b`: the median of the per-run ratios. */
+export function ratio(a, b) {
+  return median(a.ms.map((ms, i) => b.ms[i] / ms));
+}
+
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -228,16 +256,27 @@ function asciiJson(value) {
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-function sseCorpus(size, ascii) {
-  const rand = rng(42);
+/**
+ * Events of `makeEvent(i, words)` (1 to `maxWords` random words each, from a fixed seed)
+ * until `size` characters, joined.
+ */
+function eventCorpus(size, seed, maxWords, makeEvent) {
+  const rand = rng(seed);
   const parts = [];
   let total = 0;
-  let i = 0;
-  while (total < size) {
-    i++;
-    let word = "";
-    const count = 1 + Math.floor(rand() * 4);
-    for (let k = 0; k < count; k++) word += WORDS[Math.floor(rand() * WORDS.length)];
+  for (let i = 1; total < size; i++) {
+    let words = "";
+    const count = 1 + Math.floor(rand() * maxWords);
+    for (let k = 0; k < count; k++) words += WORDS[Math.floor(rand() * WORDS.length)];
+    const text = makeEvent(i, words);
+    parts.push(text);
+    total += text.length;
+  }
+  return parts.join("");
+}
+
+function sseCorpus(size, ascii) {
+  return eventCorpus(size, 42, 4, (i, word) => {
     const chunk = {
       id: "chatcmpl-9x8Yk2Qw1LmN0pZr",
       object: "chat.completion.chunk",
@@ -250,11 +289,17 @@ function sseCorpus(size, ascii) {
     if (i % 50 === 0) text += `event: message\nid: ${i}\n`;
     if (i % 200 === 0) text += ": keep-alive\n\n";
     const eol = i % 10 === 0 ? "\r\n" : "\n";
-    text += `data: ${ascii ? asciiJson(chunk) : JSON.stringify(chunk)}${eol}${eol}`;
-    parts.push(text);
-    total += text.length;
-  }
-  return parts.join("");
+    return `${text}data: ${ascii ? asciiJson(chunk) : JSON.stringify(chunk)}${eol}${eol}`;
+  });
+}
+
+/** Token events of an LLM stream, ~100 B each, as most chat APIs send them one token at a time. */
+function smallSseCorpus(size) {
+  // Anthropic's token event, with its `event:` line on one event in 25 only.
+  return eventCorpus(size, 99, 2, (i, text) => {
+    const event = i % 25 === 0 ? "event: content_block_delta\n" : "";
+    return `${event}data: ${asciiJson({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })}\n\n`;
+  });
 }
 
 function linesCorpus(size) {
@@ -289,19 +334,19 @@ function printTable(rows, { from, size }) {
     sseUtf8: rows.find((r) => r.name === "sse-utf8 corpus: bare TextDecoderStream")?.mbPerSec,
     lines: rows.find((r) => r.name === "lines corpus: bare TextDecoderStream")?.mbPerSec,
   };
-  const find = (corpus, what) => rows.find((r) => r.name.startsWith(`${corpus} corpus`) && r.name.includes(what))?.mbPerSec;
+  const find = (corpus, what) => rows.find((r) => r.name.startsWith(`${corpus} corpus`) && r.name.includes(what));
   const width = Math.max(...rows.map((r) => r.name.length));
-  console.log(`tierfetch from ${from}; ${size}; 64 KiB chunks; median of the runs; Node ${process.version}`);
-  console.log(`${"candidate".padEnd(width)}  ${"MB/s".padStart(7)}  ${"x bare".padStart(6)}  ${"x esp-stream".padStart(12)}  ${"x esp-callback".padStart(14)}`);
+  console.log(`tierfetch from ${from}; ${size}; 64 KiB chunks (sse-small: 16 KiB); MB per CPU-second, median of the runs; ratios: median of per-run ratios; Node ${process.version}`);
+  console.log(`${"candidate".padEnd(width)}  ${"MB/s".padStart(7)}  ${"ev/s".padStart(9)}  ${"x bare".padStart(6)}  ${"x esp-stream".padStart(12)}  ${"x esp-callback".padStart(14)}`);
   for (const r of rows) {
-    const b = r.name.startsWith("sse-utf8") ? bare.sseUtf8 : r.name.startsWith("sse") ? bare.sse : bare.lines;
+    const b = r.name.startsWith("sse-utf8") ? bare.sseUtf8 : r.name.startsWith("sse-small") ? undefined : r.name.startsWith("sse") ? bare.sse : bare.lines;
     const corpus = r.name.slice(0, r.name.indexOf(" corpus"));
     const es = find(corpus, "EventSourceParserStream");
     const esRaw = find(corpus, "createParser");
-    const vsEs = es ? (r.mbPerSec / es).toFixed(2) : "";
-    const vsRaw = esRaw ? (r.mbPerSec / esRaw).toFixed(2) : "";
+    const vsEs = es ? ratio(r, es).toFixed(2) : "";
+    const vsRaw = esRaw ? ratio(r, esRaw).toFixed(2) : "";
     console.log(
-      `${r.name.padEnd(width)}  ${String(r.mbPerSec).padStart(7)}  ${(r.mbPerSec / b).toFixed(2).padStart(6)}  ${vsEs.padStart(12)}  ${vsRaw.padStart(14)}`,
+      `${r.name.padEnd(width)}  ${String(r.mbPerSec).padStart(7)}  ${String(r.eventsPerSec ?? "").padStart(9)}  ${(b ? (r.mbPerSec / b).toFixed(2) : "").padStart(6)}  ${vsEs.padStart(12)}  ${vsRaw.padStart(14)}`,
     );
   }
 }
@@ -315,7 +360,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   };
   const runs = opt("--runs");
   const mb = opt("--mb");
-  const rows = await benchDecoders({ smoke, runs, mb, fromSource: args.includes("--src") });
+  const onlyAt = args.indexOf("--only");
+  const only = onlyAt === -1 ? undefined : args[onlyAt + 1].split(",");
+  const rows = await benchDecoders({ smoke, runs, mb, only, fromSource: args.includes("--src") });
   printTable(rows, {
     from: loadTierfetch.from,
     size: `${mb ?? (smoke ? 0.25 : 50)} MB per corpus`,

@@ -17,6 +17,12 @@
 //        RSS_PAUSE_EVERY consumer sleeps after this many bytes of lines (default 262144)
 //        RSS_PAUSE_MS    for this many ms (default 2)
 //        RSS_MODE=bytes  control run: read the raw body chunks, same pacing, no lines()
+//        RSS_MODE=line   hostile: one line of RSS_BYTES (default 256 MiB) with no terminator,
+//                        read through lines() with its default maxLineBytes
+//        RSS_MODE=event  hostile: RSS_BYTES (default 32 MiB) of 64-byte `data:` lines and no
+//                        blank line, read through sse() with its default maxEventBytes
+//        In the hostile modes the report adds how the read ended (the LimitError, or what was
+//        yielded) and how many bytes the server wrote before it saw the connection close.
 import { fork } from "node:child_process";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
@@ -41,9 +47,19 @@ function block() {
   return Buffer.from(lines.join(""));
 }
 
+const MODE = process.env.RSS_MODE ?? "lines";
+const HOSTILE = MODE === "line" || MODE === "event";
+const DEFAULT_BYTES = MODE === "line" ? 256 * 1024 * 1024 : MODE === "event" ? 32 * 1024 * 1024 : 1e9;
+
+/** 64 KiB of the hostile body: no line end at all, or data lines that never end an event. */
+function hostileBlock() {
+  const piece = MODE === "line" ? "x" : `data: ${"d".repeat(57)}\n`;
+  return Buffer.from(piece.repeat(Math.ceil(65536 / piece.length))).subarray(0, 65536);
+}
+
 async function serve() {
-  const total = Number(process.env.RSS_BYTES ?? 1e9);
-  const chunk = block();
+  const total = Number(process.env.RSS_BYTES ?? DEFAULT_BYTES);
+  const chunk = HOSTILE ? hostileBlock() : block();
   const server = createServer((req, res) => {
     res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": String(total) });
     let sent = 0;
@@ -58,7 +74,10 @@ async function serve() {
       }
       res.end();
     };
-    res.on("close", () => res.removeAllListeners("drain"));
+    res.on("close", () => {
+      res.removeAllListeners("drain");
+      process.send?.({ sent });
+    });
     pump();
   });
   server.listen(0, "127.0.0.1", () => process.send?.({ port: server.address().port }));
@@ -68,10 +87,10 @@ async function serve() {
 const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
 async function main() {
-  const total = Number(process.env.RSS_BYTES ?? 1e9);
+  const total = Number(process.env.RSS_BYTES ?? DEFAULT_BYTES);
   const pauseEvery = Number(process.env.RSS_PAUSE_EVERY ?? 256 * 1024);
   const pauseMs = Number(process.env.RSS_PAUSE_MS ?? 2);
-  const { lines } = await loadTierfetch();
+  const { lines, sse } = await loadTierfetch();
   const from = loadTierfetch.from;
 
   const child = fork(fileURLToPath(import.meta.url), ["--serve"], {
@@ -102,31 +121,48 @@ async function main() {
   let chars = 0;
   let sincePause = 0;
   let pauses = 0;
-  const bytesOnly = process.env.RSS_MODE === "bytes";
-  const items = bytesOnly ? rawChunks(res) : lines(res);
-  for await (const item of items) {
-    if (bytesOnly) {
-      chars += item.byteLength;
-      sincePause += item.byteLength;
-      if (sincePause < pauseEvery) continue;
-    } else {
-      count++;
-      chars += item.length;
-      sincePause += item.length + 1;
+  const bytesOnly = MODE === "bytes";
+  const sentByServer = new Promise((resolve) => child.on("message", (m) => m.sent !== undefined && resolve(m.sent)));
+  const items = bytesOnly ? rawChunks(res) : MODE === "event" ? sse(res) : lines(res);
+  let ending = "the body ended";
+  try {
+    for await (const item of items) {
+      if (bytesOnly) {
+        chars += item.byteLength;
+        sincePause += item.byteLength;
+        if (sincePause < pauseEvery) continue;
+      } else {
+        const text = MODE === "event" ? item.data : item;
+        count++;
+        chars += text.length;
+        sincePause += text.length + 1;
+      }
+      if (sincePause >= pauseEvery) {
+        sincePause = 0;
+        pauses++;
+        await new Promise((r) => setTimeout(r, pauseMs));
+      }
     }
-    if (sincePause >= pauseEvery) {
-      sincePause = 0;
-      pauses++;
-      await new Promise((r) => setTimeout(r, pauseMs));
-    }
+  } catch (error) {
+    if (!HOSTILE) throw error;
+    ending = `rejected with ${error?.name}: ${error?.message}`;
   }
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   const end = process.memoryUsage();
   if (end.rss > peakRss) peakRss = end.rss;
+  const sent = HOSTILE ? await Promise.race([sentByServer, new Promise((r) => setTimeout(() => r("?"), 2000))]) : 0;
   child.disconnect();
   child.kill();
 
+  if (HOSTILE) {
+    const what = MODE === "line" ? "one line with no terminator, through lines()" : "64-byte data: lines and no blank line, through sse()";
+    console.log(`hostile body: ${mb(total)} of ${what}, tierfetch from ${from}, Node ${process.version}`);
+    console.log(`${ending}; yielded ${count} item(s) in ${seconds.toFixed(1)} s; the server wrote ${typeof sent === "number" ? mb(sent) : sent} before the connection closed`);
+    console.log(`RSS baseline ${mb(baseline.rss)}, peak ${mb(peakRss)}, growth ${mb(peakRss - baseline.rss)}`);
+    console.log(`heap used baseline ${mb(baseline.heapUsed)}, peak ${mb(peakHeap)}`);
+    return;
+  }
   console.log(bytesOnly ? `control: raw body chunks, no decoding, Node ${process.version}` : `tierfetch lines() from ${from}, Node ${process.version}`);
   console.log(
     `body ${total} bytes (${mb(total)}) over http://127.0.0.1 in ${seconds.toFixed(1)} s ` +

@@ -5,6 +5,7 @@ export {
   TierfetchError, HttpError, TimeoutError, NetworkError,
   isTierfetchError, isHttpError, isTimeoutError, isNetworkError,
   ValidationError, isValidationError, RedirectError, isRedirectError, ParseError, isParseError, type ErrorCode, type TimeoutKind,
+  LimitError, isLimitError, type LimitKind,
 } from "./errors/index.js";
 export { lines, ndjson, sse } from "./decode/index.js";
 export type { ServerSentEvent, SseOptions, ByteSource } from "./decode/index.js";

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { LineDecoder } from "./lines.js";
+import { DEFAULT_MAX_LINE_BYTES, byteLimit } from "./limits.js";
+import { LineDecoder, type LinesOptions } from "./lines.js";
 import type { ByteSource } from "./source.js";
 
 /** How much of a bad line its error message quotes, and of the parser's own message. */
@@ -61,11 +62,14 @@ function truncate(text: string, max: number): string {
  *   connection is released.
  * - The output does not depend on how the bytes were split into chunks; leaving the
  *   loop early cancels the source; an error of the source is thrown from the loop as is.
+ * - A line longer than `maxLineBytes` (default 8 MiB) cancels the source and ends the
+ *   loop with a {@link LimitError} (`kind: "line"`), before any of it is parsed.
  *
  * The type parameter is a claim about the data, not a check: validate it if it comes
  * from outside.
  *
  * @param source A `Response`, a `ReadableStream<Uint8Array>` or an `AsyncIterable<Uint8Array>`.
+ * @param options `maxLineBytes`: the longest line accepted (a bad value throws a TypeError).
  * @returns An async iterator of the parsed values.
  *
  * @example
@@ -78,6 +82,6 @@ function truncate(text: string, max: number): string {
  * }
  * ```
  */
-export function ndjson<T = unknown>(source: ByteSource): AsyncIterableIterator<T> {
-  return new NdjsonIterator<T>(source);
+export function ndjson<T = unknown>(source: ByteSource, options?: LinesOptions): AsyncIterableIterator<T> {
+  return new NdjsonIterator<T>(source, byteLimit(options, "maxLineBytes", DEFAULT_MAX_LINE_BYTES), "line");
 }

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { LimitError } from "../errors/limit-error.js";
+import { DEFAULT_MAX_EVENT_BYTES, byteLimit, utf8Length } from "./limits.js";
 import { LineDecoder } from "./lines.js";
 import type { ByteSource } from "./source.js";
 
@@ -49,26 +51,50 @@ export interface SseOptions {
    * @default ""
    */
   lastEventId?: string;
+  /**
+   * The largest event accepted: no event's `data` (its lines joined with `\n`) and no
+   * single line of the stream may pass this many UTF-8 bytes. Past it the source is
+   * cancelled and the iteration ends with a {@link LimitError} (`kind: "event"`); the
+   * events before it are yielded. Memory held for an event stays about this size,
+   * whatever the stream sends. A positive integer; anything else is a TypeError.
+   * @default 16777216 (16 MiB)
+   */
+  maxEventBytes?: number;
 }
+
+/** Data lines after the first are gathered this many at a time, then joined. */
+const JOIN_EVERY = 64;
 
 const COLON = 58;
 const SPACE = 32;
+const LF = 10;
 
 class SseIterator extends LineDecoder<ServerSentEvent> {
   /** The event type buffer. */
   private type = "";
-  /** The data buffer, without the trailing LF the standard adds (lines joined with `\n`). */
+  /**
+   * The data buffer, without the trailing LF the standard adds (lines joined with `\n`),
+   * except for the last few lines, still in `more`: a rope node per line (an event of a
+   * million one-character lines) would cost many times the data.
+   */
   private data = "";
+  private more: string[] | undefined;
   /** How many `data` fields the data buffer holds (the standard's "buffer is empty" test). */
   private dataLines = 0;
+  /** Length of the data buffer (with `more` and the `\n`s) in UTF-16 units. */
+  private dataUnits = 0;
+  /** Its exact size in UTF-8 bytes, counted once it may be near the limit; else -1. */
+  private dataBytes = -1;
+  private readonly maxEventBytes: number;
   /** The last event ID buffer. */
   private id: string;
   /** A valid `retry` received since the last dispatched event, or -1. */
   private retry = -1;
 
-  constructor(source: ByteSource, lastEventId: string) {
-    super(source);
+  constructor(source: ByteSource, lastEventId: string, maxEventBytes: number) {
+    super(source, maxEventBytes, "event");
     this.id = lastEventId;
+    this.maxEventBytes = maxEventBytes;
   }
 
   protected line(buf: string, start: number, end: number): ServerSentEvent | undefined {
@@ -86,10 +112,7 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
         buf.charCodeAt(start + 3) === 97
       ) {
         const v = valueStart(buf, start + 4, end);
-        if (v !== -1) {
-          const value = v === end ? "" : buf.slice(v, end);
-          this.data = this.dataLines++ === 0 ? value : this.data + "\n" + value;
-        }
+        if (v !== -1) this.addData(buf, v, end);
       }
     } else if (c === 101) {
       if (buf.startsWith("event", start)) {
@@ -118,6 +141,87 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
     return undefined;
   }
 
+  /**
+   * The common event first: a lone `data:` line, maybe after one `event:` line, each
+   * ended by `\n`, then the blank line that dispatches it (`data: {...}\n\n` as OpenAI
+   * sends every token, `event: ...\ndata: {...}\n\n` as Anthropic does) is taken here in
+   * one step: one search per line end, no field bookkeeping, no call into the line
+   * machinery. Everything else (other fields, several data lines, `\r`, a line near the
+   * limit, the end of the text, a read under way) goes through {@link LineDecoder.next}
+   * and the line-by-line rules below, which give the same events.
+   */
+  override next(): Promise<IteratorResult<ServerSentEvent, undefined>> {
+    const event = this.idle() && this.dataLines === 0 && this.type === "" && this.retry === -1 ? this.quick() : undefined;
+    return event === undefined ? super.next() : Promise.resolve({ done: false, value: event });
+  }
+
+  /** The event at `pos` if it has the common shape (see {@link next}), else `undefined`. */
+  private quick(): ServerSentEvent | undefined {
+    const buf = this.buf;
+    const limit = this.limit;
+    // `cr`: the first \r at or after `pos` (stale when below it): no \r may end a line first.
+    const cr = this.cr;
+    let pos = this.pos;
+    let nl = this.nl;
+    if (nl < pos) nl = lineFeed(buf, pos);
+    let type = "message";
+    if (buf.charCodeAt(pos) === 101 && buf.startsWith("event:", pos)) {
+      if (cr < nl || (nl - pos) * 3 > limit) return undefined;
+      const v = buf.charCodeAt(pos + 6) === SPACE ? pos + 7 : pos + 6;
+      if (v < nl) type = buf.slice(v, nl);
+      pos = nl + 1;
+      nl = lineFeed(buf, pos);
+    }
+    if (
+      buf.charCodeAt(pos) === 100 &&
+      buf.charCodeAt(pos + 1) === 97 &&
+      buf.charCodeAt(pos + 2) === 116 &&
+      buf.charCodeAt(pos + 3) === 97 &&
+      buf.charCodeAt(pos + 4) === COLON &&
+      buf.charCodeAt(nl + 1) === LF &&
+      cr > nl &&
+      (nl - pos) * 3 <= limit
+    ) {
+      const v = buf.charCodeAt(pos + 5) === SPACE ? pos + 6 : pos + 5;
+      this.pos = nl + 2;
+      return { event: type, data: buf.slice(v, nl), id: this.id };
+    }
+    return undefined;
+  }
+
+  /** Appends a `data` value to the data buffer, within the event limit. */
+  private addData(buf: string, v: number, end: number): void {
+    const value = v === end ? "" : buf.slice(v, end);
+    if (this.dataLines++ === 0) {
+      this.data = value;
+      this.dataUnits = value.length;
+      // A single line is already within the limit (the line limit is the same).
+      return;
+    }
+    const units = this.dataUnits + 1 + value.length;
+    const limit = this.maxEventBytes;
+    if (units * 3 > limit) {
+      if (units > limit) throw new LimitError("event", limit);
+      if (this.dataBytes === -1) this.dataBytes = this.countData();
+      this.dataBytes += 1 + utf8Length(value, 0, value.length);
+      if (this.dataBytes > limit) throw new LimitError("event", limit);
+    }
+    this.dataUnits = units;
+    const more = (this.more ??= []);
+    more.push(value);
+    if (more.length === JOIN_EVERY) {
+      this.data = this.data + "\n" + more.join("\n");
+      more.length = 0;
+    }
+  }
+
+  /** UTF-8 bytes of the data buffer so far. */
+  private countData(): number {
+    let bytes = utf8Length(this.data, 0, this.data.length);
+    for (const line of this.more ?? []) bytes += 1 + utf8Length(line, 0, line.length);
+    return bytes;
+  }
+
   /** The stream ended in the middle of an event: that event is dropped. */
   protected override lastLine(): undefined {
     return undefined;
@@ -128,15 +232,25 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
     const type = this.type;
     this.type = "";
     if (this.dataLines === 0) return undefined;
-    const data = this.data;
+    const more = this.more;
+    const data = more === undefined || more.length === 0 ? this.data : this.data + "\n" + more.join("\n");
     this.data = "";
+    this.more = undefined;
     this.dataLines = 0;
+    this.dataUnits = 0;
+    this.dataBytes = -1;
     const event = type === "" ? "message" : type;
     const retry = this.retry;
     if (retry === -1) return { event, data, id: this.id };
     this.retry = -1;
     return { event, data, id: this.id, retry };
   }
+}
+
+/** Index of the first `\n` at or after `pos`, `buf.length` when there is none. */
+function lineFeed(buf: string, pos: number): number {
+  const nl = buf.indexOf("\n", pos);
+  return nl === -1 ? buf.length : nl;
 }
 
 function isDigit(c: number): boolean {
@@ -181,8 +295,13 @@ function valueStart(buf: string, afterName: number, end: number): number {
  * error of the source is thrown from the loop as is. This is a parser, not an
  * `EventSource`: it does not reconnect (use `id` and `retry` to do so).
  *
+ * An event whose data, or a line, passes `maxEventBytes` (default 16 MiB) cancels the
+ * source and ends the loop with a {@link LimitError} (`code: "ERR_LIMIT"`, `kind:
+ * "event"`), so a stream that never ends an event cannot fill the memory.
+ *
  * @param source A `Response`, a `ReadableStream<Uint8Array>` or an `AsyncIterable<Uint8Array>`.
- * @param options `lastEventId`: the ID events carry until the stream sends one.
+ * @param options `lastEventId`: the ID events carry until the stream sends one;
+ *   `maxEventBytes`: the largest event accepted. A bad value throws a TypeError.
  * @returns An async iterator of {@link ServerSentEvent}s.
  *
  * @example
@@ -204,5 +323,10 @@ export function sse(
   source: ByteSource,
   options?: SseOptions,
 ): AsyncIterableIterator<ServerSentEvent> {
-  return new SseIterator(source, options?.lastEventId ?? "");
+  const maxEventBytes = byteLimit(options, "maxEventBytes", DEFAULT_MAX_EVENT_BYTES);
+  const lastEventId: unknown = options?.lastEventId ?? "";
+  if (typeof lastEventId !== "string") {
+    throw new TypeError(`lastEventId must be a string, got ${typeof lastEventId}`);
+  }
+  return new SseIterator(source, lastEventId, maxEventBytes);
 }

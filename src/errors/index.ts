@@ -5,3 +5,4 @@ export { NetworkError, isNetworkError } from "./network-error.js";
 export { ValidationError, isValidationError } from "./validation-error.js";
 export { RedirectError, isRedirectError } from "./redirect-error.js";
 export { ParseError, isParseError } from "./parse-error.js";
+export { LimitError, isLimitError, type LimitKind } from "./limit-error.js";
