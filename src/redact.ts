@@ -1,40 +1,176 @@
 /**
- * Keeping secrets out of messages, logs and JSON: which header and query names hold one,
- * and how a URL is shown with those values masked.
+ * Keeping secrets out of messages, logs and JSON: which header and parameter names hold one,
+ * and how a URL is shown with those values masked. The one list of secret names: the
+ * library's errors and the CLI both read it from here.
  */
 
 const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
-const SECRET_WORDS = /api[-_]?key|token|secret|passw(?:or)?d|signature|credential|session|auth|^sig$|^key$|^code$/i;
-const SECRET_HEADER_WORDS = /api[-_]?key|token|secret|passw(?:or)?d|session|credential/;
+/** A header or parameter name holding one of these (any case) holds a secret. */
+const SECRET_NAME =
+  /api[-_]?key|access[-_]?key|private[-_]?key|token|secret|passw(?:or)?d|passphrase|pwd|jwt|credential|session|signature|assertion/i;
+/** A parameter name holding one of these holds a secret: the header words, `auth` (`oauth_*`), `verifier` (PKCE). */
+const SECRET_PARAM = new RegExp(`${SECRET_NAME.source}|auth|verifier`, "i");
+/** Parameter names that are secrets as a whole (`?key=`, `?code=`)... */
+const SECRET_PARAM_NAMES = new Set(["key", "code"]);
+/** ...or as one word of a name (`?pass=`, `?db_pass=`, `?urlSig=`). */
+const SECRET_PARAM_WORDS = new Set(["pass", "sig", "otp"]);
 
 export const MASK = "[REDACTED]";
 
-/** True for a header whose value must never be shown: Authorization, Cookie, *api-key*, *token*, *secret*. */
+/**
+ * True for a header whose value must never be shown: Authorization, Proxy-Authorization,
+ * Cookie, Set-Cookie, and any name holding api-key, access-key, private-key, token, secret,
+ * password, passphrase, pwd, jwt, credential, session, signature or assertion.
+ */
 export function isSecretHeader(name: string): boolean {
-  const n = name.toLowerCase();
-  return SECRET_HEADERS.has(n) || SECRET_HEADER_WORDS.test(n);
-}
-
-/** True for a query parameter name whose value must not appear in a message. */
-export function isSecretParam(name: string): boolean {
-  return SECRET_WORDS.test(name);
+  return SECRET_HEADERS.has(name.toLowerCase()) || SECRET_NAME.test(name);
 }
 
 /**
- * The URL with its user info masked (the user name replaced, the password dropped) and the
- * values of secret-looking query parameters masked. Works on the text as given (a URL that
- * does not parse too); a parameter name is read decoded (`+` as a space).
+ * True for a query (or fragment, or `;matrix`) parameter name whose value must not appear in a
+ * message: the secret header words, and `auth`, `verifier`, the names `key` and `code`, the
+ * words `pass`, `sig` and `otp`.
+ */
+export function isSecretParam(name: string): boolean {
+  if (SECRET_PARAM.test(name)) return true;
+  const lower = name.toLowerCase();
+  if (SECRET_PARAM_NAMES.has(lower)) return true;
+  if (!/pass|sig|otp/.test(lower)) return false;
+  // Words: split at anything but letters and digits, and where a capital follows a small letter.
+  return name.split(/[^a-zA-Z\d]+|(?<=[a-z])(?=[A-Z])/).some((word) => SECRET_PARAM_WORDS.has(word.toLowerCase()));
+}
+
+/** A parameter name as a server reads it: `+` a space, `%XX` decoded (an invalid escape kept). */
+function decodeName(raw: string): string {
+  const text = raw.includes("+") ? raw.replaceAll("+", " ") : raw;
+  if (!text.includes("%")) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // Servers decode the valid escapes and keep the rest: the ASCII ones are all a name needs.
+    return text.replace(/%([0-7][\da-f])/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+}
+
+/** Schemes whose URLs always have an authority, even written `https:host` or `https:\\host`. */
+const SPECIAL = /^(?:https?|wss?|ftp):$/i;
+const code = (text: string, i: number): number => text.charCodeAt(i);
+const SLASH = 47, BACKSLASH = 92, QUESTION = 63, HASH = 35, AMP = 38, SEMI = 59, EQUALS = 61, AT = 64;
+
+/**
+ * User info masked wherever a URL's authority starts: at the start (`https://u:p@h`, also
+ * `https:u:p@h` and `https:\\u:p@h`, which the URL parser reads the same way) and after
+ * every other `://` (a URL inside a query value, or inside a runtime's message). Each
+ * authority, up to its last `@`, becomes `userMask`: `https://REDACTED@host`.
+ */
+function maskUserinfo(text: string, userMask: string): string {
+  let out = "";
+  let last = 0;
+  const mask = (from: number, special: boolean): number => {
+    let end = from;
+    let at = -1;
+    for (; end < text.length; end++) {
+      const c = code(text, end);
+      if (c === SLASH || c === QUESTION || c === HASH || c <= 32 || (special && c === BACKSLASH)) break;
+      if (c === AT) at = end;
+    }
+    if (at > from) {
+      out += text.slice(last, from) + userMask;
+      last = at;
+    }
+    return end;
+  };
+  let from = 0;
+  const scheme = /^[a-z][a-z\d+.-]*:/i.exec(text);
+  if (scheme) {
+    const special = SPECIAL.test(scheme[0]);
+    let i = scheme[0].length;
+    while (code(text, i) === SLASH || (special && code(text, i) === BACKSLASH)) i++;
+    if (special || i - scheme[0].length >= 2) from = mask(i, special);
+  }
+  for (let i = text.indexOf("://", from); i >= 0; i = text.indexOf("://", from)) from = Math.max(mask(i + 3, true), i + 3);
+  return last ? out + text.slice(last) : text;
+}
+
+const PATH = 0, QUERY = 1, FRAGMENT = 2;
+/** Where a parameter name ends (at `=` it has a value; at a separator it has none). */
+function nameEnds(zone: number, c: number): boolean {
+  return c === EQUALS || c === AMP || c === SEMI || c === HASH || c === QUESTION || (zone === PATH && c === SLASH);
+}
+/**
+ * Where a secret value ends: in a path's `;name=value` at `/`, `?` or `#`; in the query at `&`
+ * or `#`; in the fragment at `&`. Wide on purpose (`;` and `?` do not end a query value).
+ */
+function valueEnds(zone: number, c: number): boolean {
+  return zone === PATH ? c === SLASH || c === QUESTION || c === HASH : c === AMP || (zone === QUERY && c === HASH);
+}
+
+/**
+ * Masks the value of every secret-named `name=value` that follows a `?`, `&`, `;` or `#`: the
+ * query, the fragment (`#access_token=...` from OAuth's implicit flow), `;token=` matrix
+ * parameters, and pairs inside another pair's value (`?next=/cb?token=...`). With `nested`,
+ * a top-level value whose decoded text holds a secret (`?next=%2Fcb%3Ftoken%3D...`) is masked
+ * whole. One pass, linear in the length.
+ */
+function maskParams(text: string, mask: string, nested: boolean): string {
+  const n = text.length;
+  let out = "";
+  let last = 0;
+  let zone = PATH;
+  // The end of the value being read (cached: each character is scanned for it once), and the
+  // end of the top-level value the scan is inside.
+  let end = -1;
+  let endZone = -1;
+  let outer = -1;
+  for (let i = 0; i < n; i++) {
+    const c = code(text, i);
+    if (c === QUESTION && zone === PATH) zone = QUERY;
+    else if (c === HASH) zone = FRAGMENT;
+    if (c !== QUESTION && c !== AMP && c !== SEMI && c !== HASH) continue;
+    let j = i + 1;
+    while (j < n && !nameEnds(zone, code(text, j))) j++;
+    if (code(text, j) !== EQUALS) {
+      i = j - 1;
+      continue;
+    }
+    if (end <= j || endZone !== zone) {
+      for (end = j + 1; end < n && !valueEnds(zone, code(text, end)); ) end++;
+      endZone = zone;
+    }
+    const top = i >= outer;
+    if (top) outer = end;
+    // Every secret name has 3 characters or more (`key`, `sig`): a shorter one is not read.
+    const secret = j - i > 3 && isSecretParam(decodeName(text.slice(i + 1, j)));
+    if (secret || (nested && top && holdsSecret(text.slice(j + 1, end), mask))) {
+      out += text.slice(last, j + 1) + mask;
+      last = end;
+      i = end - 1;
+    } else {
+      // Read on inside the value: a pair nested in it is found too.
+      i = j;
+    }
+  }
+  return last ? out + text.slice(last) : text;
+}
+
+/** True when a value, decoded, holds credentials or a secret-named pair. */
+function holdsSecret(value: string, mask: string): boolean {
+  if (!value.includes("%")) return false;
+  const decoded = decodeName(value);
+  return decoded !== value && maskParams(maskUserinfo(decoded, mask), mask, false) !== decoded;
+}
+
+/**
+ * The URL with its user info masked (`https://REDACTED@host`: the user name replaced, the
+ * password dropped) and the values of secret-named parameters masked wherever they are:
+ * query, fragment, `;matrix` parameters, a URL nested in a value. Works on the text as given
+ * (a URL that does not parse too), read as the URL parser reads it: leading C0 controls and
+ * spaces dropped, tabs and newlines dropped everywhere, a name decoded (`+` as a space).
+ * Linear in the length of the input.
  */
 export function redactUrl(input: string, mask = MASK): string {
-  return input
-    .replace(/^([a-z][a-z\d+.-]*:\/\/)([^/?#\\]*)@/i, (_, scheme: string, info: string) => scheme + (info.split(":")[0] ? `${mask.slice(1, -1)}@` : ""))
-    .replace(/([?&])([^=&#]*)=[^&#]*/g, (pair, sep: string, key: string) => {
-      let name = key;
-      try {
-        name = decodeURIComponent(key.replaceAll("+", " "));
-      } catch {
-        /* keep it raw */
-      }
-      return isSecretParam(name) ? `${sep}${key}=${mask}` : pair;
-    });
+  let start = 0;
+  while (start < input.length && code(input, start) <= 32) start++;
+  const text = input.slice(start).replace(/[\t\n\r]/g, "");
+  return maskParams(maskUserinfo(text, mask.replace(/^\[(.*)\]$/, "$1")), mask, true);
 }
