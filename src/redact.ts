@@ -40,15 +40,18 @@ export function isSecretParam(name: string): boolean {
   return name.split(/[^a-zA-Z\d]+|(?<=[a-z])(?=[A-Z])/).some((word) => SECRET_PARAM_WORDS.has(word.toLowerCase()));
 }
 
-/** A parameter name as a server reads it: `+` a space, `%XX` decoded (an invalid escape kept). */
+/**
+ * A parameter name as a server reads it, enough to see a secret word in it: `%XX` decoded.
+ * (`+`, a space to a server, needs no decoding: both only separate words.)
+ */
 function decodeName(raw: string): string {
-  const text = raw.includes("+") ? raw.replaceAll("+", " ") : raw;
-  if (!text.includes("%")) return text;
+  if (!raw.includes("%")) return raw;
   try {
-    return decodeURIComponent(text);
+    return decodeURIComponent(raw);
   } catch {
-    // Servers decode the valid escapes and keep the rest: the ASCII ones are all a name needs.
-    return text.replace(/%([0-7][\da-f])/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    // Servers decode the valid escapes and keep the rest (`%zz`, `%ff`). Secret words are
+    // ASCII: every other `%` is dropped (an empty replacement stays linear and fast).
+    return decodeURIComponent(raw.replace(/%(?![0-7][\da-f])/gi, ""));
   }
 }
 
@@ -165,7 +168,7 @@ function holdsSecret(value: string, mask: string): boolean {
  * password dropped) and the values of secret-named parameters masked wherever they are:
  * query, fragment, `;matrix` parameters, a URL nested in a value. Works on the text as given
  * (a URL that does not parse too), read as the URL parser reads it: leading C0 controls and
- * spaces dropped, tabs and newlines dropped everywhere, a name decoded (`+` as a space).
+ * spaces dropped, tabs and newlines dropped everywhere, a name percent-decoded.
  * Linear in the length of the input.
  */
 export function redactUrl(input: string, mask = MASK): string {
