@@ -8,12 +8,12 @@ const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie"
 /** A header or parameter name holding one of these (any case) holds a secret. */
 const SECRET_NAME =
   /api[-_]?key|access[-_]?key|private[-_]?key|token|secret|passw(?:or)?d|passphrase|pwd|jwt|credential|session|signature|assertion/i;
-/** A parameter name holding one of these holds a secret: the header words, `auth` (`oauth_*`), `verifier` (PKCE). */
-const SECRET_PARAM = new RegExp(`${SECRET_NAME.source}|auth|verifier`, "i");
+/** A parameter name holding one of these holds a secret: the header words, `auth` (`oauth_*`), `pass`, `verifier` (PKCE). */
+const SECRET_PARAM = new RegExp(`${SECRET_NAME.source}|auth|pass|verifier`, "i");
 /** Parameter names that are secrets as a whole (`?key=`, `?code=`)... */
 const SECRET_PARAM_NAMES = new Set(["key", "code"]);
-/** ...or as one word of a name (`?pass=`, `?db_pass=`, `?urlSig=`). */
-const SECRET_PARAM_WORDS = new Set(["pass", "sig", "otp"]);
+/** ...or as one word of a name (`?url_sig=`, `?urlSig=`, `?otp=`). */
+const SECRET_PARAM_WORDS = new Set(["sig", "otp"]);
 
 export const MASK = "[REDACTED]";
 
@@ -28,14 +28,14 @@ export function isSecretHeader(name: string): boolean {
 
 /**
  * True for a query (or fragment, or `;matrix`) parameter name whose value must not appear in a
- * message: the secret header words, and `auth`, `verifier`, the names `key` and `code`, the
- * words `pass`, `sig` and `otp`.
+ * message: the secret header words, and `auth`, `pass`, `verifier`, the names `key` and `code`,
+ * the words `sig` and `otp`.
  */
 export function isSecretParam(name: string): boolean {
   if (SECRET_PARAM.test(name)) return true;
   const lower = name.toLowerCase();
   if (SECRET_PARAM_NAMES.has(lower)) return true;
-  if (!/pass|sig|otp/.test(lower)) return false;
+  if (!/sig|otp/.test(lower)) return false;
   // Words: split at anything but letters and digits, and where a capital follows a small letter.
   return name.split(/[^a-zA-Z\d]+|(?<=[a-z])(?=[A-Z])/).some((word) => SECRET_PARAM_WORDS.has(word.toLowerCase()));
 }
@@ -96,10 +96,6 @@ function maskUserinfo(text: string, userMask: string): string {
 }
 
 const PATH = 0, QUERY = 1, FRAGMENT = 2;
-/** Where a parameter name ends (at `=` it has a value; at a separator it has none). */
-function nameEnds(zone: number, c: number): boolean {
-  return c === EQUALS || c === AMP || c === SEMI || c === HASH || c === QUESTION || (zone === PATH && c === SLASH);
-}
 /**
  * Where a secret value ends: in a path's `;name=value` at `/`, `?` or `#`; in the query at `&`
  * or `#`; in the fragment at `&`. Wide on purpose (`;` and `?` do not end a query value).
@@ -108,18 +104,25 @@ function valueEnds(zone: number, c: number): boolean {
   return zone === PATH ? c === SLASH || c === QUESTION || c === HASH : c === AMP || (zone === QUERY && c === HASH);
 }
 
+/** True for a name (raw) that is secret once decoded. Every secret name has 3 characters or more. */
+const secretName = (raw: string): boolean => raw.length >= 3 && isSecretParam(decodeName(raw));
+
 /**
- * Masks the value of every secret-named `name=value` that follows a `?`, `&`, `;` or `#`: the
- * query, the fragment (`#access_token=...` from OAuth's implicit flow), `;token=` matrix
- * parameters, and pairs inside another pair's value (`?next=/cb?token=...`). With `nested`,
- * a top-level value whose decoded text holds a secret (`?next=%2Fcb%3Ftoken%3D...`) is masked
- * whole. One pass, linear in the length.
+ * Masks the value of every secret-named `name=value`: in the query, in the fragment
+ * (`#access_token=...` from OAuth's implicit flow), `;token=` matrix parameters, and pairs
+ * inside another pair's value (`?next=/cb?token=...`). A name is read both as a server reads
+ * it (from `?`, `&` or `#` to the first `=`: `?token;x=`) and from the last `;` or `?` before
+ * the `=` (`?a=1;token=`). With `nested`, a top-level value whose decoded text holds a secret
+ * (`?next=%2Fcb%3Ftoken%3D...`) is masked whole. One pass, linear in the length.
  */
 function maskParams(text: string, mask: string, nested: boolean): string {
   const n = text.length;
   let out = "";
   let last = 0;
   let zone = PATH;
+  // Where the current name starts as a server reads it, and after the last `;` or `?` (-1: none).
+  let full = -1;
+  let sub = -1;
   // The end of the value being read (cached: each character is scanned for it once), and the
   // end of the top-level value the scan is inside.
   let end = -1;
@@ -127,31 +130,30 @@ function maskParams(text: string, mask: string, nested: boolean): string {
   let outer = -1;
   for (let i = 0; i < n; i++) {
     const c = code(text, i);
-    if (c === QUESTION && zone === PATH) zone = QUERY;
-    else if (c === HASH) zone = FRAGMENT;
-    if (c !== QUESTION && c !== AMP && c !== SEMI && c !== HASH) continue;
-    let j = i + 1;
-    while (j < n && !nameEnds(zone, code(text, j))) j++;
-    if (code(text, j) !== EQUALS) {
-      i = j - 1;
-      continue;
-    }
-    if (end <= j || endZone !== zone) {
-      for (end = j + 1; end < n && !valueEnds(zone, code(text, end)); ) end++;
+    if (c === QUESTION && zone === PATH) {
+      zone = QUERY;
+      full = sub = i + 1;
+    } else if ((c === HASH && zone !== FRAGMENT) || (c === AMP && zone !== PATH)) {
+      if (c === HASH) zone = FRAGMENT;
+      full = sub = i + 1;
+    } else if (c === SEMI || c === QUESTION || c === HASH) sub = i + 1;
+    else if (c === SLASH && zone === PATH) full = sub = -1;
+    if (c !== EQUALS || sub < 0) continue;
+    const start = full >= 0 ? full : sub;
+    const secret = secretName(text.slice(sub, i)) || (full >= 0 && full < sub && secretName(text.slice(full, i)));
+    full = sub = -1;
+    if (end <= i || endZone !== zone) {
+      for (end = i + 1; end < n && !valueEnds(zone, code(text, end)); ) end++;
       endZone = zone;
     }
-    const top = i >= outer;
+    const top = start > outer;
     if (top) outer = end;
-    // Every secret name has 3 characters or more (`key`, `sig`): a shorter one is not read.
-    const secret = j - i > 3 && isSecretParam(decodeName(text.slice(i + 1, j)));
-    if (secret || (nested && top && holdsSecret(text.slice(j + 1, end), mask))) {
-      out += text.slice(last, j + 1) + mask;
+    if (secret || (nested && top && holdsSecret(text.slice(i + 1, end), mask))) {
+      out += text.slice(last, i + 1) + mask;
       last = end;
       i = end - 1;
-    } else {
-      // Read on inside the value: a pair nested in it is found too.
-      i = j;
     }
+    // Otherwise read on inside the value: a pair nested in it is found too.
   }
   return last ? out + text.slice(last) : text;
 }
@@ -159,7 +161,7 @@ function maskParams(text: string, mask: string, nested: boolean): string {
 /** True when a value, decoded, holds credentials or a secret-named pair. */
 function holdsSecret(value: string, mask: string): boolean {
   if (!value.includes("%")) return false;
-  const decoded = decodeName(value);
+  const decoded = decodeName(value).replace(/[\t\n\r]/g, "");
   return decoded !== value && maskParams(maskUserinfo(decoded, mask), mask, false) !== decoded;
 }
 
