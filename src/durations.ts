@@ -25,9 +25,9 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
 
 /**
- * The milliseconds of one span: `whole.fraction` of a unit. Up to 15 digits (an exact
- * integer) the result is the exact value rounded once (`"1.005s"` is 1005, not
- * 1004.9999999999999); longer numbers are read as a double first.
+ * The milliseconds of one span: `whole.fraction` of a unit. While the digits times the unit
+ * fit in 2^53 the result is the exact value rounded once (`"1.005s"` is 1005, not
+ * 1004.9999999999999); longer numbers are read as a double first (a few ulps off at most).
  */
 function spanMs(whole: string, fraction: string, [ms, per]: [number, number]): number {
   const digits = whole + fraction;
