@@ -37,7 +37,11 @@ export function isSecretParam(name: string): boolean {
   if (SECRET_PARAM_NAMES.has(lower)) return true;
   if (!/sig|otp/.test(lower)) return false;
   // Words: split at anything but letters and digits, and where a capital follows a small letter.
-  return name.split(/[^a-zA-Z\d]+|(?<=[a-z])(?=[A-Z])/).some((word) => SECRET_PARAM_WORDS.has(word.toLowerCase()));
+  // (No lookbehind: Safari before 16.4 cannot parse one.)
+  return name
+    .replace(/([a-z])(?=[A-Z])/g, "$1 ")
+    .split(/[^a-zA-Z\d]+/)
+    .some((word) => SECRET_PARAM_WORDS.has(word.toLowerCase()));
 }
 
 /**
