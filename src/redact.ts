@@ -1,40 +1,185 @@
 /**
- * Keeping secrets out of messages, logs and JSON: which header and query names hold one,
- * and how a URL is shown with those values masked.
+ * Keeping secrets out of messages, logs and JSON: which header and parameter names hold one,
+ * and how a URL is shown with those values masked. The one list of secret names: the
+ * library's errors and the CLI both read it from here.
  */
 
 const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
-const SECRET_WORDS = /api[-_]?key|token|secret|passw(?:or)?d|signature|credential|session|auth|^sig$|^key$|^code$/i;
-const SECRET_HEADER_WORDS = /api[-_]?key|token|secret|passw(?:or)?d|session|credential/;
+/** A header or parameter name holding one of these (any case) holds a secret. */
+const SECRET_NAME =
+  /api[-_]?key|access[-_]?key|private[-_]?key|token|secret|passw(?:or)?d|passphrase|pwd|jwt|credential|session|signature|assertion/i;
+/** A parameter name holding one of these holds a secret: the header words, `auth` (`oauth_*`), `pass`, `verifier` (PKCE). */
+const SECRET_PARAM = new RegExp(`${SECRET_NAME.source}|auth|pass|verifier`, "i");
+/** Parameter names that are secrets as a whole (`?key=`, `?code=`)... */
+const SECRET_PARAM_NAMES = new Set(["key", "code"]);
+/** ...or as one word of a name (`?url_sig=`, `?urlSig=`, `?otp=`). */
+const SECRET_PARAM_WORDS = new Set(["sig", "otp"]);
 
 export const MASK = "[REDACTED]";
 
-/** True for a header whose value must never be shown: Authorization, Cookie, *api-key*, *token*, *secret*. */
+/**
+ * True for a header whose value must never be shown: Authorization, Proxy-Authorization,
+ * Cookie, Set-Cookie, and any name holding api-key, access-key, private-key, token, secret,
+ * password, passphrase, pwd, jwt, credential, session, signature or assertion.
+ */
 export function isSecretHeader(name: string): boolean {
-  const n = name.toLowerCase();
-  return SECRET_HEADERS.has(n) || SECRET_HEADER_WORDS.test(n);
-}
-
-/** True for a query parameter name whose value must not appear in a message. */
-export function isSecretParam(name: string): boolean {
-  return SECRET_WORDS.test(name);
+  return SECRET_HEADERS.has(name.toLowerCase()) || SECRET_NAME.test(name);
 }
 
 /**
- * The URL with its user info masked (the user name replaced, the password dropped) and the
- * values of secret-looking query parameters masked. Works on the text as given (a URL that
- * does not parse too); a parameter name is read decoded (`+` as a space).
+ * True for a query (or fragment, or `;matrix`) parameter name whose value must not appear in a
+ * message: the secret header words, and `auth`, `pass`, `verifier`, the names `key` and `code`,
+ * the words `sig` and `otp`.
+ */
+export function isSecretParam(name: string): boolean {
+  if (SECRET_PARAM.test(name)) return true;
+  const lower = name.toLowerCase();
+  if (SECRET_PARAM_NAMES.has(lower)) return true;
+  if (!/sig|otp/.test(lower)) return false;
+  // Words: split at anything but letters and digits, and where a capital follows a small letter.
+  // (No lookbehind: Safari before 16.4 cannot parse one.)
+  return name
+    .replace(/([a-z])(?=[A-Z])/g, "$1 ")
+    .split(/[^a-zA-Z\d]+/)
+    .some((word) => SECRET_PARAM_WORDS.has(word.toLowerCase()));
+}
+
+/**
+ * A parameter name as a server reads it, enough to see a secret word in it: `%XX` decoded.
+ * (`+`, a space to a server, needs no decoding: both only separate words.)
+ */
+function decodeName(raw: string): string {
+  if (!raw.includes("%")) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    // Servers decode the valid escapes and keep the rest (`%zz`, `%ff`). Secret words are
+    // ASCII: every other `%` is dropped (an empty replacement stays linear and fast).
+    return decodeURIComponent(raw.replace(/%(?![0-7][\da-f])/gi, ""));
+  }
+}
+
+/** Schemes whose URLs always have an authority, even written `https:host` or `https:\\host`. */
+const SPECIAL = /^(?:https?|wss?|ftp):$/i;
+const code = (text: string, i: number): number => text.charCodeAt(i);
+const SLASH = 47, BACKSLASH = 92, QUESTION = 63, HASH = 35, AMP = 38, SEMI = 59, EQUALS = 61, AT = 64;
+
+/**
+ * User info masked wherever a URL's authority starts: at the start (`https://u:p@h`, also
+ * `https:u:p@h` and `https:\\u:p@h`, which the URL parser reads the same way) and after
+ * every other `://` (a URL inside a query value, or inside a runtime's message). Each
+ * authority, up to its last `@`, becomes `userMask`: `https://REDACTED@host`.
+ */
+function maskUserinfo(text: string, userMask: string): string {
+  let out = "";
+  let last = 0;
+  const mask = (from: number, special: boolean): number => {
+    let end = from;
+    let at = -1;
+    for (; end < text.length; end++) {
+      const c = code(text, end);
+      if (c === SLASH || c === QUESTION || c === HASH || c <= 32 || (special && c === BACKSLASH)) break;
+      if (c === AT) at = end;
+    }
+    if (at > from) {
+      out += text.slice(last, from) + userMask;
+      last = at;
+    }
+    return end;
+  };
+  let from = 0;
+  const scheme = /^[a-z][a-z\d+.-]*:/i.exec(text);
+  if (scheme) {
+    const special = SPECIAL.test(scheme[0]);
+    let i = scheme[0].length;
+    while (code(text, i) === SLASH || (special && code(text, i) === BACKSLASH)) i++;
+    if (special || i - scheme[0].length >= 2) from = mask(i, special);
+  }
+  for (let i = text.indexOf("://", from); i >= 0; i = text.indexOf("://", from)) from = Math.max(mask(i + 3, true), i + 3);
+  return last ? out + text.slice(last) : text;
+}
+
+const PATH = 0, QUERY = 1, FRAGMENT = 2;
+/**
+ * Where a secret value ends: in a path's `;name=value` at `/`, `?` or `#`; in the query at `&`
+ * or `#`; in the fragment at `&`. Wide on purpose (`;` and `?` do not end a query value).
+ */
+function valueEnds(zone: number, c: number): boolean {
+  return zone === PATH ? c === SLASH || c === QUESTION || c === HASH : c === AMP || (zone === QUERY && c === HASH);
+}
+
+/** True for a name (raw) that is secret once decoded. Every secret name has 3 characters or more. */
+const secretName = (raw: string): boolean => raw.length >= 3 && isSecretParam(decodeName(raw));
+
+/**
+ * Masks the value of every secret-named `name=value`: in the query, in the fragment
+ * (`#access_token=...` from OAuth's implicit flow), `;token=` matrix parameters, and pairs
+ * inside another pair's value (`?next=/cb?token=...`). A name is read both as a server reads
+ * it (from `?`, `&` or `#` to the first `=`: `?token;x=`) and from the last `;` or `?` before
+ * the `=` (`?a=1;token=`). With `nested`, a top-level value whose decoded text holds a secret
+ * (`?next=%2Fcb%3Ftoken%3D...`) is masked whole. One pass, linear in the length.
+ */
+function maskParams(text: string, mask: string, nested: boolean): string {
+  const n = text.length;
+  let out = "";
+  let last = 0;
+  let zone = PATH;
+  // Where the current name starts as a server reads it, and after the last `;` or `?` (-1: none).
+  let full = -1;
+  let sub = -1;
+  // The end of the value being read (cached: each character is scanned for it once), and the
+  // end of the top-level value the scan is inside.
+  let end = -1;
+  let endZone = -1;
+  let outer = -1;
+  for (let i = 0; i < n; i++) {
+    const c = code(text, i);
+    if (c === QUESTION && zone === PATH) {
+      zone = QUERY;
+      full = sub = i + 1;
+    } else if ((c === HASH && zone !== FRAGMENT) || (c === AMP && zone !== PATH)) {
+      if (c === HASH) zone = FRAGMENT;
+      full = sub = i + 1;
+    } else if (c === SEMI || c === QUESTION || c === HASH) sub = i + 1;
+    else if (c === SLASH && zone === PATH) full = sub = -1;
+    if (c !== EQUALS || sub < 0) continue;
+    const start = full >= 0 ? full : sub;
+    const secret = secretName(text.slice(sub, i)) || (full >= 0 && full < sub && secretName(text.slice(full, i)));
+    full = sub = -1;
+    if (end <= i || endZone !== zone) {
+      for (end = i + 1; end < n && !valueEnds(zone, code(text, end)); ) end++;
+      endZone = zone;
+    }
+    const top = start > outer;
+    if (top) outer = end;
+    if (secret || (nested && top && holdsSecret(text.slice(i + 1, end), mask))) {
+      out += text.slice(last, i + 1) + mask;
+      last = end;
+      i = end - 1;
+    }
+    // Otherwise read on inside the value: a pair nested in it is found too.
+  }
+  return last ? out + text.slice(last) : text;
+}
+
+/** True when a value, decoded, holds credentials or a secret-named pair. */
+function holdsSecret(value: string, mask: string): boolean {
+  if (!value.includes("%")) return false;
+  const decoded = decodeName(value).replace(/[\t\n\r]/g, "");
+  return decoded !== value && maskParams(maskUserinfo(decoded, mask), mask, false) !== decoded;
+}
+
+/**
+ * The URL with its user info masked (`https://REDACTED@host`: the user name replaced, the
+ * password dropped) and the values of secret-named parameters masked wherever they are:
+ * query, fragment, `;matrix` parameters, a URL nested in a value. Works on the text as given
+ * (a URL that does not parse too), read as the URL parser reads it: leading C0 controls and
+ * spaces dropped, tabs and newlines dropped everywhere, a name percent-decoded.
+ * Linear in the length of the input.
  */
 export function redactUrl(input: string, mask = MASK): string {
-  return input
-    .replace(/^([a-z][a-z\d+.-]*:\/\/)([^/?#\\]*)@/i, (_, scheme: string, info: string) => scheme + (info.split(":")[0] ? `${mask.slice(1, -1)}@` : ""))
-    .replace(/([?&])([^=&#]*)=[^&#]*/g, (pair, sep: string, key: string) => {
-      let name = key;
-      try {
-        name = decodeURIComponent(key.replaceAll("+", " "));
-      } catch {
-        /* keep it raw */
-      }
-      return isSecretParam(name) ? `${sep}${key}=${mask}` : pair;
-    });
+  let start = 0;
+  while (start < input.length && code(input, start) <= 32) start++;
+  const text = input.slice(start).replace(/[\t\n\r]/g, "");
+  return maskParams(maskUserinfo(text, mask.replace(/^\[(.*)\]$/, "$1")), mask, true);
 }

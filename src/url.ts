@@ -20,6 +20,35 @@ export const isAbsolute = (input: string): boolean => /^[a-z][a-z\d+.-]*:\/\/|^(
 /** A URL as shown in a message: quoted, its secrets masked. */
 export const shownUrl = (input: unknown): string => JSON.stringify(redactUrl(String(input)));
 
+/** `text` without the characters it ends with that `isTrailing` picks (a loop: `/\/+$/` is quadratic on a long run of slashes). */
+function trimEnd(text: string, isTrailing: (code: number) => boolean): string {
+  let end = text.length;
+  while (end > 0 && isTrailing(text.charCodeAt(end - 1))) end--;
+  return text.slice(0, end);
+}
+const isSlash = (code: number): boolean => code === 47;
+/** C0 controls and space: what the URL parser strips from the ends of its input. */
+const isControlOrSpace = (code: number): boolean => code <= 32;
+
+/**
+ * Throws a TypeError naming `option` when the URL holds a user name or password
+ * (`https://user:password@host`): credentials belong in a header or the `token` option, where
+ * they are masked, not in a URL that ends up in messages and logs (and that fetch refuses with
+ * a message quoting the password). The message shows the URL with them masked. A string that
+ * is not a URL passes: other checks report it.
+ */
+export function checkNoCredentials(url: URL | string, option: string): void {
+  let parsed: URL;
+  try {
+    parsed = url instanceof URL ? url : new URL(String(url));
+  } catch {
+    return;
+  }
+  if (parsed.username || parsed.password) {
+    throw optionError(option, `has credentials in it (user:password@): send them in a header or with the token option instead: ${shownUrl(url)}`);
+  }
+}
+
 /** Validates and normalises `baseUrl` (none: undefined). */
 export function parseBaseUrl(input: string | URL | undefined): BaseUrl | undefined {
   if (input === undefined) return undefined;
@@ -30,8 +59,9 @@ export function parseBaseUrl(input: string | URL | undefined): BaseUrl | undefin
     throw optionError("baseUrl", `is not an absolute URL: ${shownUrl(input)}`);
   }
   if (!/^https?:$/.test(url.protocol)) throw optionError("baseUrl", "must be http: or https:");
+  checkNoCredentials(url, "baseUrl");
   url.search = url.hash = "";
-  return { href: url.href.replace(/\/+$/, ""), origin: url.origin, path: url.pathname.replace(/\/+$/, "") };
+  return { href: trimEnd(url.href, isSlash), origin: url.origin, path: trimEnd(url.pathname, isSlash) };
 }
 
 /**
@@ -41,13 +71,22 @@ export function parseBaseUrl(input: string | URL | undefined): BaseUrl | undefin
  */
 export function joinUrl(base: BaseUrl | undefined, input: string | URL): string {
   if (typeof input !== "string") {
-    if (input instanceof URL) return input.href;
-    throw optionError("url", "must be a string or a URL");
+    if (!(input instanceof URL)) throw optionError("url", "must be a string or a URL");
+    checkNoCredentials(input, "url");
+    return input.href;
   }
-  if (isAbsolute(input)) return input;
+  if (isAbsolute(input)) {
+    checkNoCredentials(input, "url");
+    return input;
+  }
   if (!base) {
     const location = (globalThis as { location?: { href?: string } }).location;
-    if (location?.href) return new URL(input, location.href).href;
+    if (location?.href) {
+      // A scheme-relative `//user:password@host` would take credentials from the path.
+      const url = new URL(input, location.href);
+      checkNoCredentials(url, "url");
+      return url.href;
+    }
     throw optionError("url", `${shownUrl(input)} is relative: set baseUrl`);
   }
   // Leading slashes and backslashes would make the path an authority (`//evil.com`): dropped.
@@ -56,7 +95,8 @@ export function joinUrl(base: BaseUrl | undefined, input: string | URL): string 
   // path: a path traversal through an id an SDK put in a path. Refuse rather than send. The
   // check reads the path as WHATWG URL parsing does: tabs and newlines dropped, C0 controls and
   // spaces dropped at the end, segments ending at / or \, the path at ? or #.
-  if (/^(?:[^?#]*[/\\])?(?:\.|%2e){2}(?:[/\\?#]|$)/i.test(path.replace(/[\t\n\r]|[\0-\x20]+$/g, ""))) {
+  // (Both steps are linear: one regex `[\0-\x20]+$` took seconds on 80,000 spaces.)
+  if (/^(?:[^?#]*[/\\])?(?:\.|%2e){2}(?:[/\\?#]|$)/i.test(trimEnd(path, isControlOrSpace).replace(/[\t\n\r]/g, ""))) {
     throw optionError("url", `${shownUrl(input)} would leave baseUrl through "..": use an absolute URL`);
   }
   return base.href + (/^[?#]/.test(path) ? path : `/${path}`);

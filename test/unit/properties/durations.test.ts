@@ -147,6 +147,53 @@ describe("parseDuration (properties)", () => {
     for (const s of ["", " ", "ms", "s5", "-5s", "5", "NaN", "Infinity", "NaNms", "Infinitys", "1e3ms", "5 s -", "5s5"]) expectRefused(s);
   });
 
+  it("accepts and refuses exactly what the span regex of the first version did (on short strings)", () => {
+    // The regex read spans in quadratic time on long digit runs; on short strings it is the reference.
+    const SPAN = /(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]+)/g;
+    const reference = (input: string): number => {
+      let total = 0;
+      const rest = input.replace(SPAN, (_, n: string, unit: string) => {
+        const ms = UNITS.find(([, names]) => names.includes(unit))?.[0] ?? UNITS.find(([, names]) => unit !== "M" && names.includes(unit.toLowerCase()))?.[0];
+        total += +n * (ms ?? NaN);
+        return "";
+      });
+      return rest.trim() || rest === input ? NaN : total;
+    };
+    const piece = fc.constantFrom("1", "0", "9", "12", ".", "5.", ".5", " ", "  ", "\t", "\u00a0", "s", "ms", "m", "M", "min", "h", "H", "d", "y", "us", "ns", "sec", "x", "e", "-", "+", ",");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (pieces) => {
+        const text = pieces.join("");
+        const expected = reference(text);
+        let got = NaN;
+        try {
+          got = parseDuration(text);
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+        }
+        if (Number.isNaN(expected) || !(expected < Infinity)) expect(Number.isNaN(got), text).toBe(true);
+        else expect(Math.abs(got - expected), text).toBeLessThanOrEqual(Math.abs(expected) * 1e-12);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("a decimal span is the exact value rounded once: 1.005s is 1005, 0.1us is 0.0001", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999 }), fc.stringMatching(/^\d{1,6}$/), fc.constantFrom(...WHOLE), (whole, fraction, [ms, names]) => {
+        // whole.fraction × ms = (whole fraction as an integer) × ms / 10^digits: exact integers, one
+        // division, while the product fits in 2^53 (beyond, a double's few ulps).
+        fc.pre(Number(`${whole}${fraction}`) * ms <= Number.MAX_SAFE_INTEGER);
+        const expected = (Number(`${whole}${fraction}`) * ms) / 10 ** fraction.length;
+        expect(parseDuration(`${whole}.${fraction}${names[0]}`)).toBe(expected);
+      }),
+      RUNS,
+    );
+    expect(parseDuration("1.005s")).toBe(1005);
+    expect(parseDuration("4.35s")).toBe(4350);
+    expect(parseDuration("0.1us")).toBe(0.0001);
+    expect(parseDuration("2.5M")).toBe(6_575_040_000); // 2.5 * 30.44 * DAY in doubles is 6575040000.000001
+  });
+
   it("m is minutes, M is months, and only that pair is case-sensitive", () => {
     expect(parseDuration("1m")).toBe(60_000);
     expect(parseDuration("1M")).toBe(30.44 * DAY);
