@@ -9,11 +9,18 @@ import { deferIterator } from "./deferred.js";
 import { kit } from "./lazy-kit.js";
 import type { Stats } from "./stats.js";
 
-/** A URL: a path joined under `baseUrl`, or an absolute URL. */
-export type Input = string | URL;
+/** What to request: a path joined under `baseUrl`, an absolute URL, or a `Request`. */
+export type Input = string | URL | Request;
+
+/**
+ * `[Symbol.asyncDispose]()` where the consumer's lib declares `Symbol.asyncDispose`
+ * (`esnext.disposable`, TypeScript 5.2+), so `await using api = createClient()` works there;
+ * nothing otherwise, so the declarations compile with any lib.
+ */
+type AsyncDisposeMember = SymbolConstructor extends { readonly asyncDispose: infer S extends symbol } ? { [K in S]: () => Promise<void> } : {};
 
 /** An HTTP client made by {@link createClient}. */
-export interface Client {
+export interface Client extends AsyncDisposeMember {
   /** Sends a request with any method. */
   request<T = unknown>(method: string, url: Input, options?: RequestOptions): ResponsePromise<T>;
   get<T = unknown>(url: Input, options?: RequestOptions): ResponsePromise<T>;
@@ -28,14 +35,13 @@ export interface Client {
    * goes through the same tiers and retries.
    * @example for await (const user of api.paginate<User>("users", { limit: 100 })) console.log(user.name);
    */
-  paginate<T = unknown>(url: Input, options?: PaginateOptions<T>): AsyncIterableIterator<T>;
+  paginate<T = unknown, B = any>(url: string | URL, options?: PaginateOptions<T, B>): AsyncIterableIterator<T>;
   /** A client with these options merged over this one's (headers and query merged, hooks appended), sharing `stats`. */
   extend(options: ClientOptions): Client;
   /** Aborts every request in flight; they and any later ones reject with ERR_CLOSED. Closing a parent closes its children. */
   close(): Promise<void>;
   /** Counters shared with `extend()` children. */
   readonly stats: Stats;
-  [Symbol.asyncDispose](): Promise<void>;
 }
 
 const asyncDispose: typeof Symbol.asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose as typeof Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
@@ -55,7 +61,7 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
 
   const start = <T>(method: string, url: Input, opts?: RequestOptions): ResponsePromise<T> =>
     ResponsePromise.start<T>(
-      (mode) => runCall(prepareCall(config, method, url, opts, mode)),
+      (mode) => runCall(prepareCall(config, method, url as string | URL, opts, mode)),
       (_options, first) =>
         deferIterator((lazy) =>
           lazy.reconnectingSse(first, {
@@ -63,7 +69,7 @@ function makeClient(options: ClientOptions, parent: ClientConfig | undefined): C
             method,
             headers: opts?.headers,
             again: (headers) => start<T>(method, url, { ...opts, headers: headers as RequestOptions["headers"] }),
-            policy: () => prepareCall(config, method, url, opts, "response").retry,
+            policy: () => prepareCall(config, method, url as string | URL, opts, "response").retry,
             signal: opts?.signal ?? undefined,
             closer: config.closer,
           }),

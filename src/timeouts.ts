@@ -41,7 +41,7 @@ export function resolveTimeout(option: TimeoutOption, tiers: Tiers): ResolvedTim
     check(/^(?:short|medium|long)$/.test(option), "timeout", `has no tier ${JSON.stringify(option)}: use short, medium, long, none or a duration`);
     return { ms: tiers[option as TierName], tier: option };
   }
-  return { ms: durationOption(option, "timeout"), tier: undefined };
+  return { ms: durationOption(option as Duration, "timeout"), tier: undefined };
 }
 
 /** Attempt `n` (0-based) gets `min(t · 2ⁿ, max(t, cap))`. */

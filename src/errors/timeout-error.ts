@@ -1,4 +1,5 @@
 import { TierfetchError, at, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
+import type { TierName } from "../options.js";
 
 /** What ran out: the whole attempt, or the gap between two body chunks. */
 export type TimeoutKind = "attempt" | "idle";
@@ -9,7 +10,7 @@ export class TimeoutError extends TierfetchError {
   /** Milliseconds allowed to the attempt that timed out (or the idle gap, for `kind: "idle"`). */
   timeout: number;
   /** The tier name, when the timeout came from a tier. */
-  tier: string | undefined;
+  tier: TierName | undefined;
   /** Which limit ran out. */
   kind: TimeoutKind;
 
@@ -17,7 +18,7 @@ export class TimeoutError extends TierfetchError {
     const what = kind === "idle" ? `no body data for ${timeout} ms (idleTimeout)` : `timed out after ${timeout} ms${tier ? ` (tier "${tier}")` : ""}`;
     super(at(details.request, what), "ERR_TIMEOUT", details);
     this.timeout = timeout;
-    this.tier = tier;
+    this.tier = tier as TierName | undefined;
     this.kind = kind;
   }
 }
