@@ -74,10 +74,9 @@ await check('package.json: "sideEffects": false and exports with types condition
   if (problems.length) throw new Error(problems.join("\n"));
 });
 
-// What a published tarball must hold, and all it may hold: the ESM and CJS builds with their
-// declarations, the CLI, the code-split chunks of the ESM/CJS builds, LICENSE, README, package.json.
-const PACKED_REQUIRED = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js"];
-const PACKED_ALLOWED = /^dist\/[\w-]+\.c?js$/;
+// What a published tarball holds, exactly: the ESM and CJS builds with their declarations, the
+// CLI, LICENSE, README and package.json (no code-split chunk since the lazy chunk went away).
+const PACKED = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js"];
 
 let tarball = null;
 await check("npm pack on a clean copy of the tree: prepack builds dist/, the tarball holds exactly the package", () => {
@@ -105,9 +104,9 @@ await check("npm pack on a clean copy of the tree: prepack builds dist/, the tar
   tarball = path.join(TMP, info.filename);
   const files = info.files.map((f) => f.path).sort();
   const problems = [];
-  const missing = PACKED_REQUIRED.filter((f) => !files.includes(f));
+  const missing = PACKED.filter((f) => !files.includes(f));
   if (missing.length) problems.push(`missing ${missing.join(", ")}${missing.some((f) => f.startsWith("dist/")) ? " (does prepack build dist/?)" : ""}`);
-  const stray = files.filter((f) => !PACKED_REQUIRED.includes(f) && !PACKED_ALLOWED.test(f));
+  const stray = files.filter((f) => !PACKED.includes(f));
   if (stray.length) problems.push(`should not be published: ${stray.join(", ")}`);
   const cli = info.files.find((f) => f.path === "dist/cli.js");
   if (cli && !(cli.mode & 0o111)) problems.push(`dist/cli.js is not executable in the tarball (mode ${cli.mode.toString(8)})`);

@@ -123,6 +123,10 @@ export async function requests(signal: AbortSignal): Promise<void> {
   // @ts-expect-error a plain object is no body (that is what `json` is for)
   api.get("x", { body: { a: 1 } });
 
+  // api.fetch has the global fetch's type: any SDK that takes a custom fetch accepts it.
+  const asFetch: typeof fetch = api.fetch;
+  const fetched: Response = await api.fetch(new Request("https://api.example.com/"), { method: "POST", body: "x" });
+
   const stats: Stats = api.stats;
   const calls: number = stats.calls;
   const child: Client = api.extend({ headers: { "x-child": "1" } });
