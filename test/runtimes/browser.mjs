@@ -30,6 +30,8 @@ export const ENV = {
 };
 
 const PLAYWRIGHT_CLI = path.join(ROOT, "node_modules/@playwright/test/cli.js");
+/** The installed @playwright/test (1.64.1: 1.65 breaks Firefox ESR's moz-firefox channel). */
+export const PLAYWRIGHT_VERSION = JSON.parse(readFileSync(path.join(ROOT, "node_modules/@playwright/test/package.json"), "utf8")).version;
 
 /**
  * Loads the harness and the suite in the page, runs it against the built package and returns
@@ -73,8 +75,11 @@ export async function runInBrowser(browser, server, options = {}) {
   const file = path.join(reportDir, `${browser.project}.json`);
   try {
     if (!existsSync(file)) {
-      const tail = output.trim().split("\n").filter((l) => l.trim()).slice(-10).join("\n");
-      return [brokenReport(browser.runtime, "?", `playwright test --project ${browser.project} exited with ${code} and no report\n${tail}`)];
+      // The first error Playwright printed says why (a launch failure, a page error), the tail where.
+      const lines = output.split("\n").filter((l) => l.trim());
+      const why = lines.find((l) => /\b\w*Error\b:/.test(l))?.trim();
+      const detail = [why, ...lines.slice(-3)].filter(Boolean).join("\n");
+      return [brokenReport(browser.runtime, "?", `playwright test --project ${browser.project} exited with ${code} and no report\n${detail}`)];
     }
     const report = JSON.parse(readFileSync(file, "utf8"));
     return [{ runtime: browser.runtime, ...report, ms: Date.now() - started }];

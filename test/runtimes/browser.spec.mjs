@@ -4,7 +4,16 @@
 import { test, expect } from "@playwright/test";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { ENV, runSuiteInPage } from "./browser.mjs";
+import { BROWSERS, ENV, PLAYWRIGHT_VERSION, runSuiteInPage } from "./browser.mjs";
+
+// Before the browser is launched: a Playwright that cannot drive Firefox ESR fails with a
+// reason instead of a protocol error.
+test.beforeAll(({}, testInfo) => {
+  const [major, minor] = PLAYWRIGHT_VERSION.split(".").map(Number);
+  if (testInfo.project.name === BROWSERS.firefox.project && (major > 1 || minor >= 65)) {
+    throw new Error(`@playwright/test ${PLAYWRIGHT_VERSION} cannot drive Firefox ESR over moz-firefox (1.65 broke it): pin 1.64.1`);
+  }
+});
 
 test("conformance suite against dist/", async ({ page, browser, browserName }, testInfo) => {
   const server = JSON.parse(process.env[ENV.server] ?? "null");
