@@ -5,8 +5,8 @@
 // dist/index.d.cts). Run `npx tsup` first.
 //
 // Matrix: the oldest TypeScript we claim (5.0) and the newest that runs here (5.9) ×
-// moduleResolution bundler and node16 (node16 as ESM, .mts, and as CJS, .cts), strict,
-// skipLibCheck false, lib es2022 + dom, no @types. With lib esnext.disposable added (5.2+),
+// moduleResolution bundler and node16 (node16 as ESM, .mts, and as CJS, .cts), strict (and
+// exactOptionalPropertyTypes, noUncheckedIndexedAccess), skipLibCheck false, lib es2022 + dom, no @types. With lib esnext.disposable added (5.2+),
 // test/types/dispose.ts checks `await using`. Prints one line per cell, then `N passed, N failed`.
 //
 //   node test/types/run.mjs [--only 5.0|5.9]
@@ -23,7 +23,11 @@ const COMPILERS = [
   { id: "5.0", pkg: "typescript-5.0", oldest: true },
   { id: "5.9", pkg: "typescript" },
 ];
-const BASE = { strict: true, skipLibCheck: false, noEmit: true, target: "ES2022", types: [], lib: ["ES2022", "DOM"] };
+// The strictest settings a consumer may use, so the declarations hold under every one of them.
+const BASE = {
+  strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noPropertyAccessFromIndexSignature: true,
+  skipLibCheck: false, noEmit: true, target: "ES2022", types: [], lib: ["ES2022", "DOM"],
+};
 const CELLS = [
   { name: "bundler", files: { "uses.ts": "uses.ts" }, options: { module: "ESNext", moduleResolution: "Bundler" } },
   { name: "node16 (ESM .mts and CJS .cts)", files: { "uses.mts": "uses.ts", "uses.cts": "uses.ts" }, options: { module: "Node16", moduleResolution: "Node16" } },
