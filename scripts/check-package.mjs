@@ -3,13 +3,14 @@
 // the closing line `N passed, N failed`.
 //
 //   1. package.json: sideEffects false, exports with `types` first in each condition, files exist
-//   2. npm pack: the tarball holds dist/ and package.json, no src/ or test/
-//   3. publint: no error or warning
-//   4. attw --pack .: ESM and CJS type declarations resolve (every resolution mode)
+//   2. npm pack of a clean copy of the tree (as a fresh clone): prepack builds dist/, and the
+//      tarball holds the ESM and CJS builds, both .d.ts, the CLI, LICENSE, README and nothing else
+//   3. publint on that tarball: no error or warning
+//   4. attw on that tarball: ESM and CJS type declarations resolve (every resolution mode)
 //   5. Node 18: require("tierfetch") and import("tierfetch") by package name, from the packed tarball
 //   6. the browser ESM bundle of dist/index.js: no node: import, no process/Buffer/require/... use
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -73,27 +74,54 @@ await check('package.json: "sideEffects": false and exports with types condition
   if (problems.length) throw new Error(problems.join("\n"));
 });
 
+// What a published tarball holds, exactly: the ESM and CJS builds with their declarations, the
+// CLI, LICENSE, README and package.json (no code-split chunk since the lazy chunk went away).
+const PACKED = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js"];
+
 let tarball = null;
-await check("npm pack: the tarball holds dist and package.json only", () => {
+await check("npm pack on a clean copy of the tree: prepack builds dist/, the tarball holds exactly the package", () => {
   rmSync(TMP, { recursive: true, force: true });
   mkdirSync(TMP, { recursive: true });
-  const r = run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", TMP]);
-  if (r.status !== 0) throw new Error(`npm pack failed: ${r.stderr.trim().split("\n").slice(-5).join("\n")}`);
-  const info = JSON.parse(r.stdout)[0];
+  // A fresh clone: the files git would commit (tracked, plus new ones not ignored), no dist/,
+  // with this checkout's node_modules linked in so prepack's build has its tools.
+  const clean = path.join(TMP, "clean");
+  const listed = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr.trim()}`);
+  let copied = 0;
+  for (const file of listed.stdout.split("\0")) {
+    if (!file || !existsSync(path.join(ROOT, file)) || !statSync(path.join(ROOT, file)).isFile()) continue;
+    mkdirSync(path.dirname(path.join(clean, file)), { recursive: true });
+    copyFileSync(path.join(ROOT, file), path.join(clean, file));
+    copied++;
+  }
+  if (existsSync(path.join(clean, "dist"))) throw new Error("dist/ is tracked by git: it must be built, not committed");
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(clean, "node_modules"), "dir");
+  const r = run("npm", ["pack", "--json", "--pack-destination", TMP], { cwd: clean });
+  if (r.status !== 0) throw new Error(`npm pack failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-8).join("\n")}`);
+  // npm prints the prepack script's output on stdout too: the JSON report is the last part.
+  const at = r.stdout.search(/^\[\s*$/m);
+  const info = JSON.parse(at >= 0 ? r.stdout.slice(at) : r.stdout)[0];
   tarball = path.join(TMP, info.filename);
-  const files = info.files.map((f) => f.path);
+  const files = info.files.map((f) => f.path).sort();
   const problems = [];
-  for (const f of ["package.json", "dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts"]) if (!files.includes(f)) problems.push(`missing ${f}`);
-  const stray = files.filter((f) => /^(src|test|scripts|bench|runtimes|\.tmp)\//.test(f) || f.endsWith(".map"));
+  const missing = PACKED.filter((f) => !files.includes(f));
+  if (missing.length) problems.push(`missing ${missing.join(", ")}${missing.some((f) => f.startsWith("dist/")) ? " (does prepack build dist/?)" : ""}`);
+  const stray = files.filter((f) => !PACKED.includes(f));
   if (stray.length) problems.push(`should not be published: ${stray.join(", ")}`);
-  if (problems.length) throw new Error(problems.join("\n"));
-  return `${files.length} files, ${(info.size / 1024).toFixed(1)} kB packed`;
+  const cli = info.files.find((f) => f.path === "dist/cli.js");
+  if (cli && !(cli.mode & 0o111)) problems.push(`dist/cli.js is not executable in the tarball (mode ${cli.mode.toString(8)})`);
+  if (cli && !readFileSync(path.join(clean, "dist/cli.js"), "utf8").startsWith("#!/usr/bin/env node\n")) problems.push("dist/cli.js has no #!/usr/bin/env node line");
+  if (problems.length) throw new Error(`${problems.join("\n")}\npacked: ${files.join(", ")}`);
+  return `${copied} tracked files copied; ${files.length} files packed, ${(info.size / 1024).toFixed(1)} kB`;
 });
 
-await check("publint: no errors or warnings", async () => {
+await check("publint (the packed tarball): no errors or warnings", async () => {
   const { publint } = await import("publint");
   const { formatMessage } = await import("publint/utils");
-  const { messages, pkg: linted } = await publint({ pkgDir: ROOT, pack: "npm", level: "suggestion" });
+  if (!tarball) throw new Error("no tarball (npm pack failed)");
+  const bytes = readFileSync(tarball);
+  const pack = { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) };
+  const { messages, pkg: linted } = await publint({ pack, level: "suggestion" });
   const bad = messages.filter((m) => m.type !== "suggestion");
   const suggestions = messages.filter((m) => m.type === "suggestion");
   const show = (m) => `${m.type}: ${formatMessage(m, linted) ?? m.code}`;
@@ -101,8 +129,9 @@ await check("publint: no errors or warnings", async () => {
   return suggestions.length ? `${suggestions.length} suggestion(s): ${suggestions.map(show).join("; ")}` : "clean";
 });
 
-await check("attw --pack .: types resolve for ESM and CJS in every resolution mode", () => {
-  const r = run(path.join(ROOT, "node_modules/.bin/attw"), ["--pack", ".", "--format", "json"]);
+await check("attw (the packed tarball): types resolve for ESM and CJS in every resolution mode", () => {
+  if (!tarball) throw new Error("no tarball (npm pack failed)");
+  const r = run(path.join(ROOT, "node_modules/.bin/attw"), [tarball, "--format", "json"]);
   let report;
   try {
     report = JSON.parse(r.stdout);

@@ -11,11 +11,18 @@ import { ResponsePromise, type Reconnect } from "./response.js";
 import { lastEventIdHeader, reconnectingSse } from "./sse-reconnect.js";
 import type { Stats } from "./stats.js";
 
-/** A URL: a path joined under `baseUrl`, or an absolute URL. */
-export type Input = string | URL;
+/** What to request: a path joined under `baseUrl`, an absolute URL, or a `Request`. */
+export type Input = string | URL | Request;
+
+/**
+ * `[Symbol.asyncDispose]()` where the consumer's lib declares `Symbol.asyncDispose`
+ * (`esnext.disposable`, TypeScript 5.2+), so `await using api = createClient()` works there;
+ * nothing otherwise, so the declarations compile with any lib.
+ */
+type AsyncDisposeMember = SymbolConstructor extends { readonly asyncDispose: infer S extends symbol } ? { [K in S]: () => Promise<void> } : {};
 
 /** An HTTP client made by {@link createClient}. */
-export interface Client {
+export interface Client extends AsyncDisposeMember {
   /** Sends a request with any method. */
   request<T = unknown>(method: string, url: Input, options?: RequestOptions): ResponsePromise<T>;
   get<T = unknown>(url: Input, options?: RequestOptions): ResponsePromise<T>;
@@ -39,14 +46,13 @@ export interface Client {
    * goes through the same tiers and retries.
    * @example for await (const user of api.paginate<User>("users", { limit: 100 })) console.log(user.name);
    */
-  paginate<T = unknown>(url: Input, options?: PaginateOptions<T>): AsyncIterableIterator<T>;
+  paginate<T = unknown, B = any>(url: string | URL, options?: PaginateOptions<T, B>): AsyncIterableIterator<T>;
   /** A client with these options merged over this one's (headers and query merged, hooks appended), sharing `stats`. */
   extend(options: ClientOptions): Client;
   /** Aborts every request in flight; they and any later ones reject with ERR_CLOSED. Closing a parent closes its children. */
   close(): Promise<void>;
   /** Counters shared with `extend()` children. */
   readonly stats: Stats;
-  [Symbol.asyncDispose](): Promise<void>;
 }
 
 const asyncDispose: typeof Symbol.asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose as typeof Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
@@ -62,7 +68,7 @@ export function createClient(options: ClientOptions = {}): Client {
 }
 
 function makeClient(config: ClientConfig): Client {
-  const call = (method: string, url: Input, opts: RequestOptions | undefined, mode: ReadMode, run: RunOptions) => runCall(prepareCall(config, method, url, opts, mode), run);
+  const call = (method: string, url: Input, opts: RequestOptions | undefined, mode: ReadMode, run: RunOptions) => runCall(prepareCall(config, method, url as string | URL, opts, mode), run);
 
   const request = <T>(method: string, url: Input, opts?: RequestOptions): ResponsePromise<T> =>
     ResponsePromise.start<T>(
@@ -119,7 +125,7 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
       // The policy as the request resolved it (the first request was prepared the same way).
       let plan: ReturnType<typeof prepareCall>;
       try {
-        plan = prepareCall(config, method, url, opts, "response");
+        plan = prepareCall(config, method, url as string | URL, opts, "response");
       } catch (error) {
         first.catch(() => undefined);
         return (async function* () {

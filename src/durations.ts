@@ -1,8 +1,22 @@
+/** A unit of a {@link Duration} span, with every spelling; `m` is minutes, `M` months. */
+export type DurationUnit =
+  | "ns" | "nsec" | "us" | "usec" | "ms" | "msec" | "s" | "sec" | "second" | "seconds"
+  | "m" | "min" | "minute" | "minutes" | "h" | "hr" | "hour" | "hours" | "d" | "day" | "days"
+  | "w" | "week" | "weeks" | "M" | "month" | "months" | "y" | "year" | "years";
+
+/** One span: a number and a unit, optionally with a space between: `"1.5s"`, `"3 weeks"`. */
+type DurationSpan = `${number}${DurationUnit}` | `${number} ${DurationUnit}`;
+
 /**
  * A length of time: a number of milliseconds, or a string of one or more spans such as
  * `"32ms"`, `"1.5s"`, `"1m30s"` or `"2h 37min"`.
+ *
+ * The string type checks the first span exactly (so `"shrt"`, `"1500"` and `"5 parsecs"` are
+ * type errors) and only that further spans start with a number; {@link parseDuration} checks
+ * the rest at run time. A `string` from elsewhere (a flag, an env variable) goes through
+ * `parseDuration()` first, or is asserted `as Duration`.
  */
-export type Duration = number | string;
+export type Duration = number | DurationSpan | `${DurationSpan}${number}${string}` | `${DurationSpan} ${number}${string}`;
 
 const DAY = 86_400_000;
 /**
@@ -77,7 +91,8 @@ function quoted(input: string): string {
 }
 
 /**
- * Converts a {@link Duration} to milliseconds.
+ * Converts a {@link Duration} to milliseconds. Takes any string, as one read from a flag or
+ * an env variable, and checks it here.
  *
  * @throws TypeError quoting the input and listing the accepted units, for an empty string,
  *   an unknown unit, a missing number, a negative number, NaN or Infinity (also a number too
@@ -87,7 +102,7 @@ function quoted(input: string): string {
  * parseDuration("1.5s");     // 1500
  * parseDuration(250);        // 250
  */
-export function parseDuration(input: Duration): number {
+export function parseDuration(input: Duration | string): number {
   const total = typeof input === "number" ? input : typeof input === "string" ? parseSpans(input) : NaN;
   if (total >= 0 && total < Infinity) return total;
   const shown = typeof input === "string" ? quoted(input) : String(input);

@@ -161,8 +161,30 @@ export interface PassThroughInit {
   integrity?: string;
 }
 
+/**
+ * Fetch extensions of one runtime, passed through to its `fetch` unchanged. Typed loosely, so
+ * that no runtime's own types are needed to use them.
+ */
+export interface RuntimeInit {
+  /**
+   * Cloudflare Workers: the `cf` request properties (cache, image resizing, …).
+   * @example cf: { cacheTtl: 60, cacheEverything: true }
+   */
+  cf?: object;
+  /**
+   * Node (undici): the Dispatcher (an `Agent`, `ProxyAgent`, `MockAgent`) that sends the request.
+   * @example dispatcher: new Agent({ connect: { timeout: 5_000 } })
+   */
+  dispatcher?: object;
+  /**
+   * Deno: the `Deno.HttpClient` that sends the request (proxies, client certificates).
+   * @example client: Deno.createHttpClient({ proxy: { url: "http://127.0.0.1:3128" } })
+   */
+  client?: object;
+}
+
 /** Options shared by a client and a single request. */
-export interface CommonOptions extends PassThroughInit {
+export interface CommonOptions extends PassThroughInit, RuntimeInit {
   /** Default headers, merged by name case-insensitively. */
   headers?: HeadersOption;
   /**
@@ -257,14 +279,14 @@ export type { ServerSentEvent };
 
 // The registry: every option tierfetch handles itself, once. An option added to the types but
 // missing here (or a pass-through field missing below) fails to compile.
-const OWN: Record<Exclude<keyof ClientOptions | keyof RequestOptions, keyof PassThroughInit>, true> = {
+const OWN: Record<Exclude<keyof ClientOptions | keyof RequestOptions, keyof PassThroughInit | keyof RuntimeInit>, true> = {
   baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true,
   json: true, body: true, signal: true, idempotencyKey: true, onUploadProgress: true,
   headers: true, query: true, timeout: true, idleTimeout: true, retry: true, throwHttpErrors: true,
   onDownloadProgress: true, hooks: true, init: true,
 };
 /** The RequestInit fields passed through to fetch, with the runtimes' own extensions. */
-export const PASS_THROUGH: Record<keyof PassThroughInit | "cf" | "dispatcher" | "client" | "window", true> = {
+export const PASS_THROUGH: Record<keyof PassThroughInit | keyof RuntimeInit | "window", true> = {
   credentials: true, redirect: true, cache: true, mode: true, keepalive: true, priority: true,
   referrer: true, referrerPolicy: true, integrity: true, window: true,
   cf: true, dispatcher: true, client: true, // Workers, undici, Deno

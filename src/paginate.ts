@@ -9,11 +9,11 @@ import type { RequestOptions } from "./options.js";
 import type { ResponsePromise } from "./response.js";
 import { redactUrl } from "./redact.js";
 
-/** What `next()` and `items()` are told about a page. */
-export interface PageContext<T> {
+/** What `next()` is told about a page; `B` is the type of the page's body. */
+export interface PageContext<T, B = unknown> {
   response: Response;
   /** The parsed JSON body of the page. */
-  body: unknown;
+  body: B;
   /** The items taken from this page. */
   items: T[];
   /** The URL and options that fetched this page. */
@@ -26,19 +26,24 @@ export interface PageContext<T> {
 /** The next request: a URL, `{ url?, ...options }` merged over the current one, or `null` to stop. */
 export type NextPage = string | URL | (RequestOptions & { url?: string | URL }) | null | undefined | false;
 
-export interface PaginateOptions<T> extends RequestOptions {
+/**
+ * Options of `api.paginate()`. `B` is the type of a page's parsed JSON body, the same for
+ * `items` and `next`: `any` unless given (`paginate<User, UsersPage>(…)`) or taken from an
+ * annotated `items: (body: UsersPage) => body.data`.
+ */
+export interface PaginateOptions<T, B = any> extends RequestOptions {
   /**
    * Takes the items out of a page body.
    * @default the body itself when it is an array
    * @example items: (body) => body.data
    */
-  items?: (body: any, response: Response) => T[];
+  items?: (body: B, response: Response) => T[];
   /**
    * The request of the next page; return `null` to stop.
    * @default follows `Link: <url>; rel="next"`
    * @example next: ({ body, options }) => body.nextCursor ? { query: { ...options.query, cursor: body.nextCursor } } : null
    */
-  next?: (page: PageContext<T>) => NextPage | Promise<NextPage>;
+  next?: (page: PageContext<T, B>) => NextPage | Promise<NextPage>;
   /** Stop after this many items. @default Infinity */
   limit?: number;
   /** Stop after this many pages. @default Infinity */

@@ -43,7 +43,7 @@ export function resolveTimeout(option: TimeoutOption, tiers: Tiers): ResolvedTim
     check(option === "short" || option === "medium" || option === "long", "timeout", `has no tier ${JSON.stringify(option)}: use short, medium, long, none or a duration`);
     return { ms: tiers[option as TierName], tier: option as TierName };
   }
-  return { ms: durationOption(option, "timeout"), tier: undefined };
+  return { ms: durationOption(option as Duration, "timeout"), tier: undefined };
 }
 
 /** A timeout inherited by a child client: a tier follows the child's tier lengths. */

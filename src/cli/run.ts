@@ -4,7 +4,7 @@
  * everything else on stderr → exit status. Node's process is only touched through `io`.
  */
 import { readFileSync } from "node:fs";
-import { createClient, isHttpError, type RequestOptions } from "../index.js";
+import { createClient, isHttpError, type Duration, type RequestOptions, type TimeoutOption } from "../index.js";
 import { parseArgs, UsageError, type CliArgs } from "./args.js";
 import { printBody, printLines, printNdjson, printSse, Out } from "./body-output.js";
 import { colors, wantsColor } from "./colors.js";
@@ -99,8 +99,8 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
     headers: requestHeaders(args, body),
     query: queryRecord(args.query),
     body: body?.body,
-    timeout: args.timeout ?? (streaming ? "none" : undefined),
-    idleTimeout: idle === "none" ? undefined : idle,
+    timeout: (args.timeout as TimeoutOption | undefined) ?? (streaming ? "none" : undefined),
+    idleTimeout: idle === "none" ? undefined : (idle as Duration | undefined),
     retry: args.retries,
     signal,
   });

@@ -1,4 +1,5 @@
 import { TierfetchError, at, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
+import type { TierName } from "../options.js";
 
 /** What ran out: the whole attempt, the gap between two body chunks, or a hook between attempts. */
 export type TimeoutKind = "attempt" | "idle" | "hook";
@@ -9,7 +10,7 @@ export class TimeoutError extends TierfetchError {
   /** Milliseconds allowed to the attempt that timed out (or the idle gap, for `kind: "idle"`). */
   timeout: number;
   /** The tier name, when the timeout came from a tier. */
-  tier: string | undefined;
+  tier: TierName | undefined;
   /** Which limit ran out. */
   kind: TimeoutKind;
 
@@ -19,7 +20,7 @@ export class TimeoutError extends TierfetchError {
       kind === "idle" ? `no body data for ${timeout} ms (${limit})` : kind === "hook" ? `a hook did not settle within ${timeout} ms` : `timed out after ${timeout} ms${tier ? ` (tier "${tier}")` : ""}`;
     super(at(details.request, what), "ERR_TIMEOUT", details);
     this.timeout = timeout;
-    this.tier = tier;
+    this.tier = tier as TierName | undefined;
     this.kind = kind;
   }
 }
