@@ -1,39 +1,56 @@
 /**
  * The command line, parsed and checked once: every later step reads plain, validated values.
+ * `tierfetch [METHOD] URL [ITEM...] [flags]`, with curl's flags and HTTPie's request items.
  * Anything wrong here is the user's typing, reported as a {@link UsageError} (exit status 2).
  */
-import mri from "mri";
 import { parseDuration } from "../index.js";
+import { parseFlags, type Flags } from "./flags.js";
+import { fieldsToJson, headerItem, parseItem, TOKEN, type RequestItem } from "./items.js";
+import { isPlainHttpOffHost, parseTargetUrl, type Credentials } from "./url-input.js";
+import { UsageError } from "./usage-error.js";
 
-/** A mistake in the command line; its message is one line, without the usage hint. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 /** How the response body is shown. */
 export type BodyMode = "buffer" | "lines" | "ndjson" | "sse";
 
+/** HTTPie's `--pretty`: format (indent JSON), colours, both or neither. */
+export type Pretty = "all" | "colors" | "format" | "none";
+
 /** Where a request body comes from, before it is read. */
 export type BodySource =
   | { kind: "json"; value: string } // JSON text, or "@file" / "@-"
-  | { kind: "data"; value: string }; // raw text, or "@file" / "@-"
+  | { kind: "data"; values: string[] } // raw text, or "@file" / "@-", joined with "&" (curl -d)
+  | { kind: "fields"; json: string }; // the JSON object made from name=value / name:=json items
 
 export interface CliArgs {
   method: string;
   url: string;
-  /** In command-line order; `undefined` removes a header (`-H 'Name:'`). */
+  /** In command-line order; `undefined` removes a header (`-H 'Name:'`, `Name:`). */
   headers: [string, string | undefined][];
   query: [string, string][];
   body: BodySource | undefined;
+  /** Basic auth, from `-u user:password` or the URL's `user:password@`. */
+  credentials: Credentials | undefined;
   /** Tier name, `"none"` or a duration string, as typed; undefined: the mode's default. */
   timeout: string | undefined;
   idleTimeout: string | undefined;
   retries: number | undefined;
   mode: BodyMode;
   output: string | undefined;
-  raw: boolean;
+  /** undefined: decided by where stdout goes (a terminal: all; a pipe or file: none). */
+  pretty: Pretty | undefined;
+  /** -i: the status line and response headers on stdout before the body. */
+  include: boolean;
+  /** -L: follow redirects. */
+  follow: boolean;
+  /** -f: an HTTP error prints no body. */
+  fail: boolean;
   verbose: boolean;
+  /** -q, or curl's -sS: only errors on stderr. */
   quiet: boolean;
+  /** curl's -s without -S: nothing on stderr at all. */
+  silent: boolean;
   tokenEnv: string | undefined;
   allowHttp: boolean;
   /** `false` after `--no-color`. */
@@ -42,65 +59,38 @@ export interface CliArgs {
 
 export type ParsedArgs = { command: "help" } | { command: "version" } | { command: "request"; args: CliArgs };
 
-const STRING_FLAGS = ["header", "json", "data", "query", "timeout", "idle-timeout", "retries", "output", "token-env"];
-const BOOLEAN_FLAGS = ["lines", "ndjson", "sse", "raw", "verbose", "quiet", "help", "version", "allow-http", "color"];
-const SHORT: Record<string, string[]> = { header: ["H"], output: ["o"], verbose: ["v"], quiet: ["q"], help: ["h"] };
-// mri only knows the names listed in `alias` when it rejects unknown flags: list every flag there.
-const ALIASES: Record<string, string[]> = Object.fromEntries([...STRING_FLAGS, ...BOOLEAN_FLAGS].map((f) => [f, SHORT[f] ?? []]));
-
 const KNOWN_METHODS = /^(?:get|head|post|put|patch|delete|options|trace|connect)$/i;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 token: method and header names
+/** A first word read as a method (HTTPie): letters and dashes only, so a host name with a dot or port is not one. */
+const METHOD_WORD = /^[A-Za-z][A-Za-z-]*$/;
+const PRETTY = ["all", "colors", "format", "none"];
+const MAX_RETRIES = 100;
 
 /** Parses `argv` (without `node` and the script). Throws {@link UsageError}. */
 export function parseArgs(argv: string[]): ParsedArgs {
-  const flags = mri(argv, {
-    string: STRING_FLAGS,
-    boolean: BOOLEAN_FLAGS,
-    alias: ALIASES,
-    unknown(flag) {
-      throw new UsageError(`unknown option ${flag}`);
-    },
-  });
-  if (flags.help) return { command: "help" };
-  if (flags.version) return { command: "version" };
+  const flags = parseFlags(argv);
+  const on = (name: string) => flags.switches.get(name) === true;
+  if (on("help")) return { command: "help" };
+  if (on("version")) return { command: "version" };
 
-  const positional = flags._.map(String);
-  let method: string | undefined;
-  let url: string | undefined;
-  if (positional.length === 0) throw new UsageError("missing URL");
-  if (positional.length === 1) {
-    url = positional[0]!;
-    if (KNOWN_METHODS.test(url)) throw new UsageError(`missing URL after ${url}`);
-  }
-  else if (positional.length === 2) [method, url] = positional;
-  else throw new UsageError(`too many arguments: ${positional.slice(2).map((a) => JSON.stringify(a)).join(" ")} (quote a URL that has spaces or &)`);
-  if (method !== undefined && KNOWN_METHODS.test(url!) && !KNOWN_METHODS.test(method)) throw new UsageError(`put the method first: tierfetch ${url!.toUpperCase()} URL`);
-  if (method !== undefined && !TOKEN.test(method)) throw new UsageError(`not an HTTP method: ${JSON.stringify(method)}`);
-
+  const { method: typedMethod, url: typedUrl, items } = splitPositional(flags);
+  const target = parseTargetUrl(typedUrl);
   const one = (name: string): string | undefined => {
-    const v: unknown = flags[name];
-    if (v === undefined) return undefined;
-    if (Array.isArray(v)) throw new UsageError(`--${name} given more than once`);
+    const v = flags.values.get(name)?.[0];
     if (v === "") throw new UsageError(`--${name} needs a value`);
-    return String(v);
-  };
-  const many = (name: string): string[] => {
-    const v: unknown = flags[name];
-    const list = v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
-    if (list.includes("")) throw new UsageError(`--${name} needs a value`);
-    return list;
+    return v;
   };
 
-  const json = one("json");
-  const data = one("data");
-  if (json !== undefined && data !== undefined) throw new UsageError("use either --json or --data, not both");
-  let body: BodySource | undefined;
-  if (json !== undefined) body = { kind: "json", value: json };
-  else if (data !== undefined) body = { kind: "data", value: data };
+  const headers: [string, string | undefined][] = (flags.values.get("header") ?? []).map(parseHeaderFlag);
+  const query: [string, string][] = (flags.values.get("query") ?? []).map(parseQueryFlag);
+  const fields: { name: string; json: string }[] = [];
+  for (const item of items) {
+    if (item.kind === "header") headers.push([item.name, item.value]);
+    else if (item.kind === "query") query.push([item.name, item.value]);
+    else fields.push(item);
+  }
 
-  const modes = (["lines", "ndjson", "sse"] as const).filter((m) => flags[m]);
-  if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(", --")}`);
-  const mode = (modes[0] as BodyMode | undefined) ?? "buffer";
+  const body = bodySource(one("json"), flags.values.get("data"), fields);
+  const mode = bodyMode(flags);
   const output = one("output");
   if (output !== undefined && mode !== "buffer") throw new UsageError(`-o writes the raw body; it does not combine with --${mode}`);
 
@@ -108,40 +98,111 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (timeout !== undefined) checkTimeout("--timeout", timeout, true);
   const idleTimeout = one("idle-timeout");
   if (idleTimeout !== undefined) checkTimeout("--idle-timeout", idleTimeout, false);
-
-  const retriesText = one("retries");
-  let retries: number | undefined;
-  if (retriesText !== undefined) {
-    if (!/^\d+$/.test(retriesText) || Number(retriesText) > 100) throw new UsageError(`--retries must be a whole number from 0 to 100, not ${JSON.stringify(retriesText)}`);
-    retries = Number(retriesText);
-  }
+  const retries = parseRetries(flags.values.get("retries")?.[0]);
 
   const tokenEnv = one("token-env");
   if (tokenEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv)) {
     throw new UsageError(`--token-env takes the NAME of an environment variable (like API_TOKEN), not ${tokenEnv.length > 40 ? "a value" : JSON.stringify(tokenEnv)}`);
   }
+  const user = flags.values.get("user")?.[0];
+  // curl: -u wins over the URL's user info.
+  const credentials = user !== undefined ? parseUser(user) : target.credentials;
+  if (credentials && tokenEnv !== undefined) throw new UsageError("use either -u (Basic auth) or --token-env (Bearer), not both");
+  const allowHttp = on("allow-http");
+  if (credentials && !allowHttp && isPlainHttpOffHost(target.href)) {
+    throw new UsageError(`Basic auth would send the password in clear text over http to ${new URL(target.href).host}: use https, or --allow-http`);
+  }
+
+  const prettyText = one("pretty");
+  if (prettyText !== undefined && !PRETTY.includes(prettyText)) throw new UsageError(`--pretty must be one of ${PRETTY.join(", ")}, not ${JSON.stringify(prettyText)}`);
+  if (prettyText !== undefined && on("raw")) throw new UsageError("use either --raw or --pretty, not both");
+  const silent = on("silent") && !on("show-error");
 
   return {
     command: "request",
     args: {
-      method: (method ?? (body ? "POST" : "GET")).toUpperCase(),
-      url: normalizeUrl(url!),
-      headers: many("header").map(parseHeader),
-      query: many("query").map(parseQuery),
+      method: (typedMethod ?? (body ? "POST" : "GET")).toUpperCase(),
+      url: target.href,
+      headers,
+      query,
       body,
+      credentials,
       timeout,
       idleTimeout,
       retries,
       mode,
       output,
-      raw: Boolean(flags.raw),
-      verbose: Boolean(flags.verbose),
-      quiet: Boolean(flags.quiet),
+      pretty: on("raw") ? "none" : (prettyText as Pretty | undefined),
+      include: on("include"),
+      follow: on("location"),
+      fail: on("fail"),
+      verbose: on("verbose"),
+      quiet: on("quiet") || on("silent"),
+      silent,
       tokenEnv,
-      allowHttp: Boolean(flags["allow-http"]),
-      color: flags.color !== false,
+      allowHttp,
+      color: flags.switches.get("color") !== false,
     },
   };
+}
+
+/**
+ * `[METHOD] URL [ITEM...]`: the first word is the method when it looks like one and the next
+ * word is not a request item (`tierfetch localhost name=tea` is a POST to localhost). `-X` names
+ * the method instead.
+ */
+function splitPositional(flags: Flags): { method: string | undefined; url: string; items: RequestItem[] } {
+  const words = flags.positional;
+  let method = flags.values.get("request")?.[0];
+  if (method !== undefined && !TOKEN.test(method)) throw new UsageError(`-X needs an HTTP method, not ${JSON.stringify(method)}`);
+  if (words.length === 0) throw new UsageError("missing URL");
+  let rest = words;
+  if (words.length === 1 && KNOWN_METHODS.test(words[0]!)) throw new UsageError(`missing URL after ${words[0]}`);
+  if (words.length >= 2 && METHOD_WORD.test(words[0]!) && (looksLikeUrl(words[1]!) || parseItem(words[1]!) === undefined)) {
+    if (method !== undefined) throw new UsageError(`the method is given twice: -X ${method} and ${words[0]}`);
+    method = words[0]!;
+    rest = words.slice(1);
+  } else if (words.length >= 2 && KNOWN_METHODS.test(words[1]!)) {
+    throw new UsageError(`put the method first: tierfetch ${words[1]!.toUpperCase()} URL`);
+  }
+  const [url, ...itemWords] = rest as [string, ...string[]];
+  const items = itemWords.map((word) => {
+    const item = parseItem(word);
+    if (!item) throw new UsageError(`not a request item: ${JSON.stringify(word.length > 60 ? `${word.slice(0, 60)}…` : word)} (use name=value, name:=json, Header:value or name==value; quote a URL that has spaces or &)`);
+    return item;
+  });
+  return { method, url, items };
+}
+
+/**
+ * A word read as a URL rather than an item: with a scheme, HTTPie's `:3000` shorthand, or a
+ * host with a dot (or localhost, or an IPv6 literal) and a port: `example.com:8080/x` is a URL,
+ * `X-Count:5` a header.
+ */
+function looksLikeUrl(word: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\/|^:/.test(word) || /^(?:localhost|[^\s=:/]*\.[^\s=:/]*|\[[0-9A-Fa-f:.]+\]):\d+(?:[/?#]|$)/.test(word);
+}
+
+function bodySource(json: string | undefined, data: string[] | undefined, fields: { name: string; json: string }[]): BodySource | undefined {
+  const given = [json !== undefined && "--json", data !== undefined && "-d", fields.length > 0 && "name=value items"].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`use one of --json, -d or name=value items, not ${given.join(" and ")}`);
+  if (json !== undefined) return { kind: "json", value: json };
+  if (data !== undefined) return { kind: "data", values: data };
+  if (fields.length > 0) return { kind: "fields", json: fieldsToJson(fields) };
+  return undefined;
+}
+
+function bodyMode(flags: Flags): BodyMode {
+  const modes = (["lines", "ndjson", "sse"] as const).filter((m) => flags.switches.get(m));
+  if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(", --")}`);
+  return modes[0] ?? "buffer";
+}
+
+function parseRetries(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (/^\d+$/.test(text) && Number(text) <= MAX_RETRIES) return Number(text);
+  const why = /^-\d+$/.test(text) ? " (a count cannot be negative; 0 disables retries)" : /^\d+$/.test(text) ? ` (at most ${MAX_RETRIES})` : "";
+  throw new UsageError(`--retries must be a whole number from 0 to ${MAX_RETRIES}, not ${JSON.stringify(text)}${why}`);
 }
 
 function checkTimeout(flag: string, value: string, tiers: boolean): void {
@@ -151,46 +212,28 @@ function checkTimeout(flag: string, value: string, tiers: boolean): void {
   } catch (error) {
     const hint = tiers ? "short, medium, long, none or a duration like 10s or 1m30s" : "none or a duration like 30s";
     const detail = error instanceof Error ? ` (${error.message})` : "";
-    throw new UsageError(`${flag} must be ${hint}, not ${JSON.stringify(value)}${/^\d+(\.\d+)?$/.test(value) ? " (add a unit)" : detail}`);
+    const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    throw new UsageError(`${flag} must be ${hint}, not ${shown}${/^\d+(\.\d+)?$/.test(value) ? " (add a unit)" : detail}`);
   }
 }
 
-/** `Name: value`; `Name:` (nothing after the colon) removes the header. */
-function parseHeader(text: string): [string, string | undefined] {
+/** `-H 'Name: value'`; `Name:` (nothing after the colon) removes the header. */
+function parseHeaderFlag(text: string): [string, string | undefined] {
   const colon = text.indexOf(":");
   if (colon <= 0) throw new UsageError(`-H needs 'Name: value', not ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`);
-  const name = text.slice(0, colon).trim();
-  if (!TOKEN.test(name)) throw new UsageError(`not a valid header name: ${JSON.stringify(name)}`);
-  const value = text.slice(colon + 1).trim();
-  // Report the header by name only: its value may be a secret.
-  if (/[\r\n\0]/.test(value)) throw new UsageError(`header ${name} has a line break or NUL in its value`);
-  return [name, value === "" ? undefined : value];
+  const h = headerItem(text.slice(0, colon), text.slice(colon + 1));
+  return [h.name, h.value];
 }
 
-function parseQuery(text: string): [string, string] {
+function parseQueryFlag(text: string): [string, string] {
   const eq = text.indexOf("=");
   if (eq <= 0) throw new UsageError(`--query needs key=value, not ${JSON.stringify(text)}`);
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
-/**
- * Adds a scheme when none is typed: `:3000/x` is http://localhost:3000/x, a loopback host
- * gets http, anything else https (tokens must not travel over plain http by accident).
- */
-export function normalizeUrl(input: string): string {
-  let text = input;
-  if (/^:\d*(\/|$)/.test(text)) text = `localhost${text}`;
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
-    const host = text.split(/[/?#]/, 1)[0]!.replace(/:\d+$/, "").toLowerCase();
-    const loopback = host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
-    text = `${loopback ? "http" : "https"}://${text}`;
-  }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`not a valid URL: ${JSON.stringify(input)}`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`only http and https URLs are supported, not ${url.protocol.slice(0, -1)}`);
-  return url.href;
+/** `-u user:password` (curl, HTTPie `-a`). Without a colon curl would prompt; here it is an error. */
+function parseUser(text: string): Credentials {
+  const colon = text.indexOf(":");
+  if (colon < 0) throw new UsageError("-u needs user:password (no password prompt; use 'user:' for an empty password)");
+  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }

@@ -1,16 +1,11 @@
 /**
- * What the CLI may show of a header or a URL. The same rules as the library's errors:
- * Authorization, Proxy-Authorization, Cookie, Set-Cookie and any header named like
- * *api-key*, *token*, *secret* are masked; so are secret-looking query values.
+ * How the CLI shows a header or a URL, on the library's rules and list (src/redact.ts): secret
+ * header values are masked keeping an auth scheme (`Bearer [REDACTED]`), URLs lose their user
+ * info and secret query values, and any known secret left in a line is masked last.
  */
+import { isSecretHeader, MASK, redactUrl } from "../redact.js";
 
-import { isSecretHeader, redactUrl } from "../redact.js";
-
-export const MASK = "[redacted]";
-
-export { isSecretHeader };
-
-/** A header value fit to print: secrets masked, keeping an auth scheme (`Bearer [redacted]`). */
+/** A header value fit to print: secrets masked, keeping an auth scheme (`Bearer [REDACTED]`). */
 export function showHeaderValue(name: string, value: string): string {
   if (!isSecretHeader(name)) return value;
   const n = name.toLowerCase();
@@ -28,7 +23,7 @@ export function showUrl(input: string): string {
 
 /**
  * Last line of defence for text the CLI prints on stderr: any occurrence of a known secret
- * (the token) is masked, whatever put it there.
+ * (the token, a password, a secret header's value) is masked, whatever put it there.
  */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
