@@ -211,7 +211,8 @@ function checkTimeout(flag: string, value: string, tiers: boolean): void {
     parseDuration(value);
   } catch (error) {
     const hint = tiers ? "short, medium, long, none or a duration like 10s or 1m30s" : "none or a duration like 30s";
-    const detail = error instanceof Error ? ` (${error.message})` : "";
+    // The library's message quotes the input: only for a short one.
+    const detail = error instanceof Error && value.length <= 40 ? ` (${error.message})` : "";
     const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
     throw new UsageError(`${flag} must be ${hint}, not ${shown}${/^\d+(\.\d+)?$/.test(value) ? " (add a unit)" : detail}`);
   }

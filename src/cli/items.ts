@@ -60,8 +60,8 @@ export function headerItem(rawName: string, rawValue: string): RequestItem & { k
   const name = rawName.trim();
   if (!TOKEN.test(name)) throw new UsageError(`not a valid header name: ${JSON.stringify(name)}`);
   const value = rawValue.trim();
-  // Reported by name only: the value may be a secret.
-  if (/[\r\n\0]/.test(value)) throw new UsageError(`header ${name} has a line break or NUL in its value`);
+  // Reported by name only: the value may be a secret. Tabs are fine; other controls are not.
+  if (/[\0-\x08\x0a-\x1f\x7f]/.test(value)) throw new UsageError(`header ${name} has a control character (line break, NUL, DEL...) in its value`);
   return { kind: "header", name, value: value === "" ? undefined : value };
 }
 

@@ -172,7 +172,7 @@ async function showErrorBody(out: Out, reporter: Reporter, args: CliArgs, respon
   if (!head) return;
   const note = await printBuffered(out, head.bytes, response.headers.get("content-type"));
   if (note) reporter.note(note);
-  if (head.cut) reporter.note(`only the first ${formatBytes(head.bytes.length)} of the error body shown`);
+  if (head.cut) reporter.note(`only the first ${head.bytes.length} bytes of the error body shown`);
 }
 
 function queryRecord(pairs: [string, string][]): Record<string, string | string[]> | undefined {

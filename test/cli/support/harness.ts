@@ -59,8 +59,11 @@ export async function startHarness(streamRoutes: string[] = []): Promise<Harness
   const tmp = mkdtempSync(join(tmpdir(), "tierfetch-cli-"));
   mkdirSync(join(tmp, "pkg/dist"), { recursive: true });
   const cliPath = join(tmp, "pkg/dist/cli.js");
+  // TIERFETCH_CLI_SRC=/some/checkout runs the suite against another tree's CLI (to see a test fail without a fix).
+  const srcRoot = process.env.TIERFETCH_CLI_SRC ?? ROOT;
   await build({
-    entryPoints: [join(ROOT, "src/cli/main.ts")],
+    entryPoints: [join(srcRoot, "src/cli/main.ts")],
+    nodePaths: [join(ROOT, "node_modules")],
     bundle: true,
     platform: "node",
     format: "esm",
