@@ -15,7 +15,7 @@ export class CallContext {
   /** Before a retry: what the server asked for with Retry-After, if it did. */
   retryAfter: number | undefined;
   #current: Request | undefined;
-  readonly #headers: Record<string, string>;
+  #headers: Record<string, string>;
 
   constructor(method: string, url: string, headers: Record<string, string>) {
     this.method = method;
@@ -31,8 +31,9 @@ export class CallContext {
     this.#current = value;
   }
 
-  /** Forgets the built request so the next attempt builds its own. */
-  reset(): void {
+  /** Starts an attempt sent with these headers: the request is built anew from them on first use. */
+  beginAttempt(headers: Record<string, string>): void {
+    this.#headers = headers;
     this.#current = undefined;
     this.response = undefined;
     this.error = undefined;
