@@ -25,17 +25,6 @@ export class Interrupted extends Error {
   }
 }
 
-/** The abort reason of a --timeout or --idle-timeout the CLI holds itself (past setTimeout's 24.8 days). */
-export class CliTimeout extends Error {
-  override name = "CliTimeout";
-  constructor(
-    readonly kind: "attempt" | "idle",
-    readonly ms: number,
-  ) {
-    super(`timed out after ${ms} ms`);
-  }
-}
-
 /** A problem writing the -o file. */
 export class OutputError extends Error {
   override name = "OutputError";
@@ -46,9 +35,6 @@ export function describeFailure(error: unknown, method: string, url: string): Fa
   if (error instanceof Interrupted) return { code: EXIT.interrupted, message: "interrupted" };
   if (error instanceof UsageError) return { code: EXIT.usage, message: error.message, usage: true };
   if (error instanceof OutputError) return { code: EXIT.failure, message: error.message };
-  if (error instanceof CliTimeout) {
-    return { code: EXIT.failure, message: error.kind === "idle" ? `${target}: no data for ${formatMs(error.ms)} (raise --idle-timeout, or none)` : `${target} timed out after ${formatMs(error.ms)}` };
-  }
   if (isTierfetchError(error)) {
     const where = error.target || target;
     const code = error.code; // read before the guards below narrow `error` away

@@ -8,11 +8,9 @@ import { parseArgs, UsageError, type CliArgs } from "./args.js";
 import { Out, printBody, printBuffered, printHead } from "./body-output.js";
 import { colors, wantsColor } from "./colors.js";
 import { readErrorBodyHead } from "./error-body.js";
-import { attemptReason, CliTimeout, describeFailure, EXIT } from "./failure.js";
+import { attemptReason, describeFailure, EXIT } from "./failure.js";
 import { formatBytes, formatMs } from "./format.js";
-import { watchIdle } from "./idle-watch.js";
 import { limits } from "./limits.js";
-import { setLongTimeout } from "./long-timer.js";
 import { outputStyle } from "./output-style.js";
 import { ProgressBar } from "./progress.js";
 import { Reporter } from "./report.js";
@@ -98,13 +96,7 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
     },
   });
 
-  // The call's signal: Ctrl-C, and a --timeout too long for the client's timers.
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort(signal.reason);
-  if (signal.aborted) onInterrupt();
-  else signal.addEventListener("abort", onInterrupt, { once: true });
   const lim = limits(args);
-  const longTimer = lim.longTimeoutMs === undefined ? undefined : setLongTimeout(() => controller.abort(new CliTimeout("attempt", lim.longTimeoutMs!)), lim.longTimeoutMs);
 
   const options: RequestOptions = withoutUndefined({
     headers: requestHeaders(args, body),
@@ -114,15 +106,14 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
     idleTimeout: lim.idleTimeout,
     retry: args.retries,
     redirect: args.follow ? "follow" : "manual",
-    signal: controller.signal,
+    signal,
   });
 
   const started = performance.now();
   try {
     const bar = file !== undefined && io.stderr.isTTY && !args.quiet ? new ProgressBar(io.stderr, reporter.c) : undefined;
     if (bar) options.onDownloadProgress = (p) => bar.update(p);
-    let res = await api.request(args.method, args.url, options);
-    if (lim.longIdleMs !== undefined) res = watchIdle(res, lim.longIdleMs, () => new CliTimeout("idle", lim.longIdleMs!));
+    const res = await api.request(args.method, args.url, options);
     if (args.include) await printHead(out, res);
     else reporter.status(res, performance.now() - started);
     if (res.status >= 300 && res.status < 400 && res.headers.has("location")) {
@@ -150,8 +141,6 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
     if (isHttpError(error)) await showErrorBody(out, reporter, args, error.response);
     return fail(error);
   } finally {
-    longTimer?.clear();
-    signal.removeEventListener("abort", onInterrupt);
     trace.stop();
     api.close();
   }
