@@ -1,7 +1,8 @@
 /**
  * How the CLI shows a header or a URL, on the library's rules and list (src/redact.ts): secret
  * header values are masked keeping an auth scheme (`Bearer [REDACTED]`), URLs lose their user
- * info and secret query values, and any known secret left in a line is masked last.
+ * info and secret query values (and report.ts masks every secret value the request carries,
+ * by src/secrets.ts, in each line).
  */
 import { isSecretHeader, MASK, redactUrl } from "../redact.js";
 
@@ -19,14 +20,4 @@ export function showHeaderValue(name: string, value: string): string {
 /** The URL with user info and the values of secret-looking query parameters masked. */
 export function showUrl(input: string): string {
   return redactUrl(input, MASK);
-}
-
-/**
- * Last line of defence for text the CLI prints on stderr: any occurrence of a known secret
- * (the token, a password, a secret header's value) is masked, whatever put it there.
- */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join(MASK);
-  return out;
 }

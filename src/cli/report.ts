@@ -7,7 +7,8 @@
 import type { Colors } from "./colors.js";
 import { formatBytes, formatMs } from "./format.js";
 import type { ProgressBar } from "./progress.js";
-import { scrub, showHeaderValue, showUrl } from "./redact.js";
+import { maskSecrets } from "../secrets.js";
+import { showHeaderValue, showUrl } from "./redact.js";
 
 export interface ReporterOptions {
   verbose: boolean;
@@ -34,7 +35,7 @@ export class Reporter {
   /** One line on stderr; the progress bar, if shown, is lifted off and put back. */
   line(text: string): void {
     this.progress?.clear();
-    this.stream.write(`${scrub(text, this.options.secrets)}\n`);
+    this.stream.write(`${maskSecrets(text, this.options.secrets)}\n`);
     this.progress?.redraw();
   }
 

@@ -2,9 +2,9 @@
 /**
  * The request's headers: the CLI's defaults (User-Agent, an Accept for the mode, the body's
  * Content-Type, Basic auth from -u), then every -H and `Header:value` item, which win. And the
- * secret values among them, for the reporter to mask.
+ * secret values the request carries, for the reporter to mask.
  */
-import { isSecretHeader, isSecretParam } from "../redact.js";
+import { secretValues } from "../secrets.js";
 import type { CliArgs } from "./args.js";
 import type { LoadedBody } from "./request-body.js";
 import { version } from "./version.js";
@@ -30,17 +30,22 @@ export function requestHeaders(args: CliArgs, body: LoadedBody | undefined): Rec
   return Object.fromEntries([...headers.values()]);
 }
 
-/** Values typed on the command line that must never be printed: secret headers, the password, secret query values. */
-export function secretsOf(args: CliArgs): string[] {
-  const secrets: string[] = [];
-  for (const [name, value] of args.headers) if (value !== undefined && isSecretHeader(name)) secrets.push(value.replace(/^\w+ +/, ""), value);
-  for (const [name, value] of args.query) if (isSecretParam(name)) secrets.push(value);
+/**
+ * Every secret value the request carries, found by the library's rule (src/secrets.ts): secret
+ * header values and their credential part (the token, Basic auth), the URL's password, secret
+ * query values. The reporter masks each of them in every line it prints.
+ */
+export function secretsOf(args: CliArgs, headers: Record<string, string | undefined>, token: string | undefined): string[] {
+  const sent: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) sent[name.toLowerCase()] = value;
+  if (token !== undefined) sent.authorization = `Bearer ${token}`;
+  const url = new URL(args.url);
   if (args.credentials) {
-    const { user, password } = args.credentials;
-    if (password) secrets.push(password, encodeURIComponent(password));
-    secrets.push(basic(user, password));
+    url.username = encodeURIComponent(args.credentials.user);
+    url.password = encodeURIComponent(args.credentials.password);
   }
-  return secrets;
+  for (const [name, value] of args.query) url.searchParams.append(name, value);
+  return secretValues(sent, url.href);
 }
 
 function basic(user: string, password: string): string {

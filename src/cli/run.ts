@@ -67,15 +67,17 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
   let token: string | undefined;
   let body: LoadedBody | undefined;
   let file: string | undefined;
+  let headers: Record<string, string | undefined>;
   try {
     if (args.tokenEnv !== undefined) {
       token = io.env[args.tokenEnv];
       if (!token) throw new UsageError(`--token-env ${args.tokenEnv}: that environment variable is not set or empty`);
-      secrets.push(token);
     }
-    secrets.push(...secretsOf(args));
+    // The body only adds Content-Type and Accept, never a secret.
+    secrets.push(...secretsOf(args, requestHeaders(args, undefined), token));
     if (args.output !== undefined) file = outputPath(args.output, args.url);
     body = await loadBody(args.body, io.stdin);
+    headers = requestHeaders(args, body);
   } catch (error) {
     return fail(error);
   }
@@ -99,7 +101,7 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
   const lim = limits(args);
 
   const options: RequestOptions = withoutUndefined({
-    headers: requestHeaders(args, body),
+    headers,
     query: queryRecord(args.query),
     body: body?.body,
     timeout: lim.timeout,
