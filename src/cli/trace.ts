@@ -16,15 +16,20 @@ export interface Trace {
 export function traceFetch(reporter: Reporter): Trace {
   let attempt = 0;
   let written = false;
+  let bodyLength: number | undefined;
   const stop = reporter.verbose ? watchWire((head) => {
     written = true;
-    reporter.request(head.method, head.url, head.headers, attempt);
+    // undici writes Content-Length with the body, after this head: shown here with the rest.
+    const hasLength = head.headers.some(([name]) => name.toLowerCase() === "content-length");
+    const headers: [string, string][] = bodyLength === undefined || hasLength ? head.headers : [...head.headers, ["content-length", String(bodyLength)]];
+    reporter.request(head.method, head.url, headers, attempt);
   }) : () => {};
   return {
     stop,
     async fetch(input, init) {
       attempt++;
       written = false;
+      bodyLength = byteLength(init?.body);
       const started = performance.now();
       try {
         // Looked up per call, as the client itself does.
@@ -40,4 +45,11 @@ export function traceFetch(reporter: Reporter): Trace {
       }
     },
   };
+}
+
+/** The size of a body fetch sends with a Content-Length (a string or bytes); undefined for a stream. */
+function byteLength(body: BodyInit | null | undefined): number | undefined {
+  if (typeof body === "string") return new TextEncoder().encode(body).byteLength;
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return body.byteLength;
+  return undefined;
 }

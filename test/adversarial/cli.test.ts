@@ -169,3 +169,27 @@ describe("-o DIR/ with a name from the URL", () => {
     expect(readdirSync(h.tmp)).not.toContain("escape.txt");
   });
 });
+
+describe("redirects carry no credentials to another origin", () => {
+  it("-L to another origin (another port) drops the -u Authorization; without -L nothing is followed", async () => {
+    const other = await startHarness();
+    try {
+      other.routes.set("/landing", (req, res) => {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ authorization: req.headers.authorization ?? null }));
+      });
+      h.routes.set("/elsewhere", (_req, res) => {
+        res.writeHead(302, { location: `${other.base}/landing` }).end();
+      });
+      const followed = await h.cli(["-L", "-u", `alice:${PASSWORD}`, `${h.base}/elsewhere`, "-v"]).done;
+      expect(followed.code).toBe(0);
+      expect(JSON.parse(followed.stdout)).toEqual({ authorization: null });
+      expect(followed.stderr).not.toContain(PASSWORD);
+      const before = other.seen.length;
+      const stayed = await h.cli(["-u", `alice:${PASSWORD}`, `${h.base}/elsewhere`]).done;
+      expect(stayed.code).toBe(0);
+      expect(other.seen.length).toBe(before);
+    } finally {
+      await other.close();
+    }
+  });
+});

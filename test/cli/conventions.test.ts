@@ -213,6 +213,7 @@ describe("-v shows the request head as sent", () => {
     expect(sentLines).toEqual(expect.arrayContaining([
       `> host: 127.0.0.1:${port}`,
       "> content-type: application/x-www-form-urlencoded",
+      "> content-length: 3",
       "> x-api-key: [REDACTED]",
       "> x-trace: t1",
       "> accept-encoding: gzip, deflate",
