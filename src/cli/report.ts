@@ -8,7 +8,8 @@ import type { Colors } from "./colors.js";
 import { formatBytes, formatMs } from "./format.js";
 import type { ProgressBar } from "./progress.js";
 import { maskSecrets } from "../secrets.js";
-import { showHeaderValue, showUrl } from "./redact.js";
+import { redactUrl } from "../redact.js";
+import { showHeaderValue } from "./shown-header.js";
 
 export interface ReporterOptions {
   verbose: boolean;
@@ -43,7 +44,7 @@ export class Reporter {
   request(method: string, url: string, headers: Iterable<[string, string]>, attempt: number): void {
     if (!this.options.verbose) return;
     const c = this.c;
-    const lines = [`${c.dim(">")} ${c.bold(method)} ${showUrl(url)}${attempt > 1 ? c.dim(`  (attempt ${attempt})`) : ""}`];
+    const lines = [`${c.dim(">")} ${c.bold(method)} ${redactUrl(url)}${attempt > 1 ? c.dim(`  (attempt ${attempt})`) : ""}`];
     for (const [name, value] of headers) lines.push(`${c.dim(">")} ${c.cyan(name)}: ${showHeaderValue(name, value)}`);
     lines.push(c.dim(">"));
     this.line(lines.join("\n"));

@@ -21,7 +21,7 @@ import { printLines, printNdjson, printSse } from "./stream-output.js";
 import { traceFetch } from "./trace.js";
 import { HELP, USAGE_HINT } from "./usage.js";
 import { version } from "./version.js";
-import { showUrl } from "./redact.js";
+import { redactUrl } from "../redact.js";
 
 export interface Io {
   stdout: NodeJS.WriteStream;
@@ -119,7 +119,7 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
     if (args.include) await printHead(out, res);
     else reporter.status(res, performance.now() - started);
     if (res.status >= 300 && res.status < 400 && res.headers.has("location")) {
-      reporter.note(`redirect to ${showUrl(new URL(res.headers.get("location")!, args.url).href)}${args.follow ? "" : " (-L follows it)"}`);
+      reporter.note(`redirect to ${redactUrl(new URL(res.headers.get("location")!, args.url).href)}${args.follow ? "" : " (-L follows it)"}`);
     }
     if (file !== undefined) {
       reporter.progress = bar; // lines printed meanwhile (retries cannot happen now) lift the bar

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANSI, startHarness, type Harness } from "./support/harness.js";
+import { ANSI, sendPaced, startHarness, type Harness } from "./support/harness.js";
 
 let h: Harness;
 const JSON_BODY = '{"name":"tea","n":1}';
@@ -24,21 +24,38 @@ afterAll(() => h?.close());
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 
 describe("a terminal gets pretty output, a pipe the bytes as sent", () => {
-  it.skipIf(!hasScript)("on a terminal JSON is indented and coloured", async () => {
-    // `script` gives the CLI a pty for stdout and stderr; the harness process reads its copy.
+  /** Runs the CLI with a pty for stdout and stderr (`script`); what the terminal showed. */
+  async function onTerminal(args: string[]): Promise<{ status: number | null; screen: string }> {
     const cli = join(h.tmp, "pkg/dist/cli.js");
-    const child = spawn("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} ${h.base}/json`, "/dev/null"], {
+    const command = [process.execPath, cli, ...args].map((a) => JSON.stringify(a)).join(" ");
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
       env: { ...process.env, TERM: "xterm", NO_COLOR: "", FORCE_COLOR: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let stdout = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
+    let screen = "";
+    child.stdout.on("data", (b: Buffer) => (screen += b.toString("utf8")));
     const status = await new Promise<number | null>((ok) => child.on("close", ok));
-    const r = { status, stdout };
+    return { status, screen: screen.replace(/\r\n/g, "\n") };
+  }
+
+  it.skipIf(!hasScript)("on a terminal JSON is indented and coloured", async () => {
+    const r = await onTerminal([`${h.base}/json`]);
     expect(r.status).toBe(0);
-    const screen = r.stdout.replace(/\r\n/g, "\n");
-    expect(screen).toMatch(ANSI);
-    expect(screen.replace(/\x1b\[\d+m/g, "")).toContain('{\n  "name": "tea",\n  "n": 1\n}\n');
+    expect(r.screen).toMatch(ANSI);
+    expect(r.screen.replace(/\x1b\[\d+m/g, "")).toContain('{\n  "name": "tea",\n  "n": 1\n}\n');
+  });
+
+  it.skipIf(!hasScript)("on a terminal a binary body is not printed, and not downloaded", async () => {
+    let outcome: Promise<{ written: number; closedEarly: boolean }> | undefined;
+    h.routes.set("/blob-tty", (_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      outcome = sendPaced(res, 64 * 1024 * 1024);
+    });
+    const r = await onTerminal([`${h.base}/blob-tty`]);
+    expect(r.status).toBe(0);
+    expect(r.screen).toContain("binary body not shown on the terminal; use -o FILE or a pipe");
+    expect(r.screen).not.toContain("aaaa");
+    expect((await outcome!).closedEarly).toBe(true);
   });
 
   it("into a pipe the body is the server's bytes, without colour or re-indenting", async () => {
