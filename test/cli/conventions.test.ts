@@ -236,3 +236,22 @@ describe("-v shows the request head as sent", () => {
     expect(r.stderr.match(/^> host: /gm)).toHaveLength(2);
   });
 });
+
+describe("the README's CLI examples", () => {
+  it("`tierfetch :3000/items name=tea count:=3 X-Trace:1 q==green` does what the comment says", async () => {
+    h.routes.set("/items", (req, res, body) => {
+      res.writeHead(201, { "content-type": "application/json" });
+      res.end(JSON.stringify({ method: req.method, url: req.url, trace: req.headers["x-trace"], body: body.toString() }));
+    });
+    const r = await h.cli([`:${port}/items`, "name=tea", "count:=3", "X-Trace:1", "q==green"]).done;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ method: "POST", url: "/items?q=green", trace: "1", body: '{"name":"tea","count":3}' });
+  });
+
+  it("`tierfetch -X PUT -d a=1 -d b=2 URL` sends a=1&b=2 as a form", async () => {
+    const r = await h.cli(["-X", "PUT", "-d", "a=1", "-d", "b=2", `${h.base}/echo`]).done;
+    const got = JSON.parse(r.stdout);
+    expect(got).toMatchObject({ method: "PUT", body: "a=1&b=2" });
+    expect(got.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+  });
+});
