@@ -118,9 +118,8 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
     const res = await api.request(args.method, args.url, options);
     if (args.include) await printHead(out, res);
     else reporter.status(res, performance.now() - started);
-    if (res.status >= 300 && res.status < 400 && res.headers.has("location")) {
-      reporter.note(`redirect to ${redactUrl(new URL(res.headers.get("location")!, args.url).href)}${args.follow ? "" : " (-L follows it)"}`);
-    }
+    const location = redirectTarget(res, args.url);
+    if (location) reporter.note(`redirect to ${redactUrl(location)}${args.follow ? "" : " (-L follows it)"}`);
     if (file !== undefined) {
       reporter.progress = bar; // lines printed meanwhile (retries cannot happen now) lift the bar
       let size: number;
@@ -164,6 +163,17 @@ async function showErrorBody(out: Out, reporter: Reporter, args: CliArgs, respon
   const note = await printBuffered(out, head.bytes, response.headers.get("content-type"));
   if (note) reporter.note(note);
   if (head.cut) reporter.note(`only the first ${head.bytes.length} bytes of the error body shown`);
+}
+
+/** Where a 3xx points, resolved against the request URL (undefined: not a redirect, or no usable Location). */
+function redirectTarget(res: Response, url: string): string | undefined {
+  const location = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null;
+  if (location === null) return undefined;
+  try {
+    return new URL(location, url).href;
+  } catch {
+    return undefined;
+  }
 }
 
 function queryRecord(pairs: [string, string][]): Record<string, string | string[]> | undefined {
