@@ -5,7 +5,7 @@
  */
 import { parseDuration } from "../index.js";
 import { parseFlags, type Flags } from "./flags.js";
-import { fieldsToJson, headerItem, parseItem, TOKEN, type RequestItem } from "./items.js";
+import { headerItem, parseItem, TOKEN, type FieldItem, type RequestItem } from "./items.js";
 import { isPlainHttpOffHost, parseTargetUrl, type Credentials } from "./url-input.js";
 import { UsageError } from "./usage-error.js";
 
@@ -21,7 +21,7 @@ export type Pretty = "all" | "colors" | "format" | "none";
 export type BodySource =
   | { kind: "json"; value: string } // JSON text, or "@file" / "@-"
   | { kind: "data"; values: string[] } // raw text, or "@file" / "@-", joined with "&" (curl -d)
-  | { kind: "fields"; json: string }; // the JSON object made from name=value / name:=json items
+  | { kind: "fields"; fields: FieldItem[] }; // the JSON object made from name=value / name:=json items
 
 export interface CliArgs {
   method: string;
@@ -82,7 +82,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
 
   const headers: [string, string | undefined][] = (flags.values.get("header") ?? []).map(parseHeaderFlag);
   const query: [string, string][] = (flags.values.get("query") ?? []).map(parseQueryFlag);
-  const fields: { name: string; json: string }[] = [];
+  const fields: FieldItem[] = [];
   for (const item of items) {
     if (item.kind === "header") headers.push([item.name, item.value]);
     else if (item.kind === "query") query.push([item.name, item.value]);
@@ -183,12 +183,12 @@ function looksLikeUrl(word: string): boolean {
   return /^[A-Za-z][A-Za-z0-9+.-]*:\/\/|^:/.test(word) || /^(?:localhost|[^\s=:/]*\.[^\s=:/]*|\[[0-9A-Fa-f:.]+\]):\d+(?:[/?#]|$)/.test(word);
 }
 
-function bodySource(json: string | undefined, data: string[] | undefined, fields: { name: string; json: string }[]): BodySource | undefined {
+function bodySource(json: string | undefined, data: string[] | undefined, fields: FieldItem[]): BodySource | undefined {
   const given = [json !== undefined && "--json", data !== undefined && "-d", fields.length > 0 && "name=value items"].filter(Boolean);
   if (given.length > 1) throw new UsageError(`use one of --json, -d or name=value items, not ${given.join(" and ")}`);
   if (json !== undefined) return { kind: "json", value: json };
   if (data !== undefined) return { kind: "data", values: data };
-  if (fields.length > 0) return { kind: "fields", json: fieldsToJson(fields) };
+  if (fields.length > 0) return { kind: "fields", fields };
   return undefined;
 }
 

@@ -47,7 +47,7 @@ const FLAGS: Record<string, FlagSpec> = {
   color: { value: false, negatable: true },
 };
 /** Other spellings users bring from HTTPie and xh. */
-const ALIASES: Record<string, string> = { follow: "location", auth: "user", "check-status": "fail" };
+const ALIASES: Record<string, string> = { follow: "location", auth: "user" };
 const SHORT: Record<string, string> = { a: "user", F: "location" };
 for (const [name, spec] of Object.entries(FLAGS)) if (spec.short) SHORT[spec.short] = name;
 

@@ -1,20 +1,24 @@
 /**
  * HTTPie's request items, after the URL: `name=value` (a JSON string field), `name:=json`
- * (a raw JSON field), `Header:value` (`Header:` removes it, `Header;` sends it empty) and
- * `name==value` (a query parameter). The first separator in the word decides, and a
- * backslash takes the next character literally (`a\=b=c` is the field `a=b`).
+ * (a raw JSON field), `name=@file` and `name:=@file` (the same, read from a file),
+ * `Header:value` (`Header:` removes it, `Header;` sends it empty) and `name==value` (a query
+ * parameter). The first separator in the word decides; a backslash takes the next character
+ * of a name literally (`a\=b=c` is the field `a=b`), and `name=\@x` is the string "@x".
  */
 import { UsageError } from "./usage-error.js";
 
 export type RequestItem =
   | { kind: "header"; name: string; value: string | undefined }
   | { kind: "query"; name: string; value: string }
-  | { kind: "field"; name: string; json: string };
+  | FieldItem;
+
+/** A body field: its JSON text, or a file to read it from (as a string, or as JSON). */
+export type FieldItem = { kind: "field"; name: string; json: string } | { kind: "file-field"; name: string; path: string; as: "string" | "json" };
 
 /** RFC 9110 token: method and header names. */
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-const SEPARATORS = [":=", "==", "=", ":"] as const;
+const SEPARATORS = [":=@", ":=", "==", "=@", "=", ":"] as const;
 
 /** The item a word spells, or undefined when it is not one (no separator, or nothing before it). */
 export function parseItem(word: string): RequestItem | undefined {
@@ -42,7 +46,11 @@ function item(sep: (typeof SEPARATORS)[number], name: string, value: string): Re
     case "==":
       return { kind: "query", name, value };
     case "=":
-      return { kind: "field", name, json: JSON.stringify(value) };
+      return { kind: "field", name, json: JSON.stringify(value.startsWith("\\@") ? value.slice(1) : value) };
+    case "=@":
+    case ":=@":
+      if (value === "") throw new UsageError(`${name}${sep} needs a file name`);
+      return { kind: "file-field", name, path: value, as: sep === "=@" ? "string" : "json" };
     case ":=":
       try {
         JSON.parse(value);

@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import type { BodySource } from "./args.js";
 import { concatBytes } from "./concat-bytes.js";
+import { fieldsToJson, type FieldItem } from "./items.js";
 import { UsageError } from "./usage-error.js";
 
 export interface LoadedBody {
@@ -16,7 +17,7 @@ const FORM = "application/x-www-form-urlencoded";
 
 export async function loadBody(source: BodySource | undefined, stdin: NodeJS.ReadableStream): Promise<LoadedBody | undefined> {
   if (!source) return undefined;
-  if (source.kind === "fields") return { body: source.json, contentType: "application/json" };
+  if (source.kind === "fields") return { body: fieldsToJson(await Promise.all(source.fields.map((f) => fieldJson(f, stdin)))), contentType: "application/json" };
   if (source.kind === "data") {
     // Each value byte for byte (no newline stripping, unlike curl's -d @file), labelled as a
     // form as curl does unless -H sets a Content-Type.
@@ -36,6 +37,20 @@ export async function loadBody(source: BodySource | undefined, stdin: NodeJS.Rea
   return { body: text, contentType: "application/json" };
 }
 
+/** A field's JSON text; `name=@file` is the file as a string, `name:=@file` the file's JSON. */
+async function fieldJson(field: FieldItem, stdin: NodeJS.ReadableStream): Promise<{ name: string; json: string }> {
+  if (field.kind === "field") return field;
+  const sep = field.as === "string" ? "=@" : ":=@";
+  const text = new TextDecoder().decode(await readSource(`${field.name}${sep}`, `@${field.path}`, stdin));
+  if (field.as === "string") return { name: field.name, json: JSON.stringify(text) };
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${field.name}${sep}${field.path}: not valid JSON in the file (${(error as Error).message})`);
+  }
+  return { name: field.name, json: text.trim() };
+}
+
 /** `@-` (stdin) or `@file`. */
 async function readSource(flag: string, value: string, stdin: NodeJS.ReadableStream): Promise<Uint8Array> {
   if (value === "@-") return readAll(stdin);
@@ -45,7 +60,7 @@ async function readSource(flag: string, value: string, stdin: NodeJS.ReadableStr
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
-    throw new UsageError(`${flag} @${path}: cannot read the file (${why})`);
+    throw new UsageError(`${flag}${flag.endsWith("@") ? "" : " @"}${path}: cannot read the file (${why})`);
   }
 }
 

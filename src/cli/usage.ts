@@ -19,6 +19,8 @@ Request:
                             name:=json     raw JSON field      (count:=3, tags:='["a"]')
                             Header:value   request header      ('Header:' removes it)
                             name==value    query parameter
+                            name=@file     a file's text as a JSON string field
+                            name:=@file    a file's JSON as a field
                           a backslash escapes a separator (a\\=b=c)
   -X, --request METHOD    the method (curl)
   -H, --header 'N: v'     add a request header (repeatable); 'Name:' removes a default

@@ -45,6 +45,10 @@ describe("method, URL and items", () => {
     ["X-A:", { kind: "header", name: "X-A", value: undefined }],
     ["url=http://x", { kind: "field", name: "url", json: '"http://x"' }],
     ["a\\:b=c", { kind: "field", name: "a:b", json: '"c"' }],
+    ["bio=@notes.txt", { kind: "file-field", name: "bio", path: "notes.txt", as: "string" }],
+    ["meta:=@meta.json", { kind: "file-field", name: "meta", path: "meta.json", as: "json" }],
+    ["at=\\@home", { kind: "field", name: "at", json: '"@home"' }],
+    ["q==@x", { kind: "query", name: "q", value: "@x" }],
     ["plain", undefined],
     ["=x", undefined],
   ])("item %j", (word, item) => {

@@ -2,6 +2,8 @@
  * The habits users bring from curl (-X, -d, -i, -L, -u, -s, -f) and HTTPie / xh (request
  * items, `:3000` shorthand, --pretty), each against a node:http server on 127.0.0.1.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "./support/harness.js";
 
@@ -167,6 +169,17 @@ describe("HTTPie request items", () => {
   it("a backslash escapes a separator; a repeated field becomes an array", async () => {
     const r = await h.cli([`${h.base}/echo`, "a\\=b=c", "tag=x", "tag=y"]).done;
     expect(JSON.parse(r.stdout).body).toBe('{"a=b":"c","tag":["x","y"]}');
+  });
+
+  it("name=@file embeds a file as a string, name:=@file as JSON (its text kept)", async () => {
+    writeFileSync(join(h.tmp, "bio.txt"), 'Likes "green" tea\n');
+    writeFileSync(join(h.tmp, "meta.json"), '{"id": 12345678901234567890}\n');
+    const r = await h.cli([`${h.base}/echo`, `bio=@${join(h.tmp, "bio.txt")}`, `meta:=@${join(h.tmp, "meta.json")}`]).done;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).body).toBe('{"bio":"Likes \\"green\\" tea\\n","meta":{"id": 12345678901234567890}}');
+    const bad = await h.cli([`${h.base}/echo`, `meta:=@${join(h.tmp, "bio.txt")}`]).done;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^tierfetch: meta:=@.*bio\.txt: not valid JSON in the file/);
   });
 
   it.each([
