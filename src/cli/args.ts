@@ -3,11 +3,11 @@
  * `tierfetch [METHOD] URL [ITEM...] [flags]`, with curl's flags and HTTPie's request items.
  * Anything wrong here is the user's typing, reported as a {@link UsageError} (exit status 2).
  */
-import { parseDuration } from "../index.js";
+import { checkTimeout, parseHeaderFlag, parseQueryFlag, parseRetries, parseUser } from "./flag-values.js";
 import { parseFlags, type Flags } from "./flags.js";
-import { headerItem, parseItem, TOKEN, type FieldItem, type RequestItem } from "./items.js";
+import { parseItem, TOKEN, type FieldItem, type RequestItem } from "./items.js";
 import { isPlainHttpOffHost, parseTargetUrl, type Credentials } from "./url-input.js";
-import { UsageError } from "./usage-error.js";
+import { quoteInput, UsageError } from "./usage-error.js";
 
 export { UsageError };
 
@@ -63,7 +63,6 @@ const KNOWN_METHODS = /^(?:get|head|post|put|patch|delete|options|trace|connect)
 /** A first word read as a method (HTTPie): letters and dashes only, so a host name with a dot or port is not one. */
 const METHOD_WORD = /^[A-Za-z][A-Za-z-]*$/;
 const PRETTY = ["all", "colors", "format", "none"];
-const MAX_RETRIES = 100;
 
 /** Parses `argv` (without `node` and the script). Throws {@link UsageError}. */
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -114,7 +113,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   }
 
   const prettyText = one("pretty");
-  if (prettyText !== undefined && !PRETTY.includes(prettyText)) throw new UsageError(`--pretty must be one of ${PRETTY.join(", ")}, not ${JSON.stringify(prettyText)}`);
+  if (prettyText !== undefined && !PRETTY.includes(prettyText)) throw new UsageError(`--pretty must be one of ${PRETTY.join(", ")}, not ${quoteInput(prettyText)}`);
   if (prettyText !== undefined && on("raw")) throw new UsageError("use either --raw or --pretty, not both");
   const silent = on("silent") && !on("show-error");
 
@@ -154,7 +153,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
 function splitPositional(flags: Flags): { method: string | undefined; url: string; items: RequestItem[] } {
   const words = flags.positional;
   let method = flags.values.get("request")?.[0];
-  if (method !== undefined && !TOKEN.test(method)) throw new UsageError(`-X needs an HTTP method, not ${JSON.stringify(method)}`);
+  if (method !== undefined && !TOKEN.test(method)) throw new UsageError(`-X needs an HTTP method, not ${quoteInput(method)}`);
   if (words.length === 0) throw new UsageError("missing URL");
   let rest = words;
   if (words.length === 1 && KNOWN_METHODS.test(words[0]!)) throw new UsageError(`missing URL after ${words[0]}`);
@@ -168,7 +167,7 @@ function splitPositional(flags: Flags): { method: string | undefined; url: strin
   const [url, ...itemWords] = rest as [string, ...string[]];
   const items = itemWords.map((word) => {
     const item = parseItem(word);
-    if (!item) throw new UsageError(`not a request item: ${JSON.stringify(word.length > 60 ? `${word.slice(0, 60)}…` : word)} (use name=value, name:=json, Header:value or name==value; quote a URL that has spaces or &)`);
+    if (!item) throw new UsageError(`not a request item: ${quoteInput(word)} (use name=value, name:=json, Header:value or name==value; quote a URL that has spaces or &)`);
     return item;
   });
   return { method, url, items };
@@ -196,45 +195,4 @@ function bodyMode(flags: Flags): BodyMode {
   const modes = (["lines", "ndjson", "sse"] as const).filter((m) => flags.switches.get(m));
   if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(", --")}`);
   return modes[0] ?? "buffer";
-}
-
-function parseRetries(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (/^\d+$/.test(text) && Number(text) <= MAX_RETRIES) return Number(text);
-  const why = /^-\d+$/.test(text) ? " (a count cannot be negative; 0 disables retries)" : /^\d+$/.test(text) ? ` (at most ${MAX_RETRIES})` : "";
-  throw new UsageError(`--retries must be a whole number from 0 to ${MAX_RETRIES}, not ${JSON.stringify(text)}${why}`);
-}
-
-function checkTimeout(flag: string, value: string, tiers: boolean): void {
-  if (value === "none" || (tiers && (value === "short" || value === "medium" || value === "long"))) return;
-  try {
-    parseDuration(value);
-  } catch (error) {
-    const hint = tiers ? "short, medium, long, none or a duration like 10s or 1m30s" : "none or a duration like 30s";
-    // The library's message quotes the input: only for a short one.
-    const detail = error instanceof Error && value.length <= 40 ? ` (${error.message})` : "";
-    const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-    throw new UsageError(`${flag} must be ${hint}, not ${shown}${/^\d+(\.\d+)?$/.test(value) ? " (add a unit)" : detail}`);
-  }
-}
-
-/** `-H 'Name: value'`; `Name:` (nothing after the colon) removes the header. */
-function parseHeaderFlag(text: string): [string, string | undefined] {
-  const colon = text.indexOf(":");
-  if (colon <= 0) throw new UsageError(`-H needs 'Name: value', not ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`);
-  const h = headerItem(text.slice(0, colon), text.slice(colon + 1));
-  return [h.name, h.value];
-}
-
-function parseQueryFlag(text: string): [string, string] {
-  const eq = text.indexOf("=");
-  if (eq <= 0) throw new UsageError(`--query needs key=value, not ${JSON.stringify(text)}`);
-  return [text.slice(0, eq), text.slice(eq + 1)];
-}
-
-/** `-u user:password` (curl, HTTPie `-a`). Without a colon curl would prompt; here it is an error. */
-function parseUser(text: string): Credentials {
-  const colon = text.indexOf(":");
-  if (colon < 0) throw new UsageError("-u needs user:password (no password prompt; use 'user:' for an empty password)");
-  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }

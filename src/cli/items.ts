@@ -5,7 +5,7 @@
  * parameter). The first separator in the word decides; a backslash takes the next character
  * of a name literally (`a\=b=c` is the field `a=b`), and `name=\@x` is the string "@x".
  */
-import { UsageError } from "./usage-error.js";
+import { quoteInput, UsageError } from "./usage-error.js";
 
 export type RequestItem =
   | { kind: "header"; name: string; value: string | undefined }
@@ -66,7 +66,7 @@ function item(sep: (typeof SEPARATORS)[number], name: string, value: string): Re
 /** A header from an item or from `-H 'Name: value'`; an empty value removes the header. */
 export function headerItem(rawName: string, rawValue: string): RequestItem & { kind: "header" } {
   const name = rawName.trim();
-  if (!TOKEN.test(name)) throw new UsageError(`not a valid header name: ${JSON.stringify(name)}`);
+  if (!TOKEN.test(name)) throw new UsageError(`not a valid header name: ${quoteInput(name)}`);
   const value = rawValue.trim();
   // Reported by name only: the value may be a secret. Tabs are fine; other controls are not.
   if (/[\0-\x08\x0a-\x1f\x7f]/.test(value)) throw new UsageError(`header ${name} has a control character (line break, NUL, DEL...) in its value`);

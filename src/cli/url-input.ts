@@ -6,7 +6,7 @@
  */
 import { redactUrl } from "../redact.js";
 import { isLoopback } from "../url.js";
-import { UsageError } from "./usage-error.js";
+import { quoteInput, UsageError } from "./usage-error.js";
 
 export interface Credentials {
   user: string;
@@ -31,7 +31,7 @@ export function parseTargetUrl(input: string): TargetUrl {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`not a valid URL: ${JSON.stringify(redactUrl(text))}`);
+    throw new UsageError(`not a valid URL: ${quoteInput(redactUrl(text), 200)}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`only http and https URLs are supported, not ${url.protocol.slice(0, -1)}`);
   let credentials: Credentials | undefined;

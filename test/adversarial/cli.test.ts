@@ -147,9 +147,18 @@ describe("input that would change the request", () => {
     expect(h.seen.length).toBe(before);
   });
 
-  it("a 100,000-character argument is refused quickly, and not echoed in full", async () => {
+  const giant = "9".repeat(100_000) + "x";
+  it.each([
+    ["--timeout", ["--timeout", giant]],
+    ["--retries", ["--retries", giant]],
+    ["-H", ["-H", giant]],
+    ["--query", ["--query", giant]],
+    ["--pretty", ["--pretty", giant]],
+    ["an item", [giant]],
+    ["a header name", [`${giant}X Y:z`]],
+  ])("a 100,000-character %s is refused quickly, and not echoed in full", async (_what, extra) => {
     const started = Date.now();
-    const r = await h.cli([`${h.base}/echo`, "--timeout", "9".repeat(100_000) + "x"]).done;
+    const r = await h.cli([`${h.base}/echo`, ...extra]).done;
     expect(r.code).toBe(2);
     expect(r.stderr.length).toBeLessThan(1000);
     expect(Date.now() - started).toBeLessThan(10_000);
