@@ -6,7 +6,7 @@
 import { checkTimeout, parseHeaderFlag, parseQueryFlag, parseRetries, parseUser } from "./flag-values.js";
 import { parseFlags, type Flags } from "./flags.js";
 import { parseItem, TOKEN, type FieldItem, type RequestItem } from "./items.js";
-import { isPlainHttpOffHost, parseTargetUrl, type Credentials } from "./url-input.js";
+import { isPlainHttpOffHost, parseTargetUrl, type Credentials, type TargetUrl } from "./url-input.js";
 import { quoteInput, UsageError } from "./usage-error.js";
 
 export { UsageError };
@@ -71,78 +71,93 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (on("help")) return { command: "help" };
   if (on("version")) return { command: "version" };
 
-  const { method: typedMethod, url: typedUrl, items } = splitPositional(flags);
-  const target = parseTargetUrl(typedUrl);
-  const one = (name: string): string | undefined => {
-    const v = flags.values.get(name)?.[0];
-    if (v === "") throw new UsageError(`--${name} needs a value`);
-    return v;
-  };
+  const { method, url, items } = splitPositional(flags);
+  const target = parseTargetUrl(url);
+  const { headers, query, fields } = collect(flags, items);
+  const body = bodySource(single(flags, "json"), flags.values.get("data"), fields);
+  const mode = bodyMode(flags);
+  const output = single(flags, "output");
+  if (output !== undefined && mode !== "buffer") throw new UsageError(`-o writes the raw body; it does not combine with --${mode}`);
+  const timeout = single(flags, "timeout");
+  if (timeout !== undefined) checkTimeout("--timeout", timeout, true);
+  const idleTimeout = single(flags, "idle-timeout");
+  if (idleTimeout !== undefined) checkTimeout("--idle-timeout", idleTimeout, false);
+  const tokenEnv = tokenEnvOf(flags);
 
-  const headers: [string, string | undefined][] = (flags.values.get("header") ?? []).map(parseHeaderFlag);
-  const query: [string, string][] = (flags.values.get("query") ?? []).map(parseQueryFlag);
+  return {
+    command: "request",
+    args: {
+      method: (method ?? (body ? "POST" : "GET")).toUpperCase(),
+      url: target.href,
+      headers,
+      query,
+      body,
+      credentials: credentialsOf(flags, target, tokenEnv),
+      timeout,
+      idleTimeout,
+      retries: parseRetries(flags.values.get("retries")?.[0]),
+      mode,
+      output,
+      pretty: prettyOf(flags),
+      include: on("include"),
+      follow: on("location"),
+      fail: on("fail"),
+      verbose: on("verbose"),
+      quiet: on("quiet") || on("silent"),
+      silent: on("silent") && !on("show-error"),
+      tokenEnv,
+      allowHttp: on("allow-http"),
+      color: flags.switches.get("color") !== false,
+    },
+  };
+}
+
+/** A value flag's one value; an empty one is a mistake. */
+function single(flags: Flags, name: string): string | undefined {
+  const v = flags.values.get(name)?.[0];
+  if (v === "") throw new UsageError(`--${name} needs a value`);
+  return v;
+}
+
+/** -H and --query in order, then the items' headers, queries and body fields. */
+function collect(flags: Flags, items: RequestItem[]): { headers: [string, string | undefined][]; query: [string, string][]; fields: FieldItem[] } {
+  const headers = (flags.values.get("header") ?? []).map(parseHeaderFlag);
+  const query = (flags.values.get("query") ?? []).map(parseQueryFlag);
   const fields: FieldItem[] = [];
   for (const item of items) {
     if (item.kind === "header") headers.push([item.name, item.value]);
     else if (item.kind === "query") query.push([item.name, item.value]);
     else fields.push(item);
   }
+  return { headers, query, fields };
+}
 
-  const body = bodySource(one("json"), flags.values.get("data"), fields);
-  const mode = bodyMode(flags);
-  const output = one("output");
-  if (output !== undefined && mode !== "buffer") throw new UsageError(`-o writes the raw body; it does not combine with --${mode}`);
-
-  const timeout = one("timeout");
-  if (timeout !== undefined) checkTimeout("--timeout", timeout, true);
-  const idleTimeout = one("idle-timeout");
-  if (idleTimeout !== undefined) checkTimeout("--idle-timeout", idleTimeout, false);
-  const retries = parseRetries(flags.values.get("retries")?.[0]);
-
-  const tokenEnv = one("token-env");
-  if (tokenEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv)) {
-    throw new UsageError(`--token-env takes the NAME of an environment variable (like API_TOKEN), not ${tokenEnv.length > 40 ? "a value" : JSON.stringify(tokenEnv)}`);
+function tokenEnvOf(flags: Flags): string | undefined {
+  const name = single(flags, "token-env");
+  if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UsageError(`--token-env takes the NAME of an environment variable (like API_TOKEN), not ${name.length > 40 ? "a value" : quoteInput(name)}`);
   }
+  return name;
+}
+
+/** Basic auth from -u, else from the URL's user info (curl: -u wins); never in clear text off this machine unless --allow-http. */
+function credentialsOf(flags: Flags, target: TargetUrl, tokenEnv: string | undefined): Credentials | undefined {
   const user = flags.values.get("user")?.[0];
-  // curl: -u wins over the URL's user info.
   const credentials = user !== undefined ? parseUser(user) : target.credentials;
-  if (credentials && tokenEnv !== undefined) throw new UsageError("use either -u (Basic auth) or --token-env (Bearer), not both");
-  const allowHttp = on("allow-http");
-  if (credentials && !allowHttp && isPlainHttpOffHost(target.href)) {
+  if (!credentials) return undefined;
+  if (tokenEnv !== undefined) throw new UsageError("use either -u (Basic auth) or --token-env (Bearer), not both");
+  if (flags.switches.get("allow-http") !== true && isPlainHttpOffHost(target.href)) {
     throw new UsageError(`Basic auth would send the password in clear text over http to ${new URL(target.href).host}: use https, or --allow-http`);
   }
+  return credentials;
+}
 
-  const prettyText = one("pretty");
-  if (prettyText !== undefined && !PRETTY.includes(prettyText)) throw new UsageError(`--pretty must be one of ${PRETTY.join(", ")}, not ${quoteInput(prettyText)}`);
-  if (prettyText !== undefined && on("raw")) throw new UsageError("use either --raw or --pretty, not both");
-  const silent = on("silent") && !on("show-error");
-
-  return {
-    command: "request",
-    args: {
-      method: (typedMethod ?? (body ? "POST" : "GET")).toUpperCase(),
-      url: target.href,
-      headers,
-      query,
-      body,
-      credentials,
-      timeout,
-      idleTimeout,
-      retries,
-      mode,
-      output,
-      pretty: on("raw") ? "none" : (prettyText as Pretty | undefined),
-      include: on("include"),
-      follow: on("location"),
-      fail: on("fail"),
-      verbose: on("verbose"),
-      quiet: on("quiet") || on("silent"),
-      silent,
-      tokenEnv,
-      allowHttp,
-      color: flags.switches.get("color") !== false,
-    },
-  };
+function prettyOf(flags: Flags): Pretty | undefined {
+  const text = single(flags, "pretty");
+  const raw = flags.switches.get("raw") === true;
+  if (text !== undefined && !PRETTY.includes(text)) throw new UsageError(`--pretty must be one of ${PRETTY.join(", ")}, not ${quoteInput(text)}`);
+  if (text !== undefined && raw) throw new UsageError("use either --raw or --pretty, not both");
+  return raw ? "none" : (text as Pretty | undefined);
 }
 
 /**
