@@ -76,10 +76,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const { headers, query, fields } = collect(flags, items);
   const body = bodySource(single(flags, "json"), flags.values.get("data"), fields);
   const mode = bodyMode(flags);
-  const output = single(flags, "output");
+  const output = outputOf(flags);
   if (output !== undefined && mode !== "buffer") throw new UsageError(`-o writes the raw body; it does not combine with --${mode}`);
-  const timeout = single(flags, "timeout");
-  if (timeout !== undefined) checkTimeout("--timeout", timeout, true);
+  const timeout = timeoutOf(flags);
   const idleTimeout = single(flags, "idle-timeout");
   if (idleTimeout !== undefined) checkTimeout("--idle-timeout", idleTimeout, false);
   const tokenEnv = tokenEnvOf(flags);
@@ -87,7 +86,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   return {
     command: "request",
     args: {
-      method: (method ?? (body ? "POST" : "GET")).toUpperCase(),
+      method: (method ?? (on("head") ? "HEAD" : body ? "POST" : "GET")).toUpperCase(),
       url: target.href,
       headers,
       query,
@@ -99,7 +98,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
       mode,
       output,
       pretty: prettyOf(flags),
-      include: on("include"),
+      include: on("include") || on("head"),
       follow: on("location"),
       fail: on("fail"),
       verbose: on("verbose"),
@@ -117,6 +116,27 @@ function single(flags: Flags, name: string): string | undefined {
   const v = flags.values.get(name)?.[0];
   if (v === "") throw new UsageError(`--${name} needs a value`);
   return v;
+}
+
+/** -o FILE or DIR/; curl's -O is -o ./ (the URL's file name here), and -o - is stdout. */
+function outputOf(flags: Flags): string | undefined {
+  const output = single(flags, "output");
+  if (output !== undefined && flags.switches.get("remote-name")) throw new UsageError("use either -o or -O, not both");
+  if (flags.switches.get("remote-name")) return "./";
+  return output === "-" ? undefined : output;
+}
+
+/** --timeout as typed, or curl's -m / --max-time SECONDS as a duration in seconds. */
+function timeoutOf(flags: Flags): string | undefined {
+  const timeout = single(flags, "timeout");
+  const maxTime = single(flags, "max-time");
+  if (timeout !== undefined && maxTime !== undefined) throw new UsageError("use either --timeout or -m/--max-time, not both");
+  if (maxTime !== undefined) {
+    if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(maxTime)) throw new UsageError(`-m/--max-time takes seconds (like 10 or 2.5), not ${quoteInput(maxTime)}`);
+    return `${maxTime}s`;
+  }
+  if (timeout !== undefined) checkTimeout("--timeout", timeout, true);
+  return timeout;
 }
 
 /** -H and --query in order, then the items' headers, queries and body fields. */

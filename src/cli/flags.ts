@@ -28,6 +28,9 @@ const FLAGS: Record<string, FlagSpec> = {
   "idle-timeout": { value: true },
   retries: { value: true },
   output: { value: true, short: "o" },
+  "remote-name": { value: false, short: "O" },
+  "max-time": { value: true, short: "m" },
+  head: { value: false, short: "I" },
   "token-env": { value: true },
   pretty: { value: true },
   include: { value: false, short: "i" },
@@ -47,7 +50,7 @@ const FLAGS: Record<string, FlagSpec> = {
   color: { value: false, negatable: true },
 };
 /** Other spellings users bring from HTTPie and xh. */
-const ALIASES: Record<string, string> = { follow: "location", auth: "user" };
+const ALIASES: Record<string, string> = { follow: "location", auth: "user", retry: "retries" };
 const SHORT: Record<string, string> = { a: "user", F: "location" };
 for (const [name, spec] of Object.entries(FLAGS)) if (spec.short) SHORT[spec.short] = name;
 

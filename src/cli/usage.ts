@@ -34,22 +34,27 @@ Request:
                           'Authorization: Bearer ...' (never printed)
       --allow-http        allow credentials over plain http to a non-loopback host
   -L, --location          follow redirects (also --follow); without it a 3xx is shown
+  -m, --max-time SECONDS  curl's limit, the same as --timeout SECONDSs
       --timeout T         short (5s), medium (30s), long (6m), none, or a duration such as
                           10s, 1m30s or 30d; bounds each attempt including the body.
                           Default: medium; none for --lines, --ndjson, --sse and -o
       --idle-timeout T    longest silence between body chunks; default 1m for --lines,
                           --ndjson, --sse and -o, none otherwise
-      --retries N         retries after the first attempt, 0 to 100 (default 4, 0 disables).
+      --retries N         retries after the first attempt, 0 to 100 (default 4, 0 disables;
+                          also --retry).
                           GET, PUT, DELETE... retry on 408/429/5xx, network errors and
                           timeouts; POST and PATCH only on 429 and 503
 
 Response:
   -i, --include           print the status line and response headers before the body
+  -I, --head              send HEAD and print the status line and headers (curl)
       --lines             print the body line by line as it arrives
       --ndjson            print NDJSON as it arrives, one value per line
       --sse               print each Server-Sent Event's data as it arrives, one per line
   -o, --output FILE|DIR/  write the body to FILE byte for byte (DIR/: under the URL's file
-                          name); progress bar on a terminal; no half-written file on failure
+                          name); progress bar on a terminal; no half-written file on failure;
+                          -o - is stdout
+  -O, --remote-name       save under the URL's file name here (curl; -o ./)
       --pretty MODE       all (indent and colour), colors, format or none; default all on a
                           terminal, none into a pipe or file
       --raw               the same as --pretty none

@@ -2,7 +2,7 @@
  * The habits users bring from curl (-X, -d, -i, -L, -u, -s, -f) and HTTPie / xh (request
  * items, `:3000` shorthand, --pretty), each against a node:http server on 127.0.0.1.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "./support/harness.js";
@@ -128,6 +128,38 @@ describe("curl's flags", () => {
     expect(failed.stdout).toBe("");
     const shown = await h.cli([`${h.base}/missing`]).done;
     expect(JSON.parse(shown.stdout)).toEqual({ error: "no route", path: "/missing" });
+  });
+
+  it("-I sends HEAD and prints the status line and headers on stdout", async () => {
+    const r = await h.cli(["-I", `${h.base}/echo`]).done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^HTTP 200 OK\n(?:.*\n)*x-served-by: echo\n(?:.*\n)*\n$/);
+    expect(h.seen.at(-1)?.method).toBe("HEAD");
+  });
+
+  it("-O saves under the URL's file name in the working directory; -o - is stdout", async () => {
+    h.routes.set("/files/notes.txt", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" }).end("remote name");
+    });
+    const dir = join(h.tmp, "cwd-O");
+    mkdirSync(dir);
+    const r = await h.cli(["-O", `${h.base}/files/notes.txt`], { cwd: dir }).done;
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("remote name");
+    const dash = await h.cli(["-o", "-", `${h.base}/files/notes.txt`]).done;
+    expect(dash.stdout).toBe("remote name");
+  });
+
+  it("-m SECONDS is curl's --max-time; --retry is curl's --retries", async () => {
+    h.routes.set("/hang", () => {
+      /* never answers */
+    });
+    const r = await h.cli(["-m", "0.2", "--retry", "0", `${h.base}/hang`]).done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`tierfetch: GET ${h.base}/hang timed out after 200 ms\n`);
+    const bad = await h.cli(["-m", "soon", `${h.base}/hang`]).done;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/-m\/--max-time takes seconds/);
   });
 
   it("clustered short flags: -sSfL", async () => {

@@ -40,6 +40,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   stdin?: string | Buffer;
   node?: string;
+  /** The CLI's working directory (default: the scratch directory). */
+  cwd?: string;
 }
 
 export interface Run {
@@ -100,7 +102,7 @@ export async function startHarness(streamRoutes: string[] = []): Promise<Harness
     const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
     if (!opts.env || !("NO_COLOR" in opts.env)) delete env.NO_COLOR;
     if (!opts.env || !("FORCE_COLOR" in opts.env)) delete env.FORCE_COLOR;
-    const child = spawn(opts.node ?? process.execPath, [cliPath, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(opts.node ?? process.execPath, [cliPath, ...args], { env, cwd: opts.cwd ?? tmp, stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on("data", (b: Buffer) => out.push(b));
