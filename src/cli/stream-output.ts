@@ -2,6 +2,7 @@
  * --lines, --ndjson and --sse: each item written (and flushed) as it arrives. Into a pipe the
  * text is as sent; on a terminal JSON is coloured.
  */
+import { checkEventStream } from "../event-stream-check.js";
 import { lines, sse } from "../index.js";
 import type { Out } from "./body-output.js";
 import { formatJson, isJson } from "./json-format.js";
@@ -43,6 +44,7 @@ export async function printNdjson(out: Out, res: Response): Promise<number> {
  * data is coloured.
  */
 export async function printSse(out: Out, res: Response): Promise<number> {
+  expectEventStream(res);
   let count = 0;
   const pretty = isPretty(out.style);
   for await (const ev of sse(res)) {
@@ -51,4 +53,17 @@ export async function printSse(out: Out, res: Response): Promise<number> {
     count++;
   }
   return count;
+}
+
+/**
+ * A body that is not an event stream (a JSON error page, a mislabelled route) would print no
+ * event and exit 0: refused by the library's rule, with a hint for the command line.
+ */
+function expectEventStream(res: Response): void {
+  try {
+    checkEventStream(res, undefined, false);
+  } catch {
+    const type = res.headers.get("content-type");
+    throw new Error(`--sse expected text/event-stream but the content-type is ${type ? JSON.stringify(type.slice(0, 80)) : "missing"} (use --lines to see the body as it arrives)`);
+  }
 }

@@ -86,6 +86,13 @@ describe("--sse", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('{"sku":"tea","cents":450}\nplain "text"\n');
   });
+
+  it("refuses a body that is not an event stream, saying what arrived (no silent zero events)", async () => {
+    const r = await h.cli([`${h.base}/json`, "--sse"]).done;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(`tierfetch: GET ${h.base}/json: --sse expected text/event-stream but the content-type is "application/json" (use --lines to see the body as it arrives)`);
+  });
 });
 
 describe("-o DIR/", () => {
