@@ -32,6 +32,11 @@ export async function deliver(res: Response, d: Delivery): Promise<void> {
   const location = redirectTarget(res, args.url);
   if (location) reporter.note(`redirect to ${redactUrl(location)}${args.follow ? "" : " (-L follows it)"}`);
   if (d.file !== undefined) return save(res, d, d.file);
+  // A redirect not followed is shown as it is, whatever the mode: its body is not the stream asked for.
+  if (location && args.mode !== "buffer") {
+    await printBody(out, res);
+    return;
+  }
   if (args.mode === "lines") await printLines(out, res);
   else if (args.mode === "ndjson") await printNdjson(out, res);
   else if (args.mode === "sse") await printSse(out, res);

@@ -77,6 +77,22 @@ describe("curl's flags", () => {
     expect(followed.map((s) => s.url)).toEqual(["/moved", "/echo?from=moved"]);
   });
 
+  it("--sse against a redirect without -L shows the 3xx (exit 0); with -L it streams the target", async () => {
+    h.routes.set("/stream", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" }).end("data: tick\n\n");
+    });
+    h.routes.set("/stream-moved", (_req, res) => {
+      res.writeHead(307, { location: "/stream", "content-type": "text/plain" }).end("moved");
+    });
+    const shown = await h.cli([`${h.base}/stream-moved`, "--sse"]).done;
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toBe("moved");
+    expect(shown.stderr).toContain("(-L follows it)");
+    const followed = await h.cli(["-L", `${h.base}/stream-moved`, "--sse"]).done;
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toBe("tick\n");
+  });
+
   it("-u user:pass sends Basic auth and never prints the password, even with -v", async () => {
     const r = await h.cli(["-v", "-u", `alice:${PASSWORD}`, `${h.base}/echo`]).done;
     expect(r.code).toBe(0);
