@@ -1,39 +1,56 @@
 /**
  * The command line, parsed and checked once: every later step reads plain, validated values.
+ * `tierfetch [METHOD] URL [ITEM...] [flags]`, with curl's flags and HTTPie's request items.
  * Anything wrong here is the user's typing, reported as a {@link UsageError} (exit status 2).
  */
-import mri from "mri";
-import { parseDuration } from "../index.js";
+import { checkTimeout, parseHeaderFlag, parseQueryFlag, parseRetries, parseUser } from "./flag-values.js";
+import { parseFlags, type Flags } from "./flags.js";
+import { parseItem, TOKEN, type FieldItem, type RequestItem } from "./items.js";
+import { isPlainHttpOffHost, parseTargetUrl, type Credentials, type TargetUrl } from "./url-input.js";
+import { quoteInput, UsageError } from "./usage-error.js";
 
-/** A mistake in the command line; its message is one line, without the usage hint. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 /** How the response body is shown. */
 export type BodyMode = "buffer" | "lines" | "ndjson" | "sse";
 
+/** HTTPie's `--pretty`: format (indent JSON), colours, both or neither. */
+export type Pretty = "all" | "colors" | "format" | "none";
+
 /** Where a request body comes from, before it is read. */
 export type BodySource =
   | { kind: "json"; value: string } // JSON text, or "@file" / "@-"
-  | { kind: "data"; value: string }; // raw text, or "@file" / "@-"
+  | { kind: "data"; values: string[] } // raw text, or "@file" / "@-", joined with "&" (curl -d)
+  | { kind: "fields"; fields: FieldItem[] }; // the JSON object made from name=value / name:=json items
 
 export interface CliArgs {
   method: string;
   url: string;
-  /** In command-line order; `undefined` removes a header (`-H 'Name:'`). */
+  /** In command-line order; `undefined` removes a header (`-H 'Name:'`, `Name:`). */
   headers: [string, string | undefined][];
   query: [string, string][];
   body: BodySource | undefined;
+  /** Basic auth, from `-u user:password` or the URL's `user:password@`. */
+  credentials: Credentials | undefined;
   /** Tier name, `"none"` or a duration string, as typed; undefined: the mode's default. */
   timeout: string | undefined;
   idleTimeout: string | undefined;
   retries: number | undefined;
   mode: BodyMode;
   output: string | undefined;
-  raw: boolean;
+  /** undefined: decided by where stdout goes (a terminal: all; a pipe or file: none). */
+  pretty: Pretty | undefined;
+  /** -i: the status line and response headers on stdout before the body. */
+  include: boolean;
+  /** -L: follow redirects. */
+  follow: boolean;
+  /** -f: an HTTP error prints no body. */
+  fail: boolean;
   verbose: boolean;
+  /** -q, or curl's -sS: only errors on stderr. */
   quiet: boolean;
+  /** curl's -s without -S: nothing on stderr at all. */
+  silent: boolean;
   tokenEnv: string | undefined;
   allowHttp: boolean;
   /** `false` after `--no-color`. */
@@ -42,155 +59,175 @@ export interface CliArgs {
 
 export type ParsedArgs = { command: "help" } | { command: "version" } | { command: "request"; args: CliArgs };
 
-const STRING_FLAGS = ["header", "json", "data", "query", "timeout", "idle-timeout", "retries", "output", "token-env"];
-const BOOLEAN_FLAGS = ["lines", "ndjson", "sse", "raw", "verbose", "quiet", "help", "version", "allow-http", "color"];
-const SHORT: Record<string, string[]> = { header: ["H"], output: ["o"], verbose: ["v"], quiet: ["q"], help: ["h"] };
-// mri only knows the names listed in `alias` when it rejects unknown flags: list every flag there.
-const ALIASES: Record<string, string[]> = Object.fromEntries([...STRING_FLAGS, ...BOOLEAN_FLAGS].map((f) => [f, SHORT[f] ?? []]));
-
 const KNOWN_METHODS = /^(?:get|head|post|put|patch|delete|options|trace|connect)$/i;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 token: method and header names
+/** A first word read as a method (HTTPie): letters and dashes only, so a host name with a dot or port is not one. */
+const METHOD_WORD = /^[A-Za-z][A-Za-z-]*$/;
+const PRETTY = ["all", "colors", "format", "none"];
 
 /** Parses `argv` (without `node` and the script). Throws {@link UsageError}. */
 export function parseArgs(argv: string[]): ParsedArgs {
-  const flags = mri(argv, {
-    string: STRING_FLAGS,
-    boolean: BOOLEAN_FLAGS,
-    alias: ALIASES,
-    unknown(flag) {
-      throw new UsageError(`unknown option ${flag}`);
-    },
-  });
-  if (flags.help) return { command: "help" };
-  if (flags.version) return { command: "version" };
+  const flags = parseFlags(argv);
+  const on = (name: string) => flags.switches.get(name) === true;
+  if (on("help")) return { command: "help" };
+  if (on("version")) return { command: "version" };
 
-  const positional = flags._.map(String);
-  let method: string | undefined;
-  let url: string | undefined;
-  if (positional.length === 0) throw new UsageError("missing URL");
-  if (positional.length === 1) {
-    url = positional[0]!;
-    if (KNOWN_METHODS.test(url)) throw new UsageError(`missing URL after ${url}`);
-  }
-  else if (positional.length === 2) [method, url] = positional;
-  else throw new UsageError(`too many arguments: ${positional.slice(2).map((a) => JSON.stringify(a)).join(" ")} (quote a URL that has spaces or &)`);
-  if (method !== undefined && KNOWN_METHODS.test(url!) && !KNOWN_METHODS.test(method)) throw new UsageError(`put the method first: tierfetch ${url!.toUpperCase()} URL`);
-  if (method !== undefined && !TOKEN.test(method)) throw new UsageError(`not an HTTP method: ${JSON.stringify(method)}`);
-
-  const one = (name: string): string | undefined => {
-    const v: unknown = flags[name];
-    if (v === undefined) return undefined;
-    if (Array.isArray(v)) throw new UsageError(`--${name} given more than once`);
-    if (v === "") throw new UsageError(`--${name} needs a value`);
-    return String(v);
-  };
-  const many = (name: string): string[] => {
-    const v: unknown = flags[name];
-    const list = v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
-    if (list.includes("")) throw new UsageError(`--${name} needs a value`);
-    return list;
-  };
-
-  const json = one("json");
-  const data = one("data");
-  if (json !== undefined && data !== undefined) throw new UsageError("use either --json or --data, not both");
-  let body: BodySource | undefined;
-  if (json !== undefined) body = { kind: "json", value: json };
-  else if (data !== undefined) body = { kind: "data", value: data };
-
-  const modes = (["lines", "ndjson", "sse"] as const).filter((m) => flags[m]);
-  if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(", --")}`);
-  const mode = (modes[0] as BodyMode | undefined) ?? "buffer";
-  const output = one("output");
+  const { method, url, items } = splitPositional(flags);
+  const target = parseTargetUrl(url);
+  const { headers, query, fields } = collect(flags, items);
+  const body = bodySource(single(flags, "json"), flags.values.get("data"), fields);
+  const mode = bodyMode(flags);
+  const output = outputOf(flags);
   if (output !== undefined && mode !== "buffer") throw new UsageError(`-o writes the raw body; it does not combine with --${mode}`);
-
-  const timeout = one("timeout");
-  if (timeout !== undefined) checkTimeout("--timeout", timeout, true);
-  const idleTimeout = one("idle-timeout");
+  const timeout = timeoutOf(flags);
+  const idleTimeout = single(flags, "idle-timeout");
   if (idleTimeout !== undefined) checkTimeout("--idle-timeout", idleTimeout, false);
-
-  const retriesText = one("retries");
-  let retries: number | undefined;
-  if (retriesText !== undefined) {
-    if (!/^\d+$/.test(retriesText) || Number(retriesText) > 100) throw new UsageError(`--retries must be a whole number from 0 to 100, not ${JSON.stringify(retriesText)}`);
-    retries = Number(retriesText);
-  }
-
-  const tokenEnv = one("token-env");
-  if (tokenEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv)) {
-    throw new UsageError(`--token-env takes the NAME of an environment variable (like API_TOKEN), not ${tokenEnv.length > 40 ? "a value" : JSON.stringify(tokenEnv)}`);
-  }
+  const tokenEnv = tokenEnvOf(flags);
 
   return {
     command: "request",
     args: {
-      method: (method ?? (body ? "POST" : "GET")).toUpperCase(),
-      url: normalizeUrl(url!),
-      headers: many("header").map(parseHeader),
-      query: many("query").map(parseQuery),
+      method: (method ?? (on("head") ? "HEAD" : body ? "POST" : "GET")).toUpperCase(),
+      url: target.href,
+      headers,
+      query,
       body,
+      credentials: credentialsOf(flags, target, tokenEnv),
       timeout,
       idleTimeout,
-      retries,
+      retries: parseRetries(flags.values.get("retries")?.[0]),
       mode,
       output,
-      raw: Boolean(flags.raw),
-      verbose: Boolean(flags.verbose),
-      quiet: Boolean(flags.quiet),
+      pretty: prettyOf(flags),
+      include: on("include") || on("head"),
+      follow: on("location"),
+      fail: on("fail"),
+      verbose: on("verbose"),
+      quiet: on("quiet") || on("silent"),
+      silent: on("silent") && !on("show-error"),
       tokenEnv,
-      allowHttp: Boolean(flags["allow-http"]),
-      color: flags.color !== false,
+      allowHttp: on("allow-http"),
+      color: flags.switches.get("color") !== false,
     },
   };
 }
 
-function checkTimeout(flag: string, value: string, tiers: boolean): void {
-  if (value === "none" || (tiers && (value === "short" || value === "medium" || value === "long"))) return;
-  try {
-    parseDuration(value);
-  } catch (error) {
-    const hint = tiers ? "short, medium, long, none or a duration like 10s or 1m30s" : "none or a duration like 30s";
-    const detail = error instanceof Error ? ` (${error.message})` : "";
-    throw new UsageError(`${flag} must be ${hint}, not ${JSON.stringify(value)}${/^\d+(\.\d+)?$/.test(value) ? " (add a unit)" : detail}`);
+/** A value flag's one value; an empty one is a mistake. */
+function single(flags: Flags, name: string): string | undefined {
+  const v = flags.values.get(name)?.[0];
+  if (v === "") throw new UsageError(`--${name} needs a value`);
+  return v;
+}
+
+/** -o FILE or DIR/; curl's -O is -o ./ (the URL's file name here), and -o - is stdout. */
+function outputOf(flags: Flags): string | undefined {
+  const output = single(flags, "output");
+  if (output !== undefined && flags.switches.get("remote-name")) throw new UsageError("use either -o or -O, not both");
+  if (flags.switches.get("remote-name")) return "./";
+  return output === "-" ? undefined : output;
+}
+
+/** --timeout as typed, or curl's -m / --max-time SECONDS as a duration in seconds. */
+function timeoutOf(flags: Flags): string | undefined {
+  const timeout = single(flags, "timeout");
+  const maxTime = single(flags, "max-time");
+  if (timeout !== undefined && maxTime !== undefined) throw new UsageError("use either --timeout or -m/--max-time, not both");
+  if (maxTime !== undefined) {
+    if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(maxTime)) throw new UsageError(`-m/--max-time takes seconds (like 10 or 2.5), not ${quoteInput(maxTime)}`);
+    return `${maxTime}s`;
   }
+  if (timeout !== undefined) checkTimeout("--timeout", timeout, true);
+  return timeout;
 }
 
-/** `Name: value`; `Name:` (nothing after the colon) removes the header. */
-function parseHeader(text: string): [string, string | undefined] {
-  const colon = text.indexOf(":");
-  if (colon <= 0) throw new UsageError(`-H needs 'Name: value', not ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`);
-  const name = text.slice(0, colon).trim();
-  if (!TOKEN.test(name)) throw new UsageError(`not a valid header name: ${JSON.stringify(name)}`);
-  const value = text.slice(colon + 1).trim();
-  // Report the header by name only: its value may be a secret.
-  if (/[\r\n\0]/.test(value)) throw new UsageError(`header ${name} has a line break or NUL in its value`);
-  return [name, value === "" ? undefined : value];
+/** -H and --query in order, then the items' headers, queries and body fields. */
+function collect(flags: Flags, items: RequestItem[]): { headers: [string, string | undefined][]; query: [string, string][]; fields: FieldItem[] } {
+  const headers = (flags.values.get("header") ?? []).map(parseHeaderFlag);
+  const query = (flags.values.get("query") ?? []).map(parseQueryFlag);
+  const fields: FieldItem[] = [];
+  for (const item of items) {
+    if (item.kind === "header") headers.push([item.name, item.value]);
+    else if (item.kind === "query") query.push([item.name, item.value]);
+    else fields.push(item);
+  }
+  return { headers, query, fields };
 }
 
-function parseQuery(text: string): [string, string] {
-  const eq = text.indexOf("=");
-  if (eq <= 0) throw new UsageError(`--query needs key=value, not ${JSON.stringify(text)}`);
-  return [text.slice(0, eq), text.slice(eq + 1)];
+function tokenEnvOf(flags: Flags): string | undefined {
+  const name = single(flags, "token-env");
+  if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UsageError(`--token-env takes the NAME of an environment variable (like API_TOKEN), not ${name.length > 40 ? "a value" : quoteInput(name)}`);
+  }
+  return name;
+}
+
+/** Basic auth from -u, else from the URL's user info (curl: -u wins); never in clear text off this machine unless --allow-http. */
+function credentialsOf(flags: Flags, target: TargetUrl, tokenEnv: string | undefined): Credentials | undefined {
+  const user = flags.values.get("user")?.[0];
+  const credentials = user !== undefined ? parseUser(user) : target.credentials;
+  if (!credentials) return undefined;
+  if (tokenEnv !== undefined) throw new UsageError("use either -u (Basic auth) or --token-env (Bearer), not both");
+  if (flags.switches.get("allow-http") !== true && isPlainHttpOffHost(target.href)) {
+    throw new UsageError(`Basic auth would send the password in clear text over http to ${new URL(target.href).host}: use https, or --allow-http`);
+  }
+  return credentials;
+}
+
+function prettyOf(flags: Flags): Pretty | undefined {
+  const text = single(flags, "pretty");
+  const raw = flags.switches.get("raw") === true;
+  if (text !== undefined && !PRETTY.includes(text)) throw new UsageError(`--pretty must be one of ${PRETTY.join(", ")}, not ${quoteInput(text)}`);
+  if (text !== undefined && raw) throw new UsageError("use either --raw or --pretty, not both");
+  return raw ? "none" : (text as Pretty | undefined);
 }
 
 /**
- * Adds a scheme when none is typed: `:3000/x` is http://localhost:3000/x, a loopback host
- * gets http, anything else https (tokens must not travel over plain http by accident).
+ * `[METHOD] URL [ITEM...]`: the first word is the method when it looks like one and the next
+ * word is not a request item (`tierfetch localhost name=tea` is a POST to localhost). `-X` names
+ * the method instead.
  */
-export function normalizeUrl(input: string): string {
-  let text = input;
-  if (/^:\d*(\/|$)/.test(text)) text = `localhost${text}`;
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
-    const host = text.split(/[/?#]/, 1)[0]!.replace(/:\d+$/, "").toLowerCase();
-    const loopback = host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
-    text = `${loopback ? "http" : "https"}://${text}`;
+function splitPositional(flags: Flags): { method: string | undefined; url: string; items: RequestItem[] } {
+  const words = flags.positional;
+  let method = flags.values.get("request")?.[0];
+  if (method !== undefined && !TOKEN.test(method)) throw new UsageError(`-X needs an HTTP method, not ${quoteInput(method)}`);
+  if (words.length === 0) throw new UsageError("missing URL");
+  let rest = words;
+  if (words.length === 1 && KNOWN_METHODS.test(words[0]!)) throw new UsageError(`missing URL after ${words[0]}`);
+  if (words.length >= 2 && METHOD_WORD.test(words[0]!) && (looksLikeUrl(words[1]!) || parseItem(words[1]!) === undefined)) {
+    if (method !== undefined) throw new UsageError(`the method is given twice: -X ${method} and ${words[0]}`);
+    method = words[0]!;
+    rest = words.slice(1);
+  } else if (words.length >= 2 && KNOWN_METHODS.test(words[1]!)) {
+    throw new UsageError(`put the method first: tierfetch ${words[1]!.toUpperCase()} URL`);
   }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`not a valid URL: ${JSON.stringify(input)}`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`only http and https URLs are supported, not ${url.protocol.slice(0, -1)}`);
-  return url.href;
+  const [url, ...itemWords] = rest as [string, ...string[]];
+  const items = itemWords.map((word) => {
+    const item = parseItem(word);
+    if (!item) throw new UsageError(`not a request item: ${quoteInput(word)} (use name=value, name:=json, Header:value or name==value; quote a URL that has spaces or &)`);
+    return item;
+  });
+  return { method, url, items };
+}
+
+/**
+ * A word read as a URL rather than an item: with a scheme, HTTPie's `:3000` shorthand, or a
+ * host with a dot (or localhost, or an IPv6 literal) and a port: `example.com:8080/x` is a URL,
+ * `X-Count:5` a header.
+ */
+function looksLikeUrl(word: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\/|^:/.test(word) || /^(?:localhost|[^\s=:/]*\.[^\s=:/]*|\[[0-9A-Fa-f:.]+\]):\d+(?:[/?#]|$)/.test(word);
+}
+
+function bodySource(json: string | undefined, data: string[] | undefined, fields: FieldItem[]): BodySource | undefined {
+  const given = [json !== undefined && "--json", data !== undefined && "-d", fields.length > 0 && "name=value items"].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`use one of --json, -d or name=value items, not ${given.join(" and ")}`);
+  if (json !== undefined) return { kind: "json", value: json };
+  if (data !== undefined) return { kind: "data", values: data };
+  if (fields.length > 0) return { kind: "fields", fields };
+  return undefined;
+}
+
+function bodyMode(flags: Flags): BodyMode {
+  const modes = (["lines", "ndjson", "sse"] as const).filter((m) => flags.switches.get(m));
+  if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(", --")}`);
+  return modes[0] ?? "buffer";
 }

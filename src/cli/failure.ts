@@ -4,9 +4,9 @@
  * 130 interrupted (Ctrl-C).
  */
 import { isHttpError, isNetworkError, isTierfetchError, isTimeoutError } from "../index.js";
-import { UsageError } from "./args.js";
+import { UsageError } from "./usage-error.js";
 import { formatMs } from "./format.js";
-import { showUrl } from "./redact.js";
+import { redactUrl } from "../redact.js";
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, client: 4, server: 5, interrupted: 130 } as const;
 
@@ -31,7 +31,7 @@ export class OutputError extends Error {
 }
 
 export function describeFailure(error: unknown, method: string, url: string): Failure {
-  const target = `${method} ${showUrl(url)}`;
+  const target = `${method} ${redactUrl(url)}`;
   if (error instanceof Interrupted) return { code: EXIT.interrupted, message: "interrupted" };
   if (error instanceof UsageError) return { code: EXIT.usage, message: error.message, usage: true };
   if (error instanceof OutputError) return { code: EXIT.failure, message: error.message };
@@ -75,7 +75,7 @@ export function attemptReason(error: unknown): string {
  */
 function networkReason(error: Error): string {
   const root = rootCause(error.cause) ?? error.message;
-  return `network error (${root.replace(/\bhttps?:\/\/[^\s)'"]+/g, showUrl)})`;
+  return `network error (${root.replace(/\bhttps?:\/\/[^\s)'"]+/g, (u: string) => redactUrl(u))})`;
 }
 
 /** The innermost cause's message, e.g. `connect ECONNREFUSED 127.0.0.1:9` under undici's "fetch failed". */

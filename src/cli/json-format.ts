@@ -5,15 +5,26 @@
  */
 import type { Colors } from "./colors.js";
 
-/** `indent` 0 gives compact one-line output (for NDJSON items). */
-export function formatJson(text: string, indent: number, c: Colors): string {
+/**
+ * `indent` 0 gives compact one-line output (for NDJSON items); `"keep"` keeps the text's own
+ * white space and only adds colours.
+ */
+export function formatJson(text: string, indent: number | "keep", c: Colors): string {
   const out: string[] = [];
-  const nl = (depth: number) => (indent > 0 ? `\n${" ".repeat(indent * depth)}` : "");
+  const keep = indent === "keep";
+  const nl = (depth: number) => (!keep && indent > 0 ? `\n${" ".repeat(indent * depth)}` : "");
   let depth = 0;
   let i = 0;
   const n = text.length;
+  const wsEnd = (from: number) => {
+    let j = from;
+    while (j < n && (text[j] === " " || text[j] === "\t" || text[j] === "\n" || text[j] === "\r")) j++;
+    return j;
+  };
   const skipWs = () => {
-    while (i < n && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
+    const end = wsEnd(i);
+    if (keep && end > i) out.push(text.slice(i, end));
+    i = end;
   };
   while (i < n) {
     skipWs();
@@ -38,17 +49,14 @@ export function formatJson(text: string, indent: number, c: Colors): string {
       out.push("," + nl(depth));
       i++;
     } else if (ch === ":") {
-      out.push(indent > 0 ? ": " : ":");
+      out.push(!keep && indent > 0 ? ": " : ":");
       i++;
     } else if (ch === '"') {
       const start = i++;
       while (i < n && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
       i++;
       const str = text.slice(start, i);
-      const save = i;
-      skipWs();
-      const isKey = text[i] === ":";
-      i = save;
+      const isKey = text[wsEnd(i)] === ":";
       out.push(isKey ? c.cyan(str) : c.green(str));
     } else {
       const start = i;

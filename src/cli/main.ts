@@ -1,6 +1,6 @@
 /// <reference types="node" />
 /**
- * `tierfetch` on the command line. Node only; bundled by tsup into dist/cli.js (with mri and
+ * `tierfetch` on the command line. Node only; bundled by tsup into dist/cli.js (with
  * picocolors inside, so the package keeps no runtime dependencies).
  */
 import { Interrupted } from "./failure.js";
@@ -12,7 +12,8 @@ process.once("SIGINT", () => {
   // A second Ctrl-C does not wait for anything.
   process.once("SIGINT", () => process.exit(130));
 });
-// `tierfetch ... | head -1`: the reader left; stop quietly.
+// `tierfetch ... | head -c 100`: the reader left. Stop quietly and at once: exiting closes the
+// connection, so the rest of the body is never downloaded.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(0);
   throw error;

@@ -7,12 +7,16 @@
 import type { Colors } from "./colors.js";
 import { formatBytes, formatMs } from "./format.js";
 import type { ProgressBar } from "./progress.js";
-import { scrub, showHeaderValue, showUrl } from "./redact.js";
+import { maskSecrets } from "../secrets.js";
+import { redactUrl } from "../redact.js";
+import { showHeaderValue } from "./shown-header.js";
 
 export interface ReporterOptions {
   verbose: boolean;
   quiet: boolean;
-  /** Values that must never be printed (the token). */
+  /** curl's -s: not even the error line. */
+  silent: boolean;
+  /** Values that must never be printed (the token, a password). */
   secrets: string[];
 }
 
@@ -32,20 +36,16 @@ export class Reporter {
   /** One line on stderr; the progress bar, if shown, is lifted off and put back. */
   line(text: string): void {
     this.progress?.clear();
-    this.stream.write(`${scrub(text, this.options.secrets)}\n`);
+    this.stream.write(`${maskSecrets(text, this.options.secrets)}\n`);
     this.progress?.redraw();
   }
 
-  /** -v: the request as sent by one attempt (0-based). */
-  request(method: string, url: string, headers: Headers, attempt: number): void {
+  /** -v: a request head as sent by attempt `attempt` (1-based), secret values masked. */
+  request(method: string, url: string, headers: Iterable<[string, string]>, attempt: number): void {
     if (!this.options.verbose) return;
     const c = this.c;
-    if (attempt > 0) {
-      this.line(c.dim(`> ${method} ${showUrl(url)}  (attempt ${attempt + 1})`));
-      return;
-    }
-    const lines = [`${c.dim(">")} ${c.bold(method)} ${showUrl(url)}`];
-    headers.forEach((value, name) => lines.push(`${c.dim(">")} ${c.cyan(name)}: ${showHeaderValue(name, value)}`));
+    const lines = [`${c.dim(">")} ${c.bold(method)} ${redactUrl(url)}${attempt > 1 ? c.dim(`  (attempt ${attempt})`) : ""}`];
+    for (const [name, value] of headers) lines.push(`${c.dim(">")} ${c.cyan(name)}: ${showHeaderValue(name, value)}`);
     lines.push(c.dim(">"));
     this.line(lines.join("\n"));
   }
@@ -63,7 +63,8 @@ export class Reporter {
   /** Without -v: one status line for the final response, e.g. `HTTP 200 OK  application/json · 1.2 kB · 35 ms`. */
   status(res: Response, ms: number, size?: number): void {
     if (this.options.quiet || this.options.verbose) return;
-    const facts = [res.headers.get("content-type")?.split(";")[0], size === undefined ? undefined : formatBytes(size), formatMs(ms)].filter(Boolean);
+    const length = size ?? (/^\d+$/.test(res.headers.get("content-length") ?? "") ? Number(res.headers.get("content-length")) : undefined);
+    const facts = [res.headers.get("content-type")?.split(";")[0], length === undefined ? undefined : formatBytes(length), formatMs(ms)].filter(Boolean);
     this.line(`${this.#status(res)}  ${this.c.dim(facts.join(" · "))}`);
   }
 
@@ -85,8 +86,9 @@ export class Reporter {
     if (!this.options.quiet) this.line(this.c.dim(text));
   }
 
-  /** The one error line, always shown. */
+  /** The one error line, shown unless -s. */
   error(message: string): void {
+    if (this.options.silent) return;
     this.line(`${this.c.red(this.c.bold("tierfetch:"))} ${message}`);
   }
 

@@ -1,34 +1,55 @@
 /**
- * A fetch wrapper handed to the client: it sees every attempt exactly as tierfetch sends it,
- * so -v can show the real request headers (masked) and each response as soon as it arrives,
- * and the CLI can keep the last response's metadata.
+ * A fetch wrapper handed to the client: it sees every attempt as tierfetch makes it, so -v
+ * shows each request head as written on the socket (see wire.ts), or, when none was written
+ * (the connection failed first), the headers the attempt meant to send; and each response as
+ * soon as it arrives.
  */
 import type { Reporter } from "./report.js";
+import { watchWire } from "./wire.js";
 
 export interface Trace {
   fetch: (input: Request | string, init?: RequestInit) => Promise<Response>;
-  /** The last response received (any attempt), and how long its headers took. */
-  last: { response: Response; ms: number } | undefined;
+  /** Stops watching the wire. */
+  stop(): void;
 }
 
 export function traceFetch(reporter: Reporter): Trace {
   let attempt = 0;
-  const trace: Trace = {
-    last: undefined,
+  let written = false;
+  let bodyLength: number | undefined;
+  const stop = reporter.verbose ? watchWire((head) => {
+    written = true;
+    // undici writes Content-Length with the body, after this head: shown here with the rest.
+    const hasLength = head.headers.some(([name]) => name.toLowerCase() === "content-length");
+    const headers: [string, string][] = bodyLength === undefined || hasLength ? head.headers : [...head.headers, ["content-length", String(bodyLength)]];
+    reporter.request(head.method, head.url, headers, attempt);
+  }) : () => {};
+  return {
+    stop,
     async fetch(input, init) {
-      const isRequest = typeof input !== "string";
-      const method = init?.method ?? (isRequest ? input.method : "GET");
-      const url = isRequest ? input.url : input;
-      const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
-      reporter.request(method.toUpperCase(), url, headers, attempt++);
+      attempt++;
+      written = false;
+      bodyLength = byteLength(init?.body);
       const started = performance.now();
-      // Looked up per call, as the client itself does.
-      const response = await globalThis.fetch(input, init);
-      const ms = performance.now() - started;
-      trace.last = { response, ms };
-      reporter.response(response, ms);
-      return response;
+      try {
+        // Looked up per call, as the client itself does.
+        const response = await globalThis.fetch(input, init);
+        reporter.response(response, performance.now() - started);
+        return response;
+      } finally {
+        if (!written && reporter.verbose) {
+          const isRequest = typeof input !== "string";
+          const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
+          reporter.request((init?.method ?? (isRequest ? input.method : "GET")).toUpperCase(), isRequest ? input.url : input, [...headers], attempt);
+        }
+      }
     },
   };
-  return trace;
+}
+
+/** The size of a body fetch sends with a Content-Length (a string or bytes); undefined for a stream. */
+function byteLength(body: BodyInit | null | undefined): number | undefined {
+  if (typeof body === "string") return new TextEncoder().encode(body).byteLength;
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return body.byteLength;
+  return undefined;
 }

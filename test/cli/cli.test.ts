@@ -1,117 +1,36 @@
 /**
- * The command line, end to end: `node dist/cli.js` spawned against a node:http server on
- * 127.0.0.1. stdout and stderr are pipes here, so the CLI must print plain text unless told
- * otherwise.
+ * The command line, end to end (test/cli/support/harness.ts): the CLI built from src/cli,
+ * spawned against a node:http server on 127.0.0.1 with stdout and stderr as pipes.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANSI, gate, ROOT, startHarness, waitFor, type Harness } from "./support/harness.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const BUILT = join(ROOT, "dist/cli.js");
-/** A private copy of the build: other work rebuilding dist/ (tsup cleans it) cannot pull it away mid-run. */
-let CLI: string;
-const ANSI = /\x1b\[/;
 const TOKEN = "tok_live_9f8e7d6c5b4a39281706";
-
-type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
-const routes = new Map<string, Handler>();
-let server: Server;
+let h: Harness;
 let base: string;
 let tmp: string;
-/** Requests the server saw, for assertions on what the CLI sent. */
-const seen: { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer }[] = [];
 
 beforeAll(async () => {
-  // Build only when missing; tsup may exit non-zero for the library's .d.ts while cli.js is fine.
-  if (!existsSync(BUILT)) spawnSync("npx", ["tsup"], { cwd: ROOT, stdio: "ignore" });
-  if (!existsSync(BUILT)) throw new Error("dist/cli.js is missing and `npx tsup` did not build it");
-  tmp = mkdtempSync(join(tmpdir(), "tierfetch-cli-"));
-  // dist/cli.js bundles the library; it reads ../package.json for --version.
-  mkdirSync(join(tmp, "pkg/dist"), { recursive: true });
-  copyFileSync(BUILT, join(tmp, "pkg/dist/cli.js"));
-  copyFileSync(join(ROOT, "package.json"), join(tmp, "pkg/package.json"));
-  CLI = join(tmp, "pkg/dist/cli.js");
-  server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    const path = new URL(req.url!, "http://x").pathname;
-    seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-    const handler = routes.get(path);
-    if (!handler) {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "no route", path }));
-      return;
-    }
-    await handler(req, res, body);
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}, 180_000);
+  h = await startHarness();
+  ({ base, tmp } = h);
+}, 60_000);
 
-afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((ok) => server?.close(ok));
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  stdoutBytes: () => Buffer;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function cli(args: string[], opts: { env?: Record<string, string>; stdin?: string | Buffer; node?: string } = {}): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
-  if (!opts.env || !("NO_COLOR" in opts.env)) delete env.NO_COLOR;
-  if (!opts.env || !("FORCE_COLOR" in opts.env)) delete env.FORCE_COLOR;
-  const child = spawn(opts.node ?? process.execPath, [CLI, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout!.on("data", (b: Buffer) => out.push(b));
-  child.stderr!.on("data", (b: Buffer) => err.push(b));
-  if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
-  else child.stdin!.end();
-  const stdout = () => Buffer.concat(out).toString("utf8");
-  const stderr = () => Buffer.concat(err).toString("utf8");
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => {
-    child.on("close", (code) => ok({ code, stdout: stdout(), stderr: stderr() }));
-  });
-  return { child, stdout, stderr, stdoutBytes: () => Buffer.concat(out), done };
-}
-
-async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** A gate the test opens: the server handler waits on it while holding the response open. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => (open = r));
-  return { open, opened };
-}
+afterAll(() => h?.close());
 
 describe("arguments", () => {
   it("--help prints the usage on stdout and exits 0", async () => {
-    const r = await cli(["--help"]).done;
+    const r = await h.cli(["--help"]).done;
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: tierfetch \[METHOD\] URL/);
     expect(r.stdout).toContain("--token-env");
   });
 
   it("--version prints the package version", async () => {
-    const r = await cli(["--version"]).done;
+    const r = await h.cli(["--version"]).done;
     expect(r.code).toBe(0);
     const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
     expect(r.stdout.trim()).toBe(`tierfetch ${version}`);
@@ -127,12 +46,12 @@ describe("arguments", () => {
     [["http://127.0.0.1:1/", "--retries", "many"], /--retries must be a whole number/],
     [["http://127.0.0.1:1/", "-H", "NoColonHere"], /-H needs 'Name: value'/],
     [["http://127.0.0.1:1/", "--json", "{nope"], /--json: not valid JSON/],
-    [["http://127.0.0.1:1/", "--json", "1", "--data", "x"], /either --json or --data/],
+    [["http://127.0.0.1:1/", "--json", "1", "--data", "x"], /use one of --json, -d or name=value items, not --json and -d/],
     [["http://127.0.0.1:1/", "--lines", "--sse"], /choose one of --lines, --sse/],
     [["http://127.0.0.1:1/", "--data", "@/definitely/not/here"], /cannot read the file \(no such file\)/],
     [["ftp://127.0.0.1/x"], /only http and https/],
   ])("rejects %j with one clear line, a usage hint and exit 2", async (args, message) => {
-    const r = await cli(args as string[]).done;
+    const r = await h.cli(args as string[]).done;
     expect(r.code).toBe(2);
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(2);
@@ -142,56 +61,60 @@ describe("arguments", () => {
   });
 
   it("exits 2 when the --token-env variable is not set, naming the variable", async () => {
-    const r = await cli([`${base}/json`, "--token-env", "TIERFETCH_TEST_UNSET_VAR"]).done;
+    const r = await h.cli([`${base}/json`, "--token-env", "TIERFETCH_TEST_UNSET_VAR"]).done;
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--token-env TIERFETCH_TEST_UNSET_VAR: that environment variable is not set");
   });
 });
 
 describe("buffered bodies", () => {
-  it("pretty-prints a JSON body on stdout, plain when piped, status on stderr", async () => {
-    routes.set("/json", (_req, res) => {
+  it("prints a JSON body byte for byte into a pipe, indents it with --pretty format, status on stderr", async () => {
+    const sent = '{"name":"tea","tags":["green","hot"],"price":4.5,"ok":true,"none":null,"nested":{},"list":[]}';
+    h.routes.set("/json", (_req, res) => {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-      res.end('{"name":"tea","tags":["green","hot"],"price":4.5,"ok":true,"none":null,"nested":{},"list":[]}');
+      res.end(sent);
     });
-    const r = await cli([`${base}/json`]).done;
+    const piped = await h.cli([`${base}/json`]).done;
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toBe(sent);
+    const r = await h.cli([`${base}/json`, "--pretty", "format"]).done;
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${JSON.stringify({ name: "tea", tags: ["green", "hot"], price: 4.5, ok: true, none: null, nested: {}, list: [] }, null, 2)}\n`);
     expect(r.stdout).not.toMatch(ANSI);
-    expect(r.stderr).toMatch(/^HTTP 200 OK {2}application\/json · \d+ B · \d+ ms\n$/);
+    expect(r.stderr).toMatch(/^HTTP 200 OK {2}application\/json · (?:\d+ B · )?\d+ ms\n$/);
     expect(r.stderr).not.toMatch(ANSI);
   });
 
   it("keeps every digit of a big number and the escapes of a string", async () => {
-    routes.set("/big", (_req, res) => {
+    h.routes.set("/big", (_req, res) => {
       res.writeHead(200, { "content-type": "application/json" }).end('{"id":12345678901234567890,"s":"caf\\u00e9 \\"q\\""}');
     });
-    const r = await cli([`${base}/big`]).done;
+    const r = await h.cli([`${base}/big`, "--pretty", "format"]).done;
     expect(r.stdout).toBe('{\n  "id": 12345678901234567890,\n  "s": "caf\\u00e9 \\"q\\""\n}\n');
   });
 
   it("colours JSON with FORCE_COLOR, and NO_COLOR wins over it", async () => {
-    const coloured = await cli([`${base}/json`], { env: { FORCE_COLOR: "1" } }).done;
+    const coloured = await h.cli([`${base}/json`], { env: { FORCE_COLOR: "1" } }).done;
     expect(coloured.stdout).toMatch(ANSI);
     expect(coloured.stdout.replace(/\x1b\[\d+m/g, "")).toContain('"name": "tea"');
-    const plain = await cli([`${base}/json`], { env: { FORCE_COLOR: "1", NO_COLOR: "1" } }).done;
+    const plain = await h.cli([`${base}/json`], { env: { FORCE_COLOR: "1", NO_COLOR: "1" } }).done;
     expect(plain.stdout).not.toMatch(ANSI);
     expect(plain.stderr).not.toMatch(ANSI);
-    const flag = await cli([`${base}/json`, "--no-color"], { env: { FORCE_COLOR: "1" } }).done;
+    const flag = await h.cli([`${base}/json`, "--no-color"], { env: { FORCE_COLOR: "1" } }).done;
     expect(flag.stdout + flag.stderr).not.toMatch(ANSI);
   });
 
   it("--raw prints the body exactly as received", async () => {
-    const r = await cli([`${base}/json`, "--raw"]).done;
+    const r = await h.cli([`${base}/json`, "--raw"]).done;
     expect(r.stdout).toBe('{"name":"tea","tags":["green","hot"],"price":4.5,"ok":true,"none":null,"nested":{},"list":[]}');
   });
 
   it("sends -H headers, --query parameters, and POSTs --json with its Content-Type", async () => {
-    routes.set("/echo", (req, res, body) => {
+    h.routes.set("/echo", (req, res, body) => {
       res.writeHead(201, { "content-type": "application/json" });
       res.end(JSON.stringify({ method: req.method, url: req.url, xApp: req.headers["x-app"], type: req.headers["content-type"], body: body.toString() }));
     });
-    const r = await cli([`${base}/echo?keep=1`, "-H", "X-App: demo", "--query", "a=1", "--query", "a=2", "--query", "q=x y", "--json", '{"n":1}']).done;
+    const r = await h.cli([`${base}/echo?keep=1`, "-H", "X-App: demo", "--query", "a=1", "--query", "a=2", "--query", "q=x y", "--json", '{"n":1}']).done;
     expect(r.code).toBe(0);
     const got = JSON.parse(r.stdout);
     expect(got).toEqual({ method: "POST", url: "/echo?keep=1&a=1&a=2&q=x+y", xApp: "demo", type: "application/json", body: '{"n":1}' });
@@ -199,7 +122,7 @@ describe("buffered bodies", () => {
   });
 
   it("takes the method as the first argument", async () => {
-    const r = await cli(["PUT", `${base}/echo`, "--data", "plain text"]).done;
+    const r = await h.cli(["PUT", `${base}/echo`, "--data", "plain text"]).done;
     expect(JSON.parse(r.stdout)).toMatchObject({ method: "PUT", body: "plain text" });
   });
 
@@ -207,10 +130,10 @@ describe("buffered bodies", () => {
     const bytes = Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 7) % 256));
     const file = join(tmp, "upload.bin");
     writeFileSync(file, bytes);
-    const before = seen.length;
-    const r = await cli(["POST", `${base}/echo`, "--data", `@${file}`, "-H", "Content-Type: application/octet-stream"]).done;
+    const before = h.seen.length;
+    const r = await h.cli(["POST", `${base}/echo`, "--data", `@${file}`, "-H", "Content-Type: application/octet-stream"]).done;
     expect(r.code).toBe(0);
-    const req = seen.slice(before).find((s) => s.url === "/echo");
+    const req = h.seen.slice(before).find((s) => s.url === "/echo");
     expect(req?.body.equals(bytes)).toBe(true);
     expect(req?.headers["content-type"]).toBe("application/octet-stream");
   });
@@ -218,9 +141,9 @@ describe("buffered bodies", () => {
   it("--json @file and @- (stdin) send the JSON text unchanged", async () => {
     const file = join(tmp, "payload.json");
     writeFileSync(file, '{"id": 12345678901234567890}');
-    const a = await cli([`${base}/echo`, "--json", `@${file}`]).done;
+    const a = await h.cli([`${base}/echo`, "--json", `@${file}`]).done;
     expect(JSON.parse(a.stdout).body).toBe('{"id": 12345678901234567890}');
-    const b = await cli([`${base}/echo`, "--json", "@-"], { stdin: "[1, 2]" }).done;
+    const b = await h.cli([`${base}/echo`, "--json", "@-"], { stdin: "[1, 2]" }).done;
     expect(JSON.parse(b.stdout)).toMatchObject({ method: "POST", body: "[1, 2]" });
   });
 });
@@ -228,20 +151,20 @@ describe("buffered bodies", () => {
 describe("binary and HEAD", () => {
   it("passes a binary body through a pipe byte for byte", async () => {
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 13) % 256));
-    routes.set("/blob", (_req, res) => {
+    h.routes.set("/blob", (_req, res) => {
       res.writeHead(200, { "content-type": "application/octet-stream" }).end(bytes);
     });
-    const run = cli([`${base}/blob`]);
+    const run = h.cli([`${base}/blob`]);
     const r = await run.done;
     expect(r.code).toBe(0);
     expect(run.stdoutBytes().equals(bytes)).toBe(true);
   });
 
   it("HEAD shows the status and the response headers on stderr", async () => {
-    routes.set("/head", (_req, res) => {
+    h.routes.set("/head", (_req, res) => {
       res.writeHead(200, { "content-type": "text/plain", "x-thing": "42" }).end();
     });
-    const r = await cli(["HEAD", `${base}/head`]).done;
+    const r = await h.cli(["HEAD", `${base}/head`]).done;
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^HTTP 200 OK/);
@@ -252,14 +175,14 @@ describe("binary and HEAD", () => {
 describe("-o FILE", () => {
   it("writes the bytes exactly, prints nothing on stdout and says where it saved", async () => {
     const payload = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 31 + (i >> 8)) % 256));
-    routes.set("/download", (_req, res) => {
+    h.routes.set("/download", (_req, res) => {
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(payload.length) });
       // In pieces, so the body really streams.
       res.write(payload.subarray(0, 100_000));
       setTimeout(() => res.end(payload.subarray(100_000)), 20);
     });
     const file = join(tmp, "download.bin");
-    const r = await cli([`${base}/download`, "-o", file]).done;
+    const r = await h.cli([`${base}/download`, "-o", file]).done;
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
     expect(readFileSync(file).equals(payload)).toBe(true);
@@ -270,7 +193,7 @@ describe("-o FILE", () => {
 
   it("creates no file for an error status and exits 4", async () => {
     const file = join(tmp, "missing.bin");
-    const r = await cli([`${base}/no-such-route`, "-o", file]).done;
+    const r = await h.cli([`${base}/no-such-route`, "-o", file]).done;
     expect(r.code).toBe(4);
     expect(existsSync(file)).toBe(false);
     expect(r.stdout).toBe("");
@@ -281,14 +204,14 @@ describe("streams arrive as they are sent", () => {
   it("--lines prints each line while the server still holds the connection", async () => {
     const g = gate();
     let ended = false;
-    routes.set("/lines", async (_req, res) => {
+    h.routes.set("/lines", async (_req, res) => {
       res.writeHead(200, { "content-type": "text/plain" });
       res.write("one\r\ntwo\n");
       await g.opened;
       res.end("three");
       ended = true;
     });
-    const run = cli([`${base}/lines`, "--lines"]);
+    const run = h.cli([`${base}/lines`, "--lines"]);
     await waitFor(() => run.stdout() === "one\ntwo\n", "the first two lines");
     expect(ended).toBe(false);
     g.open();
@@ -297,67 +220,62 @@ describe("streams arrive as they are sent", () => {
     expect(r.stdout).toBe("one\ntwo\nthree\n");
   });
 
-  it("--sse prints each event as one JSON line before the stream ends", async () => {
+  it("--sse prints each event's data as sent before the stream ends", async () => {
     const g = gate();
     let ended = false;
-    routes.set("/events", async (_req, res) => {
+    h.routes.set("/events", async (_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       res.write(": hello\n\nid: 1\nevent: tick\ndata: first\n\ndata: multi\ndata: line\n\n");
       await g.opened;
       res.end("id: 3\ndata: last\n\n");
       ended = true;
     });
-    const before = seen.length;
-    const run = cli([`${base}/events`, "--sse"]);
-    await waitFor(() => run.stdout().split("\n").length === 3, "the first two events");
+    const before = h.seen.length;
+    const run = h.cli([`${base}/events`, "--sse"]);
+    await waitFor(() => run.stdout() === "first\nmulti\nline\n", "the first two events");
     expect(ended).toBe(false);
-    expect(run.stdout()).toBe('{"event":"tick","id":"1","data":"first"}\n{"event":"message","id":"1","data":"multi\\nline"}\n');
     g.open();
     const r = await run.done;
     expect(r.code).toBe(0);
-    expect(r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l))).toEqual([
-      { event: "tick", id: "1", data: "first" },
-      { event: "message", id: "1", data: "multi\nline" },
-      { event: "message", id: "3", data: "last" },
-    ]);
-    expect(seen.slice(before).find((s) => s.url === "/events")?.headers.accept).toBe("text/event-stream");
+    expect(r.stdout).toBe("first\nmulti\nline\nlast\n");
+    expect(h.seen.slice(before).find((s) => s.url === "/events")?.headers.accept).toBe("text/event-stream");
   });
 
-  it("--ndjson prints each value compact while streaming, keeping big numbers", async () => {
+  it("--ndjson prints each value as sent while streaming, dropping blank lines", async () => {
     const g = gate();
     let ended = false;
-    routes.set("/ndjson", async (_req, res) => {
+    h.routes.set("/ndjson", async (_req, res) => {
       res.writeHead(200, { "content-type": "application/x-ndjson" });
       res.write('{"id": 12345678901234567890, "a": [1, 2]}\n\n');
       await g.opened;
       res.end('{"id":2}\n');
       ended = true;
     });
-    const run = cli([`${base}/ndjson`, "--ndjson"]);
+    const run = h.cli([`${base}/ndjson`, "--ndjson"]);
     await waitFor(() => run.stdout().includes("\n"), "the first value");
     expect(ended).toBe(false);
     g.open();
     const r = await run.done;
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('{"id":12345678901234567890,"a":[1,2]}\n{"id":2}\n');
+    expect(r.stdout).toBe('{"id": 12345678901234567890, "a": [1, 2]}\n{"id":2}\n');
   });
 
   it("streams have no overall timeout but stop after --idle-timeout of silence, exit 1", async () => {
-    routes.set("/stall", (_req, res) => {
+    h.routes.set("/stall", (_req, res) => {
       res.writeHead(200, { "content-type": "text/plain" });
       res.write("only line\n");
     });
-    const r = await cli([`${base}/stall`, "--lines", "--idle-timeout", "200ms", "--retries", "0"]).done;
+    const r = await h.cli([`${base}/stall`, "--lines", "--idle-timeout", "200ms", "--retries", "0"]).done;
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("only line\n");
     expect(r.stderr).toContain(`tierfetch: GET ${base}/stall: no data for 200 ms (raise --idle-timeout, or none)`);
   });
 
   it("--ndjson stops at a bad line with its number and exit 1", async () => {
-    routes.set("/bad-ndjson", (_req, res) => {
+    h.routes.set("/bad-ndjson", (_req, res) => {
       res.writeHead(200, { "content-type": "application/x-ndjson" }).end('{"ok":1}\nnot json\n{"ok":3}\n');
     });
-    const r = await cli([`${base}/bad-ndjson`, "--ndjson"]).done;
+    const r = await h.cli([`${base}/bad-ndjson`, "--ndjson"]).done;
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('{"ok":1}\n');
     expect(r.stderr).toMatch(/tierfetch: .*NDJSON line 2 is not valid JSON/);
@@ -366,7 +284,7 @@ describe("streams arrive as they are sent", () => {
 
 describe("errors", () => {
   it("HTTP 404: exit 4, the error body on stdout, one readable line on stderr", async () => {
-    const r = await cli([`${base}/nothing-here`]).done;
+    const r = await h.cli([`${base}/nothing-here`]).done;
     expect(r.code).toBe(4);
     expect(JSON.parse(r.stdout)).toEqual({ error: "no route", path: "/nothing-here" });
     const lines = r.stderr.trimEnd().split("\n");
@@ -375,11 +293,11 @@ describe("errors", () => {
 
   it("HTTP 500: exit 5 without retries when --retries 0", async () => {
     let hits = 0;
-    routes.set("/boom", (_req, res) => {
+    h.routes.set("/boom", (_req, res) => {
       hits++;
       res.writeHead(500, { "content-type": "text/plain" }).end("database on fire");
     });
-    const r = await cli([`${base}/boom`, "--retries", "0"]).done;
+    const r = await h.cli([`${base}/boom`, "--retries", "0"]).done;
     expect(r.code).toBe(5);
     expect(hits).toBe(1);
     expect(r.stdout).toBe("database on fire");
@@ -388,12 +306,12 @@ describe("errors", () => {
 
   it("reports each retry on stderr as it happens: attempt, reason, delay", async () => {
     let hits = 0;
-    routes.set("/flaky", (_req, res) => {
+    h.routes.set("/flaky", (_req, res) => {
       hits++;
       if (hits === 1) res.writeHead(503, { "content-type": "text/plain" }).end("busy");
       else res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     });
-    const r = await cli([`${base}/flaky`, "--retries", "2"]).done;
+    const r = await h.cli([`${base}/flaky`, "--retries", "2"]).done;
     expect(r.code).toBe(0);
     expect(hits).toBe(2);
     expect(r.stderr).toMatch(/^retry 1\/2 in \d+ ms: HTTP 503 Service Unavailable\nHTTP 200 OK/);
@@ -405,7 +323,7 @@ describe("errors", () => {
     await new Promise<void>((ok) => closed.listen(0, "127.0.0.1", ok));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((ok) => closed.close(ok));
-    const r = await cli([`http://127.0.0.1:${port}/`, "--retries", "0"]).done;
+    const r = await h.cli([`http://127.0.0.1:${port}/`, "--retries", "0"]).done;
     expect(r.code).toBe(1);
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(1);
@@ -413,10 +331,10 @@ describe("errors", () => {
   });
 
   it("a timeout: exit 1 and one line with the limit", async () => {
-    routes.set("/slow", () => {
+    h.routes.set("/slow", () => {
       /* never answers */
     });
-    const r = await cli([`${base}/slow`, "--timeout", "150ms", "--retries", "0"]).done;
+    const r = await h.cli([`${base}/slow`, "--timeout", "150ms", "--retries", "0"]).done;
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd().split("\n")).toEqual([`tierfetch: GET ${base}/slow timed out after 150 ms`]);
   });
@@ -424,10 +342,10 @@ describe("errors", () => {
 
 describe("quiet and other Node versions", () => {
   it("-q leaves stderr empty on success but still reports an error", async () => {
-    const ok = await cli([`${base}/json`, "-q"]).done;
+    const ok = await h.cli([`${base}/json`, "-q"]).done;
     expect(ok.code).toBe(0);
     expect(ok.stderr).toBe("");
-    const bad = await cli([`${base}/nope`, "-q"]).done;
+    const bad = await h.cli([`${base}/nope`, "-q"]).done;
     expect(bad.code).toBe(4);
     expect(bad.stderr).toMatch(/^tierfetch: HTTP 404 Not Found/);
   });
@@ -435,25 +353,25 @@ describe("quiet and other Node versions", () => {
   // The pinned Node 18 / 22 binaries (npm install --prefix runtimes), when present.
   const nodes = ["node18", "node22"].map((n) => [n, join(ROOT, `runtimes/node_modules/${n}/bin/node`)] as const).filter(([, p]) => existsSync(p));
   for (const [name, node] of nodes) it(`runs under ${name} (JSON and a stream)`, async () => {
-    const json = await cli([`${base}/json`], { node }).done;
+    const json = await h.cli([`${base}/json`], { node }).done;
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ name: "tea" });
-    routes.set("/short-events", (_req, res) => {
+    h.routes.set("/short-events", (_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" }).end("data: a\n\ndata: b\n\n");
     });
-    const events = await cli([`${base}/short-events`, "--sse"], { node }).done;
-    expect(events.stdout).toBe('{"event":"message","data":"a"}\n{"event":"message","data":"b"}\n');
+    const events = await h.cli([`${base}/short-events`, "--sse"], { node }).done;
+    expect(events.stdout).toBe("a\nb\n");
   });
 });
 
 describe("secrets", () => {
   it("sends the --token-env token but never prints it, even with -v", async () => {
-    routes.set("/me", (req, res) => {
+    h.routes.set("/me", (req, res) => {
       const ok = req.headers.authorization === `Bearer ${TOKEN}`;
       res.writeHead(ok ? 200 : 401, { "content-type": "application/json", "set-cookie": "sid=abc123secret" });
       res.end(JSON.stringify({ ok }));
     });
-    const r = await cli(["-v", `${base}/me?api_key=hunter2&page=1`, "--token-env", "TF_TEST_TOKEN", "-H", "X-Api-Key: hunter3"], { env: { TF_TEST_TOKEN: TOKEN } }).done;
+    const r = await h.cli(["-v", `${base}/me?api_key=hunter2&page=1`, "--token-env", "TF_TEST_TOKEN", "-H", "X-Api-Key: hunter3"], { env: { TF_TEST_TOKEN: TOKEN } }).done;
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ ok: true });
     const all = r.stdout + r.stderr;
@@ -461,18 +379,18 @@ describe("secrets", () => {
     expect(all).not.toContain("hunter2");
     expect(all).not.toContain("hunter3");
     expect(all).not.toContain("abc123secret");
-    expect(r.stderr).toContain("> authorization: Bearer [redacted]");
-    expect(r.stderr).toContain("> x-api-key: [redacted]");
-    expect(r.stderr).toContain("< set-cookie: [redacted]");
-    expect(r.stderr).toMatch(/^> GET http:\/\/127\.0\.0\.1:\d+\/me\?api_key=\[redacted\]&page=1$/m);
+    expect(r.stderr).toContain("> authorization: Bearer [REDACTED]");
+    expect(r.stderr).toContain("> x-api-key: [REDACTED]");
+    expect(r.stderr).toContain("< set-cookie: [REDACTED]");
+    expect(r.stderr).toMatch(/^> GET http:\/\/127\.0\.0\.1:\d+\/me\?api_key=\[REDACTED\]&page=1$/m);
     expect(r.stderr).toMatch(/^< HTTP 200 OK \(\d+ ms\)$/m);
   });
 
   it("never prints the token on an error either", async () => {
-    routes.set("/denied", (_req, res) => {
+    h.routes.set("/denied", (_req, res) => {
       res.writeHead(403, { "content-type": "application/json" }).end('{"error":"forbidden"}');
     });
-    const r = await cli(["-v", `${base}/denied`, "--token-env", "TF_TEST_TOKEN", "--retries", "0"], { env: { TF_TEST_TOKEN: TOKEN } }).done;
+    const r = await h.cli(["-v", `${base}/denied`, "--token-env", "TF_TEST_TOKEN", "--retries", "0"], { env: { TF_TEST_TOKEN: TOKEN } }).done;
     expect(r.code).toBe(4);
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
     expect(r.stderr).toContain("tierfetch: HTTP 403 Forbidden");
