@@ -1,0 +1,162 @@
+/**
+ * No silent data loss: a body that cannot be sent again (an async iterable, a ReadableStream)
+ * is sent once. A 503, a reset, a 401 with a token function, even shouldRetry: true never
+ * resend it (a resend would go out empty and "succeed"). Replayable bodies are retried byte
+ * for byte.
+ */
+import { describe, expect, test } from "vitest";
+import { readBody, rejection, useClients, useServers, type TestServer } from "./support/harness.js";
+
+const servers = useServers(1);
+const client = useClients();
+const RETRY = { maxRetries: 3, minDelay: 1, maxDelay: 2, budget: false } as const;
+const PARTS = ["part-1|", "part-2|", "part-3"];
+const WHOLE = PARTS.join("");
+
+/** Records every body received at `path`, answering with `answer(n)` (1-based). */
+function recorder(s: TestServer, path: string, answer: (n: number) => [number, Record<string, string>?]) {
+  const bodies: Buffer[] = [];
+  const types: (string | undefined)[] = [];
+  s.route(path, async (req, res, hit) => {
+    bodies.push(await readBody(req));
+    types.push(req.headers["content-type"]);
+    const [status, headers] = answer(hit.n);
+    res.writeHead(status, headers).end(status === 200 ? "stored" : "unavailable");
+  });
+  return { bodies, types };
+}
+
+async function* iterable(): AsyncGenerator<string> {
+  for (const p of PARTS) {
+    await new Promise((r) => setTimeout(r, 1));
+    yield p;
+  }
+}
+const stream = () =>
+  new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const p of PARTS) c.enqueue(new TextEncoder().encode(p));
+      c.close();
+    },
+  });
+
+const ONE_SHOT: Record<string, () => unknown> = { "an async iterable": iterable, "a ReadableStream": stream };
+
+describe.each(Object.keys(ONE_SHOT))("a PUT whose body is %s", (kind) => {
+  const body = ONE_SHOT[kind]!;
+
+  test("gets a 503: not retried, rejects with the 503, the server saw one whole body", async () => {
+    const [s] = servers();
+    const seen = recorder(s!, "/store", () => [503]);
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const error = await rejection(api.put("/store", { body: body() as BodyInit }));
+    expect(error.name).toBe("HttpError");
+    expect(error.status).toBe(503);
+    expect(error.attempts).toBe(1);
+    expect(seen.bodies.map(String)).toEqual([WHOLE]);
+  });
+
+  test("with shouldRetry: () => true: still sent once", async () => {
+    const [s] = servers();
+    const seen = recorder(s!, "/store", () => [503]);
+    const api = client({ baseUrl: s!.url, retry: { ...RETRY, shouldRetry: () => true } });
+    expect((await rejection(api.put("/store", { body: body() as BodyInit }))).status).toBe(503);
+    expect(seen.bodies.map(String)).toEqual([WHOLE]);
+  });
+
+  test("a 401 with a token function: no refresh-and-resend, rejects with the 401", async () => {
+    const [s] = servers();
+    const seen = recorder(s!, "/store", () => [401]);
+    const asked: boolean[] = [];
+    const api = client({ baseUrl: s!.url, retry: RETRY, token: ({ refresh }) => (asked.push(refresh), "tok-1234") });
+    expect((await rejection(api.put("/store", { body: body() as BodyInit }))).status).toBe(401);
+    expect(seen.bodies.map(String)).toEqual([WHOLE]);
+    expect(asked).toEqual([false]);
+  });
+
+  test("the connection reset after the body was read: a NetworkError, not retried", async () => {
+    const [s] = servers();
+    const bodies: string[] = [];
+    s!.route("/store", async (req) => {
+      bodies.push(String(await readBody(req)));
+      req.socket.destroy();
+    });
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const error = await rejection(api.put("/store", { body: body() as BodyInit }));
+    expect(error.code).toBe("ERR_NETWORK");
+    expect(bodies).toEqual([WHOLE]);
+  });
+
+  test("through api.fetch (duplex: half): the 503 response, one request", async () => {
+    const [s] = servers();
+    const seen = recorder(s!, "/store", () => [503]);
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const b = body();
+    const init = { method: "PUT", body: (b instanceof ReadableStream ? b : ReadableStream.from(b as AsyncIterable<string>).pipeThrough(new TextEncoderStream())) as BodyInit, duplex: "half" } as RequestInit;
+    const response = await api.fetch(`${s!.url}/store`, init);
+    expect(response.status).toBe(503);
+    expect(seen.bodies.map(String)).toEqual([WHOLE]);
+  });
+});
+
+describe("replayable bodies are retried byte for byte", () => {
+  const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31 + 7) & 0xff);
+  const REPLAYABLE: Record<string, () => { body?: unknown; json?: unknown }> = {
+    string: () => ({ body: "héllo ✓ wörld" }),
+    Uint8Array: () => ({ body: bytes }),
+    ArrayBuffer: () => ({ body: bytes.slice().buffer }),
+    DataView: () => ({ body: new DataView(bytes.slice().buffer, 10, 1000) }),
+    Blob: () => ({ body: new Blob([bytes], { type: "application/x-test" }) }),
+    URLSearchParams: () => ({ body: new URLSearchParams({ a: "1", b: "two words", c: "é" }) }),
+    json: () => ({ json: { text: "é✓", n: [1, 2, 3] } }),
+  };
+
+  test.each(Object.keys(REPLAYABLE))("%s: 503, 503, then 200; three identical bodies", async (kind) => {
+    const [s] = servers();
+    const seen = recorder(s!, "/store", (n) => [n < 3 ? 503 : 200]);
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const response = await api.put("/store", REPLAYABLE[kind]!() as never);
+    expect(response.status).toBe(200);
+    expect(seen.bodies).toHaveLength(3);
+    expect(seen.bodies[0]!.byteLength).toBeGreaterThan(0);
+    expect(seen.bodies[1]!.equals(seen.bodies[0]!)).toBe(true);
+    expect(seen.bodies[2]!.equals(seen.bodies[0]!)).toBe(true);
+    expect(new Set(seen.types).size).toBe(1);
+  });
+
+  test("FormData: every attempt sends the same fields (boundaries aside)", async () => {
+    const [s] = servers();
+    const seen = recorder(s!, "/store", (n) => [n < 3 ? 503 : 200]);
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const form = new FormData();
+    form.set("name", "value é");
+    form.set("file", new Blob([bytes]), "data.bin");
+    await api.put("/store", { body: form });
+    const normal = seen.bodies.map((b, i) => b.toString("latin1").split(/boundary=/.test(seen.types[i]!) ? seen.types[i]!.split("boundary=")[1]! : "\u0000").join("B"));
+    expect(normal).toHaveLength(3);
+    expect(normal[1]).toBe(normal[0]);
+    expect(normal[2]).toBe(normal[0]);
+    expect(normal[0]).toContain("value é".replace("é", Buffer.from("é").toString("latin1")));
+  });
+
+  test("with onUploadProgress (a counted stream each attempt): three identical bodies", async () => {
+    const [s] = servers();
+    const seen = recorder(s!, "/store", (n) => [n < 3 ? 503 : 200]);
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    let last = 0;
+    await api.put("/store", { body: bytes, onUploadProgress: (p) => (last = p.loaded) });
+    expect(seen.bodies).toHaveLength(3);
+    for (const b of seen.bodies) expect(Buffer.compare(b, Buffer.from(bytes))).toBe(0);
+    expect(last).toBe(bytes.byteLength);
+  });
+
+  test("api.fetch with a Request carrying a body: replayed (it was read once), three identical bodies", async () => {
+    const [s] = servers();
+    const seen = recorder(s!, "/store", (n) => [n < 3 ? 503 : 200]);
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const response = await api.fetch(new Request(`${s!.url}/store`, { method: "PUT", body: bytes }));
+    expect(response.status).toBe(200);
+    expect(seen.bodies).toHaveLength(3);
+    for (const b of seen.bodies) expect(Buffer.compare(b, Buffer.from(bytes))).toBe(0);
+  });
+});
