@@ -62,3 +62,21 @@ describe("core-counts", () => {
     expect(s!.hits.length).toBeLessThanOrEqual(2);
   });
 });
+
+describe("core-client-errors", () => {
+  // src/errors/network-error.ts:10 takes `cause.message` only: undici's is "fetch failed", the
+  // readable part ("other side closed", UND_ERR_SOCKET / ECONNRESET) is on cause.cause. The
+  // message and toJSON() should carry the innermost cause's code and message.
+  test("a reset connection: a NetworkError, retried, with a readable cause in message and toJSON", async () => {
+    const [s] = servers();
+    s!.route("/x", (req) => req.socket.destroy());
+    const api = client({ baseUrl: s!.url, retry: { ...RETRY, maxRetries: 2 } });
+    const error = await rejection(api.get("/x"));
+    expect(error.code).toBe("ERR_NETWORK");
+    expect(error.attempts).toBe(3);
+    expect(s!.hits).toHaveLength(3);
+    const readable = /other side closed|socket hang up|ECONNRESET|UND_ERR_SOCKET/i;
+    expect(error.message).toMatch(readable);
+    expect(error.toJSON().message).toMatch(readable);
+  });
+});
