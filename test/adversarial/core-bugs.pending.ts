@@ -80,3 +80,46 @@ describe("core-client-errors", () => {
     expect(error.toJSON().message).toMatch(readable);
   });
 });
+
+describe("core-secrets", () => {
+  const PASSWORD = "hunter2-PASSWORD-xyz";
+  const hidden = async (error: unknown, secret: string) => {
+    const { shownForms } = await import("./support/harness.js");
+    for (const shown of await shownForms(error)) expect(shown).not.toContain(secret);
+  };
+
+  // src/url.ts:24 parseBaseUrl accepts user:password@ in baseUrl; the request then fails in
+  // fetch, and src/attempt.ts:322 (refusedByFetch) quotes fetch's message, which holds the URL
+  // with the password in clear ("Request cannot be constructed from a URL that includes
+  // credentials: http://user:hunter2…@…"). Refuse in parseBaseUrl (TypeError naming baseUrl,
+  // password masked), and redact URLs in refusedByFetch's message.
+  test("a baseUrl with user:password@: TypeError naming baseUrl, password not shown, nothing sent", async () => {
+    const [s] = servers();
+    const { createClient } = await import("../../src/index.js");
+    let error: unknown;
+    try {
+      const api = createClient({ baseUrl: `http://user:${PASSWORD}@127.0.0.1:${s!.port}/v1`, retry: false });
+      await api.get("/x");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/"baseUrl"/);
+    await hidden(error, PASSWORD);
+    expect(s!.hits).toHaveLength(0);
+  });
+
+  // src/redact.ts:7 SECRET_WORDS misses jwt, pwd, pass, access_key, private_key,
+  // client_assertion; src/redact.ts:31 redactUrl reads only ?/& pairs, so `;token=` and tokens in
+  // the fragment (`#access_token=`, OAuth implicit flow) are shown. Issue 12 (c).
+  test.each(["jwt=QS1", "pwd=QS2", "pass=QS3", "access_key=QS4", "private_key=QS5", "client_assertion=QS6", "x=1;token=QS7", "x=1#access_token=QS8", "x=1#id_token=QS9&state=1"])(
+    "?%s is masked in an error message",
+    async (query) => {
+      const { closedPort } = await import("./support/harness.js");
+      const port = await closedPort();
+      const api = client({ retry: false });
+      const error = await rejection(api.get(`http://127.0.0.1:${port}/cb?${query}`));
+      await hidden(error, query.match(/QS\d/)![0]);
+    },
+  );
+});
