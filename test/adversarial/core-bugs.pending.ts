@@ -123,3 +123,69 @@ describe("core-secrets", () => {
     },
   );
 });
+
+describe("core-options", () => {
+  async function refusedRequest(options: unknown) {
+    const [s] = servers();
+    const bodies: string[] = [];
+    s!.route("/x", async (req, res) => {
+      let b = "";
+      for await (const c of req) b += c;
+      bodies.push(`${req.method} ${b}`);
+      res.writeHead(200).end("ok");
+    });
+    const api = client({ baseUrl: s!.url, retry: { maxRetries: 2, minDelay: 1, budget: false } });
+    const { within } = await import("./support/harness.js");
+    const error = await within(
+      api.post("/x", options as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+      3_000,
+      "the request",
+    );
+    expect(bodies).toEqual([]);
+    expect(error).toBeInstanceOf(TypeError);
+    return error as TypeError;
+  }
+
+  // src/option-keys.ts:38 closest(): the threshold `max(2, floor(len / 3)) + 1` needs a distance
+  // below 3 for a 7-letter key; "retires" → "retry" is 3 edits, so issue 12's own example gets
+  // the generic hint. A prefix match or a threshold of about len / 2 would catch it.
+  test('{ retires: 0 } → TypeError naming it, did you mean "retry"', async () => {
+    const error = await refusedRequest({ retires: 0 });
+    expect(error.message).toContain('"retires"');
+    expect(error.message).toContain('did you mean "retry"');
+  });
+
+  // src/config.ts:104 `case "init"` passes every key through, also body/method/headers/signal/
+  // duplex: `init: { body }` smuggles a body past encodeBody (no json+body check, no GET check,
+  // and a stream there counts as replayable: its retry fails as a NetworkError "Response body
+  // object should not be disturbed or locked"). Refuse the fields tierfetch owns in init.
+  test.each([
+    ['{"init": {"body": "smuggled"}}'],
+    ['{"init": {"body": "smuggled", "method": "DELETE"}}'],
+    ['{"json": {"a": 1}, "init": {"body": "smuggled"}}'],
+  ])("options %s from JSON: TypeError naming init.body, nothing sent", async (text) => {
+    const error = await refusedRequest(JSON.parse(text));
+    expect(error.message).toMatch(/init/);
+  });
+
+  // src/plan.ts:58 accepts any object with `aborted` and `addEventListener` as a signal; one
+  // without removeEventListener makes src/timers.ts:83 throw inside Attempt.finish(): the call
+  // hangs forever (.text() never settles) and an uncaught TypeError escapes. Check
+  // removeEventListener too (or instanceof AbortSignal where the realm allows).
+  test("a duck-typed signal without removeEventListener: TypeError naming signal (not a hang)", async () => {
+    const error = await refusedRequest({ signal: { aborted: false, addEventListener() {} } });
+    expect(error.message).toContain('"signal"');
+  });
+
+  // src/retry.ts:35-37 only checks that a request's retry.budget is false or an object; its fields
+  // are validated only when a client builds its budget (src/config.ts:163), and a request's
+  // budget is never used: `retry: { budget: { ratio: -1 } }` on a request is silently ignored.
+  // Validate the fields, or say budget is a client option.
+  test.each([[{ ratio: -1 }], [{ windw: "1s" }]])("a request's retry.budget %j → TypeError naming retry.budget", async (budget) => {
+    const error = await refusedRequest({ retry: { budget } });
+    expect(error.message).toContain("retry.budget");
+  });
+});
