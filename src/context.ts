@@ -1,6 +1,7 @@
 /** The one context object of a call, given to every hook and to `shouldRetry`. */
 import { INSPECT } from "./errors/tierfetch-error.js";
 import { redactUrl } from "./redact.js";
+import { secretValues } from "./secrets.js";
 
 /** Hook context; `request` is built on first use when no hook built one. */
 export class CallContext {
@@ -37,6 +38,11 @@ export class CallContext {
     this.#current = undefined;
     this.response = undefined;
     this.error = undefined;
+  }
+
+  /** The secret values the current attempt sent, to mask in text a server echoes. */
+  secrets(): string[] {
+    return secretValues(this.#headers, this.url);
   }
 
   /** Log-safe: method, redacted URL, counters. */

@@ -26,6 +26,8 @@ export function bare<T = unknown>(): Record<string, T> {
 }
 
 function unknownOption(key: string, request: boolean): TypeError {
+  // get(url, { method: "DELETE" }) would silently send GET: the method is the shortcut's.
+  if (key === "method") return optionError(key, "is set by the shortcut: use api.request(method, url, options) or the method's own shortcut");
   const guess = closest(key, OPTION_NAMES);
   const hint = guess ? `: did you mean "${guess}"?` : request ? ': to pass a RequestInit field tierfetch does not know, use init: { … }' : "";
   return optionError(key.slice(0, 64), `is not an option${hint}`);

@@ -246,6 +246,12 @@ export interface SseRequestOptions {
    * @default false
    */
   reconnect?: boolean;
+  /**
+   * Read the body as an event stream whatever its content-type says (by default anything but
+   * `text/event-stream` is refused with a ParseError saying what arrived).
+   * @default false
+   */
+  anyContentType?: boolean;
 }
 export type { ServerSentEvent };
 

@@ -83,7 +83,14 @@ export function nextHop(response: Response, hop: Hop, hops: number, rules: Redir
 
 /** Marks the final response of a followed chain as fetch would: its URL, and `redirected`. */
 export function markRedirected(response: Response, url: string): Response {
-  Object.defineProperty(response, "url", { value: url, configurable: true });
-  Object.defineProperty(response, "redirected", { value: true, configurable: true });
-  return response;
+  let out = response;
+  try {
+    Object.defineProperty(out, "url", { value: url, configurable: true });
+  } catch {
+    // edge-runtime's fetched responses hold `url` as their own fixed property: a new Response then.
+    out = new Response(response.body, response);
+    Object.defineProperty(out, "url", { value: url, configurable: true });
+  }
+  Object.defineProperty(out, "redirected", { value: true, configurable: true });
+  return out;
 }

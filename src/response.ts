@@ -11,6 +11,9 @@ import type { ReadMode } from "./plan.js";
 import { validate, type StandardSchemaV1 } from "./schema.js";
 import { noop } from "./timers.js";
 import { redactUrl } from "./redact.js";
+import { ParseError } from "./errors/parse-error.js";
+import { maskSecrets } from "./secrets.js";
+import { checkEventStream } from "./event-stream-check.js";
 
 /** Starts the call in a mode; `single` sends one attempt (SSE reconnection does its own retrying). */
 export type StartCall = (mode: ReadMode, single: boolean) => Promise<CallResult>;
@@ -67,15 +70,15 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
   }
 
   /** Reads the body in the given mode: inside the attempt when the call has not started yet. */
-  #read(mode: ReadMode): Promise<unknown> {
+  #read(mode: ReadMode): Promise<CallResult> {
     const m = this.#mode;
     if (!this.#started && m === "response") {
       this.#mode = mode;
       this.then(undefined, noop); // the shortcut's promise carries the rejection
     } else if (m !== mode && !(m === "json" && mode === "text") && !(m === "text" && mode === "json")) {
-      return this.then((r) => readData(r, mode));
+      return this.#result.then(async (r) => ({ ...r, data: await readData(r.response, mode) }));
     }
-    return this.#result.then((r) => r.data);
+    return this.#result;
   }
 
   /**
@@ -85,29 +88,29 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
    * @example const user = await api.get("users/42").json(UserSchema);
    */
   json<J = T>(schema?: StandardSchemaV1<unknown, J>): Promise<J> {
-    const parsed = this.#read("json").then((text) => parseJson(text as string));
+    const parsed = this.#read("json").then(parseJson);
     if (!schema) return parsed as Promise<J>;
     return Promise.all([parsed, this]).then(([value, response]) => validate(schema, value, response.url ? redactUrl(response.url) : "response"));
   }
 
   /** The body as text. */
   text(): Promise<string> {
-    return this.#read("text") as Promise<string>;
+    return this.#read("text").then(dataOf) as Promise<string>;
   }
 
   /** The body as bytes. */
   bytes(): Promise<Uint8Array> {
-    return this.#read("bytes").then((b) => new Uint8Array(b as ArrayBuffer));
+    return this.#read("bytes").then((r) => new Uint8Array(r.data as ArrayBuffer));
   }
 
   /** The body as an ArrayBuffer. */
   arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#read("arrayBuffer") as Promise<ArrayBuffer>;
+    return this.#read("arrayBuffer").then(dataOf) as Promise<ArrayBuffer>;
   }
 
   /** The body as a Blob. */
   blob(): Promise<Blob> {
-    return this.#read("blob") as Promise<Blob>;
+    return this.#read("blob").then(dataOf) as Promise<Blob>;
   }
 
   /** The body's lines, decoded as they arrive; leaving the loop early cancels the body. */
@@ -136,7 +139,8 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
       if (refused) return failing(refused);
       return this.#reconnect.open(options, this);
     }
-    return afterResponse(this, (r) => sse(r));
+    const anyContentType = options?.anyContentType;
+    return afterResponse(this, (r) => (checkEventStream(r, undefined, anyContentType), sse(r)));
   }
 }
 
@@ -179,11 +183,20 @@ function failing<T>(error: unknown): AsyncIterableIterator<T> {
   } as AsyncIterableIterator<T>;
 }
 
-function parseJson(text: string): unknown {
+const dataOf = (r: CallResult): unknown => r.data;
+
+/** The JSON of a body read as text; a ParseError with the request, status and the start of the body when it is not JSON. */
+function parseJson({ data, response, context }: CallResult): unknown {
+  const text = data as string;
   if (!text) return undefined; // an empty body
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new SyntaxError(`The response body is not valid JSON: ${(error as Error).message}`);
+    const start = maskSecrets(text.slice(0, 200), context?.secrets() ?? []);
+    const type = response.headers.get("content-type");
+    throw new ParseError(context?.request, response, `the body is not valid JSON (${(error as Error).message.slice(0, 120)})${type ? `, content-type ${type.slice(0, 80)}` : ""}: ${start}${text.length > 200 ? "…" : ""}`, {
+      attempts: context ? context.attempt + 1 : undefined,
+      cause: error,
+    });
   }
 }

@@ -19,18 +19,24 @@ import { decideRetry } from "./retry-decision.js";
 import { isRetryable, type RetryPolicy } from "./retry.js";
 import type { Stats } from "./stats.js";
 import { noop, sleep } from "./timers.js";
+import { checkEventStream } from "./event-stream-check.js";
 
 const REMEMBERED_IDS = 1024;
 
 /** What the reconnecting stream needs from the client. */
 export interface ReconnectPlan {
-  /** Sends the request once more (one attempt) with this Last-Event-ID ("" for none). */
-  open: (lastEventId: string) => Promise<Response>;
+  /**
+   * Sends the request once more (one attempt) with this Last-Event-ID ("" for none), telling
+   * it the reconnections made so far and when the streak began, so its error says why retries stopped.
+   */
+  open: (lastEventId: string, priorRetries: number, since: number) => Promise<Response>;
   policy: RetryPolicy;
   budget: RetryBudget | undefined;
   stats: Stats;
   signal: AbortSignal | undefined;
   closer: Closer;
+  /** Accept a stream whatever its content-type says. */
+  anyContentType: boolean | undefined;
 }
 
 export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan): AsyncGenerator<ServerSentEvent, void, undefined> {
@@ -51,6 +57,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
     try {
       const response = await next;
       if (response.status === 204) return;
+      checkEventStream(response, undefined, plan.anyContentType);
       // After a reconnection a server that ignores Last-Event-ID replays: skip events whose id
       // was delivered already. An event without an id of its own carries the resumed id, so one
       // with that id is skipped only in a replay or when it repeats the last event delivered.
@@ -106,7 +113,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
     failures++;
     await sleep(decision.delay, plan.signal, plan.closer);
     reconnected = true;
-    next = plan.open(lastId);
+    next = plan.open(lastId, failures, streakStart);
     next.catch(noop);
   }
 }

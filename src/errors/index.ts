@@ -4,3 +4,4 @@ export { TimeoutError, isTimeoutError, type TimeoutKind } from "./timeout-error.
 export { NetworkError, isNetworkError } from "./network-error.js";
 export { ValidationError, isValidationError } from "./validation-error.js";
 export { RedirectError, isRedirectError } from "./redirect-error.js";
+export { ParseError, isParseError } from "./parse-error.js";

@@ -1,7 +1,7 @@
 import { redactUrl } from "../redact.js";
 
 /** Codes carried by every error tierfetch raises. */
-export type ErrorCode = "ERR_HTTP" | "ERR_TIMEOUT" | "ERR_NETWORK" | "ERR_CLOSED" | "ERR_VALIDATION" | "ERR_REDIRECT" | "ERR_PAGINATION";
+export type ErrorCode = "ERR_HTTP" | "ERR_TIMEOUT" | "ERR_NETWORK" | "ERR_CLOSED" | "ERR_VALIDATION" | "ERR_REDIRECT" | "ERR_PAGINATION" | "ERR_PARSE";
 
 /** Where a request stood when it failed; the same shape for every error. */
 export interface ErrorDetails {
