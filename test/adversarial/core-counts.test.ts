@@ -80,7 +80,16 @@ describe("Retry-After far past the deadline gives up at once", () => {
     expect(s!.hits).toHaveLength(1);
     expect(error.message).toMatch(/not retried.*(wait|Retry-After).*deadline/i);
   });
-  // SSE reconnection under the same Retry-After: core-bugs.pending.ts (the message does not say why).
+
+  test("SSE reconnection: Retry-After 100000 s → 1 request, the message says why", async () => {
+    const [s] = servers();
+    farAway(s!, "retry-after", "100000");
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const error = await rejection(drain(api.get("/x").sse({ reconnect: true })));
+    expect(error.status).toBe(503);
+    expect(s!.hits).toHaveLength(1);
+    expect(error.message).toMatch(/not retried.*(wait|Retry-After).*deadline/i);
+  });
 });
 
 describe("Last-Event-ID that is not Latin-1", () => {
@@ -115,7 +124,7 @@ describe("paginate() against a looping server", () => {
     expect(s!.hits.length).toBeLessThanOrEqual(3);
   });
 
-  test("a page linking to itself: ERR_PAGINATION after at most 2 requests", async () => {
+  test("an empty page linking to itself: ERR_PAGINATION after at most 2 requests", async () => {
     const [s] = servers();
     page(s!, "/p", [], () => "/p");
     const api = client({ baseUrl: s!.url, retry: RETRY });
@@ -150,5 +159,28 @@ describe("paginate() against a looping server", () => {
     });
     const api = client({ baseUrl: s!.url, retry: RETRY });
     expect(await drain(api.paginate("/p", { maxEmptyPages: 2 }))).toEqual([2, 5, 8, 11, 14, 17, 20]);
+  });
+  test("a non-empty page linking to itself: its items once, ERR_PAGINATION after 1 request", async () => {
+    const [s] = servers();
+    page(s!, "/p", [1], () => "/p");
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const items: unknown[] = [];
+    const error = await rejection(
+      (async () => {
+        for await (const x of api.paginate("/p", { pageLimit: 50 })) items.push(x);
+      })(),
+    );
+    expect(error.code).toBe("ERR_PAGINATION");
+    expect(items).toEqual([1]);
+    expect(s!.hits).toHaveLength(1);
+  });
+
+  test("next links that differ only by #fragment are a repeat: ERR_PAGINATION, bounded", async () => {
+    const [s] = servers();
+    page(s!, "/p", [1], (n) => `/p#${n}`);
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const error = await rejection(drain(api.paginate("/p", { pageLimit: 50 })));
+    expect(error.code).toBe("ERR_PAGINATION");
+    expect(s!.hits.length).toBeLessThanOrEqual(2);
   });
 });
