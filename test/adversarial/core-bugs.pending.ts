@@ -137,3 +137,115 @@ describe("core-options", () => {
     expect(error.message).toContain("retry.budget");
   });
 });
+
+describe("core-hangs", () => {
+  // src/attempt.ts:244 (#errorStatus) waits in readHead (src/tracked-body.ts:128) for 64 KiB or
+  // the end of an error body before building the HttpError: a 500 whose body stays open turns
+  // into a TimeoutError at the tier (the 500 arrived at once), and with timeout "none" the call
+  // never settles. Build the HttpError from what the first chunk(s) gave within a short bound.
+  test("a 500 whose body never ends: the HttpError, promptly (tier 5 s)", async () => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.write("oops, still writing");
+    });
+    const api = client({ baseUrl: s!.url, timeout: "short", retry: false });
+    const started = performance.now();
+    const error = await rejection(api.get("/x"), 4_000);
+    expect(error.status).toBe(500);
+    expect(error.message).toContain("oops");
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  test('a 500 whose body never ends, timeout "none": still rejects with the HttpError', async () => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.write("oops");
+    });
+    const api = client({ baseUrl: s!.url, timeout: "none", retry: false });
+    expect((await rejection(api.get("/x"), 3_000)).status).toBe(500);
+  });
+
+  // src/paginate.ts:97 `await next(...)` is not bounded: a next() that never settles keeps the
+  // iteration waiting through close() (and the user's signal). Race it as hooks are raced.
+  test("paginate: a next() that never settles is ended by close() (ERR_CLOSED)", async () => {
+    const [s] = servers();
+    s!.route("/p", (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end("[1]"));
+    const api = client({ baseUrl: s!.url });
+    const pages = api.paginate("/p", { next: () => new Promise<never>(() => {}) });
+    expect((await pages.next()).value).toBe(1);
+    const pending = pages.next();
+    setTimeout(() => void api.close(), 50);
+    expect((await rejection(pending, 3_000)).code).toBe("ERR_CLOSED");
+  });
+});
+
+describe("core-options (return values)", () => {
+  // src/call.ts:132 takes shouldRetry's return value as is: an async shouldRetry (a Promise, so
+  // truthy) that resolves to false still retries every time. Refuse a thenable with a TypeError
+  // naming retry.shouldRetry (or await it, bounded like a hook).
+  test("an async shouldRetry answering false: not retried (or a TypeError naming retry.shouldRetry)", async () => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => res.writeHead(503).end("down"));
+    const api = client({ baseUrl: s!.url, retry: { ...RETRY, shouldRetry: (async () => false) as never } });
+    const error = await rejection(api.get("/x"));
+    if (!(error instanceof TypeError)) expect(s!.hits).toHaveLength(1);
+    else expect(error.message).toContain("retry.shouldRetry");
+  });
+});
+
+describe("core-redirects", () => {
+  // src/attempt.ts:188 builds the next hop from the plan's headers and body, keeping only the
+  // url and method of the Request a beforeRequest hook returned: a header the hook added (a
+  // signature, a custom auth scheme) is lost on a same-origin redirect.
+  test("a header added by a beforeRequest hook survives a same-origin 302", async () => {
+    const [s] = servers();
+    s!.route("/start", (_req, res) => res.writeHead(302, { location: "/land" }).end());
+    s!.route("/land", (req, res) => res.writeHead(200).end(String(req.headers["x-sig"])));
+    const sign = (ctx: { request: Request }) => {
+      const headers = new Headers(ctx.request.headers);
+      headers.set("x-sig", "signed");
+      return new Request(ctx.request, { headers });
+    };
+    const api = client({ baseUrl: s!.url, retry: false, hooks: { beforeRequest: [sign] } });
+    expect(await api.get("/start").text()).toBe("signed");
+  });
+});
+
+describe("core-client-errors (refusals fetch makes after sending)", () => {
+  // Deterministic refusals are classified as NetworkErrors and retried (4 requests): with
+  // redirect "error" a 3xx fails in fetch ("unexpected redirect"), an integrity mismatch fails
+  // after the body. src/attempt.ts:316 refusedByFetch only catches what `new Request()` refuses.
+  test.each([
+    ['redirect: "error" and a 302', { redirect: "error" }, (res: import("node:http").ServerResponse) => res.writeHead(302, { location: "/elsewhere" }).end()],
+    ["integrity that does not match", { integrity: "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }, (res: import("node:http").ServerResponse) => res.writeHead(200).end("data")],
+  ])("%s: not retried", async (_label, init, answer) => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => answer(res));
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    await rejection(api.get("/x", init as never).text());
+    expect(s!.hits).toHaveLength(1);
+  });
+});
+
+describe("core-secrets (a custom fetch's error)", () => {
+  // src/errors/network-error.ts:10 masks URLs in the cause's message but not the request's
+  // secret values: a custom fetch (a proxy agent, an SDK wrapper) that quotes the headers in
+  // its error puts the token into NetworkError's message. Mask secretValues(headers) there too.
+  test("a custom fetch rejecting with the headers in its message: the token is masked", async () => {
+    const TOKEN = "sk-SECRET-TOKEN-in-fetch-error";
+    const api = client({
+      baseUrl: "https://api.example.test",
+      token: TOKEN,
+      retry: false,
+      fetch: async (_input, init) => {
+        throw new Error(`proxy refused ${JSON.stringify(init?.headers)}`);
+      },
+    });
+    const error = await rejection(api.get("/x"));
+    expect(error.code).toBe("ERR_NETWORK");
+    const { shownForms } = await import("./support/harness.js");
+    for (const shown of await shownForms(error)) expect(shown).not.toContain(TOKEN);
+  });
+});

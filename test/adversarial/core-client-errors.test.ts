@@ -129,6 +129,21 @@ describe("RequestInit fields fetch refuses", () => {
   });
 });
 
+describe("a custom fetch that breaks its contract", () => {
+  test.each([
+    ["a string", "not a response"],
+    ["undefined", undefined],
+    ["a Response-like object", { status: 200, ok: true, headers: new Headers(), body: null }],
+  ])("resolving with %s: TypeError naming fetch, called once, never retried", async (_label, value) => {
+    let calls = 0;
+    const api = client({ baseUrl: "https://api.example.test", retry: RETRY, fetch: (async () => (calls++, value)) as never });
+    const error = await rejection(api.get("/x"));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/"fetch"/);
+    expect(calls).toBe(1);
+  });
+});
+
 // A reset connection's NetworkError message ("fetch failed", the cause two levels deep): core-bugs.pending.ts.
 
 describe("when a rule stops retries, the message says so", () => {

@@ -169,6 +169,14 @@ describe.concurrent("the wait for headers, and buffered reads, stay bounded by t
       expect(error.kind).toBe("attempt");
     }));
 
+  test("an explicit Duration (not a tier) bounds the whole stream: cut at 300 ms (kind attempt)", () =>
+    withServer({ retry: false, timeout: 300 }, async (_s, api) => {
+      const response = await api.get("/stream");
+      const error = await rejection(readAll(response.body!), 3_000);
+      expect(error.code).toBe("ERR_TIMEOUT");
+      expect(error.kind).toBe("attempt");
+    }));
+
   test.each(["text", "json", "bytes", "arrayBuffer"] as const)("a buffered .%s() of the 2 s body times out at 300 ms", (shortcut) =>
     withServer({ retry: false }, async (_s, api) => {
       const started = performance.now();
