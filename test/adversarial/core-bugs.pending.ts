@@ -97,7 +97,7 @@ describe("core-options", () => {
     return error as TypeError;
   }
 
-  // src/option-keys.ts:38 closest(): the threshold `max(2, floor(len / 3)) + 1` needs a distance
+  // src/option-keys.ts:40 closest(): the threshold `max(2, floor(len / 3)) + 1` needs a distance
   // below 3 for a 7-letter key; "retires" → "retry" is 3 edits, so issue 12's own example gets
   // the generic hint. A prefix match or a threshold of about len / 2 would catch it.
   test('{ retires: 0 } → TypeError naming it, did you mean "retry"', async () => {
@@ -139,7 +139,7 @@ describe("core-options", () => {
 });
 
 describe("core-hangs", () => {
-  // src/attempt.ts:244 (#errorStatus) waits in readHead (src/tracked-body.ts:128) for 64 KiB or
+  // src/attempt.ts:244 (#errorStatus) waits in readHead (src/tracked-body.ts:144) for 64 KiB or
   // the end of an error body before building the HttpError: a 500 whose body stays open turns
   // into a TimeoutError at the tier (the 500 arrived at once), and with timeout "none" the call
   // never settles. Build the HttpError from what the first chunk(s) gave within a short bound.
