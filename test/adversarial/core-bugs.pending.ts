@@ -249,3 +249,84 @@ describe("core-secrets (a custom fetch's error)", () => {
     for (const shown of await shownForms(error)) expect(shown).not.toContain(TOKEN);
   });
 });
+
+describe("core-hangs (api.fetch request bodies)", () => {
+  // src/fetch-adapter.ts:27 reads a Request's body with `await request.arrayBuffer()` before
+  // the call exists: a streamed upload that stalls is bounded by nothing (not the tier, not the
+  // Request's signal, not close()). Race the read against the signal and close(), or send the
+  // stream once without buffering it.
+  test("a Request with a stalled stream body: ended by its signal", async () => {
+    const [s] = servers();
+    const api = client({ baseUrl: s!.url, timeouts: { medium: "300ms" } });
+    const ac = new AbortController();
+    const body = new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode("partial")) });
+    const request = new Request(`${s!.url}/x`, { method: "POST", body, duplex: "half", signal: ac.signal } as RequestInit);
+    setTimeout(() => ac.abort(new Error("gave up")), 100);
+    expect((await rejection(api.fetch(request), 3_000)).message).toBe("gave up");
+  });
+
+  test("a Request with a stalled stream body: ended by close()", async () => {
+    const [s] = servers();
+    const api = client({ baseUrl: s!.url, timeouts: { medium: "300ms" } });
+    const body = new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode("partial")) });
+    const request = new Request(`${s!.url}/x`, { method: "POST", body, duplex: "half" } as RequestInit);
+    setTimeout(() => void api.close(), 100);
+    expect((await rejection(api.fetch(request), 3_000)).code).toBe("ERR_CLOSED");
+  });
+});
+
+describe("core-client-errors (a throwing onDownloadProgress)", () => {
+  // src/tracked-body.ts:81/87 call onProgress outside the read's try: in a buffered read the
+  // callback's error becomes a NetworkError ("failed with a network error: progress bug") and is
+  // retried; for a body the caller reads, the attempt is never finished (its timer and closer
+  // entry stay until the timer fires). The user's callback error is not the network's.
+  test("a buffered read: rejects with the callback's error, 1 request, not retried", async () => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => res.writeHead(200).end("hello"));
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const error = await rejection(
+      api
+        .get("/x", {
+          onDownloadProgress: () => {
+            throw new Error("progress bug");
+          },
+        })
+        .text(),
+    );
+    expect(error.code).not.toBe("ERR_NETWORK");
+    expect(s!.hits).toHaveLength(1);
+  });
+
+  test("a body the caller reads: no library timer left afterwards", async () => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => res.writeHead(200).end("hello"));
+    const { trackLibraryTimers } = await import("./support/harness.js");
+    const timers = trackLibraryTimers();
+    try {
+      const api = client({ baseUrl: s!.url, timeout: 30_000, retry: false });
+      const response = await api.get("/x", {
+        onDownloadProgress: () => {
+          throw new Error("progress bug");
+        },
+      });
+      await response.text().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 20));
+      expect([...timers.live.values()]).toEqual([]);
+    } finally {
+      timers.restore();
+    }
+  });
+});
+
+describe("core-counts (a Retry-After too long to parse)", () => {
+  // src/retry-after.ts:7 SECONDS accepts at most 16 digits: a longer delay-seconds (valid per
+  // RFC 9110, "come back in forever") is ignored and the client retries after its own backoff,
+  // 3 more requests within milliseconds. A longer run of digits is a delay past any deadline.
+  test("Retry-After: 99999999999999999999999 → 1 request, gives up at once", async () => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => res.writeHead(503, { "retry-after": "99999999999999999999999" }).end("later"));
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    expect((await rejection(api.get("/x"))).status).toBe(503);
+    expect(s!.hits).toHaveLength(1);
+  });
+});

@@ -92,6 +92,18 @@ describe("Retry-After far past the deadline gives up at once", () => {
   });
 });
 
+describe("unreadable Retry-After values never stretch or multiply requests", () => {
+  test.each(["1e400", "-5", "Infinity", "0x10", "Thu, 01 Jan 1970 00:00:00 GMT", "soon", "9".repeat(10_000)])("Retry-After: %s → at most maxRetries + 1 requests, quickly", async (value) => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => res.writeHead(503, { "retry-after": value }).end("x"));
+    const api = client({ baseUrl: s!.url, retry: { ...RETRY, maxRetries: 2 } });
+    const started = performance.now();
+    expect((await rejection(api.get("/x"))).status).toBe(503);
+    expect(s!.hits.length).toBeLessThanOrEqual(3);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
 describe("Last-Event-ID that is not Latin-1", () => {
   test.each(["é✓", "😀-id", "plain-ascii"])("an event id %s reconnects with its UTF-8 bytes", async (id) => {
     const [s] = servers();

@@ -94,6 +94,19 @@ describe("a never-settling function on a request that is refreshed after a 401",
   });
 });
 
+describe("a signal aborted before the call", () => {
+  test.each(["request", "api.fetch"])("%s: rejects with its reason at once, nothing sent", async (how) => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => res.writeHead(200).end("ok"));
+    const api = client({ baseUrl: s!.url });
+    const reason = new Error("aborted already");
+    const signal = AbortSignal.abort(reason);
+    const call = how === "request" ? api.get("/x", { signal }) : api.fetch(`${s!.url}/x`, { signal });
+    expect(await rejection(call, 2_000)).toBe(reason);
+    expect(s!.hits).toHaveLength(0);
+  });
+});
+
 async function waitUntil(predicate: () => boolean, what: string, ms = 2_000): Promise<void> {
   const until = performance.now() + ms;
   while (!predicate()) {

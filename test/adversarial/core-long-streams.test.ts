@@ -151,6 +151,36 @@ describe.concurrent("a stream that goes quiet ends with TimeoutError (kind idle)
     }));
 });
 
+describe.concurrent("reconnection and slow readers on default options", () => {
+  test(".sse({ reconnect: true }) on a stream that goes quiet reconnects after the idle gap, with Last-Event-ID", () =>
+    withServer({ retry: { minDelay: 1, maxDelay: 2, budget: false } }, async (s, api) => {
+      s.route("/once", (_req, res, hit) => {
+        if (hit.n > 1) return void res.writeHead(204).end();
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write("id: 1\ndata: a\n\nid: 2\ndata: b\n\n");
+      });
+      const out: string[] = [];
+      for await (const event of api.get("/once").sse({ reconnect: true })) out.push(event.data);
+      expect(out).toEqual(["a", "b"]);
+      expect(s.hitsOf("/once")).toHaveLength(2);
+      expect(s.hitsOf("/once")[1]!.headers["last-event-id"]).toBe("2");
+    }));
+
+  test("a slow reader (pauses of 500 ms, past the tier) is not an idle server", () =>
+    withServer({}, async (_s, api) => {
+      const response = await api.get("/stream");
+      const reader = response.body!.getReader();
+      let text = "";
+      for (let i = 0; ; i++) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+        if (i < 3) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(text.split("\n").filter(Boolean)).toEqual(lines(CHUNKS));
+    }));
+});
+
 describe.concurrent("the wait for headers, and buffered reads, stay bounded by the tier", () => {
   test("a server that never sends headers: TimeoutError (kind attempt) at 300 ms", () =>
     withServer({ retry: false }, async (_s, api) => {
