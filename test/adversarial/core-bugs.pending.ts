@@ -330,3 +330,16 @@ describe("core-counts (a Retry-After too long to parse)", () => {
     expect(s!.hits).toHaveLength(1);
   });
 });
+
+describe("core-client-errors (schemes fetch cannot send)", () => {
+  // src/plan.ts:110 resolveUrl accepts any absolute URL: file:, ftp: (and ws:) reach fetch, whose
+  // "fetch failed" is taken for a network error and retried. Refuse a scheme other than http:,
+  // https: (and data:/blob: if wanted) with a TypeError naming url, nothing sent.
+  test.each(["file:///etc/passwd", "ftp://127.0.0.1/x", "ws://127.0.0.1/x"])("%s: TypeError naming url, never retried", async (url) => {
+    const api = client({ retry: RETRY });
+    const error = await rejection(api.get(url));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/"url"/);
+    expect(api.stats.retries).toBe(0);
+  });
+});

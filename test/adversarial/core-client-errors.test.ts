@@ -77,6 +77,38 @@ describe("methods fetch forbids (default fetch)", () => {
   });
 });
 
+describe("request URLs", () => {
+  test.each([
+    ["a number", 42],
+    ["null", null],
+    ["an object", {}],
+  ])("%s as the URL: TypeError naming url, nothing sent", async (_label, url) => {
+    const s = ok();
+    const api = client({ baseUrl: s.url, retry: RETRY });
+    expect((await rejection(api.get(url as never))).message).toMatch(/"url"/);
+    expect(s.hits).toHaveLength(0);
+  });
+
+  test("a relative path without baseUrl: TypeError naming url", async () => {
+    const api = client({ retry: RETRY });
+    expect((await rejection(api.get("/x"))).message).toMatch(/"url".*relative/);
+  });
+
+  test.each(["../admin", "%2e%2e/admin", "a/../../x", "..\\admin", ".%2e/x", "x/%2E%2E/%2e%2e/y", "..?q=1"])("%s would climb out of baseUrl's path: TypeError naming url, nothing sent", async (path) => {
+    const s = ok();
+    const api = client({ baseUrl: `${s.url}/v2`, retry: RETRY });
+    expect((await rejection(api.get(path))).message).toMatch(/"url"/);
+    expect(s.hits).toHaveLength(0);
+  });
+
+  test.each(["//evil.example/x", "\\\\evil.example\\x", "/\\evil.example/x"])("%s stays on the base origin, under its path", async (path) => {
+    const [s] = servers();
+    s!.route("/v2/evil.example/x", (_req, res) => res.writeHead(200).end("stayed"));
+    const api = client({ baseUrl: `${s!.url}/v2`, retry: RETRY });
+    expect(await api.get(path).text()).toBe("stayed");
+  });
+});
+
 describe("bodies fetch would mangle", () => {
   test.each([
     ["a plain object", { a: 1 }],

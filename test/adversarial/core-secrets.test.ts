@@ -131,6 +131,35 @@ describe("secret query values in network and timeout errors", () => {
   });
 });
 
+describe("credentials over plain http only to loopback", () => {
+  const fakeFetch = () => {
+    let calls = 0;
+    return { fetch: async () => (calls++, new Response("ok")), calls: () => calls };
+  };
+  test.each(["localhost.evil.example", "127.0.0.1.nip.io", "0.0.0.0", "example.com", "[::ffff:127.0.0.1]"])("a token to http://%s: TypeError naming token, nothing sent", async (host) => {
+    const f = fakeFetch();
+    const api = client({ token: TOKEN, retry: false, fetch: f.fetch });
+    const error = await rejection(api.get(`http://${host}/x`));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/"token"/);
+    expect(f.calls()).toBe(0);
+  });
+
+  test("a client default x-api-key to a plain-http remote: TypeError naming headers, nothing sent", async () => {
+    const f = fakeFetch();
+    const api = client({ headers: { "x-api-key": API_KEY }, retry: false, fetch: f.fetch });
+    expect((await rejection(api.get("http://api.example.com/x"))).message).toMatch(/"headers"/);
+    expect(f.calls()).toBe(0);
+  });
+
+  test.each(["localhost", "LOCALHOST", "app.localhost", "127.0.0.1", "127.1", "[::1]"])("a token to http://%s (loopback): sent", async (host) => {
+    const f = fakeFetch();
+    const api = client({ token: TOKEN, retry: false, fetch: f.fetch });
+    expect((await api.get(`http://${host}/x`)).status).toBe(200);
+    expect(f.calls()).toBe(1);
+  });
+});
+
 describe("stats never hold a secret", () => {
   test("after failed calls with a token, a key and a secret query", async () => {
     const [s] = servers();
