@@ -62,6 +62,27 @@ describe("SSE reconnection: one budget of attempts", () => {
   });
 });
 
+describe("token refresh is bounded", () => {
+  test("a server that answers 401 to every token: 2 requests (one refresh), the 401", async () => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => res.writeHead(401).end("no"));
+    const asked: boolean[] = [];
+    const api = client({ baseUrl: s!.url, retry: RETRY, token: ({ refresh }) => (asked.push(refresh), "tok-1234") });
+    expect((await rejection(api.get("/x"))).status).toBe(401);
+    expect(s!.hits).toHaveLength(2);
+    expect(asked).toEqual([false, true]);
+  });
+
+  test("401 then 503 forever: one refresh plus maxRetries + 1 attempts", async () => {
+    const [s] = servers();
+    s!.route("/x", (_req, res, hit) => res.writeHead(hit.n === 1 ? 401 : 503).end("no"));
+    const api = client({ baseUrl: s!.url, retry: RETRY, token: () => "tok-1234" });
+    const error = await rejection(api.get("/x"));
+    expect(error.status).toBe(503);
+    expect(s!.hits).toHaveLength(MAX + 2);
+  });
+});
+
 describe("Retry-After far past the deadline gives up at once", () => {
   const farAway = (s: TestServer, header: string, value: string) => s.route("/x", (_req, res) => res.writeHead(503, { [header]: value }).end("later"));
 

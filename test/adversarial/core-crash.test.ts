@@ -91,6 +91,58 @@ describe(".sse({ reconnect: true }) whose first response fails", () => {
   });
 });
 
+describe("other shortcuts on a failed call, never consumed", () => {
+  test.each(["lines", "ndjson", "sse"] as const)(".%s() on a 404 and on a dead port, never iterated: nothing unhandled", async (shortcut) => {
+    const [s] = servers();
+    const port = await closedPort();
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const dead = client({ baseUrl: `http://127.0.0.1:${port}`, retry: RETRY });
+    api.get("/missing")[shortcut]();
+    dead.get("/x")[shortcut]();
+    await s!.waitFor(() => s!.hits.length === 1, 2_000, "the 404");
+    await sleep(100);
+    await expectNoUnhandled();
+  });
+
+  test.each(["json", "text", "bytes", "blob", "arrayBuffer"] as const)(".%s() on a 404 and a dead port, its own promise handled: no other rejection left unhandled", async (shortcut) => {
+    const [s] = servers();
+    const port = await closedPort();
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const dead = client({ baseUrl: `http://127.0.0.1:${port}`, retry: RETRY });
+    api.get("/missing")[shortcut]().catch(() => undefined);
+    dead.get("/x")[shortcut]().catch(() => undefined);
+    await s!.waitFor(() => s!.hits.length === 1, 2_000, "the 404");
+    await sleep(100);
+    await expectNoUnhandled();
+  });
+
+  test("a request made and the client closed in the same tick: ERR_CLOSED, nothing sent, nothing unhandled", async () => {
+    const [s] = servers();
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const call = api.get("/x");
+    const events = api.get("/events").sse({ reconnect: true });
+    void api.close();
+    expect((await rejection(call)).code).toBe("ERR_CLOSED");
+    expect((await rejection(events.next())).code).toBe("ERR_CLOSED");
+    await sleep(20);
+    expect(s!.hits).toHaveLength(0);
+    await expectNoUnhandled();
+  });
+
+  test("hooks throwing non-Errors (a string, undefined): the call rejects with them, nothing unhandled", async () => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => res.writeHead(200).end("ok"));
+    const throwing = (value: unknown) => () => {
+      throw value;
+    };
+    const a = client({ baseUrl: s!.url, retry: RETRY, hooks: { beforeRequest: [throwing("a string")] } });
+    const b = client({ baseUrl: s!.url, retry: RETRY, hooks: { afterResponse: [throwing(undefined)] } });
+    await expect(a.get("/x")).rejects.toBe("a string");
+    await expect(b.get("/x").text()).rejects.toBeUndefined();
+    await expectNoUnhandled();
+  });
+});
+
 describe("many streams and close()", () => {
   test("1,000 reconnecting streams (half iterated, half not) then close(): all end, nothing unhandled", async () => {
     const [s] = servers();
