@@ -343,3 +343,26 @@ describe("core-client-errors (schemes fetch cannot send)", () => {
     expect(api.stats.retries).toBe(0);
   });
 });
+
+describe("core-secrets (credentials a hook added)", () => {
+  // src/attempt.ts:249 masks secretValues(headers, …) of the plan's headers (plus the token),
+  // not of the Request a beforeRequest hook returned: an API key or Authorization that a hook
+  // adds (signing, custom auth) and the server echoes in a 401 is shown in the message.
+  test("a 401 echoing an x-api-key and an Authorization set by a beforeRequest hook: masked", async () => {
+    const [s] = servers();
+    s!.route("/x", (req, res) => res.writeHead(401).end(`bad key ${req.headers["x-api-key"]} auth ${req.headers.authorization}`));
+    const addAuth = (ctx: { request: Request }) => {
+      const headers = new Headers(ctx.request.headers);
+      headers.set("x-api-key", "HOOK-KEY-SECRET-1");
+      headers.set("authorization", "Bearer HOOK-TOKEN-SECRET-2");
+      return new Request(ctx.request, { headers });
+    };
+    const api = client({ baseUrl: s!.url, retry: false, hooks: { beforeRequest: [addAuth] } });
+    const error = await rejection(api.get("/x"));
+    const { shownForms } = await import("./support/harness.js");
+    for (const shown of await shownForms(error)) {
+      expect(shown).not.toContain("HOOK-KEY-SECRET-1");
+      expect(shown).not.toContain("HOOK-TOKEN-SECRET-2");
+    }
+  });
+});
