@@ -79,9 +79,13 @@ describe("durations past 2^31-1 ms do not fire at once", () => {
     expect((await rejection(call)).code).toBe("ERR_CLOSED");
   });
 
-  test('Retry-After of 25 days under deadline "1y" sleeps, not ~1 ms', async () => {
+  test.each([
+    ["Retry-After (seconds)", "retry-after", () => String(25 * 86_400)],
+    ["Retry-After (HTTP date)", "retry-after", () => new Date(Date.now() + 25 * DAY).toUTCString()],
+    ["retry-after-ms", "retry-after-ms", () => String(25 * DAY)],
+  ])('%s of 25 days under deadline "1y" sleeps, not ~1 ms', async (_label, header, value) => {
     const [s] = servers();
-    s!.route("/later", (_req, res) => res.writeHead(503, { "retry-after": String(25 * 86_400) }).end("later"));
+    s!.route("/later", (_req, res) => res.writeHead(503, { [header]: value() }).end("later"));
     const api = client({ baseUrl: s!.url, retry: { maxRetries: 2, minDelay: 1, deadline: "1y", budget: false } });
     const ac = new AbortController();
     const call = api.get("/later", { signal: ac.signal });
@@ -91,6 +95,39 @@ describe("durations past 2^31-1 ms do not fire at once", () => {
     ac.abort(reason);
     expect(await rejection(call)).toBe(reason);
     expect(s!.hits).toHaveLength(1);
+  });
+
+  test('a beforeRetry hook under timeout "30d" is not cut at once by its guard', async () => {
+    const [s] = servers();
+    s!.route("/busy", (_req, res) => res.writeHead(503).end("busy"));
+    let called = 0;
+    const api = client({
+      baseUrl: s!.url,
+      timeout: "30d",
+      retry: { maxRetries: 2, minDelay: 1, budget: false },
+      hooks: { beforeRetry: [() => (called++, new Promise<void>(() => {}))] },
+    });
+    const call = api.get("/busy");
+    expect(await stillPending(call)).toBe(true);
+    expect(called).toBe(1);
+    expect(s!.hits).toHaveLength(1);
+    await api.close();
+    expect((await rejection(call)).code).toBe("ERR_CLOSED");
+  });
+
+  test('idleTimeout "30d" through .lines(): a stalled line is still waited for', async () => {
+    const [s] = servers();
+    s!.route("/stall", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("one\n");
+    });
+    const api = client({ baseUrl: s!.url, timeout: "none", idleTimeout: "30d", retry: false });
+    const it = api.get("/stall").lines();
+    expect((await it.next()).value).toBe("one");
+    const next = it.next();
+    expect(await stillPending(next)).toBe(true);
+    await api.close();
+    expect((await rejection(next)).code).toBe("ERR_CLOSED");
   });
 
   test("an SSE retry: of 35 days (deadline 1y) waits before reconnecting", async () => {
