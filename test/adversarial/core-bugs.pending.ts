@@ -366,3 +366,26 @@ describe("core-secrets (credentials a hook added)", () => {
     }
   });
 });
+
+describe("core-counts (SSE reconnection and the budget)", () => {
+  // src/call.ts:47-48 (runCall) does `stats.calls++; budget?.recordCall()` for every call,
+  // also for each one-attempt call SSE reconnection makes: a stream that reconnects 3 times
+  // counts 4 logical calls, and each reconnection adds a first attempt to the budget, so a
+  // reconnection storm earns its own retry allowance (ratio per "call"). Only the first
+  // request of a stream is a call.
+  test("a reconnecting stream is one call in stats, and cannot fund its own retries", async () => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => res.writeHead(503).end("down"));
+    const plain = client({ baseUrl: s!.url, retry: { maxRetries: 3, minDelay: 1, budget: { ratio: 1, minPerSecond: 0 } } });
+    await rejection(plain.get("/x"));
+    const plainRequests = s!.hits.length;
+    const streaming = client({ baseUrl: s!.url, retry: { maxRetries: 3, minDelay: 1, budget: { ratio: 1, minPerSecond: 0 } } });
+    await rejection(
+      (async () => {
+        for await (const _ of streaming.get("/x").sse({ reconnect: true }));
+      })(),
+    );
+    expect(streaming.stats.calls).toBe(1);
+    expect(s!.hits.length - plainRequests).toBe(plainRequests); // the same budget, the same bound
+  });
+});
