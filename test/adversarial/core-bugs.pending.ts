@@ -389,3 +389,35 @@ describe("core-counts (SSE reconnection and the budget)", () => {
     expect(s!.hits.length - plainRequests).toBe(plainRequests); // the same budget, the same bound
   });
 });
+
+describe("core-data-loss (a POST the server accepted is sent again)", () => {
+  // Post/Redirect/Get: the server processed the POST and answered 303 → /result. When the
+  // redirected GET gets a 503 (or a 401 with a token function), the retry decision
+  // (src/call.ts:67 decide, with plan.idempotent of the POST) and the token refresh
+  // (src/call.ts:61 mayRefreshToken), over the hops of src/attempt.ts:189, repeat the whole attempt: the POST goes out twice. Once a
+  // hop followed a non-idempotent request, the failure is the GET's: retry (or refresh) that hop
+  // only, or stop.
+  const prg = (s: import("./support/harness.js").TestServer, landing: number) => {
+    s.route("/submit", (req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(303, { location: "/result" }).end());
+    });
+    s.route("/result", (_req, res, hit) => res.writeHead(hit.n === 1 ? landing : 200).end("result"));
+  };
+
+  test("POST → 303 → GET answered 503: the POST is sent once", async () => {
+    const [s] = servers();
+    prg(s!, 503);
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    await api.post("/submit", { json: { order: 1 } }).catch(() => undefined);
+    expect(s!.hitsOf("/submit")).toHaveLength(1);
+  });
+
+  test("POST → 303 → GET answered 401 (token function): the POST is sent once", async () => {
+    const [s] = servers();
+    prg(s!, 401);
+    const api = client({ baseUrl: s!.url, retry: false, token: () => "tok-1234" });
+    await api.post("/submit", { json: { order: 1 } }).catch(() => undefined);
+    expect(s!.hitsOf("/submit")).toHaveLength(1);
+  });
+});
