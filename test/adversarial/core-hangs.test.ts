@@ -107,6 +107,30 @@ describe("a signal aborted before the call", () => {
   });
 });
 
+describe("close() ends a body the caller is reading", () => {
+  test.each(["a raw Response", "an api.fetch Response", ".lines()"])("%s: the pending read rejects with ERR_CLOSED", async (how) => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("a\n");
+    });
+    const api = client({ baseUrl: s!.url, timeout: "none" });
+    let pending: Promise<unknown>;
+    if (how === ".lines()") {
+      const it = api.get("/x").lines();
+      await it.next();
+      pending = it.next();
+    } else {
+      const response = how === "a raw Response" ? await api.get("/x") : await api.fetch(`${s!.url}/x`);
+      const reader = response.body!.getReader();
+      await reader.read();
+      pending = reader.read();
+    }
+    await api.close();
+    expect((await rejection(pending, 2_000)).code).toBe("ERR_CLOSED");
+  });
+});
+
 async function waitUntil(predicate: () => boolean, what: string, ms = 2_000): Promise<void> {
   const until = performance.now() + ms;
   while (!predicate()) {
