@@ -160,3 +160,27 @@ describe("replayable bodies are retried byte for byte", () => {
     for (const b of seen.bodies) expect(Buffer.compare(b, Buffer.from(bytes))).toBe(0);
   });
 });
+
+describe("an error body read for the message still reaches the caller whole", () => {
+  const big = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 13 + 5) & 0xff));
+  const route = (s: TestServer) =>
+    s.route("/x", (_req, res) => {
+      res.writeHead(500, { "content-type": "application/octet-stream" });
+      res.write(big.subarray(0, 1000));
+      s.later(20, () => res.end(big.subarray(1000)));
+    });
+
+  test.each(["api.fetch", "throwHttpErrors: false", "HttpError.response", "HttpError.response of a .json() call"])("%s: 200 000 bytes, byte for byte", async (how) => {
+    const [s] = servers();
+    route(s!);
+    const api = client({ baseUrl: s!.url, retry: false });
+    let bytes: ArrayBuffer;
+    if (how === "api.fetch") bytes = await (await api.fetch(`${s!.url}/x`)).arrayBuffer();
+    else if (how === "throwHttpErrors: false") bytes = (await api.get("/x", { throwHttpErrors: false }).bytes()).slice().buffer;
+    else {
+      const error = await rejection(how === "HttpError.response" ? api.get("/x") : api.get("/x").json());
+      bytes = await error.response.arrayBuffer();
+    }
+    expect(Buffer.from(bytes).equals(big)).toBe(true);
+  });
+});
