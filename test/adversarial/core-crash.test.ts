@@ -153,13 +153,13 @@ describe("many streams and close()", () => {
     const api = client({ baseUrl: s!.url, retry: RETRY, timeout: "none" });
     const streams = Array.from({ length: 1_000 }, () => api.get("/events").sse({ reconnect: true }));
     const iterated = streams.filter((_, i) => i % 2 === 0).map((it) => it.next().then((first) => (first.done ? "done" : it.next())));
-    await s!.waitFor(() => s!.hits.length >= 200, 10_000, "some streams to open");
+    await s!.waitFor(() => s!.hits.length >= 200, 20_000, "some streams to open");
     await api.close();
     const outcomes = await within(Promise.allSettled(iterated), 10_000, "the iterated streams to end");
     for (const o of outcomes) if (o.status === "rejected") expect((o.reason as { code?: string }).code).toBe("ERR_CLOSED");
     await sleep(50);
     await expectNoUnhandled();
-  }, 30_000);
+  }, 45_000);
 
   test("200 reconnecting streams against 404s, never iterated: nothing unhandled", async () => {
     const [s] = servers();
