@@ -152,7 +152,7 @@ describe("many streams and close()", () => {
     });
     const api = client({ baseUrl: s!.url, retry: RETRY, timeout: "none" });
     const streams = Array.from({ length: 1_000 }, () => api.get("/events").sse({ reconnect: true }));
-    const iterated = streams.filter((_, i) => i % 2 === 0).map((it) => it.next().then((first) => (first.done ? "done" : it.next())));
+    const iterated = streams.filter((_, i) => i % 2 === 0).map((it) => it.next().then((first): Promise<unknown> | string => (first.done ? "done" : it.next())));
     await s!.waitFor(() => s!.hits.length >= 200, 20_000, "some streams to open");
     await api.close();
     const outcomes = await within(Promise.allSettled(iterated), 10_000, "the iterated streams to end");

@@ -92,7 +92,7 @@ describe.each(Object.keys(ONE_SHOT))("a PUT whose body is %s", (kind) => {
     const seen = recorder(s!, "/store", () => [503]);
     const api = client({ baseUrl: s!.url, retry: RETRY });
     const b = body();
-    const init = { method: "PUT", body: (b instanceof ReadableStream ? b : ReadableStream.from(b as AsyncIterable<string>).pipeThrough(new TextEncoderStream())) as BodyInit, duplex: "half" } as RequestInit;
+    const init = { method: "PUT", body: (b instanceof ReadableStream ? b : (ReadableStream as unknown as { from(it: AsyncIterable<string>): ReadableStream<string> }).from(b as AsyncIterable<string>).pipeThrough(new TextEncoderStream())) as BodyInit, duplex: "half" } as RequestInit;
     const response = await api.fetch(`${s!.url}/store`, init);
     expect(response.status).toBe(503);
     expect(seen.bodies.map(String)).toEqual([WHOLE]);

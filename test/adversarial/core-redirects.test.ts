@@ -235,6 +235,18 @@ describe("https -> http downgrade (https simulated by a custom fetch)", () => {
     expect(f.calls[1]!.headers.authorization).toBeUndefined();
   });
 
+  test("a POST body on a 307 to plain http (no credentials): refused, the body not sent in clear", async () => {
+    const calls: string[] = [];
+    const fetch = async (input: Request | string) => {
+      const url = typeof input === "string" ? input : input.url;
+      calls.push(url);
+      return url.startsWith("https:") ? new Response(null, { status: 307, headers: { location: "http://cdn.example.test/upload" } }) : new Response("stored");
+    };
+    const api = client({ baseUrl: "https://api.example.test", fetch, retry: false });
+    expect((await rejection(api.post("/upload", { body: "private data" }))).code).toBe("ERR_REDIRECT");
+    expect(calls).toEqual(["https://api.example.test/upload"]);
+  });
+
   test("without credentials or body: followed", async () => {
     const f = fakeFetch(routes());
     const api = client({ baseUrl: "https://api.example.test", fetch: f.fetch, retry: false });
