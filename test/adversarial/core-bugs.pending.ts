@@ -473,3 +473,29 @@ describe("core-hangs (a Response dropped unread is pinned until close())", () =>
     expect((await used()) - before).toBeLessThan(12); // 150 × 256 KiB = 39 MB if every body is kept
   }, 30_000);
 });
+
+describe("core-redirects (a counted upload on 307/308)", () => {
+  // With onUploadProgress, src/attempt.ts:294 replaces the hop's body with a counted stream;
+  // on a 307/308 src/redirects.ts:65 (nextHop) sends that same, already consumed stream again:
+  // fetch fails ("Response body object should not be disturbed or locked"), that is taken for
+  // a network error and the whole attempt is retried (3 uploads to /start, 0 to /land). Build
+  // the next hop's body anew from the serialised bytes.
+  test("PUT with onUploadProgress + 307: the body lands once, byte for byte", async () => {
+    const [s] = servers();
+    const { readBody } = await import("./support/harness.js");
+    s!.route("/start", async (req, res) => {
+      await readBody(req);
+      res.writeHead(307, { location: "/land" }).end();
+    });
+    const landed: string[] = [];
+    s!.route("/land", async (req, res) => {
+      landed.push(String(await readBody(req)));
+      res.writeHead(200).end("ok");
+    });
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const response = await api.put("/start", { body: "payload-bytes", onUploadProgress: () => {} });
+    expect(response.status).toBe(200);
+    expect(landed).toEqual(["payload-bytes"]);
+    expect(s!.hitsOf("/start")).toHaveLength(1);
+  });
+});
