@@ -499,3 +499,19 @@ describe("core-redirects (a counted upload on 307/308)", () => {
     expect(s!.hitsOf("/start")).toHaveLength(1);
   });
 });
+
+describe("api.fetch keeps fetch's contract (init.headers replace a Request's)", () => {
+  // src/fetch-adapter.ts:25 merges init.headers over the Request's headers; fetch (and
+  // `new Request(request, init)`) replaces them: fetch(new Request(u, { headers: { x-a } }),
+  // { headers: { x-b } }) sends only x-b. An SDK that rebuilds headers in init (to drop one)
+  // gets the Request's old ones too.
+  test("api.fetch(new Request(u, { headers: a }), { headers: b }) sends b only, as fetch does", async () => {
+    const [s] = servers();
+    s!.route("/x", (req, res) => res.writeHead(200).end(JSON.stringify({ a: req.headers["x-a"] ?? null, b: req.headers["x-b"] ?? null })));
+    const api = client({ baseUrl: s!.url });
+    const request = () => new Request(`${s!.url}/x`, { headers: { "x-a": "from-request" } });
+    const real = await (await fetch(request(), { headers: { "x-b": "from-init" } })).json();
+    const ours = await (await api.fetch(request(), { headers: { "x-b": "from-init" } })).json();
+    expect(ours).toEqual(real);
+  });
+});
