@@ -515,3 +515,24 @@ describe("api.fetch keeps fetch's contract (init.headers replace a Request's)", 
     expect(ours).toEqual(real);
   });
 });
+
+describe("core-client-errors (headers undici refuses)", () => {
+  // undici refuses these request headers itself (InvalidArgumentError: "invalid transfer-encoding
+  // header", "expect header not supported", "invalid upgrade header", "invalid keep-alive
+  // header", "Request body length does not match content-length header"), nothing is sent, yet
+  // the failure reaches src/attempt.ts #failed as `TypeError: fetch failed` and becomes a
+  // NetworkError, retried for a PUT. They are the caller's headers: a TypeError naming headers.
+  test.each([{ "transfer-encoding": "chunked" }, { expect: "100-continue" }, { upgrade: "websocket" }, { "keep-alive": "timeout=5" }, { "content-length": "999" }])(
+    "a PUT with %j: TypeError naming headers, never retried",
+    async (headers) => {
+      const [s] = servers();
+      s!.route("/x", (_req, res) => res.writeHead(200).end("ok"));
+      const api = client({ baseUrl: s!.url, retry: RETRY });
+      const error = await rejection(api.put("/x", { headers, body: "hello" }));
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toMatch(/headers/);
+      expect(api.stats.retries).toBe(0);
+      expect(s!.hits).toHaveLength(0);
+    },
+  );
+});
