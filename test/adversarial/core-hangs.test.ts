@@ -131,6 +131,29 @@ describe("close() ends a body the caller is reading", () => {
   });
 });
 
+describe("leaving a stream early releases it", () => {
+  test.each(["lines", "sse", "sse-reconnect"] as const)(".%s(): break after the first item closes the connection, leaves no library timer", async (how) => {
+    const [s] = servers();
+    s!.route("/x", (_req, res) => {
+      res.writeHead(200, { "content-type": how === "lines" ? "text/plain" : "text/event-stream" });
+      s!.every(res, 20, () => res.write(how === "lines" ? "line\n" : "id: 1\ndata: x\n\n"));
+    });
+    const timers = trackLibraryTimers();
+    try {
+      const api = client({ baseUrl: s!.url, idleTimeout: "10s" });
+      const request = api.get("/x");
+      const items = how === "lines" ? request.lines() : request.sse(how === "sse-reconnect" ? { reconnect: true } : undefined);
+      for await (const _ of items as AsyncIterable<unknown>) break;
+      await s!.waitFor(() => s!.hits[0]?.closedAt !== undefined, 2_000, "the response to close");
+      await new Promise((r) => setTimeout(r, 20));
+      expect([...timers.live.values()]).toEqual([]);
+      expect(s!.hits).toHaveLength(1);
+    } finally {
+      timers.restore();
+    }
+  });
+});
+
 async function waitUntil(predicate: () => boolean, what: string, ms = 2_000): Promise<void> {
   const until = performance.now() + ms;
   while (!predicate()) {
