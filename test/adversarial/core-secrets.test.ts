@@ -160,6 +160,40 @@ describe("credentials over plain http only to loopback", () => {
   });
 });
 
+describe("the token never goes to a look-alike origin", () => {
+  test.each([
+    "https://api.example.com.evil.net/x",
+    "https://api.example.com:8443/x",
+    "http://api.example.com/x",
+    "https://evil.net\\@api.example.com/x",
+    "https://evil.net/api.example.com/x",
+    "https://xn--api-example-com.evil.net/x",
+    "HTTPS://EVIL.NET/x",
+  ])("%s: no Authorization, no default x-api-key (or refused)", async (url) => {
+    const sent: (string | null)[] = [];
+    const fetch = async (input: Request | string, init?: RequestInit) => {
+      const headers = new Headers(init?.headers ?? (typeof input === "string" ? undefined : input.headers));
+      sent.push(headers.get("authorization") ?? headers.get("x-api-key"));
+      return new Response("ok");
+    };
+    const api = client({ baseUrl: "https://api.example.com", token: TOKEN, headers: { "x-api-key": API_KEY }, fetch, retry: false });
+    await api.get(url).catch((e: unknown) => expect(e).toBeInstanceOf(TypeError));
+    expect(sent.filter((v) => v !== null)).toEqual([]);
+  });
+
+  test("control: the base origin itself, absolute, gets both", async () => {
+    const sent: (string | null)[] = [];
+    const fetch = async (_input: Request | string, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      sent.push(headers.get("authorization"), headers.get("x-api-key"));
+      return new Response("ok");
+    };
+    const api = client({ baseUrl: "https://api.example.com/v2", token: TOKEN, headers: { "x-api-key": API_KEY }, fetch, retry: false });
+    await api.get("https://API.example.com/other/path");
+    expect(sent).toEqual([`Bearer ${TOKEN}`, API_KEY]);
+  });
+});
+
 describe("stats never hold a secret", () => {
   test("after failed calls with a token, a key and a secret query", async () => {
     const [s] = servers();
