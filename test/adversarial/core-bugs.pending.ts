@@ -15,17 +15,12 @@ describe("core-client-errors", () => {
   // src/errors/network-error.ts:10 takes `cause.message` only: undici's is "fetch failed", the
   // readable part ("other side closed", UND_ERR_SOCKET / ECONNRESET) is on cause.cause. The
   // message and toJSON() should carry the innermost cause's code and message.
-  test("a reset connection: a NetworkError, retried, with a readable cause in message and toJSON", async () => {
+  test("a reset connection: the NetworkError's message and toJSON carry the readable cause", async () => {
     const [s] = servers();
     s!.route("/x", (req) => req.socket.destroy());
-    const api = client({ baseUrl: s!.url, retry: { ...RETRY, maxRetries: 2 } });
-    const error = await rejection(api.get("/x"));
-    expect(error.code).toBe("ERR_NETWORK");
-    expect(error.attempts).toBe(3);
-    expect(s!.hits).toHaveLength(3);
+    const error = await rejection(client({ baseUrl: s!.url, retry: false }).get("/x"));
     const readable = /other side closed|socket hang up|ECONNRESET|UND_ERR_SOCKET/i;
-    expect(error.message).toMatch(readable);
-    expect(error.toJSON().message).toMatch(readable);
+    expect([error.message, error.toJSON().message]).toEqual([expect.stringMatching(readable), expect.stringMatching(readable)]);
   });
 });
 
