@@ -184,3 +184,35 @@ describe("an error body read for the message still reaches the caller whole", ()
     expect(Buffer.from(bytes).equals(big)).toBe(true);
   });
 });
+
+describe("no duplicate effects by default", () => {
+  test.each([500, 502, 504, 408])("a POST without an idempotency key on %d: sent once", async (status) => {
+    const [s] = servers();
+    const seen = recorder(s!, "/store", () => [status]);
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    expect((await rejection(api.post("/store", { json: { order: 1 } }))).status).toBe(status);
+    expect(seen.bodies).toHaveLength(1);
+  });
+
+  test("a POST with idempotencyKey: true on 500, 500, 200: three attempts, one and the same UUID key", async () => {
+    const [s] = servers();
+    recorder(s!, "/store", (n) => [n < 3 ? 500 : 200]);
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    await api.post("/store", { json: { order: 1 }, idempotencyKey: true });
+    const keys = s!.hits.map((h) => h.headers["idempotency-key"]);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  test("a PATCH reset mid-request without a key: not retried (a network error may follow a write)", async () => {
+    const [s] = servers();
+    s!.route("/store", async (req) => {
+      await readBody(req);
+      req.socket.destroy();
+    });
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    expect((await rejection(api.patch("/store", { json: { n: 1 } }))).code).toBe("ERR_NETWORK");
+    expect(s!.hits).toHaveLength(1);
+  });
+});
