@@ -531,3 +531,22 @@ describe("core-client-errors (headers undici refuses)", () => {
     },
   );
 });
+
+describe("core-counts (a reconnecting stream with throwHttpErrors: false)", () => {
+  // Reconnections are sent with throwHttpErrors: true (src/client.ts:124) but the first request
+  // keeps the caller's throwHttpErrors: false, and src/sse-reconnect.ts:54 does not look at the
+  // status: a first 503 has its error body decoded and yielded as events, while the same 503 on
+  // a reconnection is retried. Judge the first response's status as the reconnections' is.
+  test("a first 503 (event-stream body) is retried, its body not yielded as events", async () => {
+    const [s] = servers();
+    s!.route("/events", (_req, res, hit) => {
+      if (hit.n === 1) return void res.writeHead(503, { "content-type": "text/event-stream" }).end("data: error-body\n\n");
+      if (hit.n === 2) return void res.writeHead(200, { "content-type": "text/event-stream" }).end("data: real\n\n");
+      res.writeHead(204).end();
+    });
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const out: string[] = [];
+    for await (const event of api.get("/events", { throwHttpErrors: false }).sse({ reconnect: true })) out.push(event.data);
+    expect(out).toEqual(["real"]);
+  });
+});
