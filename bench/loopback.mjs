@@ -1,6 +1,7 @@
 // Loopback bench: the overhead bench's request over a real node:http keep-alive server on
 // 127.0.0.1, with each library's default fetch (Node's undici). The server runs in a child
-// process so that client and server each get a core. Concurrency 1 and 32; interleaved rounds,
+// process so that client and server each get a core; each library runs in a process of its own
+// (bench/caller.mjs), one at a time. Concurrency 1 and 32; interleaved rounds,
 // median kept; every slice is bounded in both calls and time. The figure that counts is the
 // client's CPU time per request (this process only, the server is a child): req/s over a socket
 // on a shared 2-core machine mostly measures the neighbours.
@@ -9,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
-import { BODY, FLOOR, interleave, makeCallers, pairedRatio, PATH } from "./overhead.mjs";
+import { BODY, FLOOR, interleave, makeCallers, pairedRatio, PATH, spawnCallers } from "./overhead.mjs";
 
 /** Starts the server in a child process; resolves with its base URL and a stop(). */
 export async function startServer() {
@@ -67,12 +68,18 @@ export async function benchLoopback({ smoke = false } = {}) {
       const out = await c.call();
       if (JSON.stringify(out) !== expected) throw new Error(`${c.name}: loopback parsed ${JSON.stringify(out)}`);
     }
+    // Each library in a process of its own (see bench/caller.mjs), with its own connection pool.
+    const { callers: remote, stop } = await spawnCallers(callers.map((c) => c.name), { base: server.base });
     const results = [];
-    for (const workers of [1, 32]) {
-      const settings = smoke
-        ? { rounds: 1, warmupMs: 40, settleMs: 10, ms: 50, maxCalls: 300, workers, clock: "cpu" }
-        : { rounds: 7, warmupMs: 300, settleMs: 80, ms: 350, maxCalls: 20_000, workers, clock: "cpu" };
-      results.push({ concurrency: workers, settings, rows: await interleave(callers, settings) });
+    try {
+      for (const workers of [1, 32]) {
+        const settings = smoke
+          ? { rounds: 1, warmupMs: 40, settleMs: 10, ms: 50, maxCalls: 300, workers, clock: "cpu" }
+          : { rounds: 11, warmupMs: 300, settleMs: 50, ms: 250, maxCalls: 20_000, workers, clock: "cpu" };
+        results.push({ concurrency: workers, settings, rows: await interleave(remote, settings) });
+      }
+    } finally {
+      await stop();
     }
     return results;
   } finally {

@@ -7,14 +7,18 @@
 // client enforcing a per-attempt timeout needs (one AbortController, one setTimeout and its
 // clearTimeout per request).
 //
-// Measured as a user's process runs: no forced GC. Rounds are interleaved across libraries (the
-// order rotates every round) so drift hits all alike, and every slice first runs unmeasured for
-// a while so that the previous library's garbage is collected on nobody's measured time. Each
-// slice also records the GC pauses (PerformanceObserver "gc") that fell inside it.
+// Measured as a user's process runs: each library in a process of its own (bench/caller.mjs:
+// its own heap, GC and pretenuring state, no other library's garbage or inline caches), no
+// forced GC. Rounds are interleaved across libraries (one process runs at a time, the order
+// rotates every round) so the machine's drift hits all alike; every slice first runs unmeasured
+// for a moment, then measured. Each slice records the GC pauses (PerformanceObserver "gc") that
+// fell inside it.
 //
 // Run alone: node bench/overhead.mjs [--smoke] [--json]
 //            node --cpu-prof bench/overhead.mjs --profile tierfetch [seconds]
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { constants as perfConstants, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -197,7 +201,62 @@ export const median = (xs) => {
 export const pairedRatio = (a, b, clock = a.clock) => median(a[clock].samples.map((x, i) => x / b[clock].samples[i]));
 
 /**
- * Interleaved rounds: each round runs every caller once, in an order rotated per round. Each
+ * One process per library (bench/caller.mjs), each making the request of `makeCallers`: with
+ * `base`, over the loopback with the library's default fetch, else through the in-memory fetch.
+ * Resolves when every one is ready; `stop()` ends them all.
+ * @returns {Promise<{ callers: { name: string, run: (opts: object) => Promise<object> }[], stop: () => Promise<void> }>}
+ */
+export async function spawnCallers(names, { base } = {}) {
+  const callers = await Promise.all(
+    names.map(
+      (item) =>
+        new Promise((resolve, reject) => {
+          // An item is a caller's name, or { label, name, env } (bench/experiments.mjs: the same
+          // caller with another build, reported under its label).
+          const { name, label = name, env } = typeof item === "string" ? { name: item } : item;
+          const child = spawn(process.execPath, [fileURLToPath(new URL("./caller.mjs", import.meta.url)), name, ...(base ? [base] : [])], {
+            stdio: ["pipe", "pipe", "inherit"],
+            env: { ...process.env, ...env },
+          });
+          const waiting = [];
+          let ready = false;
+          const lines = createInterface({ input: child.stdout });
+          lines.on("line", (line) => {
+            if (!ready) {
+              ready = line === "ready";
+              if (ready) resolve({ name: label, child, run, exited });
+              return;
+            }
+            waiting.shift()?.resolve(JSON.parse(line));
+          });
+          const exited = new Promise((done) =>
+            child.once("exit", (code) => {
+              const err = new Error(`bench/caller.mjs ${name} exited (${code})`);
+              if (!ready) reject(err);
+              for (const w of waiting.splice(0)) w.reject(err);
+              done();
+            }),
+          );
+          const run = (opts) =>
+            new Promise((res, rej) => {
+              waiting.push({ resolve: res, reject: rej });
+              child.stdin.write(`${JSON.stringify(opts)}\n`);
+            });
+        }),
+    ),
+  );
+  return {
+    callers,
+    stop: async () => {
+      for (const c of callers) c.child.stdin.end();
+      await Promise.all(callers.map((c) => c.exited));
+    },
+  };
+}
+
+/**
+ * Interleaved rounds: each round runs every caller once, in an order rotated per round (a
+ * caller with `run(opts)` runs its slices elsewhere, see spawnCallers; else `call` runs here). Each
  * slice runs `settleMs` unmeasured first (the previous caller's garbage is collected there, and
  * this caller's own steady state of allocation and GC is reached), then `ms` measured. No forced
  * GC: every library pays for its own garbage, as in a real process. `clock` picks the figure
@@ -208,12 +267,13 @@ export const pairedRatio = (a, b, clock = a.clock) => median(a[clock].samples.ma
  */
 export async function interleave(callers, { rounds, warmupMs, settleMs = 0, ms, maxCalls, workers = 1, clock = "wall" }) {
   const samples = new Map(callers.map((c) => [c.name, { wall: [], cpu: [], gcMs: 0, major: 0, made: 0 }]));
-  for (const c of callers) await slice(c.call, { ms: warmupMs, maxCalls, workers });
+  const run = (c, opts) => (c.run ? c.run(opts) : slice(c.call, opts));
+  for (const c of callers) await run(c, { ms: warmupMs, maxCalls, workers });
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < callers.length; i++) {
       const c = callers[(i + r) % callers.length];
-      if (settleMs) await slice(c.call, { ms: settleMs, maxCalls, workers });
-      const out = await slice(c.call, { ms, maxCalls, workers });
+      if (settleMs) await run(c, { ms: settleMs, maxCalls, workers });
+      const out = await run(c, { ms, maxCalls, workers });
       const s = samples.get(c.name);
       s.wall.push(out.wall);
       s.cpu.push(out.cpu);
@@ -232,25 +292,45 @@ export async function interleave(callers, { rounds, warmupMs, settleMs = 0, ms, 
 
 /** @returns {Promise<{ rows: { name: string, rps: number, samples: number[] }[], settings: object }>} */
 export async function benchOverhead({ smoke = false } = {}) {
-  await validateCallers();
-  const callers = await makeCallers({ fetchImpl: memoryFetch });
+  const names = await validateCallers();
+  const { callers, stop } = await spawnCallers(names);
   const settings = smoke
     ? { rounds: 1, warmupMs: 30, settleMs: 10, ms: 40, maxCalls: 2_000, clock: "cpu" }
-    : { rounds: 9, warmupMs: 400, settleMs: 100, ms: 300, maxCalls: 500_000, clock: "cpu" };
-  const rows = await interleave(callers, settings);
-  return { rows, settings };
+    : { rounds: 15, warmupMs: 400, settleMs: 50, ms: 200, maxCalls: 500_000, clock: "cpu" };
+  try {
+    return { rows: await interleave(callers, settings), settings };
+  } finally {
+    await stop();
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const only = process.argv.indexOf("--profile");
   if (only !== -1) {
-    // node --cpu-prof --cpu-prof-dir=.tmp/prof bench/overhead.mjs --profile tierfetch [seconds]
+    // node bench/overhead.mjs --profile tierfetch [seconds] [--write-profile FILE]   (bench/profile.mjs drives this)
     const name = process.argv[only + 1] ?? "tierfetch";
     const seconds = Number(process.argv[only + 2] ?? 8);
     const caller = (await makeCallers({ fetchImpl: memoryFetch })).find((c) => c.name === name);
     if (!caller) throw new Error(`no caller named ${name}`);
-    const { wall, cpu } = await slice(caller.call, { ms: seconds * 1000 });
-    console.log(`${name}: ${Math.round(wall)} req/s (${Math.round(cpu)} per CPU-second) over ${seconds} s`);
+    await slice(caller.call, { ms: 500 }); // warm-up, as in the bench
+    // --write-profile FILE: a CPU profile (inspector, 100 µs sampling) of the measured slice only.
+    const pi = process.argv.indexOf("--write-profile");
+    const session = pi === -1 ? undefined : new (await import("node:inspector")).Session();
+    const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+    if (session) {
+      session.connect();
+      await post("Profiler.enable");
+      await post("Profiler.setSamplingInterval", { interval: 100 });
+      await post("Profiler.start");
+    }
+    const out = await slice(caller.call, { ms: seconds * 1000 });
+    if (session) {
+      const { profile } = await post("Profiler.stop");
+      (await import("node:fs")).writeFileSync(process.argv[pi + 1], JSON.stringify(profile));
+      session.disconnect();
+    }
+    console.log(`${name}: ${Math.round(out.wall)} req/s (${Math.round(out.cpu)} per CPU-second) over ${seconds} s, GC ${((out.gcMs * 1000) / out.made).toFixed(2)} µs/req`);
+    console.log(JSON.stringify({ name, ...out }));
   } else {
     const { rows } = await benchOverhead({ smoke: process.argv.includes("--smoke") });
     const floor = rows.find((r) => r.name === FLOOR);
