@@ -11,9 +11,10 @@
 // Usage: node bench/experiments.mjs [--both] [--rounds N] [--smoke]
 //   --both: also under the pinned Node 22 (runtimes/), after this Node.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { nodeBinaries } from "./nodes.mjs";
 import { FLOOR, interleave, median, spawnCallers } from "./overhead.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -104,9 +105,10 @@ async function run() {
 
 const md = await run();
 console.log(md);
-const NODE22 = `${ROOT}runtimes/node_modules/node22/bin/node`;
-if (process.argv.includes("--both") && process.versions.node.split(".")[0] !== "22" && existsSync(NODE22)) {
-  console.log();
+if (process.argv.includes("--both")) {
   const args = process.argv.slice(2).filter((a) => a !== "--both");
-  spawnSync(NODE22, [fileURLToPath(import.meta.url), ...args], { stdio: "inherit" });
+  for (const bin of nodeBinaries().slice(1)) {
+    console.log();
+    spawnSync(bin, [fileURLToPath(import.meta.url), ...args], { stdio: "inherit" });
+  }
 }

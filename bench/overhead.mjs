@@ -11,16 +11,16 @@
 // its own heap, GC and pretenuring state, no other library's garbage or inline caches), no
 // forced GC. Rounds are interleaved across libraries (one process runs at a time, the order
 // rotates every round) so the machine's drift hits all alike; every slice first runs unmeasured
-// for a moment, then measured. Each slice records the GC pauses (PerformanceObserver "gc") that
-// fell inside it.
+// for a moment, then measured. Each slice records the GC pauses (v8.GCProfiler) that fell
+// inside it.
 //
 // Run alone: node bench/overhead.mjs [--smoke] [--json]
 //            node --cpu-prof bench/overhead.mjs --profile tierfetch [seconds]
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { constants as perfConstants, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import v8 from "node:v8";
 
 export const BASE = "http://api.bench.test/v1/";
 export const PATH = "users";
@@ -129,31 +129,6 @@ export async function validateCallers() {
   return callers.map((c) => c.name);
 }
 
-// GC pauses, as the process sees them: every entry is kept with its start, so a slice counts
-// only the pauses that began inside it.
-const gcEntries = [];
-const gcObserver = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcEntries.push({ start: e.startTime, ms: e.duration, major: (e.detail?.kind ?? e.kind) === perfConstants.NODE_PERFORMANCE_GC_MAJOR });
-});
-gcObserver.observe({ entryTypes: ["gc"] });
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-/** GC pauses that started in [from, to): total ms and how many were full (mark-compact). */
-async function gcBetween(from, to) {
-  await tick();
-  await tick(); // the observer delivers on a later turn
-  let ms = 0;
-  let major = 0;
-  for (const e of gcEntries) {
-    if (e.start >= from && e.start < to) {
-      ms += e.ms;
-      if (e.major) major++;
-    }
-  }
-  gcEntries.length = 0;
-  return { ms, major };
-}
-
 /**
  * Runs `workers` chains of sequential calls until `ms` have passed or `maxCalls` were made.
  * Returns calls per wall-clock second, calls per CPU-second of this process (disturbed far less
@@ -164,6 +139,10 @@ async function gcBetween(from, to) {
  */
 export async function slice(call, { ms, maxCalls = Infinity, workers = 1 }) {
   let made = 0;
+  // GC pauses inside the slice, recorded natively (v8.GCProfiler: no JS runs per GC, unlike a
+  // PerformanceObserver, whose per-entry cost would weigh on the libraries that collect most).
+  const gcProfiler = new v8.GCProfiler();
+  gcProfiler.start();
   const start = performance.now();
   const cpu0 = process.cpuUsage();
   const end = start + ms;
@@ -178,14 +157,13 @@ export async function slice(call, { ms, maxCalls = Infinity, workers = 1 }) {
   await Promise.all(chains);
   const { user, system } = process.cpuUsage(cpu0);
   const stop = performance.now();
-  const gc = await gcBetween(start, stop);
-  return {
-    wall: made / ((stop - start) / 1000),
-    cpu: made / ((user + system) / 1e6),
-    gcMs: gc.ms,
-    major: gc.major,
-    made,
-  };
+  let gcMs = 0;
+  let major = 0;
+  for (const e of gcProfiler.stop().statistics) {
+    gcMs += e.cost / 1000; // µs
+    if (e.gcType === "MarkSweepCompact") major++;
+  }
+  return { wall: made / ((stop - start) / 1000), cpu: made / ((user + system) / 1e6), gcMs, major, made };
 }
 
 export const median = (xs) => {

@@ -15,15 +15,15 @@
 //
 // Usage: node bench/profile.mjs [--seconds N] [--rounds N] [--top N] [--smoke]
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { median } from "./overhead.mjs";
+import { nodeBinaries } from "./nodes.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = `${ROOT}.tmp/prof`;
-const NODE22 = `${ROOT}runtimes/node_modules/node22/bin/node`;
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? fallback : Number(process.argv[i + 1]);
@@ -75,8 +75,9 @@ const perRequest = (r) => ({ cpuUs: 1e6 / r.cpu, gcUs: (r.gcMs * 1000) / r.made,
 
 /** The last pretenuring summary line of a --trace-pretenuring-statistics run, and the most sites tenured at once. */
 function pretenuring(stdout) {
-  const lines = stdout.split("\n").filter((l) => /pretenuring: threshold=/.test(l));
-  const field = (l, k) => Number(new RegExp(`${k}=(\\d+)`).exec(l)?.[1] ?? 0);
+  // Node 22 prints "pretenuring: threshold=… visited_sites=…", Node 20 "pretenuring: deopt_maybe_tenured=… visited_sites=…".
+  const lines = stdout.split("\n").filter((l) => /pretenuring: .*visited_sites=/.test(l));
+  const field = (l, k) => Number(new RegExp(`\\b${k}=(\\d+)`).exec(l)?.[1] ?? 0);
   return {
     summaries: lines.length,
     maxTenured: Math.max(0, ...lines.map((l) => field(l, "tenured"))),
@@ -88,9 +89,18 @@ function pretenuring(stdout) {
 /** Self time per frame of a .cpuprofile, in µs, with src locations through the source map. */
 function selfTimes(profile, map, bundleUrl) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  // Samples of the profiler's own stop (the inspector session) are not the request's.
+  const harness = new Set();
+  const mark = (n, inside) => {
+    const here = inside || n.callFrame.url === "node:inspector";
+    if (here) harness.add(n.id);
+    for (const c of n.children ?? []) mark(byId.get(c), here);
+  };
+  mark(profile.nodes[0], false);
   const self = new Map();
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i];
+    if (harness.has(id)) continue;
     self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
   const total = [...self.values()].reduce((a, b) => a + b, 0);
@@ -120,15 +130,6 @@ function selfTimes(profile, map, bundleUrl) {
     rows.set(key, r);
   }
   return { total, rows: [...rows.values()].sort((a, b) => b.us - a.us) };
-}
-
-function nodeBinaries() {
-  const bins = [process.execPath];
-  if (process.versions.node.split(".")[0] !== "22") {
-    if (!existsSync(NODE22)) spawnSync("bash", [`${ROOT}scripts/install-runtimes.sh`], { cwd: ROOT, stdio: "inherit" });
-    if (existsSync(NODE22)) bins.push(NODE22);
-  }
-  return bins;
 }
 
 const f2 = (n) => n.toFixed(2);

@@ -10,17 +10,17 @@
 //
 // --smoke: a tiny run of every section (~10 s) that `npm test` uses only to check the bench
 // still runs; it prints "1 passed, 0 failed" or fails. No figure of a smoke run means anything.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { nodeBinaries } from "./nodes.mjs";
 import { FLOOR, median } from "./overhead.mjs";
 import { benchSize, budgetChecks, kb, packageSnapshot } from "./size.mjs";
 import { TARGET_ONE_REQUEST } from "./size-table.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const smoke = process.argv.includes("--smoke");
-const NODE22 = `${ROOT}runtimes/node_modules/node22/bin/node`;
 
 /** Issue 14's targets: tierfetch's rate divided by the baseline's, in the same run. */
 const TARGETS = {
@@ -47,16 +47,6 @@ function gitRev() {
   } catch {
     return "unknown";
   }
-}
-
-/** The Node binaries to measure: this one, and the pinned Node 22 when this is not a 22. */
-function nodeBinaries() {
-  const bins = [process.execPath];
-  if (process.versions.node.split(".")[0] !== "22") {
-    if (!existsSync(NODE22)) spawnSync("bash", [`${ROOT}scripts/install-runtimes.sh`], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], timeout: 300_000 });
-    if (existsSync(NODE22)) bins.push(NODE22);
-  }
-  return bins;
 }
 
 /** Runs a bench script under `bin`; resolves with the JSON of its last stdout line. */
@@ -206,6 +196,13 @@ async function main() {
   }
   for (const c of size.checks) row(c.name, c.detail, "", "", c.ok ? "✅" : "❌");
   out();
+  if (size.moduleCosts) {
+    const { total, features, modules } = size.moduleCosts;
+    head(`one JSON request from src/ (${kb(total)} gzip, no splitting): what it would lose without`, "gzip");
+    for (const f of features) row(f.feature, `${f.gzip} B`);
+    for (const m of modules.slice(0, 12)) row(m.file, `${m.gzip} B`);
+    out();
+  }
 
   // Decoders
   if (runs.some((r) => r.decoders)) {
@@ -221,9 +218,9 @@ async function main() {
   const l = runs[0].loopback[0].settings;
   const notes = [
     `Each Node version runs in its own process, one after the other (never both at once). Ratios are medians of per-round ratios of requests per CPU-second of the bench process, so each ratio pairs figures measured seconds apart; "floor" = raw fetch + one AbortController + one setTimeout/clearTimeout per request, the least a client enforcing a per-attempt timeout can do.`,
-    `in-memory overhead: every library in a process of its own (its own heap, GC and pretenuring state, as in a user's process; no forced GC), ${o.rounds} rounds, libraries interleaved (one process runs at a time, order rotated every round), each slice ${o.settleMs} ms unmeasured then ${o.ms} ms measured. Request: base URL + \`users\`, query \`page=2\`, header \`x-request-id\`, JSON body parsed; the fetch returns a fresh \`new Response(JSON)\`. µs/req is CPU time per request; GC µs/req is the GC pause time (PerformanceObserver "gc") inside measured slices per request; full GC/1k = mark-compact collections per 1,000 requests.`,
+    `in-memory overhead: every library in a process of its own (its own heap, GC and pretenuring state, as in a user's process; no forced GC), ${o.rounds} rounds, libraries interleaved (one process runs at a time, order rotated every round), each slice ${o.settleMs} ms unmeasured then ${o.ms} ms measured. Request: base URL + \`users\`, query \`page=2\`, header \`x-request-id\`, JSON body parsed; the fetch returns a fresh \`new Response(JSON)\`. µs/req is CPU time per request; GC µs/req is the GC pause time (v8.GCProfiler) inside measured slices per request; full GC/1k = mark-compact collections per 1,000 requests.`,
     `loopback: node:http keep-alive server on 127.0.0.1 in a child process, each library's default fetch (undici) in a process of its own; ${l.rounds} interleaved rounds of ${l.settleMs} + ${l.ms} ms (bounded to ${l.maxCalls} calls) per library and concurrency. Client CPU µs/req is this process's CPU time per request (the server is not counted), which a busy machine disturbs far less than req/s.`,
-    `size: esbuild (bundle, minify, platform browser, ESM, es2022), gzip level 9, 1 KB = 1000 B, "tierfetch" resolved through the package's "exports". No code splitting = what wrangler, Deno and single-file builds produce (an \`import()\` is inlined). Code splitting = what a browser app bundler does; chunks reached only through \`import()\` are "lazy". "feature adds" = gzip bytes over the one-request app (no split / split counting the lazy chunks the feature loads). Peers do what one-request.js does (a client with a base URL, one GET, JSON parsed). Budgets: bench/size-table.mjs.`,
+    `size: esbuild (bundle, minify, platform browser, ESM, es2022), gzip level 9, 1 KB = 1000 B, "tierfetch" resolved through the package's "exports". No code splitting = what wrangler, Deno and single-file builds produce (an \`import()\` is inlined). Code splitting = what a browser app bundler does; chunks reached only through \`import()\` are "lazy". "feature adds" = gzip bytes over the one-request app (no split / split counting the lazy chunks the feature loads). Peers do what one-request.js does (a client with a base URL, one GET, JSON parsed). Budgets: bench/size-table.mjs. "What it would lose without": the app bundled from src/ unminified, the module's code cut out, the rest minified and gzipped (an upper bound of what an entry point of its own saves; modules of each feature listed in bench/size-table.mjs).`,
     `ky ${version("ky")} declares node ${JSON.parse(readFileSync(`${ROOT}node_modules/ky/package.json`, "utf8")).engines?.node}; on Node 20 it runs this request shape (validated before timing).`,
   ];
   if (!runs.some((r) => r.node.startsWith("v20."))) notes.push("Node 20 was not measured (run `npm run bench` with Node 20 to get both columns).");

@@ -17,7 +17,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
-import { SIZE_TABLE } from "./size-table.mjs";
+import { FEATURE_MODULES, SIZE_TABLE } from "./size-table.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const APPS = `${ROOT}bench/size-apps/`;
@@ -174,6 +174,46 @@ export async function attribution() {
   return { min, rows };
 }
 
+/**
+ * Gzip bytes each module (and each feature of FEATURE_MODULES) costs the one-request app bundled
+ * from src/ without splitting: the app is bundled unminified (esbuild marks every module's start
+ * with a `// path` line), the module's lines are cut out, and the rest is minified and gzipped;
+ * the cost is the whole app's gzip minus that. Cutting leaves dangling names, which minification
+ * does not mind: it is a measure of bytes, not a build.
+ * @returns {Promise<{ total: number, modules: { file: string, gzip: number }[], features: { feature: string, gzip: number }[] }>}
+ */
+export async function moduleCosts() {
+  const built = await esbuild.build({
+    stdin: { contents: readFileSync(`${APPS}one-request.js`, "utf8"), resolveDir: APPS, sourcefile: "app.js" },
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    alias: { tierfetch: `${ROOT}src/index.ts` },
+    logLevel: "silent",
+  });
+  const segments = [];
+  for (const line of built.outputFiles[0].text.split("\n")) {
+    const m = /^\/\/ ((?:src|bench|node_modules)\/\S+)$/.exec(line);
+    if (m || !segments.length) segments.push({ file: m ? m[1] : "(prelude)", lines: [] });
+    segments[segments.length - 1].lines.push(line);
+  }
+  const gz = async (parts) => gzipSync((await esbuild.transform(parts.map((p) => p.lines.join("\n")).join("\n"), { minify: true, format: "esm", target: "es2022" })).code, { level: 9 }).length;
+  const total = await gz(segments);
+  const without = async (pred) => total - (await gz(segments.filter((p) => !pred(p.file))));
+  const modules = [];
+  for (const p of segments) if (p.file.startsWith("src/")) modules.push({ file: p.file, gzip: await without((f) => f === p.file) });
+  modules.sort((a, b) => b.gzip - a.gzip);
+  const features = [];
+  for (const { feature, modules: list } of FEATURE_MODULES) {
+    features.push({ feature, gzip: await without((f) => list.some((m) => (m.endsWith("/") ? f.startsWith(m) : f === m))) });
+  }
+  const all = FEATURE_MODULES.flatMap((f) => f.modules);
+  features.push({ feature: "all of the above together", gzip: await without((f) => all.some((m) => (m.endsWith("/") ? f.startsWith(m) : f === m))) });
+  return { total, modules, features };
+}
+
 /** @returns {Promise<{ rows: object[], checks: object[], attribution?: object }>} */
 export async function benchSize({ smoke = false } = {}) {
   const pkgDir = defaultPackageDir();
@@ -181,20 +221,22 @@ export async function benchSize({ smoke = false } = {}) {
   const rows = await measureTable({ pkgDir, table });
   const checks = smoke ? [] : await treeShakeChecks(pkgDir);
   let attr;
+  let costs;
   if (!smoke) {
     try {
       attr = await attribution();
+      costs = await moduleCosts();
     } catch {
-      attr = undefined; // src/ mid-edit: attribution is a nicety, the sizes above come from dist/
+      attr = costs = undefined; // src/ mid-edit: attribution is a nicety, the sizes above come from dist/
     }
   }
-  return { rows, checks, attribution: attr };
+  return { rows, checks, attribution: attr, moduleCosts: costs };
 }
 
 export const kb = (bytes) => `${(bytes / 1000).toFixed(2)} KB`;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { rows, checks, attribution: attr } = await benchSize();
+  const { rows, checks, attribution: attr, moduleCosts: costs } = await benchSize();
   console.log(`${"".padEnd(38)} ${"bundle (no splitting)".padEnd(26)} split (initial + lazy)`);
   for (const r of rows) {
     const b = `${kb(r.bundle.gzip)} (${kb(r.bundle.min)} min)`;
@@ -207,5 +249,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (attr) {
     console.log(`\none-request app from src/ (${attr.min} B min, no splitting), bytes per module:`);
     for (const r of attr.rows) console.log(`  ${String(r.bytes).padStart(6)}  ${r.file}`);
+  }
+  if (costs) {
+    console.log(`\none-request app from src/ (${costs.total} B gzip, no splitting), gzip bytes it would lose without:`);
+    for (const f of costs.features) console.log(`  ${String(f.gzip).padStart(6)}  ${f.feature}`);
+    for (const m of costs.modules) console.log(`  ${String(m.gzip).padStart(6)}  ${m.file}`);
   }
 }
