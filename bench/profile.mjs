@@ -129,8 +129,53 @@ function selfTimes(profile, map, bundleUrl) {
     r.us += us;
     rows.set(key, r);
   }
-  return { total, rows: [...rows.values()].sort((a, b) => b.us - a.us) };
+  // Inclusive time (self + callees) of every node, and where each node is (src/ line for ours).
+  const info = new Map();
+  const visit = (n) => {
+    const f = n.callFrame;
+    let where = f.url;
+    if (f.url === bundleUrl) {
+      const e = map.findEntry(f.lineNumber, f.columnNumber);
+      where = `${e?.originalSource ? e.originalSource.replace(/^.*?src\//, "src/") : "src/?"}:${(e?.originalLine ?? 0) + 1}`;
+    }
+    let incl = harness.has(n.id) ? 0 : (self.get(n.id) ?? 0);
+    for (const c of n.children ?? []) incl += visit(byId.get(c));
+    info.set(n.id, { fn: f.functionName || "(anonymous)", url: f.url, where, ours: f.url === bundleUrl, incl, node: n });
+    return incl;
+  };
+  visit(profile.nodes[0]);
+  return { total, rows: [...rows.values()].sort((a, b) => b.us - a.us), info, byId };
 }
+
+/**
+ * Inclusive µs of the nodes matching `pred`, a match inside another match counted once.
+ * @returns {number} profiled µs
+ */
+function inclusiveOf({ info, byId }, pred, id = 1, inside = false) {
+  const it = info.get(id);
+  const here = !inside && pred(it);
+  let us = here ? it.incl : 0;
+  for (const c of it.node.children ?? []) us += inclusiveOf({ info, byId }, pred, c, inside || here);
+  return us;
+}
+
+/**
+ * The suspects of issue 14 as they show in a profile: each a predicate on a profile node.
+ * Inclusive time, so a suspect's callees (builtins, Node internals) count with it.
+ */
+const SUSPECTS = [
+  ["queueMicrotask + its AsyncResource per request (src/response.ts:47; Node wraps each callback)", (n) => /task_queues/.test(n.url) && n.fn === "queueMicrotask"],
+  ["Closer track + release (src/closer.ts:30-43, a Set per client chain)", (n) => n.ours && /^(track|release)$/.test(n.fn)],
+  ["URL: joinUrl + normaliseQuery + appendQuery + isAbsolute (src/url.ts, called at src/call.ts:63-65)", (n) => n.ours && /^(joinUrl|normaliseQuery|appendQuery|isAbsolute)$/.test(n.fn)],
+  ["headers: mergeHeaders (src/headers.ts:40, src/call.ts:74)", (n) => n.ours && n.fn === "mergeHeaders"],
+  ["options: passThrough + resolveShared (src/config.ts:71,85)", (n) => n.ours && /^(passThrough|resolveShared)$/.test(n.fn)],
+  ["new CallContext (src/context.ts, src/call.ts:102)", (n) => n.ours && n.fn === "CallContext"],
+  ["per-attempt AbortController + its signal (src/attempt.ts:35)", (n) => /abort_controller/.test(n.url) && /^(AbortController|get signal|createAbortSignal)$/.test(n.fn)],
+  ["per-attempt setTimeout + clearTimeout (src/attempt.ts:53,69)", (n) => /^node:timers$/.test(n.url) && /^(setTimeout|clearTimeout)$/.test(n.fn)],
+  ["ResponsePromise.start (src/response.ts:37-58, without what runs in its microtask)", (n) => n.ours && n.fn === "start" && /response\.ts/.test(n.where)],
+  ["prepareCall, all of it (src/call.ts:52)", (n) => n.ours && n.fn === "prepareCall"],
+  ["runCall, all of it (src/call.ts:123, the attempt included)", (n) => n.ours && n.fn === "runCall"],
+];
 
 const f2 = (n) => n.toFixed(2);
 
@@ -177,27 +222,39 @@ async function main() {
     const floor = med(rates.floor.on, "cpuUs");
     out(`tierfetch costs ${f2(tf - floor)} µs/req over the floor (${f2(floor / tf)}× the floor's rate; target 0.9×: ≤ ${f2(floor / 0.9)} µs/req).`);
     // 3. CPU profile of tierfetch (and of the floor, for what fetch + Response cost)
+    const prof = {};
     for (const lib of ["tierfetch", "floor"]) {
       const file = `${OUT}/${tag}-${lib}.cpuprofile`;
       await profileRun(bin, lib, { entry, extra: ["--write-profile", file] });
-      const { total, rows } = selfTimes(JSON.parse(readFileSync(file, "utf8")), map, bundleUrl);
-      const scale = med(rates[lib].on, "cpuUs") / total; // profiled µs -> unprofiled µs/request
-      out();
-      out(`${lib}: self time by group, µs/request (profile ${file.replace(ROOT, "")}, scaled to the unprofiled ${f2(med(rates[lib].on, "cpuUs"))} µs/req):`);
-      out();
-      const groups = new Map();
-      for (const r of rows) groups.set(r.group, (groups.get(r.group) ?? 0) + r.us);
-      out("| group | µs/req | share |");
-      out("|---|---|---|");
-      for (const [g, us] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, 14)) out(`| ${g} | ${f2(us * scale)} | ${((100 * us) / total).toFixed(1)} % |`);
-      if (lib !== "tierfetch") continue;
-      out();
-      out(`tierfetch: top ${TOP} frames by self time:`);
-      out();
-      out("| function | where | µs/req | share |");
-      out("|---|---|---|---|");
-      for (const r of rows.slice(0, TOP)) out(`| ${r.fn} | ${r.where} | ${f2(r.us * scale)} | ${((100 * r.us) / total).toFixed(1)} % |`);
+      const a = selfTimes(JSON.parse(readFileSync(file, "utf8")), map, bundleUrl);
+      prof[lib] = { ...a, file, scale: med(rates[lib].on, "cpuUs") / a.total }; // profiled µs -> unprofiled µs/request
     }
+    const groupsOf = (p) => {
+      const g = new Map();
+      for (const r of p.rows) g.set(r.group, (g.get(r.group) ?? 0) + r.us * p.scale);
+      return g;
+    };
+    const tg = groupsOf(prof.tierfetch);
+    const fg = groupsOf(prof.floor);
+    out();
+    out(`Self time by where the code is, µs/request (profiles ${prof.tierfetch.file.replace(ROOT, "")} and -floor, 250 µs sampling, scaled to the unprofiled CPU µs/req above):`);
+    out();
+    out("| code | tierfetch | floor | tierfetch − floor |");
+    out("|---|---|---|---|");
+    for (const [g, us] of [...tg].sort((a, b) => b[1] - a[1]).slice(0, 16)) out(`| ${g} | ${f2(us)} | ${f2(fg.get(g) ?? 0)} | ${f2(us - (fg.get(g) ?? 0))} |`);
+    out();
+    out("The suspects, inclusive (their callees counted with them), tierfetch, µs/request:");
+    out();
+    out("| suspect | µs/req |");
+    out("|---|---|");
+    for (const [label, pred] of SUSPECTS) out(`| ${label} | ${f2(inclusiveOf(prof.tierfetch, pred) * prof.tierfetch.scale)} |`);
+    out();
+    out(`tierfetch: top ${TOP} frames by self time:`);
+    out();
+    out("| function | where | µs/req | share |");
+    out("|---|---|---|---|");
+    const t = prof.tierfetch;
+    for (const r of t.rows.slice(0, TOP)) out(`| ${r.fn} | ${r.where} | ${f2(r.us * t.scale)} | ${((100 * r.us) / t.total).toFixed(1)} % |`);
   }
   out();
   writeFileSync(`${ROOT}.tmp/profile.md`, md.join("\n"));
