@@ -98,7 +98,9 @@ async function main() {
   const runs = [];
   for (const bin of nodeBinaries()) {
     const speed = await runJson(bin, [`${ROOT}bench/speed.mjs`, ...(smoke ? ["--smoke"] : [])]);
-    const decoders = existsSync(DECODERS_FILE) ? await runJson(bin, ["--input-type=module", "-e", decodersScript(smoke)]) : undefined;
+    const raw = existsSync(DECODERS_FILE) ? await runJson(bin, ["--input-type=module", "-e", decodersScript(smoke)]) : undefined;
+    // Rows of { name, mbPerSec } (as bench/decoders.mjs returns today), or an object holding them in `rows`.
+    const decoders = raw === undefined ? undefined : Array.isArray(raw) ? raw : (raw.rows ?? []);
     runs.push({ ...speed, decoders });
   }
   const size = await benchSize({ smoke });
@@ -218,7 +220,7 @@ async function main() {
   const l = runs[0].loopback[0].settings;
   const notes = [
     `Each Node version runs in its own process, one after the other (never both at once). Ratios are medians of per-round ratios of requests per CPU-second of the bench process, so each ratio pairs figures measured seconds apart; "floor" = raw fetch + one AbortController + one setTimeout/clearTimeout per request, the least a client enforcing a per-attempt timeout can do.`,
-    `in-memory overhead: every library in a process of its own (its own heap, GC and pretenuring state, as in a user's process; no forced GC), ${o.rounds} rounds, libraries interleaved (one process runs at a time, order rotated every round), each slice ${o.settleMs} ms unmeasured then ${o.ms} ms measured. Request: base URL + \`users\`, query \`page=2\`, header \`x-request-id\`, JSON body parsed; the fetch returns a fresh \`new Response(JSON)\`. µs/req is CPU time per request; GC µs/req is the GC pause time (v8.GCProfiler) inside measured slices per request; full GC/1k = mark-compact collections per 1,000 requests.`,
+    `in-memory overhead: every library in a process of its own (its own heap, GC and pretenuring state, as in a user's process; no forced GC), ${o.rounds} rounds, libraries interleaved (one process runs at a time, order rotated every round), each slice ${o.settleMs} ms unmeasured then ${o.ms} ms measured. Request: base URL + \`users\`, query \`page=2\`, header \`x-request-id\`, JSON body parsed; the fetch returns a fresh \`new Response(JSON)\`. µs/req is CPU time per request; GC µs/req is the GC pause time (v8.GCProfiler, wall clock: a busy machine inflates it) inside measured slices per request; full GC/1k = mark-compact collections per 1,000 requests.`,
     `loopback: node:http keep-alive server on 127.0.0.1 in a child process, each library's default fetch (undici) in a process of its own; ${l.rounds} interleaved rounds of ${l.settleMs} + ${l.ms} ms (bounded to ${l.maxCalls} calls) per library and concurrency. Client CPU µs/req is this process's CPU time per request (the server is not counted), which a busy machine disturbs far less than req/s.`,
     `size: esbuild (bundle, minify, platform browser, ESM, es2022), gzip level 9, 1 KB = 1000 B, "tierfetch" resolved through the package's "exports". No code splitting = what wrangler, Deno and single-file builds produce (an \`import()\` is inlined). Code splitting = what a browser app bundler does; chunks reached only through \`import()\` are "lazy". "feature adds" = gzip bytes over the one-request app (no split / split counting the lazy chunks the feature loads). Peers do what one-request.js does (a client with a base URL, one GET, JSON parsed). Budgets: bench/size-table.mjs. "What it would lose without": the app bundled from src/ unminified, the module's code cut out, the rest minified and gzipped (an upper bound of what an entry point of its own saves; modules of each feature listed in bench/size-table.mjs).`,
     `ky ${version("ky")} declares node ${JSON.parse(readFileSync(`${ROOT}node_modules/ky/package.json`, "utf8")).engines?.node}; on Node 20 it runs this request shape (validated before timing).`,
