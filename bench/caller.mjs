@@ -11,8 +11,7 @@ import { createInterface } from "node:readline";
 import { makeCallers, memoryFetch, slice } from "./overhead.mjs";
 
 const [name, base] = process.argv.slice(2);
-const callers = await makeCallers(base ? { base } : { fetchImpl: memoryFetch });
-const caller = callers.find((c) => c.name === name);
+const [caller] = await makeCallers(base ? { base, only: name } : { fetchImpl: memoryFetch, only: name });
 if (!caller) throw new Error(`caller.mjs: no caller named ${name}`);
 await caller.call(); // fails here, not mid-bench, when the library cannot make this request
 

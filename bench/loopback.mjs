@@ -74,7 +74,7 @@ export async function benchLoopback({ smoke = false } = {}) {
     try {
       for (const workers of [1, 32]) {
         const settings = smoke
-          ? { rounds: 1, warmupMs: 40, settleMs: 10, ms: 50, maxCalls: 300, workers, clock: "cpu" }
+          ? { rounds: 1, warmupMs: 20, settleMs: 0, ms: 30, maxCalls: 200, workers, clock: "cpu" }
           : { rounds: 11, warmupMs: 300, settleMs: 50, ms: 250, maxCalls: 20_000, workers, clock: "cpu" };
         results.push({ concurrency: workers, settings, rows: await interleave(remote, settings) });
       }

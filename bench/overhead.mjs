@@ -46,59 +46,57 @@ export function memoryFetch() {
 }
 
 /**
- * One caller per library. `fetchImpl` undefined means "the library's default fetch"
- * (globalThis.fetch), used by the loopback bench. Each `call()` makes one request and resolves
- * with the parsed JSON body.
+ * One caller per library (`only`: just that one). `fetchImpl` undefined means "the library's
+ * default fetch" (globalThis.fetch), used by the loopback bench. Each `call()` makes one request
+ * and resolves with the parsed JSON body.
  * @returns {Promise<{ name: string, call: () => Promise<unknown> }[]>}
  */
-export async function makeCallers({ fetchImpl, base = BASE } = {}) {
-  const [tf, { default: ky }, { ofetch }, { default: axios }] = await Promise.all([
-    loadTierfetch(),
-    import("ky"),
-    import("ofetch"),
-    import("axios"),
-  ]);
+export async function makeCallers({ fetchImpl, base = BASE, only } = {}) {
   const [hName, hValue] = HEADER;
   const fetchFn = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
-
-  const tfClient = tf.createClient({ baseUrl: base, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
-  const kyClient = ky.create({ baseUrl: base, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
-  const ofClient = ofetch.create({ baseURL: base }, fetchImpl ? { fetch: fetchImpl } : {});
-  const axClient = axios.create({ baseURL: base, adapter: "fetch", ...(fetchImpl ? { env: { fetch: fetchImpl } } : {}) });
-
-  return [
-    {
-      name: "raw fetch",
-      call: async () => {
-        const url = new URL(PATH, base);
-        url.searchParams.set("page", String(QUERY.page));
-        const res = await fetchFn(url.href, { headers: { [hName]: hValue } });
+  const withFetch = (o) => (fetchImpl ? { ...o, fetch: fetchImpl } : o);
+  /** name -> a factory of its call; a library is imported only when its caller is made. */
+  const factories = {
+    "raw fetch": async () => async () => {
+      const url = new URL(PATH, base);
+      url.searchParams.set("page", String(QUERY.page));
+      const res = await fetchFn(url.href, { headers: { [hName]: hValue } });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.json();
+    },
+    // What a careful hand-written call does for a timeout: the baseline for tierfetch's tiers.
+    [FLOOR]: async () => async () => {
+      const url = new URL(PATH, base);
+      url.searchParams.set("page", String(QUERY.page));
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 30_000);
+      try {
+        const res = await fetchFn(url.href, { headers: { [hName]: hValue }, signal: controller.signal });
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        return res.json();
-      },
+        return await res.json();
+      } finally {
+        clearTimeout(timer);
+      }
     },
-    {
-      // What a careful hand-written call does for a timeout: the baseline for tierfetch's tiers.
-      name: FLOOR,
-      call: async () => {
-        const url = new URL(PATH, base);
-        url.searchParams.set("page", String(QUERY.page));
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), 30_000);
-        try {
-          const res = await fetchFn(url.href, { headers: { [hName]: hValue }, signal: controller.signal });
-          if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          return await res.json();
-        } finally {
-          clearTimeout(timer);
-        }
-      },
+    tierfetch: async () => {
+      const client = (await loadTierfetch()).createClient(withFetch({ baseUrl: base }));
+      return () => client.get(PATH, { query: QUERY, headers: { [hName]: hValue } }).json();
     },
-    { name: "tierfetch", call: () => tfClient.get(PATH, { query: QUERY, headers: { [hName]: hValue } }).json() },
-    { name: "ky", call: () => kyClient.get(PATH, { searchParams: QUERY, headers: { [hName]: hValue } }).json() },
-    { name: "ofetch", call: () => ofClient(PATH, { query: QUERY, headers: { [hName]: hValue } }) },
-    { name: "axios", call: async () => (await axClient.get(PATH, { params: QUERY, headers: { [hName]: hValue } })).data },
-  ];
+    ky: async () => {
+      const client = (await import("ky")).default.create(withFetch({ baseUrl: base }));
+      return () => client.get(PATH, { searchParams: QUERY, headers: { [hName]: hValue } }).json();
+    },
+    ofetch: async () => {
+      const client = (await import("ofetch")).ofetch.create({ baseURL: base }, fetchImpl ? { fetch: fetchImpl } : {});
+      return () => client(PATH, { query: QUERY, headers: { [hName]: hValue } });
+    },
+    axios: async () => {
+      const client = (await import("axios")).default.create({ baseURL: base, adapter: "fetch", ...(fetchImpl ? { env: { fetch: fetchImpl } } : {}) });
+      return async () => (await client.get(PATH, { params: QUERY, headers: { [hName]: hValue } })).data;
+    },
+  };
+  const names = Object.keys(factories).filter((n) => only === undefined || n === only);
+  return Promise.all(names.map(async (name) => ({ name, call: await factories[name]() })));
 }
 
 /**
@@ -273,7 +271,7 @@ export async function benchOverhead({ smoke = false } = {}) {
   const names = await validateCallers();
   const { callers, stop } = await spawnCallers(names);
   const settings = smoke
-    ? { rounds: 1, warmupMs: 30, settleMs: 10, ms: 40, maxCalls: 2_000, clock: "cpu" }
+    ? { rounds: 1, warmupMs: 20, settleMs: 0, ms: 30, maxCalls: 2_000, clock: "cpu" }
     : { rounds: 15, warmupMs: 400, settleMs: 50, ms: 200, maxCalls: 500_000, clock: "cpu" };
   try {
     return { rows: await interleave(callers, settings), settings };
