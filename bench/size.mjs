@@ -73,6 +73,8 @@ export async function measure(source, { splitting, pkgDir, alias }) {
     absWorkingDir: ROOT,
     nodePaths: [`${ROOT}node_modules`],
     ...(alias ? { alias } : {}),
+  }).catch((err) => {
+    throw new Error(err.errors?.length ? err.errors.map((e) => e.text).join("; ") : err.message);
   });
   const outputs = result.metafile.outputs;
   const entryOut = Object.keys(outputs).find((k) => outputs[k].entryPoint);
