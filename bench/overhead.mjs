@@ -14,8 +14,7 @@
 // for a moment, then measured. Each slice records the GC pauses (v8.GCProfiler) that fell
 // inside it.
 //
-// Run alone: node bench/overhead.mjs [--smoke] [--json]
-//            node --cpu-prof bench/overhead.mjs --profile tierfetch [seconds]
+// Run alone: node bench/overhead.mjs [--smoke] [--json]      (one library alone: bench/profile-run.mjs)
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -281,38 +280,10 @@ export async function benchOverhead({ smoke = false } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const only = process.argv.indexOf("--profile");
-  if (only !== -1) {
-    // node bench/overhead.mjs --profile tierfetch [seconds] [--write-profile FILE]   (bench/profile.mjs drives this)
-    const name = process.argv[only + 1] ?? "tierfetch";
-    const seconds = Number(process.argv[only + 2] ?? 8);
-    const caller = (await makeCallers({ fetchImpl: memoryFetch })).find((c) => c.name === name);
-    if (!caller) throw new Error(`no caller named ${name}`);
-    await slice(caller.call, { ms: 500 }); // warm-up, as in the bench
-    // --write-profile FILE: a CPU profile (inspector, 100 µs sampling) of the measured slice only.
-    const pi = process.argv.indexOf("--write-profile");
-    const session = pi === -1 ? undefined : new (await import("node:inspector")).Session();
-    const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
-    if (session) {
-      session.connect();
-      await post("Profiler.enable");
-      await post("Profiler.setSamplingInterval", { interval: 100 });
-      await post("Profiler.start");
-    }
-    const out = await slice(caller.call, { ms: seconds * 1000 });
-    if (session) {
-      const { profile } = await post("Profiler.stop");
-      (await import("node:fs")).writeFileSync(process.argv[pi + 1], JSON.stringify(profile));
-      session.disconnect();
-    }
-    console.log(`${name}: ${Math.round(out.wall)} req/s (${Math.round(out.cpu)} per CPU-second) over ${seconds} s, GC ${((out.gcMs * 1000) / out.made).toFixed(2)} µs/req`);
-    console.log(JSON.stringify({ name, ...out }));
-  } else {
-    const { rows } = await benchOverhead({ smoke: process.argv.includes("--smoke") });
-    const floor = rows.find((r) => r.name === FLOOR);
-    if (process.argv.includes("--json")) console.log(JSON.stringify(rows));
-    else
-      for (const r of rows)
-        console.log(`${r.name.padEnd(10)} ${Math.round(r.rps).toString().padStart(8)} req/CPU-s  ${pairedRatio(r, floor).toFixed(2)}x floor  ${(1e6 / r.rps).toFixed(2)} µs/req  GC ${r.gcUs.toFixed(2)} µs/req  ${r.majorPer1k.toFixed(2)} full GCs/1k req`);
-  }
+  const { rows } = await benchOverhead({ smoke: process.argv.includes("--smoke") });
+  const floor = rows.find((r) => r.name === FLOOR);
+  if (process.argv.includes("--json")) console.log(JSON.stringify(rows));
+  else
+    for (const r of rows)
+      console.log(`${r.name.padEnd(10)} ${Math.round(r.rps).toString().padStart(8)} req/CPU-s  ${pairedRatio(r, floor).toFixed(2)}x floor  ${(1e6 / r.rps).toFixed(2)} µs/req  GC ${r.gcUs.toFixed(2)} µs/req  ${r.majorPer1k.toFixed(2)} full GCs/1k req`);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Where tierfetch's per-request time goes, under Node 20 and the pinned Node 22: the in-memory
-// request of bench/overhead.mjs, for tierfetch built from src/ (esbuild, not minified, with a
+// request of bench/overhead.mjs (or, with --loopback N, over the loopback server), for tierfetch built from src/ (esbuild, not minified, with a
 // source map, so every hot spot is named by src/file.ts:line) beside the floor and ofetch.
 //
 // For each Node and library, in separate processes:
@@ -13,9 +13,9 @@
 // Prints markdown and writes it to .tmp/profile.md; the raw .cpuprofile files stay in .tmp/prof/
 // (open them in Chrome DevTools or speedscope).
 //
-// Usage: node bench/profile.mjs [--seconds N] [--rounds N] [--top N] [--smoke]
+// Usage: node bench/profile.mjs [--loopback CONCURRENCY] [--seconds N] [--rounds N] [--top N] [--smoke]
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
@@ -33,10 +33,12 @@ const SECONDS = arg("--seconds", smoke ? 0.3 : 3);
 const ROUNDS = arg("--rounds", smoke ? 1 : 3);
 const TOP = arg("--top", 22);
 const LIBS = ["floor", "tierfetch", "ofetch"];
+/** --loopback N: the request over bench/loopback.mjs's keep-alive server at concurrency N instead of the in-memory fetch. */
+const li = process.argv.indexOf("--loopback");
+const LOOPBACK = li === -1 ? [] : ["--loopback", String(Number(process.argv[li + 1]))];
 
 /** tierfetch from src/, one unminified ESM file with an external source map. */
 async function buildFromSource() {
-  rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   const outfile = `${OUT}/tierfetch-src.mjs`;
   await esbuild.build({
@@ -55,7 +57,7 @@ async function buildFromSource() {
 /** Runs the overhead bench's --profile mode; resolves with its JSON line. */
 function profileRun(bin, lib, { entry, flags = [], extra = [] }) {
   return new Promise((resolve, reject) => {
-    const args = [...flags, `${ROOT}bench/overhead.mjs`, "--profile", lib, String(SECONDS), ...extra];
+    const args = [...flags, `${ROOT}bench/profile-run.mjs`, "--profile", lib, String(SECONDS), ...LOOPBACK, ...extra];
     const child = spawn(bin, args, { cwd: ROOT, env: { ...process.env, TIERFETCH_ENTRY: entry }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
@@ -190,10 +192,10 @@ async function main() {
   };
   out(`## Per-request profile (bench/profile.mjs, ${new Date().toISOString().replace(/\.\d+Z$/, "Z")})`);
   out();
-  out(`tierfetch built from src/ (${entry.replace(ROOT, "")}, unminified, source-mapped); request as in bench/overhead.mjs (in-memory fetch). ${ROUNDS} alternated rounds of ${SECONDS} s per library and mode, medians.`);
+  out(`tierfetch built from src/ (${entry.replace(ROOT, "")}, unminified, source-mapped); request as in bench/overhead.mjs (${LOOPBACK.length ? `over the loopback keep-alive server, concurrency ${LOOPBACK[1]}, default fetch; CPU is this process's, the server's not counted` : "in-memory fetch"}). ${ROUNDS} alternated rounds of ${SECONDS} s per library and mode, medians.`);
   for (const bin of nodeBinaries()) {
     const version = spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout.trim();
-    const tag = `node${version.slice(1).split(".")[0]}`;
+    const tag = `node${version.slice(1).split(".")[0]}${LOOPBACK.length ? `-loopback${LOOPBACK[1]}` : ""}`;
     out();
     out(`### Node ${version}`);
     out();
@@ -257,8 +259,9 @@ async function main() {
     for (const r of t.rows.slice(0, TOP)) out(`| ${r.fn} | ${r.where} | ${f2(r.us * t.scale)} | ${((100 * r.us) / t.total).toFixed(1)} % |`);
   }
   out();
-  writeFileSync(`${ROOT}.tmp/profile.md`, md.join("\n"));
-  console.log("written to .tmp/profile.md");
+  const mdFile = `${ROOT}.tmp/profile${LOOPBACK.length ? `-loopback${LOOPBACK[1]}` : ""}.md`;
+  writeFileSync(mdFile, md.join("\n"));
+  console.log(`written to ${mdFile.replace(ROOT, "")}`);
 }
 
 await main();
