@@ -99,10 +99,12 @@ function selfTimes(profile, map, bundleUrl) {
     for (const c of n.children ?? []) mark(byId.get(c), here);
   };
   mark(profile.nodes[0], false);
+  // Idle samples (waiting for I/O) are no CPU time: left out, so shares are of CPU time.
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
   const self = new Map();
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i];
-    if (harness.has(id)) continue;
+    if (harness.has(id) || idle.has(id)) continue;
     self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
   const total = [...self.values()].reduce((a, b) => a + b, 0);
@@ -140,7 +142,7 @@ function selfTimes(profile, map, bundleUrl) {
       const e = map.findEntry(f.lineNumber, f.columnNumber);
       where = `${e?.originalSource ? e.originalSource.replace(/^.*?src\//, "src/") : "src/?"}:${(e?.originalLine ?? 0) + 1}`;
     }
-    let incl = harness.has(n.id) ? 0 : (self.get(n.id) ?? 0);
+    let incl = harness.has(n.id) || idle.has(n.id) ? 0 : (self.get(n.id) ?? 0);
     for (const c of n.children ?? []) incl += visit(byId.get(c));
     info.set(n.id, { fn: f.functionName || "(anonymous)", url: f.url, where, ours: f.url === bundleUrl, incl, node: n });
     return incl;
