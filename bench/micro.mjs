@@ -6,7 +6,7 @@
 // pretenuring, inline caches shared with other code): read them as orders of magnitude.
 //
 // Usage: node bench/micro.mjs [--json] [--smoke]
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { median } from "./overhead.mjs";
@@ -37,7 +37,11 @@ async function internals() {
     outfile,
     logLevel: "warning",
   });
-  return import(pathToFileURL(outfile).href);
+  try {
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
 }
 
 /** ns per op of a synchronous `fn(i)`, median of RUNS runs of N ops. */
