@@ -1,16 +1,15 @@
 #!/usr/bin/env node
-// Size budget, a packaging check for `npm test`: size-limit (preset-small-lib: rolldown, minify,
-// gzip) measures the entries of .size-limit.json against dist/, then bench/size.mjs checks with
-// esbuild that the decoders tree-shake away from the one-request app. Sizes only: nothing here
-// is timed. Closing line: "N passed, N failed" (one per budget, one per tree-shake check).
+// Size budgets for `npm test`: every row of the size table (bench/size-table.mjs) that has a
+// budget is bundled from dist/ with esbuild, without and with code splitting (the same
+// instrument as `npm run bench`, so the figures agree), minified and gzipped, and must stay
+// within its budget; then the decoders must tree-shake away from the one-request app. Sizes
+// only: nothing here is timed. One line per check, closing with "N passed, N failed".
 //
-// size-limit 14 needs Node >= 22.19 (it imports `glob` from node:fs/promises); on an older
-// Node this runs it with the project's Node 22 from runtimes/ (installed by
-// scripts/install-runtimes.sh when missing, as the other packaging checks do).
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import * as fsp from "node:fs/promises";
+// To hold a new entry point to a budget, add a row to bench/size-table.mjs; nothing here changes.
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { budgetChecks, kb, measureTable, packageSnapshot, treeShakeChecks } from "../bench/size.mjs";
+import { SIZE_TABLE } from "../bench/size-table.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 let passed = 0;
@@ -20,53 +19,32 @@ const report = (ok, line) => {
   else failed++;
   console.log(`${ok ? "ok  " : "FAIL"} ${line}`);
 };
-const finish = () => {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
-};
 
-const budgets = JSON.parse(readFileSync(`${ROOT}.size-limit.json`, "utf8"));
+const budgeted = SIZE_TABLE.filter((row) => row.budget);
 if (!existsSync(`${ROOT}dist/index.js`)) {
-  for (const b of budgets) report(false, `${b.name}: dist/index.js is missing (run \`npx tsup\`)`);
-  report(false, "tree-shake check: dist/index.js is missing");
-  finish();
-}
-
-const node22 = `${ROOT}runtimes/node_modules/node22/bin/node`;
-if (typeof fsp.glob !== "function" && !existsSync(node22)) {
-  spawnSync("bash", [`${ROOT}scripts/install-runtimes.sh`], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], timeout: 300_000 });
-}
-const nodeForSizeLimit = typeof fsp.glob === "function" ? process.execPath : existsSync(node22) ? node22 : null;
-if (!nodeForSizeLimit) {
-  for (const b of budgets) report(false, `${b.name}: size-limit needs Node >= 22.19 and scripts/install-runtimes.sh could not install ${node22}`);
+  for (const row of budgeted) report(false, `${row.name}: dist/index.js is missing (run \`npx tsup\`)`);
 } else {
-  const run = spawnSync(nodeForSizeLimit, [`${ROOT}node_modules/size-limit/bin.js`, "--json"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  let results;
-  try {
-    results = JSON.parse(run.stdout);
-  } catch {
-    results = { error: `${run.stdout}\n${run.stderr}`.trim() || `size-limit exited with ${run.status}` };
-  }
-  if (!Array.isArray(results)) {
-    for (const b of budgets) report(false, `${b.name}: size-limit failed: ${results.error}`);
-  } else {
-    for (const b of budgets) {
-      const r = results.find((x) => x.name === b.name);
-      if (!r) report(false, `${b.name}: no result from size-limit`);
-      else report(r.passed !== false && typeof r.size === "number", `${b.name}: ${r.size} B gzip, limit ${b.limit} (${r.sizeLimit} B)`);
+  const pkgDir = packageSnapshot(`${ROOT}.tmp/size-check-pkg`);
+  for (const row of budgeted) {
+    // One row at a time: a row that cannot be bundled (an entry point not built yet) fails alone.
+    let r;
+    try {
+      [r] = await measureTable({ pkgDir, table: [{ ...row, base: undefined }] });
+    } catch (err) {
+      report(false, `${row.name}: could not be bundled: ${err.message.split("\n")[0]}`);
+      continue;
+    }
+    for (const c of budgetChecks(r)) {
+      const lazy = c.mode === "split" && r.split.lazyGzip ? ` (+ ${kb(r.split.lazyGzip)} lazy, not counted)` : "";
+      const mode = c.mode === "bundle" ? "no splitting" : "code splitting";
+      report(c.ok, `${r.name}, ${mode}: ${kb(c.gzip)} gzip${lazy}, budget ${kb(c.limit)}${c.ok ? "" : ` -> ${c.gzip - c.limit} B over`}`);
     }
   }
+  try {
+    for (const c of await treeShakeChecks(pkgDir)) report(c.ok, `${c.name}: ${c.detail}`);
+  } catch (err) {
+    report(false, `tree-shake check could not run: ${err.message.split("\n")[0]}`);
+  }
 }
-
-try {
-  const { treeShakeChecks } = await import("../bench/size.mjs");
-  for (const c of await treeShakeChecks()) report(c.ok, `${c.name}: ${c.detail}`);
-} catch (err) {
-  report(false, `tree-shake check could not run: ${err.message}`);
-}
-finish();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,4 +1,5 @@
+// ofetch doing what one-request.js does: a client with a base URL, one GET, JSON parsed.
 import { ofetch } from "ofetch";
 
-const user = await ofetch("https://api.example.com/users/1");
-console.log(user);
+const api = ofetch.create({ baseURL: "https://api.example.com/v1/" });
+console.log(await api("users/1"));

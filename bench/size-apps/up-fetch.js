@@ -1,5 +1,5 @@
+// up-fetch doing what one-request.js does: a base URL, one GET, JSON parsed.
 import { up } from "up-fetch";
 
-const upfetch = up(fetch);
-const user = await upfetch("https://api.example.com/users/1");
-console.log(user);
+const api = up(fetch, () => ({ baseUrl: "https://api.example.com/v1/" }));
+console.log(await api("users/1"));

@@ -1,4 +1,5 @@
+// wretch doing what one-request.js does: a base URL, one GET, JSON parsed.
 import wretch from "wretch";
 
-const user = await wretch("https://api.example.com/users/1").get().json();
-console.log(user);
+const api = wretch("https://api.example.com/v1/");
+console.log(await api.get("users/1").json());

@@ -1,0 +1,48 @@
+// The size table: every app (or entry point) that `npm run bench` measures and `npm test`
+// (scripts/check-size.mjs) holds to a budget. One row per scenario; adding an entry point such as
+// `tierfetch/paginate` is one row:
+//
+//   { name: "tierfetch/paginate alone", code: 'import { paginate } from "tierfetch/paginate"; console.log(paginate);', budget: { bundle: 2_000, split: 2_000 } },
+//
+// Row fields:
+// - name: what the row measures (printed as is).
+// - app: a file in bench/size-apps/, or code: the app's source inline ("tierfetch" resolves to
+//   the package under test through its package.json "exports", so subpath entries work).
+// - base: for a feature, the row it adds to; the report prints the feature's marginal bytes.
+// - budget: gzip bytes (1 KB = 1000 B) not to exceed, `bundle` = esbuild without code splitting
+//   (what wrangler, Deno and single-file builds do: an import() is inlined), `split` = with code
+//   splitting (what a browser app bundler does: chunks reached only through import() are left
+//   out; the feature rows count them too, since the feature loads them).
+// - peer: a package name; the row is another library, for comparison (no budget).
+//
+// Budgets are the figures of 2026-12-01 (main 156f014) + 3 %, so any regression fails; lower
+// them as the size work lands. The target of issue 14 is `one JSON request` <= 7 KB (bundle).
+export const TARGET_ONE_REQUEST = 7_000;
+
+export const SIZE_TABLE = [
+  { name: "one JSON request", app: "one-request.js", budget: { bundle: 14_006, split: 10_126 } },
+  { name: "whole public API (import *)", app: "tierfetch-all.js", budget: { bundle: 14_180, split: 10_468 } },
+  { name: "decoders only (lines, ndjson, sse)", app: "tierfetch-decoders.js", budget: { bundle: 5_663, split: 1_427 } },
+  { name: "+ .sse() decoder shortcut", app: "feature-sse.js", base: "one JSON request", budget: { bundle: 14_026, split: 10_151 } },
+  { name: "+ SSE reconnect", app: "feature-sse-reconnect.js", base: "one JSON request", budget: { bundle: 14_032, split: 10_157 } },
+  { name: "+ paginate", app: "feature-paginate.js", base: "one JSON request", budget: { bundle: 14_021, split: 10_147 } },
+  { name: "+ json(schema)", app: "feature-schema.js", base: "one JSON request", budget: { bundle: 14_049, split: 10_176 } },
+  { name: "+ onUploadProgress", app: "feature-upload-progress.js", base: "one JSON request", budget: { bundle: 14_050, split: 10_169 } },
+  { name: "ky", app: "ky.js", peer: "ky" },
+  { name: "ofetch", app: "ofetch.js", peer: "ofetch" },
+  { name: "wretch", app: "wretch.js", peer: "wretch" },
+  { name: "up-fetch", app: "up-fetch.js", peer: "up-fetch" },
+];
+
+// Which src/ modules make up each optional feature, for the "own code" figure of `npm run bench`:
+// the gzip bytes the one-request app (no splitting) would lose without them, i.e. what moving the
+// feature to an entry point of its own can save at most. A path ending in "/" is a folder.
+// Update the lists as modules move; a module no longer in the bundle simply counts 0.
+export const FEATURE_MODULES = [
+  { feature: "decoders: .sse() / .lines() / .ndjson()", modules: ["src/decode/"] },
+  { feature: "SSE reconnect", modules: ["src/sse-reconnect.ts"] },
+  { feature: "paginate", modules: ["src/paginate.ts"] },
+  { feature: "json(schema)", modules: ["src/schema.ts", "src/errors/validation-error.ts"] },
+  { feature: "onUploadProgress (+ stream upload probe)", modules: ["src/upload-progress.ts", "src/stream-uploads.ts"] },
+  { feature: "lazy-chunk machinery", modules: ["src/lazy.ts", "src/deferred.ts", "src/lazy-kit.ts"] },
+];
