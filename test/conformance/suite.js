@@ -687,7 +687,7 @@ const CONSUMERS = {
     },
     expect: (text, status) => ({ status, text }),
   },
-  json: { read: (p) => p.json(), expect: (text) => (text ? JSON.parse(text) : undefined) },
+  json: { read: (p) => p.json(), expect: (text) => (text ? JSON.parse(text) : undefined), sends: { accept: "application/json" } },
   text: { read: (p) => p.text(), expect: (text) => text },
   "text, onDownloadProgress": { opts: { onDownloadProgress: () => {} }, read: (p) => p.text(), expect: (text) => text },
   bytes: { read: async (p) => Array.from(await p.bytes()), expect: (text) => Array.from(new TextEncoder().encode(text)) },
@@ -754,7 +754,7 @@ export function defineMatrix(h, lib, env) {
           const key = newKey(`${status}-${method}-${name}`);
           const got = await consumer.read(client().request(method, `shape?key=${key}&status=${status}`, { ...bodyFor(method), ...consumer.opts }));
           h.deepEqual(got, consumer.expect(NULL_BODY.has(status) ? "" : defaultText(method), status));
-          await saw(key, { count: 1, methods: [method] });
+          await saw(key, { count: 1, methods: [method], headers: consumer.sends });
         });
       }
     }
@@ -825,6 +825,18 @@ export function defineMatrix(h, lib, env) {
           await saw(key, { count: attempts });
         });
       }
+    }
+  }
+
+  // Every way of reading rejects with the HttpError (streams on their first next()).
+  for (const status of [404, 500]) {
+    for (const [name, consumer] of Object.entries(CONSUMERS)) {
+      test(`${status} GET .${name}: rejects with the HttpError after ${retried("GET", status) ? 2 : 1} request(s)`, async () => {
+        const key = newKey(`${status}-read-${name}`);
+        const error = await h.rejects(() => consumer.read(client().get(`shape?key=${key}&status=${status}&body=nope`, consumer.opts)), isHttpError);
+        h.equal(error.status, status);
+        await saw(key, { count: retried("GET", status) ? 2 : 1 });
+      });
     }
   }
 
