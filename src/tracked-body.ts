@@ -104,17 +104,14 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * A new Response with another body, keeping status, statusText, headers, url and redirected.
  * A null-body status (101, 103, 204, 205, 304) gets a null body, whatever it was given:
  * browsers hand a 204 a non-null empty `body`, which a new Response may not carry. A given
- * stream is then cancelled, so whatever watches it (the attempt) ends.
+ * stream is then cancelled, so whatever watches it (the attempt) ends. A status no Response can
+ * be made with (under 200: 101, 103, an opaque 0) keeps the original.
  */
 export function rebuildResponse(response: Response, body: BodyInit): Response {
-  if (NULL_BODY_STATUSES.has(response.status)) {
-    if (body instanceof ReadableStream) body.cancel().catch(noop);
-    // 101 and 103 cannot be constructed at all (status outside 200-599): keep the original.
-    if (response.status < 200) return response;
-  }
-  const out = NULL_BODY_STATUSES.has(response.status)
-    ? new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers })
-    : new Response(body, response);
+  const nullBody = NULL_BODY_STATUSES.has(response.status);
+  if (nullBody && body instanceof ReadableStream) body.cancel().catch(noop);
+  if (response.status < 200) return response;
+  const out = new Response(nullBody ? null : body, response);
   if (response.url) Object.defineProperty(out, "url", { value: response.url });
   if (response.redirected) Object.defineProperty(out, "redirected", { value: true });
   return out;

@@ -651,6 +651,7 @@ export const RUNTIME_DIFFERENCES = [
 const differs = (id, runtime) => RUNTIME_DIFFERENCES.some((d) => d.id === id && d.runtimes.includes(runtime));
 const NULL_BODY = new Set([204, 205, 304]);
 const CELL_RETRY = { maxRetries: 1, minDelay: 5, maxDelay: 10 };
+const STATUS_TEXT = { 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 205: "Reset Content" };
 
 /** The body /shape?size=N sends (same as patternBody() of the server). */
 function patternBody(size) {
@@ -738,6 +739,7 @@ export function defineMatrix(h, lib, env) {
         const key = newKey(`${status}-${method}`);
         const res = await client().request(method, `shape?key=${key}&status=${status}`, { ...bodyFor(method), headers: { "x-cell": "1" } });
         h.equal(res.status, status, "status");
+        h.equal(res.statusText, STATUS_TEXT[status], "statusText");
         h.equal(await res.text(), NULL_BODY.has(status) ? "" : defaultText(method));
         if (NULL_BODY.has(status)) h.equal(res.body, null, "a null-body status has a null body");
         await saw(key, { count: 1, methods: [method], headers: { "x-cell": "1" } });
