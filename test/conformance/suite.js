@@ -1175,6 +1175,30 @@ function defineXhrCells(h, lib, env, { newKey, saw }) {
     await h.rejects(() => f(`${server}/json`, { redirect: "manual" }), TypeError);
   });
 
+  // As the client's fetch (how the attempt will use it): retries, timeouts, 204s and errors.
+  const viaClient = (options = {}) =>
+    lib.createClient({ baseUrl: server, retry: CELL_RETRY, fetch: async (input, init) => (await xhrFetch())(input, init), ...options });
+  test("as a client's fetch: json, a retried 503, a 204 DELETE, an HttpError with its body", async () => {
+    const k1 = newKey("xhr-client-503");
+    h.deepEqual(await viaClient().post(`shape?key=${k1}&fail=1&fs=503`, { json: { a: 1 } }).json(), { ok: true, method: "POST", hits: 2 });
+    const rec = await saw(k1, { count: 2, methods: ["POST", "POST"] });
+    h.equal(rec.requests[1].body, '{"a":1}', "the body sent again");
+    const k2 = newKey("xhr-client-204");
+    h.equal((await viaClient().delete(`shape?key=${k2}&status=204`)).status, 204);
+    await saw(k2, { count: 1, methods: ["DELETE"] });
+    const error = await h.rejects(() => viaClient().get(`shape?key=${newKey("xhr-client-404")}&status=404&body=nope`), lib.HttpError);
+    h.equal(error.status, 404);
+    h.equal(await error.response.text(), "nope");
+  });
+
+  test("as a client's fetch: the attempt's timeout aborts it (TimeoutError), a refused port is a NetworkError", async () => {
+    const key = newKey("xhr-client-timeout");
+    const error = await h.rejects(() => viaClient({ retry: false }).get(`stall?key=${key}`, { timeout: 50 }), lib.TimeoutError);
+    h.equal(error.timeout, 50);
+    await saw(key, { count: 1 });
+    await h.rejects(() => viaClient({ retry: false }).get(env.refusedUrl), lib.NetworkError);
+  });
+
   test("credentials: include sets withCredentials (the CORS * server then refuses, a TypeError)", async () => {
     // Access-Control-Allow-Origin: * is not allowed with credentials: the browser blocks it.
     await h.rejects(() => xhrFetch().then((f) => f(`${server}/json`, { credentials: "include" })), TypeError);
