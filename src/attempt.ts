@@ -1,31 +1,49 @@
 /**
- * One attempt: build the request, send it under a fresh signal (the user's, the client's
- * close() and this attempt's timer, combined here and nowhere else), run the response hooks,
- * read the body when a buffered shortcut asked for it, and classify what went wrong.
+ * One attempt: build its headers and RequestInit from the plan, send it under a fresh signal
+ * (the user's, the client's close() and this attempt's timer, combined here and nowhere else),
+ * follow redirects, run the response hooks, read the body when a buffered shortcut asked for
+ * it, and return what happened as an outcome. Nothing the attempt awaits can outlive its
+ * bounds: a token function, a hook or a custom fetch that never settles is raced against
+ * the attempt's signal.
  *
- * The hot path allocates one `Attempt` and no closures: the timer gets the attempt as its
- * argument, close() and the user's signal call `abort()`, and a read in progress (buffered, or a
- * watched body) is ended through the `onAbort` slot that `abort()` calls, so no abort listener is
- * added per attempt.
+ * The hot path allocates one `Attempt` and no closures of its own: the timer gets the attempt
+ * as its argument, and close(), the user's signal and the timers all call `abort()`, which
+ * ends whatever the attempt is waiting for through the `#pending` slot.
  */
-import type { Call, ReadMode } from "./call.js";
+import type { CallPlan, ReadMode } from "./plan.js";
 import { closedError, isCloseReason, type Abortable } from "./closer.js";
+import type { CallContext } from "./context.js";
 import { NetworkError } from "./errors/network-error.js";
 import { TierfetchError, type ErrorDetails } from "./errors/tierfetch-error.js";
 import { TimeoutError, type TimeoutKind } from "./errors/timeout-error.js";
-import { loadLazy } from "./deferred.js";
-import { checkHeader } from "./headers.js";
+import { checkHeader, type HeaderRecord } from "./headers.js";
 import { optionError } from "./option-error.js";
-import { attemptTimeout, noop, unrefTimer, watchSignal } from "./timeouts.js";
+import type { FetchFunction, Progress } from "./options.js";
+import { isRedirect, markRedirected, nextHop, type Hop, type RedirectRules } from "./redirects.js";
+import { secretValues } from "./secrets.js";
+import { clearTimer, noop, setTimer, unrefTimer, watchSignal, type Timer } from "./timers.js";
+import { attemptTimeout } from "./timeouts.js";
 import { readHead, rebuildResponse, replay, trackBody, type BodyWatch } from "./tracked-body.js";
+import { canCountUploads, countedStream, serialiseBody, type SerialisedBody } from "./upload-progress.js";
 
-/** What an attempt produced: a response with an ok status, or one with an error status. */
-export interface AttemptResult {
-  response: Response;
-  /** The body, read inside the attempt for a buffered shortcut (ok responses only). */
-  data?: unknown;
-  /** Set for an error status: the start of its body, for HttpError's message. */
-  bodyStart?: string;
+/** What went wrong in an attempt that may be retried. */
+export type Failure = { type: "timeout"; ms: number; tier: CallPlan["timeout"]["tier"]; kind: TimeoutKind } | { type: "network"; cause: unknown };
+
+/** What an attempt produced. */
+export type Outcome =
+  | { type: "ok"; response: Response; data?: unknown }
+  | { type: "http"; response: Response; bodyStart: string; secrets: string[] }
+  | { type: "failed"; failure: Failure };
+
+/** The state of a call across its attempts (the plan itself never changes). */
+export interface CallState {
+  /** Attempts made so far (first attempts, retries and token refreshes). */
+  attempts: number;
+  /** Retries made so far: sets the timeout's growth and the backoff. */
+  retries: number;
+  readonly ctx: CallContext;
+  /** A body serialised once per call for counted uploads. */
+  serialised?: Promise<SerialisedBody>;
 }
 
 const onTimer = (attempt: Attempt) => attempt.expire("attempt");
@@ -34,155 +52,254 @@ const onTimer = (attempt: Attempt) => attempt.expire("attempt");
 class Attempt implements BodyWatch, Abortable {
   readonly controller = new AbortController();
   onAbort: ((reason: unknown) => void) | undefined;
-  readonly call: Call;
+  readonly plan: CallPlan;
+  readonly state: CallState;
+  /** The gap allowed between body chunks, once the body is read. */
+  idle: number | undefined;
+  readonly onProgress: ((p: Progress) => void) | undefined;
   readonly #ms: number | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: Timer | undefined;
   /** The TimeoutError this attempt's own timers aborted with (a user's reason may be one too). */
-  #own: TimeoutError | undefined;
+  #expired: TimeoutError | undefined;
+  #expiredKind: TimeoutKind = "attempt";
+  /** Rejects what the attempt awaits now (a token, a hook, a custom fetch) when it is aborted. */
+  #pending: ((reason: unknown) => void) | undefined;
   #stopWatching = noop;
   #finished = false;
+  /** True while fetch or a body read is under way: a failure then is the network's (or the timer's). */
+  #network = false;
 
-  /** Starts attempt `n` (0-based retry index, which sets the timeout's growth): its timer and signal watch. */
-  constructor(call: Call, n: number) {
-    this.call = call;
-    const { config, signal } = call;
-    const t = call.timeout.ms;
-    const ms = (this.#ms = t === undefined ? undefined : attemptTimeout(t, n, config.tiers.max));
-    config.closer.track(this);
-    if (signal) this.#stopWatching = watchSignal(signal, (reason) => this.abort(reason));
-    if (ms !== undefined && !this.controller.signal.aborted) this.#timer = setTimeout(onTimer, ms, this);
+  constructor(plan: CallPlan, state: CallState) {
+    this.plan = plan;
+    this.state = state;
+    this.idle = plan.idleTimeout;
+    this.onProgress = plan.onDownloadProgress;
+    const t = plan.timeout.ms;
+    const ms = (this.#ms = t === undefined ? undefined : attemptTimeout(t, state.retries, plan.config.tiers.max));
+    plan.config.closer.track(this);
+    if (plan.signal) this.#stopWatching = watchSignal(plan.signal, (reason) => this.abort(reason));
+    if (ms !== undefined && !this.controller.signal.aborted) this.#timer = setTimer(onTimer, ms, this);
   }
 
   abort(reason: unknown): void {
     this.controller.abort(reason);
     this.onAbort?.(reason);
+    this.#pending?.(reason);
   }
 
   /** Aborts with this attempt's own TimeoutError: the whole attempt's, or the idle gap's. */
-  expire(kind: TimeoutKind): void {
-    const { call } = this;
+  expire(kind: "attempt" | "idle"): void {
     const idle = kind === "idle";
-    this.abort((this.#own = new TimeoutError(idle ? call.idleTimeout! : this.#ms!, idle ? undefined : call.timeout.tier, kind, details(call))));
+    const ms = idle ? this.idle! : this.#ms!;
+    const tier = idle && this.plan.idleTimeout !== undefined ? undefined : this.plan.timeout.tier;
+    this.#expiredKind = kind;
+    this.abort((this.#expired = new TimeoutError(ms, tier, kind, this.details())));
   }
 
   finish(): void {
     if (this.#finished) return;
     this.#finished = true;
-    clearTimeout(this.#timer);
-    this.call.config.closer.release(this);
+    clearTimer(this.#timer);
+    this.plan.config.closer.release(this);
     this.#stopWatching();
   }
 
-  /** Turns what went wrong into the error the caller sees. */
-  classify(error: unknown): unknown {
-    const { signal } = this.controller;
-    const call = this.call;
-    if (signal.aborted) {
-      const reason = signal.reason;
-      const own = this.#own;
-      if (own && reason === own) {
-        own.request = call.ctx.request;
-        own.attempts = call.attempts;
-        return own;
-      }
-      // The user's abort: their reason, unchanged.
-      return isCloseReason(reason) ? closedError(details(call)) : reason;
-    }
-    return error instanceof TierfetchError ? error : new NetworkError(error, details(call));
+  details(): ErrorDetails {
+    return { request: this.state.ctx.request, attempts: this.state.attempts };
   }
 
-  /** Sends the request, runs the response hooks and reads what the call's mode asks for. */
-  async run(refreshToken: boolean): Promise<AttemptResult> {
-    const { call } = this;
-    const { config, ctx, hooks, init, token } = call;
+  /** For a body the caller reads: turns a read error (or the abort reason) into the error the reader sees. */
+  classify(error: unknown): unknown {
     const { signal } = this.controller;
-    let network = false;
-    try {
-      if (token !== undefined) {
-        const value = typeof token === "string" ? token : await token({ refresh: refreshToken });
-        checkHeader("authorization", value, "token");
-        call.headers.authorization = `Bearer ${value}`;
-      }
-      init.headers = call.headers;
-      init.signal = signal;
-      const uploaded = call.upload && (await countUpload(call));
-      if (signal.aborted) throw signal.reason;
-      const fetchImpl = config.fetch ?? globalThis.fetch;
-      if (typeof fetchImpl !== "function") throw optionError("fetch", "is needed: this runtime has no fetch");
-      let response: Response | undefined;
-      ctx.reset();
-      if (hooks.beforeRequest.length) {
-        ctx.request = new Request(call.url, init);
-        for (const hook of hooks.beforeRequest) {
-          const out = await hook(ctx);
-          if (out instanceof Response) {
-            response = out;
-            break;
-          }
-          if (out instanceof Request) ctx.request = out;
-        }
-      }
-      network = true;
-      response ??= await (hooks.beforeRequest.length ? fetchImpl(ctx.request, { signal }) : fetchImpl(call.url, init));
-      network = false;
-      if (!(response instanceof Response)) throw optionError("fetch", "resolved with no Response");
-      if (uploaded !== true && uploaded !== undefined) call.upload!.onProgress({ loaded: uploaded, total: uploaded, percent: 100 });
-      for (const hook of hooks.afterResponse) {
-        ctx.response = response;
-        const out = await hook(ctx as typeof ctx & { response: Response });
-        if (out instanceof Response) response = out;
-      }
-      ctx.response = response;
+    if (signal.aborted) {
+      const reason = signal.reason;
+      if (reason === this.#expired) return reason;
+      return isCloseReason(reason) ? closedError(this.details()) : reason;
+    }
+    return error instanceof TierfetchError ? error : new NetworkError(error, this.details());
+  }
 
-      network = true; // from here on, a failure is the connection's (or the timer's)
-      const mode = call.mode;
-      if (mode === "response" || response.status >= 400) {
-        // The caller reads the body: the timer (no longer keeping a process alive), the idle
-        // limit and the signal watch stay until it ends, is cancelled or errors.
-        unrefTimer(this.#timer);
-        const watched = trackBody(response, this);
-        if (response.status < 400) return { response: watched };
-        // An error status: the start of the body for HttpError's message, read from the body
-        // itself and handed on in a Response that replays it before the rest. No clone: a tee
-        // branch nobody reads pins memory and makes Workers warn (ky #569). A short body is
-        // then all read, and the attempt done.
-        const reader = watched.body?.getReader();
-        let bodyStart = "";
-        let out = watched;
-        if (reader) {
-          const { head, done } = await readHead(reader);
-          const start = new Blob(head as BlobPart[]);
-          bodyStart = await start.slice(0, 1024).text();
-          out = rebuildResponse(watched, done ? start : replay(head, reader));
-        }
-        return { response: out, bodyStart };
+  /** Waits for `value`, or rejects at once when the attempt is aborted. */
+  #race<T>(value: T | PromiseLike<T>): T | Promise<T> {
+    if (typeof (value as PromiseLike<T> | undefined)?.then !== "function") return value as T;
+    const { signal } = this.controller;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      this.#pending = reject;
+      (value as PromiseLike<T>).then(resolve, reject);
+    });
+  }
+
+  /** Sends the request, runs the hooks and reads what the plan's mode asks for. */
+  async run(refreshToken: boolean): Promise<Outcome> {
+    const { plan } = this;
+    const { signal } = this.controller;
+    let headers: HeaderRecord = plan.headers;
+    try {
+      if (plan.token !== undefined) {
+        const value = typeof plan.token === "string" ? plan.token : await this.#race(plan.token({ refresh: refreshToken }));
+        checkHeader("authorization", value, "token");
+        headers = { ...headers, authorization: `Bearer ${value}` };
       }
-      // A buffered read: through the watched body when it needs watching; else raw, raced
-      // against the attempt's abort (for a fetch that does not error a body on abort).
-      const data = await (call.idleTimeout !== undefined || call.onDownloadProgress !== undefined
-        ? readData(trackBody(response, this), mode)
-        : signal.aborted
-          ? Promise.reject(signal.reason)
-          : new Promise((resolve, reject) => {
-              this.onAbort = (reason) => {
-                reject(reason);
-                response.body?.cancel(reason).catch(noop);
-              };
-              readData(response, mode).then(resolve, reject);
-            }));
-      this.finish();
-      return { response, data };
+      this.state.ctx.beginAttempt(headers);
+      const hop: Hop = { url: plan.url, method: plan.method, headers, body: plan.body.body };
+      let uploaded: number | undefined;
+      if (plan.onUploadProgress) uploaded = await this.#countUpload(hop);
+      if (signal.aborted) throw signal.reason;
+      let response = await this.#send(hop);
+      if (uploaded !== undefined) plan.onUploadProgress!({ loaded: uploaded, total: uploaded, percent: 100 });
+      response = await this.#afterResponse(response);
+      this.#network = true;
+      if (response.status >= 400) return await this.#errorStatus(response, headers);
+      return await this.#read(response, plan.mode);
     } catch (error) {
       this.finish();
-      // Bad input and hook errors pass unchanged; what fetch or the body did is classified.
-      throw network || signal.aborted ? this.classify(error) : error;
+      return this.#failed(error);
     }
+  }
+
+  /** beforeRequest hooks, fetch, and the redirects the client follows. */
+  async #send(hop: Hop): Promise<Response> {
+    const { plan } = this;
+    const { ctx } = this.state;
+    const fetchImpl = plan.config.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== "function") throw optionError("fetch", "is needed: this runtime has no fetch");
+    let response: Response | undefined;
+    let input: Request | string = hop.url;
+    const init = this.#init(hop);
+    const hooks = plan.hooks.beforeRequest;
+    if (hooks.length) {
+      ctx.request = new Request(hop.url, init);
+      for (const hook of hooks) {
+        const out = await this.#race(hook(ctx));
+        if (out instanceof Response) {
+          response = out;
+          break;
+        }
+        if (out instanceof Request) ctx.request = out;
+      }
+      input = ctx.request;
+    }
+    const redirect = plan.followRedirects ? "manual" : undefined;
+    this.#network = true;
+    response ??= await this.#fetch(fetchImpl, input, typeof input === "string" ? init : { signal: this.controller.signal, redirect });
+    if (!plan.followRedirects) return response;
+    const rules: RedirectRules = { replayable: plan.body.replayable, hasCredentials: plan.hasCredentials, allowHttp: plan.config.allowHttp, details: () => ({ request: ctx.request, attempts: this.state.attempts }) };
+    let current: Hop = typeof input === "string" ? hop : { ...hop, url: input.url, method: input.method };
+    for (let hops = 0; isRedirect(response); hops++) {
+      current = nextHop(response, current, hops, rules);
+      response = await this.#fetch(fetchImpl, current.url, this.#init(current));
+      if (!isRedirect(response)) return markRedirected(response, current.url);
+    }
+    return response;
+  }
+
+  /** The RequestInit of one hop: the plan's pass-through fields, and this hop's own values. */
+  #init(hop: Hop): RequestInit & { duplex?: "half" } {
+    const init: RequestInit & { duplex?: "half" } = { ...this.plan.init };
+    init.method = hop.method;
+    init.headers = hop.headers;
+    init.signal = this.controller.signal;
+    if (hop.body !== undefined) {
+      init.body = hop.body;
+      if (hop.body instanceof ReadableStream) init.duplex = "half";
+    }
+    if (this.plan.followRedirects) init.redirect = "manual";
+    return init;
+  }
+
+  async #fetch(fetchImpl: FetchFunction, input: Request | string, init: RequestInit): Promise<Response> {
+    // A custom fetch may ignore the signal: raced. The runtime's fetch rejects on abort itself.
+    const pending = fetchImpl(input, init);
+    const response = await (this.plan.config.fetch ? this.#race(pending) : pending);
+    if (!(response instanceof Response)) throw optionError("fetch", "resolved with something that is not a Response");
+    return response;
+  }
+
+  async #afterResponse(response: Response): Promise<Response> {
+    const { ctx } = this.state;
+    this.#network = false;
+    for (const hook of this.plan.hooks.afterResponse) {
+      ctx.response = response;
+      const out = await this.#race(hook(ctx as CallContext & { response: Response }));
+      if (out instanceof Response) response = out;
+    }
+    ctx.response = response;
+    return response;
+  }
+
+  /**
+   * An error status: the start of the body for HttpError's message, read from the body itself
+   * and handed on in a Response that replays it before the rest. No clone: a tee branch nobody
+   * reads pins memory and makes Workers warn (ky #569). The attempt's timer (no longer keeping
+   * a process alive) bounds the rest of an unread body.
+   */
+  async #errorStatus(response: Response, headers: HeaderRecord): Promise<Outcome> {
+    unrefTimer(this.#timer);
+    const watched = trackBody(response, this);
+    const reader = watched.body?.getReader();
+    let bodyStart = "";
+    let out = watched;
+    if (reader) {
+      const { head, done } = await readHead(reader);
+      const start = new Blob(head as BlobPart[]);
+      bodyStart = await start.slice(0, 1024).text();
+      out = rebuildResponse(watched, done ? start : replay(head, reader));
+    }
+    return { type: "http", response: out, bodyStart, secrets: secretValues(headers, this.plan.url) };
+  }
+
+  /** An ok status: the body handed to the caller watched, or read here for a buffered shortcut. */
+  async #read(response: Response, mode: ReadMode): Promise<Outcome> {
+    const { plan } = this;
+    if (mode === "response" || mode === "fetch") {
+      // A streamed body: a tier bounds the wait for headers and then each gap between chunks;
+      // a Duration bounds the whole attempt (the timer stays, no longer keeping a process alive).
+      if (plan.timeout.tier !== undefined) {
+        clearTimer(this.#timer);
+        this.idle ??= this.#ms;
+      } else unrefTimer(this.#timer);
+      return { type: "ok", response: trackBody(response, this) };
+    }
+    const data = await (this.idle !== undefined || this.onProgress !== undefined ? readData(trackBody(response, this), mode) : this.#race(readData(response, mode)));
+    this.finish();
+    return { type: "ok", response, data };
+  }
+
+  /** What went wrong: an outcome to decide on, or an error that ends the call at once. */
+  #failed(error: unknown): Outcome {
+    const { signal } = this.controller;
+    if (signal.aborted) {
+      const reason = signal.reason;
+      const expired = this.#expired;
+      if (expired && reason === expired) return { type: "failed", failure: { type: "timeout", ms: expired.timeout, tier: expired.tier as CallPlan["timeout"]["tier"], kind: this.#expiredKind } };
+      // The user's abort: their reason, unchanged; close(): ERR_CLOSED.
+      throw isCloseReason(reason) ? closedError(this.details()) : reason;
+    }
+    // Bad input, hook and token errors, refused redirects: not the network's, never retried.
+    if (!this.#network || error instanceof TierfetchError || isOptionError(error)) throw error;
+    const refused = refusedByFetch(this.plan, error);
+    if (refused) throw refused;
+    return { type: "failed", failure: { type: "network", cause: error } };
+  }
+
+  /**
+   * Sets the hop's body to a counted stream of the body, serialised once per call. Where uploads
+   * cannot be streamed (browsers) the body goes as it is, and its size is returned for the one
+   * 100 % event sent when the response starts.
+   */
+  async #countUpload(hop: Hop): Promise<number | undefined> {
+    const { bytes, contentType } = await this.#race((this.state.serialised ??= serialiseBody(hop.body!)));
+    if (!canCountUploads()) return bytes.byteLength;
+    hop.body = countedStream(bytes, this.plan.onUploadProgress!);
+    if (contentType && hop.headers["content-type"] === undefined) hop.headers = { ...hop.headers, "content-type": contentType };
+    return undefined;
   }
 }
 
-/** Runs attempt `n` (0-based retry index) of a call. */
-export function runAttempt(call: Call, n: number, refreshToken: boolean): Promise<AttemptResult> {
-  return new Attempt(call, n).run(refreshToken);
+/** Runs one attempt of a call. */
+export function runAttempt(plan: CallPlan, state: CallState, refreshToken: boolean): Promise<Outcome> {
+  return new Attempt(plan, state).run(refreshToken);
 }
 
 /** Reads a body for a buffered shortcut (`json` as text, parsed by the caller; `bytes` as an ArrayBuffer). */
@@ -190,23 +307,18 @@ export function readData(response: Response, mode: ReadMode): Promise<unknown> {
   return mode === "blob" ? response.blob() : mode === "json" || mode === "text" ? response.text() : response.arrayBuffer();
 }
 
-/** Where a call stands, for its errors. */
-export function details(call: Call): ErrorDetails {
-  return { request: call.ctx.request, attempts: call.attempts };
-}
+const isOptionError = (error: unknown): boolean => error instanceof TypeError && error.message.startsWith("tierfetch: option ");
 
 /**
- * Sets this attempt's body to a counted stream of the body as given, serialised once per call
- * (loaded lazily); true when it did. Where uploads cannot be streamed (browsers) the body goes as
- * it is, and its size is returned for the one 100 % event sent when the response starts.
+ * A TypeError fetch raised for the request itself (a forbidden mode, a bad referrer...), not
+ * for the network: the same request cannot be built. Checked only when an attempt failed.
  */
-async function countUpload(call: Call): Promise<true | number> {
-  const upload = call.upload!;
-  const lazy = await loadLazy();
-  const { bytes, contentType } = await (upload.serialised ??= lazy.serialiseBody(upload.body));
-  if (!lazy.canCountUploads()) return bytes.byteLength;
-  call.init.body = lazy.countedStream(bytes, upload.onProgress);
-  call.init.duplex = "half";
-  if (contentType) call.headers["content-type"] ??= contentType;
-  return true;
+function refusedByFetch(plan: CallPlan, error: unknown): TypeError | undefined {
+  if (!(error instanceof TypeError) || plan.config.fetch !== undefined) return undefined;
+  try {
+    new Request(plan.url, { ...plan.init, method: plan.method, headers: plan.headers, body: plan.body.replayable ? plan.body.body : undefined });
+    return undefined;
+  } catch (refusal) {
+    return optionError("init", `was refused by fetch: ${(refusal as Error).message.slice(0, 200)}`);
+  }
 }

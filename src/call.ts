@@ -1,249 +1,234 @@
 /**
- * One logical request: normalise the per-request options once, then the retry loop around
- * `runAttempt`. Data flows one way: request() → prepareCall → runCall → runAttempt.
+ * One logical request: the retry loop around `runAttempt`. Data flows one way: request() →
+ * prepareCall (the plan) → runCall → runAttempt (an outcome) → decideRetry → the response, or
+ * the error built complete from the last outcome and the reason retries stopped.
  */
-import { check, optionError } from "./option-error.js";
-import { closedError, isCloseReason } from "./closer.js";
-import { details, readData, runAttempt, type AttemptResult } from "./attempt.js";
-import { encodeBody } from "./body.js";
-import { passThrough, resolveShared, type ClientConfig, type Shared } from "./config.js";
+import { readData, runAttempt, type CallState, type Outcome } from "./attempt.js";
+import { closedError, isCloseReason, type Abortable } from "./closer.js";
 import { CallContext } from "./context.js";
 import { HttpError } from "./errors/http-error.js";
 import { NetworkError } from "./errors/network-error.js";
-import { TierfetchError } from "./errors/tierfetch-error.js";
+import { TierfetchError, type ErrorDetails } from "./errors/tierfetch-error.js";
 import { TimeoutError } from "./errors/timeout-error.js";
-import { TOKEN, checkHeader, mergeHeaders } from "./headers.js";
-import type { Progress, RequestOptions, RetryContext, TokenOption } from "./options.js";
-import { backoffDelay, isRetryable, parseRetryAfter } from "./retry.js";
-import { loadLazy } from "./deferred.js";
-import { noop, sleep } from "./timeouts.js";
-import { appendQuery, isAbsolute, isLoopback, joinUrl, normaliseQuery, shownUrl } from "./url.js";
-
-/** How the body will be consumed: by the caller (`response`) or by a buffered shortcut. */
-export type ReadMode = "response" | "json" | "text" | "bytes" | "blob" | "arrayBuffer";
-
-/** A request with every option resolved. */
-export interface Call extends Shared {
-  config: ClientConfig;
-  ctx: CallContext;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  /** The RequestInit of every attempt; `headers` and `signal` are set per attempt. */
-  init: RequestInit & { duplex?: "half" };
-  /** False for a body that can be sent only once (a stream): never retried. */
-  replayable: boolean;
-  token: TokenOption | undefined;
-  signal: AbortSignal | undefined;
-  /** With the body as given, which each attempt sends again as a counted stream. */
-  upload: { body: BodyInit; onProgress: (p: Progress) => void; serialised?: Promise<import("./upload-progress.js").SerialisedBody> } | undefined;
-  mode: ReadMode;
-  /** Attempts made so far. */
-  attempts: number;
-}
+import { optionError } from "./option-error.js";
+import type { RetryContext } from "./options.js";
+import type { CallPlan } from "./plan.js";
+import { parseRetryAfter } from "./retry-after.js";
+import { decideRetry, describeStop, retryDelay, type RetryDecision } from "./retry-decision.js";
+import type { Stats } from "./stats.js";
+import { supportsRequestStreams } from "./stream-uploads.js";
+import { clearTimer, noop, setTimer, sleep, watchSignal, type Timer } from "./timers.js";
 
 /** What a call resolves with: the response, and the body when a buffered shortcut read it. */
 export interface CallResult {
   response: Response;
   data?: unknown;
+  /** The call's context: its request, for errors raised while reading the body. */
+  context?: CallContext;
 }
 
-/** Validates and resolves the options of one request. Throws TypeError naming the option. */
-export function prepareCall(config: ClientConfig, method: string, input: string | URL, options: RequestOptions | undefined, mode: ReadMode): Call {
-  if (config.closer.closedWith) throw closedError();
-  check(typeof method === "string" && TOKEN.test(method), "method", "is not an HTTP method");
-  method = method.toUpperCase();
-  const o: RequestOptions = options ?? {};
-  check(typeof o === "object", "options", "must be an object");
-  check(o.signal == null || (typeof o.signal === "object" && "aborted" in o.signal), "signal", "must be an AbortSignal");
-
-  // URL: base + path, then the client's query merged with the request's. A path joined under
-  // the base needs no parsing to know its origin; any other URL does.
-  const { base } = config;
-  const url = appendQuery(joinUrl(base, input), normaliseQuery(o.query, config.query));
-  let parsed: URL | undefined;
-  if (!base || typeof input !== "string" || isAbsolute(input)) {
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw optionError("url", `${shownUrl(input)} is not a valid URL`);
-    }
-  }
-
-  // Headers: the client's, then the request's (undefined removes a default).
-  const headers = mergeHeaders(config.headers, o.headers);
-  const init: Call["init"] = passThrough(o, config.init);
-  init.method = method;
-  const replayable = encodeBody(init, method, o.json, o.body);
-  if (o.json !== undefined) headers["content-type"] ??= "application/json";
-  if (mode === "json") headers.accept ??= "application/json";
-
-  const key = o.idempotencyKey === true ? randomUUID() : o.idempotencyKey;
-  if (key !== undefined) {
-    check(key, "idempotencyKey", "must be a non-empty string or true");
-    checkHeader("idempotency-key", key, "idempotencyKey");
-    headers["idempotency-key"] = key;
-  }
-
-  // The token goes only to the base origin, never over plain http to a remote host.
-  let token = config.token;
-  if (token !== undefined) {
-    if ((base && parsed && parsed.origin !== base.origin) || headers.authorization !== undefined) token = undefined;
-    else {
-      const target = parsed ?? new URL(url);
-      if (target.protocol === "http:" && !isLoopback(target.hostname) && !config.allowHttp) {
-        throw optionError("token", `is not sent over plain http to ${target.host}: use https, or allowHttp: true`);
-      }
-    }
-  }
-
-  return resolveShared(o, config, config.tiers, {
-    config,
-    ctx: new CallContext(method, url, headers),
-    method,
-    url,
-    headers,
-    init,
-    replayable,
-    token,
-    signal: o.signal ?? undefined,
-    upload: uploadOf(o, init),
-    mode,
-    attempts: 0,
-  });
-}
-
-function uploadOf(o: RequestOptions, init: Call["init"]): Call["upload"] {
-  const onProgress = o.onUploadProgress;
-  check(onProgress === undefined || typeof onProgress === "function", "onUploadProgress", "must be a function");
-  return onProgress && init.body != null && !init.duplex ? { body: init.body, onProgress } : undefined;
+/** How a call runs: `retries: false` sends one attempt (SSE reconnection does its own retrying). */
+export interface RunOptions {
+  retries: boolean;
 }
 
 /** The retry loop. Resolves with the final response, or rejects with the last attempt's error. */
-export async function runCall(call: Call): Promise<CallResult> {
-  // A stream upload where fetch would send "[object ReadableStream]" (Firefox) rejects before
-  // anything is sent; the probe is loaded with the lazy chunk, as stream uploads are rare.
-  if (call.init.duplex && !(await loadLazy()).supportsRequestStreams()) {
-    throw optionError("body", "cannot be a ReadableStream: this runtime's fetch cannot stream uploads");
-  }
-  const { config, ctx, retry: policy, signal } = call;
-  const stats = config.stats;
+export async function runCall(plan: CallPlan, run: RunOptions = { retries: true }): Promise<CallResult> {
+  // A stream upload where fetch would send "[object ReadableStream]" (Firefox) rejects before anything is sent.
+  if (plan.body.stream && !supportsRequestStreams()) throw optionError("body", "cannot be a ReadableStream: this runtime's fetch cannot stream uploads");
+  const { config } = plan;
+  const { stats, budget } = config;
   stats.calls++;
-  config.budget?.recordCall();
+  budget?.recordCall();
+  const state: CallState = { attempts: 0, retries: 0, ctx: new CallContext(plan.method, plan.url, plan.headers) };
   const started = Date.now();
-  let n = 0; // retries made: sets the timeout's growth and the backoff
   let refreshed = false;
   let refresh = false;
   for (;;) {
-    const index = call.attempts++;
-    ctx.attempt = index;
-    ctx.retryCount = n;
+    state.ctx.attempt = state.attempts++;
+    state.ctx.retryCount = state.retries;
     stats.requests++;
-    let result: AttemptResult | undefined;
-    let error: unknown;
-    try {
-      result = await runAttempt(call, n, refresh);
-    } catch (e) {
-      // The user's abort ends the call at once with their reason, whatever it is.
-      if (signal?.aborted && e === signal.reason) throw e;
-      if (e instanceof TimeoutError) stats.timeouts++;
-      else if (e instanceof NetworkError) stats.networkErrors++;
-      else throw await finalError(call, e);
-      error = e;
-    }
+    const outcome = await runAttempt(plan, state, refresh);
     refresh = false;
-    let response: Response | undefined;
-    let retryAfter: number | undefined;
-    if (result) {
-      response = result.response;
-      if (result.bodyStart === undefined) return result; // an ok status
-      const status = response.status;
-      stats.httpErrors++;
-      if (status === 429) {
-        const counts = stats.rateLimitErrors;
-        while (counts.length <= index) counts.push(0);
-        counts[index]!++;
-      }
-      if (status === 401 && typeof call.token === "function" && !refreshed && call.replayable) {
-        // A stale token: ask for a fresh one and repeat, without spending a retry.
-        refreshed = refresh = true;
-        discard(response);
-        continue;
-      }
-      error = new HttpError(ctx.request, response, result.bodyStart);
-      retryAfter = parseRetryAfter(response.headers);
+    if (outcome.type === "ok") return { response: outcome.response, data: outcome.data, context: state.ctx };
+    count(stats, outcome, state.attempts - 1);
+    if (outcome.type === "http" && !refreshed && mayRefreshToken(plan, outcome.response)) {
+      // A stale token: ask for a fresh one and repeat, without spending a retry.
+      refreshed = refresh = true;
+      discard(outcome.response);
+      continue;
     }
-    ctx.error = error;
-    (error as TierfetchError).attempts = call.attempts;
-
-    const canRetry = n < policy.maxRetries && call.replayable;
-    let retry = canRetry && isRetryable(policy, call.method, "idempotency-key" in call.headers, response?.status);
-    const delay = retryAfter === undefined ? backoffDelay(policy, n) : Math.max(policy.minDelay, retryAfter);
-    ctx.delay = delay;
-    ctx.retryAfter = retryAfter;
-    if (canRetry && policy.shouldRetry) {
-      const decided = policy.shouldRetry(ctx as unknown as RetryContext);
-      if (decided !== undefined) retry = decided;
-    }
-    // No retry starts past the deadline; a server asking us to wait past it ends the call now.
-    if (retry && Date.now() + delay - started > policy.deadline) retry = false;
-    if (retry && config.budget && !config.budget.tryRetry()) {
-      retry = false;
-      (error as TierfetchError).budgetExhausted = true;
-      stats.budgetExhausted++;
-    }
-    if (retry) {
-      for (const hook of call.hooks.beforeRetry) {
-        if ((await hook(ctx as unknown as RetryContext)) === false) {
-          retry = false;
-          break;
-        }
-      }
-    }
-    if (!retry) {
-      if (response && !call.throwHttpErrors) {
-        return { response, data: call.mode === "response" ? undefined : await readData(response, call.mode) };
-      }
-      throw await finalError(call, error);
-    }
-    if (response) discard(response);
+    const decision = await decide(plan, state, outcome, Date.now() - started, run.retries);
+    if (!decision.retry) return stop(plan, state, outcome, decision);
+    if (outcome.type === "http") discard(outcome.response);
+    budget?.spend();
     stats.retries++;
-    n++;
+    state.retries++;
     try {
-      await sleep(delay, signal, config.closer);
+      await sleep(decision.delay, plan.signal, config.closer);
     } catch (reason) {
-      throw isCloseReason(reason) ? closedError(details(call)) : reason;
+      throw isCloseReason(reason) ? closedError(details(state)) : reason;
     }
   }
 }
 
-/** Lets `beforeError` hooks replace a TierfetchError; a user's abort reason passes unchanged. */
-async function finalError(call: Call, error: unknown): Promise<unknown> {
-  if (!(error instanceof TierfetchError)) return error;
+/** 401 with a token function, to the origin the token went to: worth one refresh. */
+function mayRefreshToken(plan: CallPlan, response: Response): boolean {
+  if (response.status !== 401 || typeof plan.token !== "function" || !plan.body.replayable) return false;
+  // A 401 from another origin (after a redirect) says nothing about our token.
+  return !response.url || sameOrigin(response.url, plan.credentialOrigin);
+}
+
+function sameOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+function count(stats: Stats, outcome: Exclude<Outcome, { type: "ok" }>, index: number): void {
+  if (outcome.type === "failed") {
+    if (outcome.failure.type === "timeout") stats.timeouts++;
+    else stats.networkErrors++;
+    return;
+  }
+  stats.httpErrors++;
+  if (outcome.response.status === 429) {
+    const counts = stats.rateLimitErrors;
+    while (counts.length <= index) counts.push(0);
+    counts[index]!++;
+  }
+}
+
+/** The decision on a failed attempt: the pure rule, then shouldRetry, the budget and beforeRetry hooks. */
+async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome, { type: "ok" }>, elapsed: number, retries: boolean): Promise<RetryDecision> {
+  const policy = plan.retry;
+  const response = outcome.type === "http" ? outcome.response : undefined;
+  const retryAfter = response && parseRetryAfter(response.headers);
+  const facts = {
+    policy: retries ? policy : { ...policy, maxRetries: 0 },
+    retries: state.retries,
+    idempotent: plan.idempotent,
+    replayable: plan.body.replayable,
+    status: response?.status,
+    retryAfter,
+    elapsed,
+    override: undefined as boolean | undefined,
+    budgetRoom: true,
+  };
+  const delay = retryDelay(facts);
+  const { ctx } = state;
+  ctx.error = buildError(state, outcome);
+  ctx.response = response;
+  ctx.delay = delay;
+  ctx.retryAfter = retryAfter;
+  if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = policy.shouldRetry(ctx as unknown as RetryContext);
+  facts.budgetRoom = plan.config.budget?.hasRoom() ?? true;
+  const decision = decideRetry(facts, delay);
+  if (!decision.retry || !plan.hooks.beforeRetry.length) return decision;
+  for (const hook of plan.hooks.beforeRetry) {
+    if ((await bounded(plan, state, () => hook(ctx as unknown as RetryContext))) === false) return { retry: false, reason: "should-retry", delay };
+  }
+  return decision;
+}
+
+/** Retries are over: resolve with the response (throwHttpErrors: false, api.fetch), or reject. */
+async function stop(plan: CallPlan, state: CallState, outcome: Exclude<Outcome, { type: "ok" }>, decision: RetryDecision & { retry: false }): Promise<CallResult> {
+  if (outcome.type === "http" && (!plan.throwHttpErrors || plan.mode === "fetch")) {
+    const { response } = outcome;
+    const buffered = plan.mode !== "response" && plan.mode !== "fetch";
+    return { response, data: buffered ? await readData(response, plan.mode) : undefined, context: state.ctx };
+  }
+  if (decision.reason === "budget") plan.config.stats.budgetExhausted++;
+  const error = buildError(state, outcome, {
+    budgetExhausted: decision.reason === "budget",
+    stopped: describeStop(decision.reason, { delay: decision.delay, policy: plan.retry }) || undefined,
+  });
+  throw await finalError(plan, state, error);
+}
+
+/** The error of an outcome, built complete: where the call stands, and why retries stopped. */
+function buildError(state: CallState, outcome: Exclude<Outcome, { type: "ok" }>, extra: ErrorDetails = {}): TierfetchError {
+  const d: ErrorDetails = { ...details(state), ...extra };
+  if (outcome.type === "http") return new HttpError(d.request!, outcome.response, outcome.bodyStart, d, outcome.secrets);
+  const { failure } = outcome;
+  return failure.type === "timeout" ? new TimeoutError(failure.ms, failure.tier, failure.kind, d) : new NetworkError(failure.cause, { ...d, cause: failure.cause });
+}
+
+function details(state: CallState): ErrorDetails {
+  return { request: state.ctx.request, attempts: state.attempts };
+}
+
+/** Lets `beforeError` hooks replace the error; each is bounded like any hook. */
+async function finalError(plan: CallPlan, state: CallState, error: TierfetchError): Promise<Error> {
   let out: Error = error;
-  for (const hook of call.hooks.beforeError) {
-    const next = await hook(out, call.ctx);
+  for (const hook of plan.hooks.beforeError) {
+    const next = await bounded(plan, state, () => hook(out, state.ctx));
     if (next instanceof Error) out = next;
   }
   return out;
 }
 
+/**
+ * Runs a hook between attempts (beforeRetry, beforeError) so that it cannot hang the call:
+ * the user's signal, close() and the request's timeout end the wait.
+ */
+function bounded<T>(plan: CallPlan, state: CallState, hook: () => T | Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const guard = new HookGuard(plan, state, reject);
+    let value: T | Promise<T>;
+    try {
+      value = hook();
+    } catch (error) {
+      guard.end();
+      return reject(error);
+    }
+    Promise.resolve(value).then(
+      (v) => (guard.end(), resolve(v)),
+      (e) => (guard.end(), reject(e)),
+    );
+  });
+}
+
+const onHookTimer = (guard: HookGuard) => guard.expire();
+
+/** The bounds of a hook between attempts. */
+class HookGuard implements Abortable {
+  readonly #plan: CallPlan;
+  readonly #state: CallState;
+  readonly #reject: (reason: unknown) => void;
+  readonly #timer: Timer | undefined;
+  readonly #stop: () => void;
+
+  constructor(plan: CallPlan, state: CallState, reject: (reason: unknown) => void) {
+    this.#plan = plan;
+    this.#state = state;
+    this.#reject = reject;
+    plan.config.closer.track(this);
+    this.#stop = watchSignal(plan.signal, (reason) => this.abort(reason));
+    const ms = plan.timeout.ms;
+    this.#timer = ms === undefined ? undefined : setTimer(onHookTimer, ms, this);
+  }
+
+  abort(reason: unknown): void {
+    this.end();
+    this.#reject(isCloseReason(reason) ? closedError(details(this.#state)) : reason);
+  }
+
+  expire(): void {
+    this.end();
+    this.#reject(new TimeoutError(this.#plan.timeout.ms!, this.#plan.timeout.tier, "hook", details(this.#state)));
+  }
+
+  end(): void {
+    clearTimer(this.#timer);
+    this.#stop();
+    this.#plan.config.closer.release(this);
+  }
+}
+
 /** Releases the connection of a response nobody will read. */
 function discard(response: Response): void {
   if (response.body && !response.bodyUsed) response.body.cancel().catch(noop);
-}
-
-/**
- * A random UUID v4, also where `crypto.randomUUID` is missing (an insecure browser context) or
- * `crypto` itself is (Node 18).
- */
-function randomUUID(): string {
-  const c = (globalThis as { crypto?: Crypto }).crypto;
-  if (c?.randomUUID) return c.randomUUID();
-  const bytes = new Uint8Array(16).map(() => Math.random() * 256);
-  c?.getRandomValues(bytes);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join("");
-  return hex.replace(/(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
 }

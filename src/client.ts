@@ -1,12 +1,13 @@
-/** createClient, extend, close, and the method shortcuts. */
-import { prepareCall, runCall, type CallResult, type ReadMode } from "./call.js";
+/** createClient, extend, close, the method shortcuts and `api.fetch`. */
+import { runCall } from "./call.js";
 import { normaliseClient, type ClientConfig } from "./config.js";
+import { fromFetchArguments } from "./fetch-adapter.js";
+import { check, optionError } from "./option-error.js";
 import type { ClientOptions, RequestOptions, SseRequestOptions } from "./options.js";
-import type { PaginateOptions } from "./paginate.js";
-import { ResponsePromise } from "./response.js";
-import { check } from "./option-error.js";
-import { deferIterator } from "./deferred.js";
-import { kit } from "./lazy-kit.js";
+import { paginate, type PaginateOptions } from "./paginate.js";
+import { prepareCall, type ReadMode } from "./plan.js";
+import { ResponsePromise, type Reconnect } from "./response.js";
+import { lastEventIdHeader, reconnectingSse } from "./sse-reconnect.js";
 import type { Stats } from "./stats.js";
 
 /** A URL: a path joined under `baseUrl`, or an absolute URL. */
@@ -23,6 +24,15 @@ export interface Client {
   delete<T = unknown>(url: Input, options?: RequestOptions): ResponsePromise<T>;
   head(url: Input, options?: RequestOptions): ResponsePromise<never>;
   options<T = unknown>(url: Input, options?: RequestOptions): ResponsePromise<T>;
+  /**
+   * The global fetch's contract on this client's tiers, retries, budget, hooks, stats and token
+   * rules: hand it to any SDK that takes a custom `fetch`. Resolves with the Response for every
+   * status (the last one when retries run out), rejects only where fetch would (network
+   * failure, abort with the signal's reason, a TimeoutError). A streamed body is bounded by
+   * the tier between chunks, not as a whole.
+   * @example const openai = new OpenAI({ fetch: api.fetch, maxRetries: 0 });
+   */
+  fetch: typeof globalThis.fetch;
   /**
    * The items of every page, following `Link: rel="next"` or a `next()` function; each page
    * goes through the same tiers and retries.
@@ -47,44 +57,89 @@ const asyncDispose: typeof Symbol.asyncDispose = (Symbol as { asyncDispose?: sym
  * const user = await api.get<User>("users/42").json();
  */
 export function createClient(options: ClientOptions = {}): Client {
-  return makeClient(options, undefined);
+  return makeClient(normaliseClient(options));
 }
 
-function makeClient(options: ClientOptions, parent: ClientConfig | undefined): Client {
-  const config = normaliseClient(options, parent);
+function makeClient(config: ClientConfig): Client {
+  const call = (method: string, url: Input, opts: RequestOptions | undefined, mode: ReadMode, single: boolean) =>
+    runCall(prepareCall(config, method, url, opts, mode), { retries: !single });
 
-  const start = <T>(method: string, url: Input, opts?: RequestOptions): ResponsePromise<T> =>
-    ResponsePromise.start<T>(
-      (mode) => runCall(prepareCall(config, method, url, opts, mode)),
-      (_options, first) =>
-        deferIterator((lazy) =>
-          lazy.reconnectingSse(first, {
-            kit,
-            method,
-            headers: opts?.headers,
-            again: (headers) => start<T>(method, url, { ...opts, headers: headers as RequestOptions["headers"] }),
-            policy: () => prepareCall(config, method, url, opts, "response").retry,
-            signal: opts?.signal ?? undefined,
-            closer: config.closer,
-          }),
-        ),
-    );
+  const request = <T>(method: string, url: Input, opts?: RequestOptions): ResponsePromise<T> =>
+    ResponsePromise.start<T>((mode, single) => call(method, url, opts, mode, single), sseReconnect(config, method, url, opts, call));
 
   const close = async () => config.closer.close();
-  const client = {
-    request: start,
-    paginate: (url, opts) => deferIterator((lazy) => lazy.paginate((u, o) => start("GET", u, o), check, url, opts)),
-    extend: (opts) => makeClient(opts, config),
+  const client: Client = {
+    request,
+    get: (url, opts) => request("GET", url, opts),
+    post: (url, opts) => request("POST", url, opts),
+    put: (url, opts) => request("PUT", url, opts),
+    patch: (url, opts) => request("PATCH", url, opts),
+    delete: (url, opts) => request("DELETE", url, opts),
+    head: (url, opts) => request("HEAD", url, opts),
+    options: (url, opts) => request("OPTIONS", url, opts),
+    fetch: async (input, init) => {
+      const { method, url, options } = await fromFetchArguments(input, init);
+      return (await runCall(prepareCall(config, method, url, options, "fetch"))).response;
+    },
+    paginate: (url, opts) => paginate((u, o) => request("GET", u, o), url, opts),
+    extend: (opts) => makeClient(normaliseClient(opts, config)),
     close,
     get stats() {
       return config.stats;
     },
     [asyncDispose]: close,
-  } as Client;
-  for (const name of ["get", "post", "put", "patch", "delete", "head", "options"] as const) {
-    client[name] = (url: Input, opts?: RequestOptions) => start(name.toUpperCase(), url, opts);
-  }
+  };
   return client;
+}
+
+type CallFn = (method: string, url: Input, opts: RequestOptions | undefined, mode: ReadMode, single: boolean) => Promise<{ response: Response }>;
+
+/** What `.sse({ reconnect: true })` needs: the method check, and how to send the request again. */
+function sseReconnect(config: ClientConfig, method: string, url: Input, opts: RequestOptions | undefined, call: CallFn): Reconnect {
+  return {
+    refuse: (options: SseRequestOptions) => {
+      try {
+        check(typeof options === "object" && options !== null, "sse", "options must be an object");
+        for (const key of Object.keys(options)) check(key === "reconnect" || key === "anyContentType", `sse.${key}`, "is not an option of .sse(): use reconnect, anyContentType");
+        if (method.toUpperCase() !== "GET") throw optionError("reconnect", "works with GET requests only");
+        return undefined;
+      } catch (error) {
+        return error as TypeError;
+      }
+    },
+    open: (options, first) => {
+      // The policy as the request resolved it (the first request was prepared the same way).
+      let plan: ReturnType<typeof prepareCall>;
+      try {
+        plan = prepareCall(config, method, url, opts, "response");
+      } catch (error) {
+        first.catch(() => undefined);
+        return (async function* () {
+          throw error;
+        })();
+      }
+      return reconnectingSse(first, {
+        open: (lastEventId) =>
+          call(method, url, { ...opts, throwHttpErrors: true, headers: withLastEventId(opts?.headers, lastEventId) }, "response", true).then((r) => r.response),
+        policy: plan.retry,
+        budget: config.budget,
+        stats: config.stats,
+        signal: plan.signal,
+        closer: config.closer,
+        anyContentType: options.anyContentType,
+      });
+    },
+  };
+}
+
+/** The request's headers with Last-Event-ID (none: a default one removed). */
+function withLastEventId(headers: RequestOptions["headers"], id: string): RequestOptions["headers"] {
+  const out: Record<string, string | undefined> = {};
+  if (headers instanceof Headers) headers.forEach((value, name) => (out[name] = value));
+  else if (Array.isArray(headers)) for (const [name, value] of headers) out[name.toLowerCase()] = value;
+  else if (headers) for (const name of Object.keys(headers)) out[name.toLowerCase()] = headers[name] ?? undefined;
+  out["last-event-id"] = id ? lastEventIdHeader(id) : undefined;
+  return out;
 }
 
 /** A client with the default options. */

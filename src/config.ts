@@ -1,143 +1,175 @@
 /**
  * A client's options normalised once (ky's habit): validated values, milliseconds, lower-case
- * header records, query pairs. Every later step reads this, never the raw options. The options
- * a client and a request share are resolved by one function, a request's over its client's.
+ * header records, query pairs. Every later step reads this, never the raw options. `extend()`
+ * resolves a child's options over its parent's *normalised* config, so a child inherits
+ * exactly what the parent resolved (a parent's `retry: 3` survives a child's `retry: { minDelay }`).
  */
-import { check, checkFunction } from "./option-error.js";
+import { check, checkFunction, optionError } from "./option-error.js";
 import { Closer } from "./closer.js";
 import { mergeHeaders, type HeaderRecord } from "./headers.js";
-import { isOwnOption, type ClientOptions, type CommonOptions, type FetchFunction, type Hooks, type Progress, type TokenOption } from "./options.js";
-import { defaultPolicy, resolveRetry, type RetryPolicy } from "./retry.js";
+import { bare, eachOption } from "./option-keys.js";
+import type { ClientOptions, CommonOptions, FetchFunction, Hooks, Progress, TokenOption } from "./options.js";
+import { DEFAULT_POLICY, resolveRetry, type RetryPolicy } from "./retry.js";
 import { RetryBudget } from "./retry-budget.js";
 import { createStats, type Stats } from "./stats.js";
-import { durationOption, resolveTiers, resolveTimeout, type ResolvedTimeout, type Tiers } from "./timeouts.js";
+import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, type ResolvedTimeout, type Tiers } from "./timeouts.js";
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "./url.js";
 
 /** Hooks as arrays, never undefined. */
 export interface HookLists {
-  beforeRequest: NonNullable<Hooks["beforeRequest"]>;
-  beforeRetry: NonNullable<Hooks["beforeRetry"]>;
-  afterResponse: NonNullable<Hooks["afterResponse"]>;
-  beforeError: NonNullable<Hooks["beforeError"]>;
+  readonly beforeRequest: NonNullable<Hooks["beforeRequest"]>;
+  readonly beforeRetry: NonNullable<Hooks["beforeRetry"]>;
+  readonly afterResponse: NonNullable<Hooks["afterResponse"]>;
+  readonly beforeError: NonNullable<Hooks["beforeError"]>;
 }
 
-/** What a client and a request both set (besides headers and query), resolved. */
+/** What a client and a request both set, resolved. */
 export interface Shared {
+  headers: HeaderRecord;
+  query: QueryPairs | undefined;
   timeout: ResolvedTimeout;
   idleTimeout: number | undefined;
   retry: RetryPolicy;
   throwHttpErrors: boolean;
   onDownloadProgress: ((p: Progress) => void) | undefined;
   hooks: HookLists;
+  /** RequestInit fields passed through to fetch (a record without a prototype). */
+  init: Record<string, unknown>;
 }
 
 /** What a client holds after normalisation. */
 export interface ClientConfig extends Shared {
-  /** The options as given, merged along `extend()`, for the next `extend()`. */
-  raw: ClientOptions;
-  base: BaseUrl | undefined;
-  token: TokenOption | undefined;
-  headers: HeaderRecord;
-  query: QueryPairs | undefined;
-  tiers: Tiers;
-  budget: RetryBudget | undefined;
-  fetch: FetchFunction | undefined;
-  allowHttp: boolean;
-  /** RequestInit fields passed through to fetch. */
-  init: Record<string, unknown>;
-  stats: Stats;
+  readonly base: BaseUrl | undefined;
+  readonly token: TokenOption | undefined;
+  readonly tiers: Tiers;
+  readonly budget: RetryBudget | undefined;
+  readonly fetch: FetchFunction | undefined;
+  readonly allowHttp: boolean;
+  readonly stats: Stats;
   /** What close() aborts: this client's operations in flight, and its children's. */
-  closer: Closer;
+  readonly closer: Closer;
 }
 
-const EMPTY_HOOKS: HookLists = { beforeRequest: [], beforeRetry: [], afterResponse: [], beforeError: [] };
+const HOOK_NAMES = ["beforeRequest", "beforeRetry", "afterResponse", "beforeError"] as const;
+const NO_HOOKS: HookLists = { beforeRequest: [], beforeRetry: [], afterResponse: [], beforeError: [] };
 
-/** Appends hook lists (client's first, then the request's). */
-export function appendHooks(base: HookLists, extra: Hooks | undefined): HookLists {
-  if (extra === undefined) return base;
-  check(typeof extra === "object" && extra, "hooks", "must be an object of arrays");
-  const out = { ...base };
-  for (const name of Object.keys(extra) as (keyof Hooks)[]) {
-    check(name in EMPTY_HOOKS, "hooks", `has no hook ${JSON.stringify(name)}`);
-    const list = extra[name];
+/** Appends hook lists (the base's first, then the extra ones). */
+function appendHooks(base: HookLists, extra: unknown): HookLists {
+  check(typeof extra === "object" && extra !== null && !Array.isArray(extra), "hooks", "must be an object of arrays");
+  const out = { ...base } as Record<keyof HookLists, unknown[]>;
+  for (const name of Object.keys(extra as object)) {
+    check((HOOK_NAMES as readonly string[]).includes(name), "hooks", `has no hook ${JSON.stringify(name.slice(0, 64))}: use ${HOOK_NAMES.join(", ")}`);
+    const list = (extra as Record<string, unknown>)[name];
     if (list === undefined) continue;
     check(Array.isArray(list) && list.every((h) => typeof h === "function"), `hooks.${name}`, "must be an array of functions");
-    (out as Record<string, unknown[]>)[name] = [...base[name], ...list];
+    out[name as keyof HookLists] = [...base[name as keyof HookLists], ...(list as unknown[])];
   }
-  return out;
+  return out as unknown as HookLists;
 }
 
-/** A copy of `into` with the RequestInit fields of `options` that pass through to fetch. */
-export function passThrough(options: object, into?: object): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...into };
-  for (const key of Object.keys(options)) {
-    const value = (options as Record<string, unknown>)[key];
-    if (value !== undefined && !isOwnOption(key)) out[key] = value;
-  }
-  return out;
+function checkBoolean(value: unknown, name: string): boolean {
+  check(typeof value === "boolean", name, "must be true or false");
+  return value as boolean;
 }
 
 /**
- * Resolves the options a client and a request share, over `base` (a request's client), and sets
- * them on `into` (assigned rather than spread: a spread of a non-literal object is slow in V8,
- * and this is on every request's path).
+ * Resolves the options a client and a request share over `base` (a parent client, or a
+ * request's client) and the client-only ones through `clientOnly`. Unknown keys throw.
  */
-export function resolveShared<T extends object>(o: CommonOptions, base: Shared, tiers: Tiers, into: T): T & Shared {
-  checkFunction(o.onDownloadProgress, "onDownloadProgress");
-  const out = into as T & Shared;
-  out.timeout = o.timeout == null ? base.timeout : resolveTimeout(o.timeout, tiers);
-  out.idleTimeout = o.idleTimeout === undefined ? base.idleTimeout : durationOption(o.idleTimeout, "idleTimeout");
-  out.retry = o.retry === undefined ? base.retry : resolveRetry(o.retry, base.retry);
-  out.throwHttpErrors = o.throwHttpErrors ?? base.throwHttpErrors;
-  out.onDownloadProgress = o.onDownloadProgress ?? base.onDownloadProgress;
-  out.hooks = appendHooks(base.hooks, o.hooks);
+export function resolveShared(options: CommonOptions, base: Shared, tiers: Tiers, clientOnly?: (key: string, value: unknown) => void): Shared {
+  const out: Shared = { ...base };
+  let init: Record<string, unknown> | undefined;
+  const pass = (key: string, value: unknown) => ((init ??= Object.assign(bare(), base.init))[key] = value);
+  eachOption(
+    options,
+    (key, value) => {
+      switch (key) {
+        case "headers":
+          return void (out.headers = mergeHeaders(base.headers, value as CommonOptions["headers"]));
+        case "query":
+          return void (out.query = normaliseQuery(value as CommonOptions["query"], base.query));
+        case "timeout":
+          return void (out.timeout = resolveTimeout(value as CommonOptions["timeout"] & {}, tiers));
+        case "idleTimeout":
+          return void (out.idleTimeout = durationOption(value as number, "idleTimeout"));
+        case "retry":
+          return void (out.retry = resolveRetry(value as CommonOptions["retry"], base.retry));
+        case "throwHttpErrors":
+          return void (out.throwHttpErrors = checkBoolean(value, key));
+        case "onDownloadProgress":
+          checkFunction(value, key);
+          return void (out.onDownloadProgress = value as Shared["onDownloadProgress"]);
+        case "hooks":
+          return void (out.hooks = appendHooks(base.hooks, value));
+        case "init":
+          check(typeof value === "object" && value !== null, "init", "must be an object of RequestInit fields");
+          for (const k of Object.keys(value as object)) pass(k, (value as Record<string, unknown>)[k]);
+          return;
+        default:
+          if (!clientOnly) throw optionError(key, "is a client option: set it in createClient() or extend()");
+          clientOnly(key, value);
+      }
+    },
+    pass,
+  );
+  if (init) out.init = init;
   return out;
 }
 
-/** Validates and normalises client options; `parent` gives what `extend()` inherits. */
+const ROOT: Shared = {
+  headers: {},
+  query: undefined,
+  timeout: { ms: DEFAULT_TIERS.medium, tier: "medium" },
+  idleTimeout: undefined,
+  retry: DEFAULT_POLICY,
+  throwHttpErrors: true,
+  onDownloadProgress: undefined,
+  hooks: NO_HOOKS,
+  init: bare(),
+};
+
+/** Validates and normalises client options over `parent`'s config (what `extend()` inherits). */
 export function normaliseClient(options: ClientOptions, parent?: ClientConfig): ClientConfig {
-  check(typeof options === "object" && options, "options", "must be an object");
-  const raw = parent ? mergeRaw(parent.raw, options) : options;
-  const tiers = resolveTiers(raw.timeouts);
-  checkFunction(raw.fetch, "fetch");
-  check(raw.token === undefined || typeof raw.token === "string" || typeof raw.token === "function", "token", "must be a string or a function");
-  const defaults: Shared = {
-    timeout: { ms: tiers.medium, tier: "medium" },
-    idleTimeout: undefined,
-    retry: defaultPolicy(),
-    throwHttpErrors: true,
-    onDownloadProgress: undefined,
-    hooks: EMPTY_HOOKS,
-  };
-  const config: ClientConfig = resolveShared(raw, defaults, tiers, {
-    raw,
-    base: parseBaseUrl(raw.baseUrl),
-    token: raw.token,
-    // Headers and query merge over the parent's normalised ones.
-    headers: mergeHeaders(parent?.headers, options.headers),
-    query: normaliseQuery(options.query, parent?.query),
-    tiers,
-    budget: undefined as RetryBudget | undefined,
-    fetch: raw.fetch,
-    allowHttp: raw.allowHttp ?? false,
-    init: passThrough(raw),
-    stats: parent?.stats ?? createStats(),
-    closer: new Closer(parent?.closer),
+  check(typeof options === "object" && options !== null, "options", "must be an object");
+  const o = options as Record<string, unknown>;
+  // Tier lengths first: the timeouts (own and inherited) are read against them.
+  const tiers = o.timeouts === undefined ? (parent?.tiers ?? { ...DEFAULT_TIERS }) : resolveTiers(o.timeouts as ClientOptions["timeouts"], parent?.tiers);
+  const inherited: Shared = parent ? { ...parent, timeout: retier(parent.timeout, tiers) } : { ...ROOT, timeout: retier(ROOT.timeout, tiers) };
+  let base = parent?.base;
+  let token = parent?.token;
+  let fetch = parent?.fetch;
+  let allowHttp = parent?.allowHttp ?? false;
+  const shared = resolveShared(options, inherited, tiers, (key, value) => {
+    switch (key) {
+      case "baseUrl":
+        return void (base = parseBaseUrl(value as string | URL));
+      case "token":
+        check(typeof value === "string" || typeof value === "function", "token", "must be a string or a function");
+        return void (token = value as TokenOption);
+      case "fetch":
+        checkFunction(value, "fetch");
+        return void (fetch = value as FetchFunction);
+      case "allowHttp":
+        return void (allowHttp = checkBoolean(value, key));
+      case "timeouts":
+        return; // read above
+      default:
+        throw optionError(key, "is a request option: pass it to a request, not to createClient()");
+    }
   });
   // One budget per client family: a child shares its parent's unless it sets its own.
-  const budget = config.retry.budget;
-  const ownBudget = typeof options.retry === "object" && options.retry?.budget !== undefined;
-  config.budget = budget === false ? undefined : (!ownBudget && parent?.budget) || new RetryBudget(budget ?? {});
-  return config;
-}
-
-/** `extend()` merging of raw options: hooks appended, timeouts and retry merged, the rest replaced. */
-function mergeRaw(parent: ClientOptions, child: ClientOptions): ClientOptions {
-  const out: ClientOptions = { ...parent, ...child };
-  if (parent.timeouts && child.timeouts !== undefined) out.timeouts = { ...parent.timeouts, ...child.timeouts };
-  const p = parent.retry;
-  const c = child.retry;
-  if (typeof p === "object" && p && ((typeof c === "object" && c) || typeof c === "number")) out.retry = { ...p, ...(typeof c === "number" ? { maxRetries: c } : c) };
-  if (parent.hooks && child.hooks) out.hooks = appendHooks(appendHooks(EMPTY_HOOKS, parent.hooks), child.hooks);
-  return out;
+  const budgetOption = shared.retry.budget;
+  const ownBudget = typeof o.retry === "object" && o.retry !== null && (o.retry as { budget?: unknown }).budget !== undefined;
+  const budget = budgetOption === false ? undefined : !ownBudget && parent ? parent.budget : new RetryBudget(budgetOption ?? {});
+  return {
+    ...shared,
+    base,
+    token,
+    tiers,
+    budget,
+    fetch,
+    allowHttp,
+    stats: parent?.stats ?? createStats(),
+    closer: new Closer(parent?.closer),
+  };
 }

@@ -1,6 +1,7 @@
 /** The one context object of a call, given to every hook and to `shouldRetry`. */
 import { INSPECT } from "./errors/tierfetch-error.js";
 import { redactUrl } from "./redact.js";
+import { secretValues } from "./secrets.js";
 
 /** Hook context; `request` is built on first use when no hook built one. */
 export class CallContext {
@@ -15,7 +16,7 @@ export class CallContext {
   /** Before a retry: what the server asked for with Retry-After, if it did. */
   retryAfter: number | undefined;
   #current: Request | undefined;
-  readonly #headers: Record<string, string>;
+  #headers: Record<string, string>;
 
   constructor(method: string, url: string, headers: Record<string, string>) {
     this.method = method;
@@ -31,11 +32,17 @@ export class CallContext {
     this.#current = value;
   }
 
-  /** Forgets the built request so the next attempt builds its own. */
-  reset(): void {
+  /** Starts an attempt sent with these headers: the request is built anew from them on first use. */
+  beginAttempt(headers: Record<string, string>): void {
+    this.#headers = headers;
     this.#current = undefined;
     this.response = undefined;
     this.error = undefined;
+  }
+
+  /** The secret values the current attempt sent, to mask in text a server echoes. */
+  secrets(): string[] {
+    return secretValues(this.#headers, this.url);
   }
 
   /** Log-safe: method, redacted URL, counters. */

@@ -13,8 +13,11 @@ export type HeaderRecord = Record<string, string>;
  * value must be a string (a token function's result is checked here too).
  */
 export function checkHeader(name: string, value: unknown, option = "headers"): asserts value is string {
-  if (!TOKEN.test(name)) throw optionError(option, `has an invalid header name ${JSON.stringify(name)}`);
-  if (typeof value !== "string" || /[\r\n\0]/.test(value)) throw optionError(option, `header "${name}" must be a string without CR, LF or NUL`);
+  if (!TOKEN.test(name)) throw optionError(option, `has an invalid header name ${JSON.stringify(name.slice(0, 64))}`);
+  // RFC 9110 field values: visible characters, spaces, tabs and obs-text; fetch refuses the rest.
+  if (typeof value !== "string" || /[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+    throw optionError(option, `header "${name.slice(0, 64)}" must be a string without CR, LF, NUL, other control characters or characters above U+00FF`);
+  }
 }
 
 /** Calls `add(name, value)` for every header of a headers option (a record, a Headers, or pairs). */

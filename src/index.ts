@@ -4,9 +4,9 @@ export { parseDuration, type Duration } from "./durations.js";
 export {
   TierfetchError, HttpError, TimeoutError, NetworkError,
   isTierfetchError, isHttpError, isTimeoutError, isNetworkError,
-  ValidationError, isValidationError, type ErrorCode, type TimeoutKind,
+  ValidationError, isValidationError, RedirectError, isRedirectError, ParseError, isParseError, type ErrorCode, type TimeoutKind,
 } from "./errors/index.js";
-export { lines, ndjson, sse } from "./deferred.js";
+export { lines, ndjson, sse } from "./decode/index.js";
 export type { ServerSentEvent, SseOptions, ByteSource } from "./decode/index.js";
 export type { Stats } from "./stats.js";
 export type {

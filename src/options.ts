@@ -191,6 +191,12 @@ export interface CommonOptions extends PassThroughInit {
   onDownloadProgress?: (progress: Progress) => void;
   /** Hooks, appended to the client's. */
   hooks?: Hooks;
+  /**
+   * Extra RequestInit fields passed to fetch as they are: the escape hatch for a runtime
+   * extension tierfetch does not list. Any other unknown option is a TypeError (a typo).
+   * @example init: { mySpecialFlag: true }
+   */
+  init?: Record<string, unknown>;
 }
 
 /** Options of `createClient` and `extend`. */
@@ -240,6 +246,12 @@ export interface SseRequestOptions {
    * @default false
    */
   reconnect?: boolean;
+  /**
+   * Read the body as an event stream whatever its content-type says (by default anything but
+   * `text/event-stream` is refused with a ParseError saying what arrived).
+   * @default false
+   */
+  anyContentType?: boolean;
 }
 export type { ServerSentEvent };
 
@@ -249,13 +261,18 @@ const OWN: Record<Exclude<keyof ClientOptions | keyof RequestOptions, keyof Pass
   baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true,
   json: true, body: true, signal: true, idempotencyKey: true, onUploadProgress: true,
   headers: true, query: true, timeout: true, idleTimeout: true, retry: true, throwHttpErrors: true,
-  onDownloadProgress: true, hooks: true,
+  onDownloadProgress: true, hooks: true, init: true,
 };
-/** The documented pass-through RequestInit fields (a compile-time list: any other key passes too). */
-export const PASS_THROUGH: Record<keyof PassThroughInit, true> = {
+/** The RequestInit fields passed through to fetch, with the runtimes' own extensions. */
+export const PASS_THROUGH: Record<keyof PassThroughInit | "cf" | "dispatcher" | "client" | "window", true> = {
   credentials: true, redirect: true, cache: true, mode: true, keepalive: true, priority: true,
-  referrer: true, referrerPolicy: true, integrity: true,
+  referrer: true, referrerPolicy: true, integrity: true, window: true,
+  cf: true, dispatcher: true, client: true, // Workers, undici, Deno
 };
 
-/** True for an option tierfetch handles itself; any other key passes through to fetch. */
+/** True for an option tierfetch handles itself. */
 export const isOwnOption = (key: string): boolean => Object.hasOwn(OWN, key);
+/** True for a RequestInit field passed through to fetch. */
+export const isPassThrough = (key: string): boolean => Object.hasOwn(PASS_THROUGH, key);
+/** Every option name, for "did you mean" suggestions. */
+export const OPTION_NAMES: readonly string[] = [...Object.keys(OWN), ...Object.keys(PASS_THROUGH)];

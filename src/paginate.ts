@@ -3,9 +3,11 @@
  * default, or a `next()` function (cursor, offset, page number). Every page goes through the
  * same tiers, retries and hooks as any request.
  */
-import type { check as checkFn } from "./option-error.js";
+import { TierfetchError } from "./errors/tierfetch-error.js";
+import { check } from "./option-error.js";
 import type { RequestOptions } from "./options.js";
 import type { ResponsePromise } from "./response.js";
+import { redactUrl } from "./redact.js";
 
 /** What `next()` and `items()` are told about a page. */
 export interface PageContext<T> {
@@ -41,27 +43,42 @@ export interface PaginateOptions<T> extends RequestOptions {
   limit?: number;
   /** Stop after this many pages. @default Infinity */
   pageLimit?: number;
+  /**
+   * Give up (ERR_PAGINATION) after this many empty pages in a row: a server that pages on
+   * forever without items. @default 16
+   */
+  maxEmptyPages?: number;
 }
 
 type Get = (url: string | URL, options: RequestOptions) => ResponsePromise;
 
 /**
- * The items of every page. `get` sends a request through the client, `check` is the client's
- * option check (passed in rather than imported, so that bundlers keep the client in one chunk).
+ * The items of every page; `get` sends a request through the client. A next page that repeats
+ * one already fetched (same URL and query) ends the iteration with ERR_PAGINATION, as do more
+ * than `maxEmptyPages` empty pages in a row: a looping server cannot make it run forever.
  */
-export async function* paginate<T>(get: Get, check: typeof checkFn, url: string | URL, options: PaginateOptions<T> = {}): AsyncGenerator<T, void, undefined> {
-  const { items: pick = defaultItems as (body: unknown, response: Response) => T[], next = linkNext, limit = Infinity, pageLimit = Infinity, ...first } = options;
-  for (const [name, v] of [["limit", limit], ["pageLimit", pageLimit]] as const) {
-    check(typeof v === "number" && v >= 0, name, "must be a number >= 0");
-  }
+export async function* paginate<T>(get: Get, url: string | URL, options: PaginateOptions<T> = {}): AsyncGenerator<T, void, undefined> {
+  const { items: pick = defaultItems as (body: unknown, response: Response) => T[], next = linkNext, limit = Infinity, pageLimit = Infinity, maxEmptyPages = 16, ...first } = options;
+  check(typeof pick === "function", "items", "must be a function");
+  check(typeof next === "function", "next", "must be a function");
+  check(typeof limit === "number" && limit >= 0, "limit", "must be a number >= 0");
+  check(typeof pageLimit === "number" && pageLimit >= 0, "pageLimit", "must be a number >= 0");
+  check(Number.isInteger(maxEmptyPages) && maxEmptyPages >= 0, "maxEmptyPages", "must be a whole number >= 0");
   let current: { url: string | URL; options: RequestOptions } | undefined = { url, options: first };
+  const fetched = new Set<string>();
   let count = 0;
+  let empty = 0;
   for (let page = 0; current && page < pageLimit && count < limit; page++) {
+    const key = pageKey(current.url, current.options);
+    if (fetched.has(key)) throw new TierfetchError(`paginate: page ${page + 1} repeats a page already fetched (${redactUrl(String(current.url)).slice(0, 200)}): the server's next link loops`, "ERR_PAGINATION");
+    fetched.add(key);
     const pending = get(current.url, current.options);
     const body = await pending.json();
     const response = await pending;
     const list = pick(body, response);
     check(Array.isArray(list), "items", "is needed: the page body is not an array");
+    empty = list.length ? 0 : empty + 1;
+    if (empty > maxEmptyPages) throw new TierfetchError(`paginate: ${empty} empty pages in a row (maxEmptyPages: ${maxEmptyPages})`, "ERR_PAGINATION");
     for (const item of list) {
       if (count >= limit) return;
       count++;
@@ -75,6 +92,11 @@ export async function* paginate<T>(get: Get, check: typeof checkFn, url: string 
       current = { url: nextUrl ?? current.url, options: { ...current.options, ...rest } };
     }
   }
+}
+
+/** What identifies a page request: its URL and query. */
+function pageKey(url: string | URL, options: RequestOptions): string {
+  return `${String(url)} ${options.query === undefined ? "" : JSON.stringify(options.query instanceof URLSearchParams ? [...options.query] : options.query, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))}`;
 }
 
 function defaultItems(body: unknown): unknown[] {

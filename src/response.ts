@@ -4,20 +4,28 @@
  * inside the attempt, where the timeout and the retries cover it.
  */
 import { readData } from "./attempt.js";
-import type { CallResult, ReadMode } from "./call.js";
-import type { ServerSentEvent } from "./decode/sse.js";
+import type { CallResult } from "./call.js";
+import { lines, ndjson, sse, type ServerSentEvent } from "./decode/index.js";
 import type { SseRequestOptions } from "./options.js";
-import type { StandardSchemaV1 } from "./schema.js";
-import { deferIterator, loadLazy } from "./deferred.js";
-import { noop } from "./timeouts.js";
-
-type Lazy = typeof import("./lazy.js");
+import type { ReadMode } from "./plan.js";
+import { validate, type StandardSchemaV1 } from "./schema.js";
+import { noop } from "./timers.js";
 import { redactUrl } from "./redact.js";
-import { kit } from "./lazy-kit.js";
+import { ParseError } from "./errors/parse-error.js";
+import { maskSecrets } from "./secrets.js";
+import { checkEventStream } from "./event-stream-check.js";
 
-/** Opens a reconnecting SSE stream for `.sse({ reconnect: true })`, starting from `first`. */
-export type ReconnectingSse = (options: SseRequestOptions, first: Promise<Response>) => AsyncIterableIterator<ServerSentEvent>;
+/** Starts the call in a mode; `single` sends one attempt (SSE reconnection does its own retrying). */
+export type StartCall = (mode: ReadMode, single: boolean) => Promise<CallResult>;
 
+/** What `.sse({ reconnect: true })` is handed: the first response, or the error to end with before anything is sent. */
+export interface Reconnect {
+  /** A TypeError when this request cannot reconnect (not a GET): nothing is sent then. */
+  refuse(options: SseRequestOptions): TypeError | undefined;
+  open(options: SseRequestOptions, first: Promise<Response>): AsyncIterableIterator<ServerSentEvent>;
+}
+
+const resolved = Promise.resolve();
 
 /** A Promise<Response> with `.json()`, `.text()`, `.bytes()`, `.blob()`, `.arrayBuffer()`, `.lines()`, `.ndjson()` and `.sse()`. */
 export class ResponsePromise<T = unknown> extends Promise<Response> {
@@ -29,12 +37,14 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
   /** How the call reads the body: "response" (the caller does) until a buffered shortcut asks first. */
   #mode: ReadMode = "response";
   #started = false;
+  #single = false;
+  #refused: TypeError | undefined;
   /** The call's outcome; read only by buffered shortcuts, which pass its rejection on. */
   #result!: Promise<CallResult>;
-  #sse?: ReconnectingSse;
+  #reconnect: Reconnect | undefined;
 
   /** @internal Starts `start` on the next microtask. */
-  static start<T>(start: (mode: ReadMode) => Promise<CallResult>, sseStream?: ReconnectingSse): ResponsePromise<T> {
+  static start<T>(start: StartCall, reconnect?: Reconnect): ResponsePromise<T> {
     let resolve!: (r: Response) => void;
     let reject!: (e: unknown) => void;
     const p = new ResponsePromise<T>((a, b) => {
@@ -43,12 +53,13 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
     });
     let settle!: (r: Promise<CallResult>) => void;
     (p.#result = new Promise<CallResult>((a) => (settle = a))).catch(noop);
-    p.#sse = sseStream;
-    queueMicrotask(() => {
+    p.#reconnect = reconnect;
+    // A resolved promise rather than queueMicrotask: Node wraps each queued microtask in an async resource.
+    void resolved.then(() => {
       p.#started = true;
       let run: Promise<CallResult>;
       try {
-        run = start(p.#mode);
+        run = p.#refused ? Promise.reject(p.#refused) : start(p.#mode, p.#single);
       } catch (error) {
         run = Promise.reject(error);
       }
@@ -59,15 +70,15 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
   }
 
   /** Reads the body in the given mode: inside the attempt when the call has not started yet. */
-  #read(mode: ReadMode): Promise<unknown> {
+  #read(mode: ReadMode): Promise<CallResult> {
     const m = this.#mode;
     if (!this.#started && m === "response") {
       this.#mode = mode;
       this.then(undefined, noop); // the shortcut's promise carries the rejection
     } else if (m !== mode && !(m === "json" && mode === "text") && !(m === "text" && mode === "json")) {
-      return this.then((r) => readData(r, mode));
+      return this.#result.then(async (r) => ({ ...r, data: await readData(r.response, mode) }));
     }
-    return this.#result.then((r) => r.data);
+    return this.#result;
   }
 
   /**
@@ -77,39 +88,39 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
    * @example const user = await api.get("users/42").json(UserSchema);
    */
   json<J = T>(schema?: StandardSchemaV1<unknown, J>): Promise<J> {
-    const parsed = this.#read("json").then((text) => parseJson(text as string));
+    const parsed = this.#read("json").then(parseJson);
     if (!schema) return parsed as Promise<J>;
-    return Promise.all([parsed, this, loadLazy()]).then(([value, response, lazy]) => lazy.validate(schema, value, response.url ? redactUrl(response.url) : "response", kit));
+    return Promise.all([parsed, this]).then(([value, response]) => validate(schema, value, response.url ? redactUrl(response.url) : "response"));
   }
 
   /** The body as text. */
   text(): Promise<string> {
-    return this.#read("text") as Promise<string>;
+    return this.#read("text").then(dataOf) as Promise<string>;
   }
 
   /** The body as bytes. */
   bytes(): Promise<Uint8Array> {
-    return this.#read("bytes").then((b) => new Uint8Array(b as ArrayBuffer));
+    return this.#read("bytes").then((r) => new Uint8Array(r.data as ArrayBuffer));
   }
 
   /** The body as an ArrayBuffer. */
   arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#read("arrayBuffer") as Promise<ArrayBuffer>;
+    return this.#read("arrayBuffer").then(dataOf) as Promise<ArrayBuffer>;
   }
 
   /** The body as a Blob. */
   blob(): Promise<Blob> {
-    return this.#read("blob") as Promise<Blob>;
+    return this.#read("blob").then(dataOf) as Promise<Blob>;
   }
 
   /** The body's lines, decoded as they arrive; leaving the loop early cancels the body. */
   lines(): AsyncIterableIterator<string> {
-    return later(this, "lines");
+    return afterResponse(this, (r) => lines(r));
   }
 
   /** The body as newline-delimited JSON, parsed as it arrives. */
   ndjson<J = T>(): AsyncIterableIterator<J> {
-    return later(this, "ndjson") as AsyncIterableIterator<J>;
+    return afterResponse(this, (r) => ndjson<J>(r));
   }
 
   /**
@@ -117,25 +128,75 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
    * again when the stream ends or drops, with `Last-Event-ID`, up to the retry policy's limits.
    */
   sse(options?: SseRequestOptions): AsyncIterableIterator<ServerSentEvent> {
-    if (options?.reconnect && this.#sse) return this.#sse(options, this);
-    return later(this, "sse");
+    if (options?.reconnect && this.#reconnect) {
+      const refused = this.#reconnect.refuse(options);
+      if (!this.#started) {
+        // Chained at once: the stream does the retrying, and a refused request is never sent.
+        this.#single = true;
+        this.#refused = refused;
+        this.then(undefined, noop);
+      }
+      if (refused) return failing(refused);
+      return this.#reconnect.open(options, this);
+    }
+    const anyContentType = options?.anyContentType;
+    return afterResponse(this, (r) => (checkEventStream(r, undefined, anyContentType), sse(r)));
   }
 }
 
-/** A decoder over the response once it arrives; leaving before the first item cancels its body. */
-function later<K extends "lines" | "ndjson" | "sse">(p: Promise<Response>, decoder: K): ReturnType<Lazy[K]> {
+/**
+ * An iterator over the response once it arrives: after the first `next()` every call goes
+ * straight to the decoder. Leaving before the first item cancels the unread body.
+ */
+function afterResponse<T>(p: Promise<Response>, open: (response: Response) => AsyncIterableIterator<T>): AsyncIterableIterator<T> {
   p.catch(noop); // the iterator's next() carries the failure
-  return deferIterator(
-    (lazy) => p.then((r) => lazy[decoder](r)),
-    () => p.then((r) => r.body?.cancel(), noop),
-  ) as ReturnType<Lazy[K]>;
+  let inner: AsyncIterableIterator<T> | undefined;
+  let opening: Promise<AsyncIterableIterator<T>> | undefined;
+  const opened = () => (opening ??= p.then((r) => (inner = open(r))));
+  const done = (value?: unknown) => ({ done: true, value }) as IteratorReturnResult<T>;
+  let closed = false;
+  return {
+    next: () => (inner ? inner.next() : closed ? Promise.resolve(done()) : opened().then((it) => it.next())),
+    return: (value?: unknown) => {
+      if (!opening) {
+        closed = true;
+        return p.then((r) => r.body?.cancel(), noop).then(() => done(value));
+      }
+      return opened().then((it) => (it.return ? it.return(value) : done(value)), () => done(value));
+    },
+    throw: (error?: unknown) => opened().then((it) => (it.throw ? it.throw(error) : Promise.reject(error))),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
-function parseJson(text: string): unknown {
+/** An iterator that rejects its first `next()` with `error`. */
+function failing<T>(error: unknown): AsyncIterableIterator<T> {
+  let failed = false;
+  return {
+    next: () => (failed ? Promise.resolve({ done: true, value: undefined }) : ((failed = true), Promise.reject(error))),
+    return: (value?: unknown) => Promise.resolve({ done: true, value }),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  } as AsyncIterableIterator<T>;
+}
+
+const dataOf = (r: CallResult): unknown => r.data;
+
+/** The JSON of a body read as text; a ParseError with the request, status and the start of the body when it is not JSON. */
+function parseJson({ data, response, context }: CallResult): unknown {
+  const text = data as string;
   if (!text) return undefined; // an empty body
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new SyntaxError(`The response body is not valid JSON: ${(error as Error).message}`);
+    const start = maskSecrets(text.slice(0, 200), context?.secrets() ?? []);
+    const type = response.headers.get("content-type");
+    throw new ParseError(context?.request, response, `the body is not valid JSON (${(error as Error).message.slice(0, 120)})${type ? `, content-type ${type.slice(0, 80)}` : ""}: ${start}${text.length > 200 ? "…" : ""}`, {
+      attempts: context ? context.attempt + 1 : undefined,
+      cause: error,
+    });
   }
 }

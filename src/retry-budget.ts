@@ -6,51 +6,72 @@ import { check, checkNumber } from "./option-error.js";
 import type { RetryBudgetOptions } from "./options.js";
 import { durationOption } from "./timeouts.js";
 
+/** One tenth of the window: what it counted, and for which tick. */
+interface Slot {
+  tick: number;
+  calls: number;
+  retries: number;
+}
+
+const SLOTS = 10;
+
 /** Counts first attempts and retries in ten slots of a sliding window. */
 export class RetryBudget {
   readonly #ratio: number;
   /** Retries allowed over the window whatever the traffic: minPerSecond per second. */
   readonly #floor: number;
-  readonly #slot: number;
-  /** Ten slots, each: the tick (a tenth of the window) it counts for, first attempts, retries. */
-  readonly #slots = Array.from({ length: 10 }, () => [-1, 0, 0]);
+  /** Milliseconds per slot. */
+  readonly #slotMs: number;
+  readonly #slots: Slot[] = Array.from({ length: SLOTS }, () => ({ tick: -1, calls: 0, retries: 0 }));
 
-  constructor({ ratio = 0.2, minPerSecond = 10, window = "10s" }: RetryBudgetOptions) {
+  constructor(options: RetryBudgetOptions) {
+    check(typeof options === "object" && options !== null, "retry.budget", "must be false or an object");
+    for (const key of Object.keys(options)) {
+      check(key === "ratio" || key === "minPerSecond" || key === "window", `retry.budget.${key}`, "is not a budget option: use ratio, minPerSecond, window");
+    }
+    const { ratio = 0.2, minPerSecond = 10, window = "10s" } = options;
     checkNumber(ratio, "retry.budget.ratio", 0);
     checkNumber(minPerSecond, "retry.budget.minPerSecond", 0);
     const ms = durationOption(window, "retry.budget.window");
     check(ms > 0, "retry.budget.window", "must be longer than 0");
     this.#ratio = ratio;
     this.#floor = (minPerSecond * ms) / 1000;
-    this.#slot = ms / 10;
+    this.#slotMs = ms / SLOTS;
   }
 
   /** Records a first attempt. */
   recordCall(): void {
-    this.#now()[1]!++;
+    this.#current().calls++;
   }
 
-  /** Takes one retry from the budget; false when it is spent. */
-  tryRetry(): boolean {
-    const slot = this.#now();
+  /** Whether one more retry fits in the budget now. */
+  hasRoom(): boolean {
+    const now = this.#current();
     let calls = 0;
     let retries = 0;
-    for (const [tick, c, r] of this.#slots) {
-      if (tick! > slot[0]! - 10) {
-        calls += c!;
-        retries += r!;
+    for (const slot of this.#slots) {
+      if (slot.tick > now.tick - SLOTS) {
+        calls += slot.calls;
+        retries += slot.retries;
       }
     }
-    if (retries + 1 > this.#ratio * calls + this.#floor) return false;
-    slot[2]!++;
-    return true;
+    return retries + 1 <= this.#ratio * calls + this.#floor;
+  }
+
+  /** Takes one retry from the budget (after hasRoom() said yes). */
+  spend(): void {
+    this.#current().retries++;
   }
 
   /** The slot of this tick, emptied first when it last counted an older one. */
-  #now(): number[] {
-    const tick = Math.floor(Date.now() / this.#slot);
-    const slot = this.#slots[tick % 10]!;
-    if (slot[0] !== tick) slot.splice(0, 3, tick, 0, 0);
+  #current(): Slot {
+    const tick = Math.floor(Date.now() / this.#slotMs);
+    const slot = this.#slots[tick % SLOTS]!;
+    if (slot.tick !== tick) {
+      slot.tick = tick;
+      slot.calls = 0;
+      slot.retries = 0;
+    }
     return slot;
   }
 }

@@ -1,49 +1,60 @@
 /**
  * `.sse({ reconnect: true })`: an event stream that, like EventSource, opens again when it
- * ends or drops, sending `Last-Event-ID`, after the server's `retry` interval (or the retry
- * policy's backoff), up to `maxRetries` reconnections in a row without an event. A 204 ends
- * it. Events the server sends again after a reconnection (ids already delivered) are skipped.
+ * ends or drops, sending `Last-Event-ID`. Each request is ONE attempt: this loop does the
+ * retrying, with the same decision as a plain call (decideRetry: maxRetries, deadline,
+ * Retry-After, the client's budget). Bound: at most `maxRetries + 1` requests in a row
+ * without an event (each may add one token refresh); an event resets the count and the
+ * deadline's clock. The delay is the server's Retry-After, else its `retry` field, else the
+ * policy's backoff. A 204 ends the stream. Events the server sends again after a reconnection
+ * (ids already delivered) are skipped.
  */
-import { sse, type ServerSentEvent } from "./decode/sse.js";
+import { sse, type ServerSentEvent } from "./decode/index.js";
 import type { Closer } from "./closer.js";
-import type { Kit } from "./lazy-kit.js";
-import type { HeadersOption } from "./options.js";
-import type { RetryPolicy } from "./retry.js";
+import { HttpError } from "./errors/http-error.js";
+import { NetworkError } from "./errors/network-error.js";
+import { TimeoutError } from "./errors/timeout-error.js";
+import type { RetryBudget } from "./retry-budget.js";
+import { parseRetryAfter } from "./retry-after.js";
+import { decideRetry } from "./retry-decision.js";
+import { isRetryable, type RetryPolicy } from "./retry.js";
+import type { Stats } from "./stats.js";
+import { noop, sleep } from "./timers.js";
+import { checkEventStream } from "./event-stream-check.js";
 
 const REMEMBERED_IDS = 1024;
 
-/** The request to reconnect, as the client hands it over. */
+/** What the reconnecting stream needs from the client. */
 export interface ReconnectPlan {
-  kit: Kit;
-  method: string;
-  /** The request's own headers; each reconnection adds Last-Event-ID. */
-  headers: HeadersOption | undefined;
-  /** Sends the request again with these headers. */
-  again: (headers: Record<string, unknown>) => Promise<Response>;
-  /** The request's retry policy (asked for once the method is known to be GET). */
-  policy: () => RetryPolicy;
+  /** Sends the request once more (one attempt) with this Last-Event-ID ("" for none). */
+  open: (lastEventId: string) => Promise<Response>;
+  policy: RetryPolicy;
+  budget: RetryBudget | undefined;
+  stats: Stats;
   signal: AbortSignal | undefined;
   closer: Closer;
+  /** Accept a stream whatever its content-type says. */
+  anyContentType: boolean | undefined;
 }
 
 export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan): AsyncGenerator<ServerSentEvent, void, undefined> {
-  const { kit } = plan;
-  const { sleep } = kit; // called as a plain function, as when imported: stack traces name it `sleep`
-  kit.check(plan.method.toUpperCase() === "GET", "reconnect", "works with GET requests only");
-  const policy = plan.policy();
+  first.catch(noop); // awaited below; never an unhandled rejection meanwhile
+  const { policy } = plan;
   const seen = new Set<string>();
   let lastId = "";
   let retryMs: number | undefined;
   let failures = 0;
+  let streakStart = Date.now();
   let next: Promise<Response> = first;
   let reconnected = false;
   let last: ServerSentEvent | undefined;
   for (;;) {
     let failure: unknown;
-    let serverDelay: number | undefined;
+    let status: number | undefined;
+    let retryAfter: number | undefined;
     try {
       const response = await next;
       if (response.status === 204) return;
+      checkEventStream(response, undefined, plan.anyContentType);
       // After a reconnection a server that ignores Last-Event-ID replays: skip events whose id
       // was delivered already. An event without an id of its own carries the resumed id, so one
       // with that id is skipped only in a replay or when it repeats the last event delivered.
@@ -63,28 +74,54 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
           if (seen.size > REMEMBERED_IDS) seen.delete(seen.values().next().value as string);
         }
         failures = 0;
+        streakStart = Date.now();
         last = event;
         yield event;
       }
     } catch (error) {
       // Only a dropped or timed-out stream, or a retryable status, reconnects.
-      const http = error instanceof kit.HttpError;
-      if (!(http ? kit.isRetryable(policy, "GET", false, error.status) : error instanceof kit.NetworkError || error instanceof kit.TimeoutError)) throw error;
-      if (http) serverDelay = kit.parseRetryAfter(error.response.headers);
+      if (error instanceof HttpError) {
+        status = error.status;
+        if (!isRetryable(policy, true, status)) throw error;
+        retryAfter = parseRetryAfter(error.response.headers);
+        error.response.body?.cancel().catch(noop);
+      } else if (!(error instanceof NetworkError || error instanceof TimeoutError)) throw error;
       failure = error;
     }
-    if (failures >= policy.maxRetries) {
+    const decision = decideRetry({
+      policy,
+      retries: failures,
+      idempotent: true,
+      replayable: true,
+      status,
+      retryAfter,
+      elapsed: Date.now() - streakStart,
+      preferredDelay: retryMs,
+      override: undefined,
+      budgetRoom: plan.budget?.hasRoom() ?? true,
+    });
+    if (!decision.retry) {
+      if (decision.reason === "budget") plan.stats.budgetExhausted++;
       if (failure) throw failure;
       return;
     }
-    const delay = serverDelay ?? retryMs ?? kit.backoffDelay(policy, failures);
+    plan.budget?.spend();
+    plan.stats.retries++;
     failures++;
-    await sleep(delay, plan.signal, plan.closer);
+    await sleep(decision.delay, plan.signal, plan.closer);
     reconnected = true;
-    // The same request with Last-Event-ID (none: a default one removed).
-    const headers: Record<string, unknown> = {};
-    kit.eachHeader(plan.headers, (name, value) => (headers[name] = value));
-    headers["last-event-id"] = lastId || undefined;
-    next = plan.again(headers);
+    next = plan.open(lastId);
+    next.catch(noop);
   }
+}
+
+/**
+ * An event id as a Last-Event-ID header value: its UTF-8 bytes, one character each (a header
+ * value is a byte string; EventSource sends the id UTF-8 encoded).
+ */
+export function lastEventIdHeader(id: string): string {
+  if (!/[^\x00-\x7f]/.test(id)) return id;
+  let out = "";
+  for (const byte of new TextEncoder().encode(id)) out += String.fromCharCode(byte);
+  return out;
 }

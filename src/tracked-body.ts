@@ -5,12 +5,14 @@
  * ERR_CLOSED) even where a runtime's fetch would not error the body itself.
  */
 import type { Progress } from "./options.js";
-import { noop } from "./timeouts.js";
+import { clearTimer, noop, setTimer, type Timer } from "./timers.js";
 
 /** The attempt a body belongs to. */
 export interface BodyWatch {
   readonly controller: AbortController;
-  readonly call: { idleTimeout: number | undefined; onDownloadProgress: ((p: Progress) => void) | undefined };
+  /** The longest gap allowed between two chunks (undefined: none). */
+  readonly idle: number | undefined;
+  readonly onProgress: ((p: Progress) => void) | undefined;
   /** Called by the attempt's abort(), after its controller aborted. */
   onAbort: ((reason: unknown) => void) | undefined;
   /** Ends the attempt: called once the body ends, errors or is cancelled. */
@@ -30,18 +32,18 @@ export function trackBody(response: Response, watch: BodyWatch): Response {
     watch.finish();
     return response;
   }
-  const { idleTimeout, onDownloadProgress: onProgress } = watch.call;
+  const { idle: idleTimeout, onProgress } = watch;
   const encoded = response.headers.get("content-encoding");
   const length = encoded && encoded !== "identity" ? null : response.headers.get("content-length");
   const total = /^\d+$/.test(length ?? "") ? Number(length) : undefined;
   let loaded = 0;
-  let idle: ReturnType<typeof setTimeout> | undefined;
+  let idle: Timer | undefined;
   let ended = false;
   let sink: ReadableStreamDefaultController<Uint8Array>;
 
   const end = () => {
     ended = true;
-    clearTimeout(idle);
+    clearTimer(idle);
     watch.onAbort = undefined;
     watch.finish();
   };
@@ -67,14 +69,14 @@ export function trackBody(response: Response, watch: BodyWatch): Response {
         else watch.onAbort = fail;
       },
       async pull(controller) {
-        if (idleTimeout !== undefined) idle = setTimeout(onIdle, idleTimeout, watch);
+        if (idleTimeout !== undefined) idle = setTimer(onIdle, idleTimeout, watch);
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
           chunk = await reader.read();
         } catch (error) {
           return fail(error);
         } finally {
-          clearTimeout(idle);
+          clearTimer(idle);
         }
         if (ended) return;
         if (chunk.done) {

@@ -3,9 +3,9 @@
  * an upload (Node, Deno, Bun, workerd, edge-runtime). Browsers are left out: Chromium streams
  * an upload only over HTTP/2 and Firefox not at all, so there the body is sent as it is and a
  * single 100 % event is reported once the response has started (the body was sent).
- * Loaded lazily with the other optional parts.
  */
 import type { Progress } from "./options.js";
+import { isBrowser } from "./runtime.js";
 import { supportsRequestStreams } from "./stream-uploads.js";
 
 /** A body serialised once, as fetch would send it, for every attempt to stream again. */
@@ -47,6 +47,5 @@ export function countedStream(bytes: Uint8Array, onProgress: (p: Progress) => vo
 
 /** True where a counted stream can be sent: the runtime streams uploads and is not a browser. */
 export function canCountUploads(): boolean {
-  const g = globalThis as { document?: unknown; navigator?: { userAgent?: string } };
-  return g.document === undefined && !/Mozilla\/5\.0 \(/.test(g.navigator?.userAgent ?? "") && supportsRequestStreams();
+  return !isBrowser() && supportsRequestStreams();
 }

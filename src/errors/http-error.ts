@@ -1,3 +1,4 @@
+import { maskSecrets } from "../secrets.js";
 import { TierfetchError, at, hide, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
 
 /** The response had an error status (by default: anything not 2xx, after redirects). */
@@ -7,10 +8,14 @@ export class HttpError extends TierfetchError {
   readonly status: number;
   declare readonly response: Response;
 
-  /** @param bodyStart the first characters of the response body, for the message. */
-  constructor(request: Request, response: Response, bodyStart: string, details: ErrorDetails = {}) {
-    const excerpt = bodyStart ? `: ${bodyStart.length > 200 ? `${bodyStart.slice(0, 200)}…` : bodyStart}` : "";
-    const status = `${response.status} ${response.statusText}`.trim();
+  /**
+   * @param bodyStart the first characters of the response body, for the message.
+   * @param secrets values the request sent that the server's text must not echo into the message.
+   */
+  constructor(request: Request, response: Response, bodyStart: string, details: ErrorDetails = {}, secrets: readonly string[] = []) {
+    const text = maskSecrets(bodyStart.slice(0, 1024), secrets);
+    const excerpt = text ? `: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}` : "";
+    const status = maskSecrets(`${response.status} ${response.statusText.slice(0, 200)}`.trim(), secrets);
     super(at(request, `failed with ${status}${excerpt}`), "ERR_HTTP", { ...details, request });
     this.status = response.status;
     hide(this, "response", response);

@@ -1,7 +1,7 @@
 import { redactUrl } from "../redact.js";
 
 /** Codes carried by every error tierfetch raises. */
-export type ErrorCode = "ERR_HTTP" | "ERR_TIMEOUT" | "ERR_NETWORK" | "ERR_CLOSED" | "ERR_VALIDATION";
+export type ErrorCode = "ERR_HTTP" | "ERR_TIMEOUT" | "ERR_NETWORK" | "ERR_CLOSED" | "ERR_VALIDATION" | "ERR_REDIRECT" | "ERR_PAGINATION" | "ERR_PARSE";
 
 /** Where a request stood when it failed; the same shape for every error. */
 export interface ErrorDetails {
@@ -10,6 +10,10 @@ export interface ErrorDetails {
   /** How many attempts were made (1 + retries + token refreshes). */
   attempts?: number;
   cause?: unknown;
+  /** True when a retry was due but the client's retry budget was spent. */
+  budgetExhausted?: boolean;
+  /** Why retries stopped, when that is worth saying (the deadline, Retry-After, the budget). */
+  stopped?: string;
 }
 
 const BRAND = Symbol.for("tierfetch.error");
@@ -41,9 +45,10 @@ export class TierfetchError extends Error {
   declare request: Request | undefined;
 
   constructor(message: string, code: ErrorCode, details: ErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(details.stopped ? `${message} (${details.stopped})` : message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.attempts = details.attempts ?? 0;
+    if (details.budgetExhausted) this.budgetExhausted = true;
     hide(this, "request", details.request);
     hide(this, BRAND, true);
   }

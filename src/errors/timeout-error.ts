@@ -1,7 +1,7 @@
 import { TierfetchError, at, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
 
-/** What ran out: the whole attempt, or the gap between two body chunks. */
-export type TimeoutKind = "attempt" | "idle";
+/** What ran out: the whole attempt, the gap between two body chunks, or a hook between attempts. */
+export type TimeoutKind = "attempt" | "idle" | "hook";
 
 /** An attempt, or the gap between two body chunks, took longer than allowed. */
 export class TimeoutError extends TierfetchError {
@@ -14,7 +14,9 @@ export class TimeoutError extends TierfetchError {
   kind: TimeoutKind;
 
   constructor(timeout: number, tier: string | undefined, kind: TimeoutKind, details: ErrorDetails = {}) {
-    const what = kind === "idle" ? `no body data for ${timeout} ms (idleTimeout)` : `timed out after ${timeout} ms${tier ? ` (tier "${tier}")` : ""}`;
+    const limit = tier ? `tier "${tier}"` : "idleTimeout";
+    const what =
+      kind === "idle" ? `no body data for ${timeout} ms (${limit})` : kind === "hook" ? `a hook did not settle within ${timeout} ms` : `timed out after ${timeout} ms${tier ? ` (tier "${tier}")` : ""}`;
     super(at(details.request, what), "ERR_TIMEOUT", details);
     this.timeout = timeout;
     this.tier = tier;

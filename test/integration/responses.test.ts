@@ -38,7 +38,7 @@ describe("Retry-After", { timeout: 10_000 }, () => {
     ]);
     const hits = srv().hitsOf("/busy");
     expect(hits).toHaveLength(3);
-    expect(timers.delaysFrom("timeouts.ts", "sleep")).toEqual([5, 30]); // the sleeps really scheduled
+    expect(timers.delaysFrom("timers.ts", "sleep")).toEqual([5, 30]); // the sleeps really scheduled
     expect(api.stats).toMatchObject({ calls: 1, requests: 3, retries: 2, httpErrors: 2, timeouts: 0, networkErrors: 0 });
   });
 

@@ -111,7 +111,7 @@ describe(".sse({ reconnect: true })", { timeout: 10_000 }, () => {
     expect(hits).toHaveLength(3);
     expect(hits.map((h) => h.headers["last-event-id"])).toEqual([undefined, "2", "3"]);
     // Both reconnections waited the server's 20 ms (the sleeps the library scheduled), not the backoff.
-    expect(timers.delaysFrom("timeouts.ts", "sleep")).toEqual([20, 20]);
+    expect(timers.delaysFrom("timers.ts", "sleep")).toEqual([20, 20]);
     expect(hits[1]!.at - hits[0]!.closedAt!).toBeLessThan(3_000);
   });
 

@@ -72,7 +72,7 @@ describe("a server that accepts and never answers", { timeout: 10_000 }, () => {
     expect(error.attempts).toBe(4);
     expect(api.stats).toMatchObject({ calls: 1, requests: 4, retries: 3, timeouts: 4 });
     // The longer timeouts are real, not just reported: the attempt timers the library started.
-    expect(timers.delaysFrom("attempt.ts", "runAttempt")).toEqual([40, 80, 100, 100]);
+    expect(timers.delaysFrom("timers.ts", "runAttempt")).toEqual([40, 80, 100, 100]);
     expect(srv().hitsOf("/hang").length).toBeLessThanOrEqual(4);
   });
 

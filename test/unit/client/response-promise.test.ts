@@ -1,6 +1,6 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { createClient, HttpError, ResponsePromise } from "../../../src/index.js";
+import { createClient, HttpError, ParseError, ResponsePromise } from "../../../src/index.js";
 import { replies, streamOf, useMockServer } from "../helpers/msw.js";
 import { within } from "../helpers/timers.js";
 
@@ -43,9 +43,30 @@ describe("ResponsePromise", () => {
     expect(await api().get("r").json()).toBeUndefined();
   });
 
-  it(".json() rejects with a SyntaxError for a body that is not JSON", async () => {
-    server.use(http.get("https://api.test/r", () => HttpResponse.text("<html>")));
-    await expect(api().get("r").json()).rejects.toBeInstanceOf(SyntaxError);
+  it(".json() rejects with a ParseError naming the request, status and the start of the body", async () => {
+    server.use(http.get("https://api.test/r", () => HttpResponse.text("<html>oops")));
+    const error = await api().get("r").json().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ code: "ERR_PARSE", status: 200, attempts: 1 });
+    expect((error as Error).message).toMatch(/^GET https:\/\/api\.test\/r 200 response: the body is not valid JSON .*: <html>oops$/);
+    expect((error as Error).cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it(".json() of a late read (after the response resolved) is a ParseError too", async () => {
+    server.use(http.get("https://api.test/r", () => HttpResponse.text("nope")));
+    const p = api().get("r");
+    await p;
+    await expect(p.json()).rejects.toBeInstanceOf(ParseError);
+  });
+
+  it(".sse() on a JSON response rejects with a ParseError saying what arrived; anyContentType reads it anyway", async () => {
+    server.use(http.get("https://api.test/r", () => HttpResponse.json({ data: 1 })));
+    const error = await api().get("r").sse().next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as Error).message).toContain('content-type is "application/json"');
+    server.use(http.get("https://api.test/r", () => new HttpResponse("data: x\n\n", { headers: { "content-type": "text/plain" } })));
+    const first = await api().get("r").sse({ anyContentType: true }).next();
+    expect(first.value).toMatchObject({ data: "x" });
   });
 
   it(".text(), .bytes(), .blob() and .arrayBuffer() read the body", async () => {

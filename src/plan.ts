@@ -1,0 +1,144 @@
+/**
+ * The plan of one call: every option of a request validated and resolved over its client's
+ * config, once. No attempt writes into it: each builds its own headers and RequestInit from it.
+ */
+import { check, optionError } from "./option-error.js";
+import { closedError } from "./closer.js";
+import { encodeBody, type BodyPlan } from "./body.js";
+import { resolveShared, type ClientConfig, type Shared } from "./config.js";
+import { TOKEN, checkHeader, type HeaderRecord } from "./headers.js";
+import type { Progress, RequestOptions, TokenOption } from "./options.js";
+import { isSecretHeader } from "./redact.js";
+import { isSafeMethod } from "./retry.js";
+import { isBrowser } from "./runtime.js";
+import { appendQuery, isAbsolute, isLoopback, joinUrl, normaliseQuery, shownUrl } from "./url.js";
+
+/**
+ * How the body will be consumed: by the caller (`response`, and the decoders), by `api.fetch`
+ * (`fetch`: every status resolves), or by a buffered shortcut inside the attempt.
+ */
+export type ReadMode = "response" | "fetch" | "json" | "text" | "bytes" | "blob" | "arrayBuffer";
+
+/** Methods fetch refuses to send. */
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+/** A request with every option resolved. */
+export interface CallPlan extends Readonly<Shared> {
+  readonly config: ClientConfig;
+  readonly method: string;
+  readonly url: string;
+  /** The headers every attempt starts from (no Authorization from the token: added per attempt). */
+  readonly headers: Readonly<HeaderRecord>;
+  readonly body: BodyPlan;
+  /** Whether a retry cannot cause harm: a safe method, or an idempotency key. */
+  readonly idempotent: boolean;
+  /** The token, when this request may carry it (its origin is the base's). */
+  readonly token: TokenOption | undefined;
+  /** The origin credentials may go to; a redirect elsewhere drops them. */
+  readonly credentialOrigin: string;
+  /** Whether the request carries credentials (token, secret-named headers): a redirect to plain http is refused then. */
+  readonly hasCredentials: boolean;
+  readonly signal: AbortSignal | undefined;
+  readonly onUploadProgress: ((p: Progress) => void) | undefined;
+  /** Whether the client follows redirects itself (fetch would otherwise; browsers always do). */
+  readonly followRedirects: boolean;
+  readonly mode: ReadMode;
+}
+
+/** Validates and resolves the options of one request. Throws a TypeError naming the option. */
+export function prepareCall(config: ClientConfig, method: string, input: string | URL, options: RequestOptions | undefined, mode: ReadMode): CallPlan {
+  if (config.closer.closedWith) throw closedError();
+  check(typeof method === "string" && TOKEN.test(method), "method", "is not an HTTP method");
+  method = method.toUpperCase();
+  // The runtime's fetch refuses these (a custom fetch may not): refused here, never retried.
+  check(config.fetch !== undefined || !FORBIDDEN_METHODS.has(method), "method", `${method} is forbidden by fetch: pass a fetch that sends it`);
+  const o: RequestOptions = options ?? {};
+  check(typeof o === "object" && o !== null, "options", "must be an object");
+  const { json, body, signal, idempotencyKey, onUploadProgress, ...common } = o;
+  check(signal == null || (typeof signal === "object" && typeof signal.aborted === "boolean" && typeof signal.addEventListener === "function"), "signal", "must be an AbortSignal");
+  check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
+  const shared = resolveShared(common, config, config.tiers);
+
+  // URL: base + path, then the query merged. A path joined under the base needs no parsing.
+  const { base } = config;
+  const url = appendQuery(joinUrl(base, input), shared.query === config.query ? config.query : shared.query);
+  let origin = base?.origin;
+  if (!base || typeof input !== "string" || isAbsolute(input)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw optionError("url", `${shownUrl(input)} is not a valid URL`);
+    }
+    if (parsed.username || parsed.password) throw optionError("url", `${shownUrl(url)} must not carry credentials (user:password@): use headers or token`);
+    origin = parsed.origin;
+  }
+  const sameOrigin = !base || origin === base.origin;
+
+  const headers = { ...shared.headers };
+  // The client's secret-named default headers go only to the base origin, as the token does.
+  if (!sameOrigin) for (const name of Object.keys(config.headers)) if (isSecretHeader(name) && headers[name] === config.headers[name] && !Object.hasOwn(requestHeaderNames(o), name)) delete headers[name];
+  const bodyPlan = encodeBody(method, json, body);
+  if (json !== undefined) headers["content-type"] ??= "application/json";
+  if (mode === "json") headers.accept ??= "application/json";
+
+  const key = idempotencyKey === true ? randomUUID() : idempotencyKey;
+  if (key !== undefined) {
+    check(typeof key === "string" && key, "idempotencyKey", "must be a non-empty string or true");
+    checkHeader("idempotency-key", key, "idempotencyKey");
+    headers["idempotency-key"] = key;
+  }
+
+  const token = sameOrigin && headers.authorization === undefined ? config.token : undefined;
+  const hasCredentials = token !== undefined || Object.keys(headers).some(isSecretHeader);
+  if (hasCredentials && !config.allowHttp) {
+    const target = new URL(url);
+    if (target.protocol === "http:" && !isLoopback(target.hostname)) {
+      throw optionError(token !== undefined ? "token" : "headers", `credentials are not sent over plain http to ${target.host}: use https, or allowHttp: true`);
+    }
+  }
+  const followRedirects = (shared.init.redirect ?? "follow") === "follow" && !isBrowser();
+
+  return {
+    ...shared,
+    config,
+    method,
+    url,
+    headers,
+    body: bodyPlan,
+    idempotent: key !== undefined || "idempotency-key" in headers || isSafeMethod(method),
+    token,
+    credentialOrigin: origin ?? "",
+    hasCredentials,
+    signal: signal ?? undefined,
+    onUploadProgress: bodyPlan.body !== undefined && !bodyPlan.stream ? onUploadProgress : undefined,
+    followRedirects,
+    mode,
+  };
+}
+
+/** The lower-case header names a request sets itself. */
+function requestHeaderNames(o: RequestOptions): Record<string, true> {
+  const out: Record<string, true> = {};
+  const h = o.headers;
+  if (h == null) return out;
+  if (h instanceof Headers) h.forEach((_, name) => (out[name] = true));
+  else if (Array.isArray(h)) for (const [name] of h) out[String(name).toLowerCase()] = true;
+  else for (const name of Object.keys(h)) out[name.toLowerCase()] = true;
+  return out;
+}
+
+/**
+ * A random UUID v4, also where `crypto.randomUUID` is missing (an insecure browser context) or
+ * `crypto` itself is (Node 18).
+ */
+function randomUUID(): string {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  const bytes = new Uint8Array(16).map(() => Math.random() * 256);
+  c?.getRandomValues(bytes);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
