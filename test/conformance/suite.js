@@ -700,7 +700,19 @@ const CONSUMERS = {
   arrayBuffer: { read: async (p) => (await p.arrayBuffer()).byteLength, expect: (text) => new TextEncoder().encode(text).byteLength },
   lines: { read: (p) => collect(p.lines()), expect: splitLines },
   ndjson: { read: (p) => collect(p.ndjson()), expect: (text) => splitLines(text).filter((l) => l.trim()).map((l) => JSON.parse(l)) },
-  sse: { read: async (p) => (await collect(p.sse())).map((e) => e.data), expect: () => [] },
+  // .sse() refuses a body that is not text/event-stream (a ParseError); a null-body status
+  // (204, 205, 304) has no body to refuse: no events.
+  sse: {
+    read: async (p) => {
+      try {
+        return (await collect(p.sse())).map((e) => e.data);
+      } catch (error) {
+        if (error instanceof Error && error.name === "ParseError") return { rejected: "ParseError" };
+        throw error;
+      }
+    },
+    expect: (text, status) => (NULL_BODY.has(status) || !text ? [] : { rejected: "ParseError" }),
+  },
 };
 
 async function collect(iterable) {
@@ -793,7 +805,7 @@ export function defineMatrix(h, lib, env) {
     await saw(key, { count: 1, methods: ["GET"], headers: { range: "bytes=10-19" } });
   });
 
-  for (const name of ["response", "response, idleTimeout", "json", "text", "text, onDownloadProgress", "bytes", "lines"]) {
+  for (const name of ["response", "response, idleTimeout", "json", "text", "text, onDownloadProgress", "bytes", "lines", "sse"]) {
     test(`304 on a conditional GET (If-None-Match) .${name}: resolves as itself, sent once`, async () => {
       const key = newKey(`304-${name}`);
       const consumer = CONSUMERS[name];
