@@ -25,54 +25,46 @@ export interface XhrUploadProgress {
 /** RequestInit plus the upload progress callback. */
 export type XhrFetchInit = RequestInit & { onUploadProgress?: (p: XhrUploadProgress) => void };
 
-const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+const NULL_BODY_STATUSES = [204, 205, 304];
+const networkError = () => new TypeError("xhrFetch: network error (failed, blocked by CORS, or dropped)");
 
 /** fetch(input, init) on XMLHttpRequest, with upload progress events. */
 export async function xhrFetch(input: Request | string | URL, init: XhrFetchInit = {}): Promise<Response> {
-  const request = typeof input === "object" && "method" in input ? input : undefined;
+  const request = input instanceof Request ? input : undefined;
   const url = request ? request.url : String(input);
   const method = (init.method ?? request?.method ?? "GET").toUpperCase();
-  const signal = init.signal ?? request?.signal ?? undefined;
-  const credentials = init.credentials ?? request?.credentials ?? "same-origin";
+  const signal = init.signal ?? request?.signal;
   const redirect = init.redirect ?? request?.redirect ?? "follow";
-  const headers = new Headers(init.headers ?? request?.headers);
-  if (redirect !== "follow") throw new TypeError(`xhrFetch: redirect "${redirect}" is not supported (XMLHttpRequest always follows redirects)`);
-  let body: XMLHttpRequestBodyInit | null = (init.body as XMLHttpRequestBodyInit | null | undefined) ?? null;
-  // A Request's body (Firefox has no Request.body: read it whole, whatever the browser).
-  if (init.body === undefined && request && method !== "GET" && method !== "HEAD") {
+  const bodyless = method === "GET" || method === "HEAD";
+  if (redirect !== "follow") throw new TypeError(`xhrFetch: redirect "${redirect}" is not supported (XMLHttpRequest always follows)`);
+  let body = (init.body ?? null) as XMLHttpRequestBodyInit | null;
+  // A Request's body, read whole (Firefox has no Request.body).
+  if (init.body === undefined && request && !bodyless) {
     const blob = await request.blob();
     if (blob.size) body = blob;
   }
-  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
-    throw new TypeError("xhrFetch: a ReadableStream body cannot be sent through XMLHttpRequest; pass the bytes, a Blob or a string");
-  }
-  if (body !== null && (method === "GET" || method === "HEAD")) throw new TypeError(`xhrFetch: a ${method} request cannot have a body`);
+  if (body instanceof ReadableStream) throw new TypeError("xhrFetch: a ReadableStream body cannot be sent; pass bytes, a Blob or a string");
+  if (body !== null && bodyless) throw new TypeError(`xhrFetch: a ${method} request cannot have a body`);
   if (signal?.aborted) throw signal.reason;
 
   return new Promise<Response>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     let settled = false;
     let sink: ReadableStreamDefaultController<Uint8Array> | undefined;
-    let streamDone = false;
     let seen = 0;
 
     const cleanup = () => signal?.removeEventListener("abort", onAbort);
-    const failBody = (error: unknown) => {
-      if (sink && !streamDone) {
-        streamDone = true;
-        try {
-          sink.error(error);
-        } catch {
-          /* already closed */
-        }
-      }
-    };
+    // Before the head: the promise rejects; after: the body (if still open) errors.
     const fail = (error: unknown) => {
       cleanup();
-      if (!settled) {
-        settled = true;
-        reject(error);
-      } else failBody(error);
+      if (!settled) reject(error);
+      try {
+        sink?.error(error);
+      } catch {
+        /* closed */
+      }
+      settled = true;
+      sink = undefined;
     };
     function onAbort() {
       xhr.abort();
@@ -82,9 +74,8 @@ export async function xhrFetch(input: Request | string | URL, init: XhrFetchInit
 
     // The bytes that arrived since the last call (x-user-defined: char code & 0xff is the byte).
     const flush = () => {
-      if (!sink || streamDone) return;
       const text = xhr.responseText;
-      if (text.length <= seen) return;
+      if (!sink || text.length <= seen) return;
       const chunk = new Uint8Array(text.length - seen);
       for (let i = 0; i < chunk.length; i++) chunk[i] = text.charCodeAt(seen + i) & 0xff;
       seen = text.length;
@@ -95,52 +86,52 @@ export async function xhrFetch(input: Request | string | URL, init: XhrFetchInit
       if (settled) return;
       settled = true;
       const status = xhr.status;
-      const nullBody = method === "HEAD" || NULL_BODY_STATUSES.has(status);
-      const stream = nullBody
-        ? null
-        : new ReadableStream<Uint8Array>({
-            start(controller) {
-              sink = controller;
-            },
-            cancel() {
-              streamDone = true;
-              cleanup();
-              xhr.abort();
-            },
-          });
+      const stream =
+        method === "HEAD" || NULL_BODY_STATUSES.includes(status)
+          ? null
+          : new ReadableStream<Uint8Array>({
+              start: (controller) => void (sink = controller),
+              cancel() {
+                sink = undefined;
+                cleanup();
+                xhr.abort();
+              },
+            });
+      const headers = new Headers();
+      for (const line of xhr.getAllResponseHeaders().split("\r\n")) {
+        const at = line.indexOf(":");
+        try {
+          if (at > 0) headers.append(line.slice(0, at), line.slice(at + 1).trim());
+        } catch {
+          /* a header the Headers class refuses */
+        }
+      }
       let response: Response;
       try {
-        response = new Response(stream, { status, statusText: xhr.statusText, headers: parseHeaders(xhr.getAllResponseHeaders()) });
-      } catch (error) {
+        response = new Response(stream, { status, statusText: xhr.statusText, headers });
+      } catch {
+        settled = false; // a status no Response can carry
         xhr.abort();
-        cleanup();
-        reject(new TypeError(`xhrFetch: the response (status ${status}) cannot be represented: ${(error as Error).message}`));
-        return;
+        return fail(networkError());
       }
-      const finalUrl = xhr.responseURL || url;
-      Object.defineProperty(response, "url", { value: finalUrl });
-      if (xhr.responseURL && xhr.responseURL !== new URL(url, globalThis.location?.href).href) {
-        Object.defineProperty(response, "redirected", { value: true });
-      }
+      const final = xhr.responseURL;
+      Object.defineProperty(response, "url", { value: final || url });
+      if (final && final !== new URL(url, globalThis.location?.href).href) Object.defineProperty(response, "redirected", { value: true });
       resolve(response);
     };
 
     xhr.onreadystatechange = () => {
-      if (xhr.readyState === XMLHttpRequest.HEADERS_RECEIVED && xhr.status !== 0) respond();
+      if (xhr.readyState === 2 && xhr.status) respond();
     };
     xhr.onprogress = flush;
     xhr.onload = () => {
       cleanup();
-      if (xhr.status === 0) return fail(new TypeError("xhrFetch: network error"));
       respond();
       flush();
-      if (sink && !streamDone) {
-        streamDone = true;
-        sink.close();
-      }
+      sink?.close();
+      sink = undefined;
     };
-    xhr.onerror = () => fail(new TypeError("xhrFetch: network error (the request failed, was blocked by CORS, or the connection dropped)"));
-    xhr.ontimeout = () => fail(new TypeError("xhrFetch: the request timed out"));
+    xhr.onerror = xhr.ontimeout = () => fail(networkError());
 
     const onProgress = init.onUploadProgress;
     if (onProgress && body !== null) {
@@ -153,46 +144,20 @@ export async function xhrFetch(input: Request | string | URL, init: XhrFetchInit
         onProgress({ loaded, total, percent: total ? Math.min(100, (loaded / total) * 100) : undefined });
       };
       xhr.upload.onprogress = (event) => report(event.loaded, event.lengthComputable ? event.total : undefined);
-      // The final event is always 100 %, whatever the last progress event said.
+      // The browser's last progress event is the whole body; should it be missing, say 100 %.
       xhr.upload.onload = () => {
-        const size = bodySize(body) ?? (last >= 0 ? last : 0);
-        report(Math.max(size, last), Math.max(size, last));
+        if (last >= 0) report(lastTotal ?? last, lastTotal ?? last);
       };
     }
 
     try {
-      xhr.open(method, url, true);
+      xhr.open(method, url);
       xhr.overrideMimeType("text/plain; charset=x-user-defined");
-      xhr.withCredentials = credentials === "include";
-      headers.forEach((value, name) => xhr.setRequestHeader(name, value));
+      xhr.withCredentials = (init.credentials ?? request?.credentials) === "include";
+      new Headers(init.headers ?? request?.headers).forEach((value, name) => xhr.setRequestHeader(name, value));
       xhr.send(body);
     } catch (error) {
-      fail(error instanceof TypeError ? error : new TypeError(`xhrFetch: ${(error as Error).message}`));
+      fail(error instanceof TypeError ? error : networkError());
     }
   });
-}
-
-/** The byte size of a body XHR sends, where it can be known. */
-function bodySize(body: XMLHttpRequestBodyInit | null): number | undefined {
-  if (body === null) return 0;
-  if (typeof body === "string") return new TextEncoder().encode(body).byteLength;
-  if (body instanceof Blob) return body.size;
-  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body.byteLength;
-  if (body instanceof URLSearchParams) return new TextEncoder().encode(body.toString()).byteLength;
-  return undefined; // FormData: the browser chooses the boundary
-}
-
-/** Headers from getAllResponseHeaders()' text (`name: value` lines); bad lines are skipped. */
-function parseHeaders(text: string): Headers {
-  const headers = new Headers();
-  for (const line of text.split(/\r?\n/)) {
-    const at = line.indexOf(":");
-    if (at <= 0) continue;
-    try {
-      headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
-    } catch {
-      /* a header the Headers class refuses */
-    }
-  }
-  return headers;
 }
