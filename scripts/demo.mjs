@@ -14,6 +14,7 @@ const t = () => dim(`+${String(Date.now() - started).padStart(5)} ms`);
 let flaky = 0;
 let slow = 0;
 let ticks = 0;
+let chats = 0;
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, "http://local");
   const json = (status, body, headers = {}) => {
@@ -47,6 +48,24 @@ const server = http.createServer((req, res) => {
       };
       return push();
     }
+    case "/v1/chat/completions": {
+      // An OpenAI-style endpoint: rate-limited once, then a streamed completion (SSE ending in [DONE]).
+      if (++chats === 1) return json(429, { error: { message: "slow down", type: "rate_limit_exceeded" } }, { "retry-after-ms": "200" });
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const words = ["Hello", " from", " a", " streamed", " completion", "."];
+      const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: "chatcmpl-demo", object: "chat.completion.chunk", created: 0, model: "demo", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      let i = 0;
+      const send = () => {
+        if (i < words.length) {
+          res.write(chunk({ content: words[i++] }));
+          return void setTimeout(send, 40);
+        }
+        res.write(chunk({}, "stop"));
+        res.end("data: [DONE]\n\n");
+      };
+      res.write(chunk({ role: "assistant", content: "" }));
+      return send();
+    }
     case "/v1/ticker": {
       // An SSE stream that drops the connection after three events; the client reconnects
       // with Last-Event-ID and the server resumes after it.
@@ -75,6 +94,8 @@ await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const base = `http://127.0.0.1:${server.address().port}/v1/`;
 console.log(bold("tierfetch demo"), dim(`— local server at ${base}`));
 
+const logRetry = ({ attempt, error, delay }) =>
+  console.log(`  ${t()} ${yellow("retry")} after attempt ${attempt}: ${error.message.replace(base, "")} — waiting ${Math.round(delay)} ms`);
 const api = createClient({
   baseUrl: base,
   token: "demo-secret-token",
@@ -82,7 +103,7 @@ const api = createClient({
   timeouts: { short: "150ms" },
   retry: { maxRetries: 3, minDelay: "100ms" },
   hooks: {
-    beforeRetry: [({ attempt, error, delay }) => console.log(`  ${t()} ${yellow("retry")} after attempt ${attempt}: ${error.message.replace(base, "")} — waiting ${Math.round(delay)} ms`)],
+    beforeRetry: [logRetry],
   },
 });
 
@@ -132,6 +153,24 @@ console.log(`  ${t()} got ${bytes.byteLength} bytes`);
 title("Server-Sent Events that reconnect with Last-Event-ID after a dropped connection");
 for await (const event of api.get("ticker", { timeout: "none", idleTimeout: "2s" }).sse({ reconnect: true })) {
   console.log(`  ${t()} ${event.event} id=${event.id} data=${event.data}`);
+}
+
+title("An SDK on api.fetch: the openai SDK, its retries off, tierfetch's underneath");
+let OpenAI;
+try {
+  ({ default: OpenAI } = await import("openai"));
+} catch {
+  console.log(`  ${dim("(skipped: the openai dev dependency is not installed)")}`);
+}
+if (OpenAI) {
+  // No `token` on this client: the SDK sends its own key.
+  const llm = createClient({ retry: { maxRetries: 3, minDelay: "100ms" }, hooks: { beforeRetry: [logRetry] } });
+  const openai = new OpenAI({ apiKey: "sk-demo-key", baseURL: base, fetch: llm.fetch, maxRetries: 0 });
+  const stream = await openai.chat.completions.create({ model: "demo", messages: [{ role: "user", content: "hi" }], stream: true });
+  let text = "";
+  for await (const part of stream) text += part.choices[0]?.delta?.content ?? "";
+  console.log(`  ${t()} ${green("ok")} ${JSON.stringify(text)} — the server saw ${chats} requests (a 429, then the stream), the SDK one call`);
+  await llm.close();
 }
 
 title("Statistics (never a header or a token)");

@@ -310,6 +310,9 @@ async function child() {
   const serverCounts = { ...srv.counts };
   const totals = { ...srv.totals };
 
+  // ---- hostile phase: faults an attacker or an unlucky user brings, on a server of its own
+  const hostileReport = await hostile(lib, check, userAbort.signal);
+
   // ---- clean-up, then look for anything left behind
   await api.close();
   await srv.close();
@@ -329,6 +332,7 @@ async function child() {
     `  stats: calls ${stats.calls}, requests ${stats.requests}, retries ${stats.retries}, timeouts ${stats.timeouts}, networkErrors ${stats.networkErrors}, httpErrors ${stats.httpErrors}, rateLimitErrors [${stats.rateLimitErrors.join(", ")}], budgetExhausted ${stats.budgetExhausted}`,
     `  retry-after waits: ${waits.length}, server-measured slack (next arrival − decision − delay) min ${minSlack.toFixed(1)} ms, ${early} below 0 (event-loop clock, not asserted)`,
     `  lost ${lost}, duplicated POSTs ${duplicated}, leaked handles ${leftover.length} [${leftover.join(", ")}], library timers left ${libTimersLeft} (of ${libTimersMade}), abort listeners left ${listeners}`,
+    hostileReport,
   ];
 
   check("every request settled (lost = 0)", finished && lost === 0, `${settled}/${N}`);
@@ -397,6 +401,106 @@ async function child() {
       await new Promise((r) => realSetTimeout(r, 20));
     }
   }
+}
+
+/**
+ * Hostile faults, each run `HOSTILE_ROUNDS` times through one client, against a server started
+ * here (two ports: two origins): 401s that echo the request's credentials, redirects to another
+ * origin, hooks that never settle, and lines that never end. Every call must settle with the
+ * typed error, no secret may show, and the other origin must never see a credential.
+ */
+async function hostile(lib, check, signal) {
+  const http = await import("node:http");
+  const util = await import("node:util");
+  const ROUNDS = 40;
+  const TOKEN = "tok-soak-0123456789abcdef";
+  const KEY = "key-soak-fedcba9876543210";
+  const seenAtOther = [];
+  const listen = (handler) =>
+    new Promise((resolve) => {
+      const server = http.createServer(handler);
+      server.listen(0, "127.0.0.1", () => resolve(server));
+    });
+  const other = await listen((req, res) => {
+    seenAtOther.push(req.headers);
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ path: req.url }));
+  });
+  const otherUrl = `http://127.0.0.1:${other.address().port}`;
+  let endlessBytes = 0;
+  const main = await listen((req, res) => {
+    if (req.url.startsWith("/echo401")) {
+      res.writeHead(401, { "content-type": "text/plain" });
+      return res.end(`invalid credentials: ${req.headers.authorization} / api key ${req.headers["x-api-key"]}`);
+    }
+    if (req.url.startsWith("/hop")) {
+      res.writeHead(302, { location: `${otherUrl}/landed` });
+      return res.end();
+    }
+    if (req.url.startsWith("/endless")) {
+      res.writeHead(200, { "content-type": "text/plain" });
+      const chunk = Buffer.alloc(65536, 0x61);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 64 * 1048576) {
+          sent += chunk.length;
+          endlessBytes += chunk.length;
+          if (!res.write(chunk)) return res.once("drain", pump);
+        }
+        res.end();
+      };
+      res.on("close", () => (sent = Infinity));
+      return pump();
+    }
+    res.end("ok");
+  });
+  const base = `http://127.0.0.1:${main.address().port}`;
+  const api = lib.createClient({ baseUrl: base, token: TOKEN, headers: { "x-api-key": KEY }, timeout: "2s", retry: { maxRetries: 1, minDelay: "1ms", budget: false } });
+  const lines = [];
+  const ran = async (name, task) => {
+    const outcomes = {};
+    const results = await Promise.allSettled(Array.from({ length: ROUNDS }, (_, i) => task(i)));
+    for (const r of results) {
+      const k = r.status === "fulfilled" ? String(r.value) : `${r.reason?.name}:${r.reason?.code ?? ""}`;
+      outcomes[k] = (outcomes[k] ?? 0) + 1;
+    }
+    lines.push(`    ${name}: ${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    return results;
+  };
+
+  // 1. A 401 that echoes the credentials: HttpError, and neither secret in any rendering of it.
+  const echoed = await ran("echoing 401", () => api.get("echo401", { signal }).text());
+  const leaks = echoed.filter((r) => {
+    const e = r.reason;
+    const shown = [e?.message, String(e), JSON.stringify(e), util.inspect(e)].join("\n");
+    return shown.includes(TOKEN) || shown.includes(KEY);
+  }).length;
+  check("hostile: a 401 echoing the credentials is an HttpError showing neither the token nor the key", echoed.every((r) => r.status === "rejected" && r.reason?.status === 401) && leaks === 0, `${leaks} leaks of ${ROUNDS}`);
+
+  // 2. A redirect to another origin: followed, without any credential.
+  const hops = await ran("cross-origin redirect", () => api.get("hop", { signal }).json().then((b) => b.path));
+  const credentials = seenAtOther.filter((h) => h.authorization || h["x-api-key"] || h.cookie).length;
+  check("hostile: redirects to another origin arrive there with no Authorization, x-api-key or Cookie", hops.every((r) => r.status === "fulfilled" && r.value === "/landed") && seenAtOther.length === ROUNDS && credentials === 0, `${seenAtOther.length} arrived, ${credentials} with credentials`);
+
+  // 3. A hook that never settles: ended by the attempt's timeout (TimeoutError), every time.
+  const stuck = lib.createClient({ baseUrl: base, timeout: "50ms", retry: false, hooks: { beforeRequest: [() => new Promise(() => {})] } });
+  const hung = await ran("never-settling hook", () => stuck.get("ok", { signal }).text());
+  check("hostile: a beforeRequest hook that never settles ends in a TimeoutError", hung.every((r) => r.status === "rejected" && r.reason?.code === "ERR_TIMEOUT"), "");
+
+  // 4. A line that never ends: a typed limit error, the stream cancelled long before its 64 MiB.
+  const endless = await ran("endless line", async () => {
+    for await (const line of api.get("endless", { signal }).lines()) void line;
+    return "ended";
+  });
+  check("hostile: an endless line ends with ERR_LIMIT and the server stops sending", endless.every((r) => r.status === "rejected" && r.reason?.code === "ERR_LIMIT") && endlessBytes < ROUNDS * 32 * 1048576, `${(endlessBytes / 1048576).toFixed(0)} MiB sent for ${ROUNDS} streams`);
+
+  await api.close();
+  await stuck.close();
+  main.closeAllConnections?.();
+  other.closeAllConnections?.();
+  await new Promise((r) => main.close(r));
+  await new Promise((r) => other.close(r));
+  return `  hostile (${ROUNDS} each):\n${lines.join("\n")}`;
 }
 
 /** Runs `task(i)` for i < n with `concurrency` workers. */

@@ -27,9 +27,15 @@ export interface CallResult {
   context?: CallContext;
 }
 
-/** How a call runs: `retries: false` sends one attempt (SSE reconnection does its own retrying). */
+/**
+ * How a call runs. `retries: false` sends one attempt: SSE reconnection does the retrying, and
+ * tells the call where it stands (`priorRetries` reconnections so far, `since` the start of the
+ * streak) so that the error says why retries stopped, as a plain call's does.
+ */
 export interface RunOptions {
   retries: boolean;
+  priorRetries?: number;
+  since?: number;
 }
 
 /** The retry loop. Resolves with the final response, or rejects with the last attempt's error. */
@@ -58,7 +64,7 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
       discard(outcome.response);
       continue;
     }
-    const decision = await decide(plan, state, outcome, Date.now() - started, run.retries);
+    const decision = await decide(plan, state, outcome, Date.now() - (run.since ?? started), run);
     if (!decision.retry) return stop(plan, state, outcome, decision);
     if (outcome.type === "http") discard(outcome.response);
     budget?.spend();
@@ -102,13 +108,13 @@ function count(stats: Stats, outcome: Exclude<Outcome, { type: "ok" }>, index: n
 }
 
 /** The decision on a failed attempt: the pure rule, then shouldRetry, the budget and beforeRetry hooks. */
-async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome, { type: "ok" }>, elapsed: number, retries: boolean): Promise<RetryDecision> {
+async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome, { type: "ok" }>, elapsed: number, run: RunOptions): Promise<RetryDecision> {
   const policy = plan.retry;
   const response = outcome.type === "http" ? outcome.response : undefined;
   const retryAfter = response && parseRetryAfter(response.headers);
   const facts = {
-    policy: retries ? policy : { ...policy, maxRetries: 0 },
-    retries: state.retries,
+    policy,
+    retries: run.retries ? state.retries : (run.priorRetries ?? 0),
     idempotent: plan.idempotent,
     replayable: plan.body.replayable,
     status: response?.status,
@@ -126,6 +132,8 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
   if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = policy.shouldRetry(ctx as unknown as RetryContext);
   facts.budgetRoom = plan.config.budget?.hasRoom() ?? true;
   const decision = decideRetry(facts, delay);
+  // One attempt only: the caller (SSE reconnection) retries; a stop keeps its reason.
+  if (!run.retries) return decision.retry ? { retry: false, reason: "handed-back", delay } : decision;
   if (!decision.retry || !plan.hooks.beforeRetry.length) return decision;
   for (const hook of plan.hooks.beforeRetry) {
     if ((await bounded(plan, state, () => hook(ctx as unknown as RetryContext))) === false) return { retry: false, reason: "should-retry", delay };
@@ -135,12 +143,12 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
 
 /** Retries are over: resolve with the response (throwHttpErrors: false, api.fetch), or reject. */
 async function stop(plan: CallPlan, state: CallState, outcome: Exclude<Outcome, { type: "ok" }>, decision: RetryDecision & { retry: false }): Promise<CallResult> {
+  if (decision.reason === "budget") plan.config.stats.budgetExhausted++;
   if (outcome.type === "http" && (!plan.throwHttpErrors || plan.mode === "fetch")) {
     const { response } = outcome;
     const buffered = plan.mode !== "response" && plan.mode !== "fetch";
     return { response, data: buffered ? await readData(response, plan.mode) : undefined, context: state.ctx };
   }
-  if (decision.reason === "budget") plan.config.stats.budgetExhausted++;
   const error = buildError(state, outcome, {
     budgetExhausted: decision.reason === "budget",
     stopped: describeStop(decision.reason, { delay: decision.delay, policy: plan.retry }) || undefined,

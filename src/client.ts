@@ -1,5 +1,5 @@
 /** createClient, extend, close, the method shortcuts and `api.fetch`. */
-import { runCall } from "./call.js";
+import { runCall, type RunOptions } from "./call.js";
 import { normaliseClient, type ClientConfig } from "./config.js";
 import { fromFetchArguments } from "./fetch-adapter.js";
 import { check, optionError } from "./option-error.js";
@@ -61,11 +61,10 @@ export function createClient(options: ClientOptions = {}): Client {
 }
 
 function makeClient(config: ClientConfig): Client {
-  const call = (method: string, url: Input, opts: RequestOptions | undefined, mode: ReadMode, single: boolean) =>
-    runCall(prepareCall(config, method, url, opts, mode), { retries: !single });
+  const call = (method: string, url: Input, opts: RequestOptions | undefined, mode: ReadMode, run: RunOptions) => runCall(prepareCall(config, method, url, opts, mode), run);
 
   const request = <T>(method: string, url: Input, opts?: RequestOptions): ResponsePromise<T> =>
-    ResponsePromise.start<T>((mode, single) => call(method, url, opts, mode, single), sseReconnect(config, method, url, opts, call));
+    ResponsePromise.start<T>((mode, single) => call(method, url, opts, mode, single ? { retries: false } : ALL_RETRIES), sseReconnect(config, method, url, opts, call));
 
   const close = async () => config.closer.close();
   const client: Client = {
@@ -92,7 +91,9 @@ function makeClient(config: ClientConfig): Client {
   return client;
 }
 
-type CallFn = (method: string, url: Input, opts: RequestOptions | undefined, mode: ReadMode, single: boolean) => Promise<{ response: Response }>;
+const ALL_RETRIES: RunOptions = { retries: true };
+
+type CallFn = (method: string, url: Input, opts: RequestOptions | undefined, mode: ReadMode, run: RunOptions) => Promise<{ response: Response }>;
 
 /** What `.sse({ reconnect: true })` needs: the method check, and how to send the request again. */
 function sseReconnect(config: ClientConfig, method: string, url: Input, opts: RequestOptions | undefined, call: CallFn): Reconnect {
@@ -119,8 +120,8 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
         })();
       }
       return reconnectingSse(first, {
-        open: (lastEventId) =>
-          call(method, url, { ...opts, throwHttpErrors: true, headers: withLastEventId(opts?.headers, lastEventId) }, "response", true).then((r) => r.response),
+        open: (lastEventId, priorRetries, since) =>
+          call(method, url, { ...opts, throwHttpErrors: true, headers: withLastEventId(opts?.headers, lastEventId) }, "response", { retries: false, priorRetries, since }).then((r) => r.response),
         policy: plan.retry,
         budget: config.budget,
         stats: config.stats,

@@ -8,7 +8,8 @@ import { noop } from "./timers.js";
 
 /** Throws a ParseError (and cancels the body) unless the response is `text/event-stream`. */
 export function checkEventStream(response: Response, request: Request | undefined, anyContentType: boolean | undefined): void {
-  if (anyContentType) return;
+  // A response without a body (204, 205, 304) has no content-type to check: it simply yields nothing.
+  if (anyContentType || response.status === 204 || response.status === 205 || response.status === 304) return;
   const type = response.headers.get("content-type");
   if (type && /^\s*text\/event-stream\s*(?:;|$)/i.test(type)) return;
   response.body?.cancel().catch(noop);

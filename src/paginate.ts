@@ -68,13 +68,23 @@ export async function* paginate<T>(get: Get, url: string | URL, options: Paginat
   const fetched = new Set<string>();
   let count = 0;
   let empty = 0;
+  let base: string | undefined; // the last page's URL: what a relative next link is read against
+  const repeat = (page: number, url: unknown) =>
+    new TierfetchError(`paginate: page ${page + 1} repeats a page already fetched (${redactUrl(String(url)).slice(0, 200)}): the server's next link loops`, "ERR_PAGINATION");
   for (let page = 0; current && page < pageLimit && count < limit; page++) {
-    const key = pageKey(current.url, current.options);
-    if (fetched.has(key)) throw new TierfetchError(`paginate: page ${page + 1} repeats a page already fetched (${redactUrl(String(current.url)).slice(0, 200)}): the server's next link loops`, "ERR_PAGINATION");
+    const key = pageKey(current.url, current.options, base);
+    if (fetched.has(key)) throw repeat(page, current.url);
     fetched.add(key);
     const pending = get(current.url, current.options);
     const body = await pending.json();
     const response = await pending;
+    if (response.url) {
+      // The same page reached another way (a relative link to an absolute one): caught before its items repeat.
+      const seen = pageKey(response.url, current.options);
+      if (seen !== key && fetched.has(seen)) throw repeat(page, response.url);
+      fetched.add(seen);
+      base = response.url;
+    }
     const list = pick(body, response);
     check(Array.isArray(list), "items", "is needed: the page body is not an array");
     empty = list.length ? 0 : empty + 1;
@@ -94,9 +104,17 @@ export async function* paginate<T>(get: Get, url: string | URL, options: Paginat
   }
 }
 
-/** What identifies a page request: its URL and query. */
-function pageKey(url: string | URL, options: RequestOptions): string {
-  return `${String(url)} ${options.query === undefined ? "" : JSON.stringify(options.query instanceof URLSearchParams ? [...options.query] : options.query, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))}`;
+/** What identifies a page request: its URL (resolved, without the fragment, which is never sent) and query. */
+function pageKey(url: string | URL, options: RequestOptions, base?: string): string {
+  let href = String(url);
+  try {
+    href = new URL(href, base).href;
+  } catch {
+    /* relative to a baseUrl we do not know here: kept as given */
+  }
+  const hash = href.indexOf("#");
+  if (hash >= 0) href = href.slice(0, hash);
+  return `${href} ${options.query === undefined ? "" : JSON.stringify(options.query instanceof URLSearchParams ? [...options.query] : options.query, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))}`;
 }
 
 function defaultItems(body: unknown): unknown[] {

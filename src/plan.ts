@@ -11,7 +11,7 @@ import type { Progress, RequestOptions, TokenOption } from "./options.js";
 import { isSecretHeader } from "./redact.js";
 import { isSafeMethod } from "./retry.js";
 import { isBrowser } from "./runtime.js";
-import { appendQuery, isAbsolute, isLoopback, joinUrl, normaliseQuery, shownUrl } from "./url.js";
+import { appendQuery, isAbsolute, isLoopback, joinUrl, shownUrl } from "./url.js";
 
 /**
  * How the body will be consumed: by the caller (`response`, and the decoders), by `api.fetch`
@@ -59,25 +59,11 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
   const shared = resolveShared(common, config, config.tiers);
 
-  // URL: base + path, then the query merged. A path joined under the base needs no parsing.
+  const { url, origin } = resolveUrl(config, input, shared.query);
   const { base } = config;
-  const url = appendQuery(joinUrl(base, input), shared.query === config.query ? config.query : shared.query);
-  let origin = base?.origin;
-  if (!base || typeof input !== "string" || isAbsolute(input)) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw optionError("url", `${shownUrl(input)} is not a valid URL`);
-    }
-    if (parsed.username || parsed.password) throw optionError("url", `${shownUrl(url)} must not carry credentials (user:password@): use headers or token`);
-    origin = parsed.origin;
-  }
   const sameOrigin = !base || origin === base.origin;
 
-  const headers = { ...shared.headers };
-  // The client's secret-named default headers go only to the base origin, as the token does.
-  if (!sameOrigin) for (const name of Object.keys(config.headers)) if (isSecretHeader(name) && headers[name] === config.headers[name] && !Object.hasOwn(requestHeaderNames(o), name)) delete headers[name];
+  const headers = sameOrigin ? { ...shared.headers } : withoutDefaultSecrets(shared.headers, config.headers, o);
   const bodyPlan = encodeBody(method, json, body);
   if (json !== undefined) headers["content-type"] ??= "application/json";
   if (mode === "json") headers.accept ??= "application/json";
@@ -91,12 +77,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
 
   const token = sameOrigin && headers.authorization === undefined ? config.token : undefined;
   const hasCredentials = token !== undefined || Object.keys(headers).some(isSecretHeader);
-  if (hasCredentials && !config.allowHttp) {
-    const target = new URL(url);
-    if (target.protocol === "http:" && !isLoopback(target.hostname)) {
-      throw optionError(token !== undefined ? "token" : "headers", `credentials are not sent over plain http to ${target.host}: use https, or allowHttp: true`);
-    }
-  }
+  if (hasCredentials && !config.allowHttp) refuseCleartext(url, token !== undefined);
   const followRedirects = (shared.init.redirect ?? "follow") === "follow" && !isBrowser();
 
   return {
@@ -115,6 +96,38 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
     followRedirects,
     mode,
   };
+}
+
+/** Credentials never go over plain http to a host that is not loopback (unless allowHttp). */
+function refuseCleartext(url: string, token: boolean): void {
+  const target = new URL(url);
+  if (target.protocol === "http:" && !isLoopback(target.hostname)) {
+    throw optionError(token ? "token" : "headers", `credentials are not sent over plain http to ${target.host}: use https, or allowHttp: true`);
+  }
+}
+
+/** The URL of a request (base + path, then the query) and its origin; a URL with credentials is refused. */
+function resolveUrl(config: ClientConfig, input: string | URL, query: Shared["query"]): { url: string; origin: string | undefined } {
+  const { base } = config;
+  const url = appendQuery(joinUrl(base, input), query);
+  // A path joined under the base needs no parsing to know its origin; any other URL does.
+  if (base && typeof input === "string" && !isAbsolute(input)) return { url, origin: base.origin };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw optionError("url", `${shownUrl(input)} is not a valid URL`);
+  }
+  if (parsed.username || parsed.password) throw optionError("url", `${shownUrl(url)} must not carry credentials (user:password@): use headers or token`);
+  return { url, origin: parsed.origin };
+}
+
+/** The client's secret-named default headers go only to the base origin, as the token does: dropped elsewhere unless the request sets them itself. */
+function withoutDefaultSecrets(headers: HeaderRecord, defaults: HeaderRecord, o: RequestOptions): HeaderRecord {
+  const out = { ...headers };
+  const own = requestHeaderNames(o);
+  for (const name of Object.keys(defaults)) if (isSecretHeader(name) && !Object.hasOwn(own, name)) delete out[name];
+  return out;
 }
 
 /** The lower-case header names a request sets itself. */

@@ -13,7 +13,8 @@ export type StopReason =
   | "should-retry" // the user's shouldRetry said no
   | "deadline" // the next attempt would start past the deadline
   | "retry-after" // the server asked to wait past the deadline
-  | "budget"; // the client's retry budget is spent
+  | "budget" // the client's retry budget is spent
+  | "handed-back"; // a one-attempt call: its caller (SSE reconnection) does the retrying
 
 export type RetryDecision = { retry: true; delay: number } | { retry: false; reason: StopReason; delay: number };
 

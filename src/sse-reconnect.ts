@@ -25,8 +25,11 @@ const REMEMBERED_IDS = 1024;
 
 /** What the reconnecting stream needs from the client. */
 export interface ReconnectPlan {
-  /** Sends the request once more (one attempt) with this Last-Event-ID ("" for none). */
-  open: (lastEventId: string) => Promise<Response>;
+  /**
+   * Sends the request once more (one attempt) with this Last-Event-ID ("" for none), telling
+   * it the reconnections made so far and when the streak began, so its error says why retries stopped.
+   */
+  open: (lastEventId: string, priorRetries: number, since: number) => Promise<Response>;
   policy: RetryPolicy;
   budget: RetryBudget | undefined;
   stats: Stats;
@@ -39,55 +42,29 @@ export interface ReconnectPlan {
 export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan): AsyncGenerator<ServerSentEvent, void, undefined> {
   first.catch(noop); // awaited below; never an unhandled rejection meanwhile
   const { policy } = plan;
-  const seen = new Set<string>();
-  let lastId = "";
+  const replays = new ReplayFilter();
   let retryMs: number | undefined;
   let failures = 0;
   let streakStart = Date.now();
   let next: Promise<Response> = first;
-  let reconnected = false;
-  let last: ServerSentEvent | undefined;
   for (;;) {
-    let failure: unknown;
-    let status: number | undefined;
-    let retryAfter: number | undefined;
+    let failure: { error: unknown; status?: number; retryAfter?: number } | undefined;
     try {
       const response = await next;
       if (response.status === 204) return;
       checkEventStream(response, undefined, plan.anyContentType);
-      // After a reconnection a server that ignores Last-Event-ID replays: skip events whose id
-      // was delivered already. An event without an id of its own carries the resumed id, so one
-      // with that id is skipped only in a replay or when it repeats the last event delivered.
-      let catchingUp = reconnected;
-      let replaying = false;
-      for await (const event of sse(response, { lastEventId: lastId })) {
+      replays.reconnected();
+      for await (const event of sse(response, { lastEventId: replays.lastId })) {
         if (event.retry !== undefined) retryMs = event.retry;
-        const resent = event.id !== lastId || replaying || (event.data === last?.data && event.event === last.event);
-        if (catchingUp && event.id !== "" && seen.has(event.id) && resent) {
-          replaying = true;
-          continue;
-        }
-        catchingUp = false;
-        if (event.id !== lastId) {
-          lastId = event.id;
-          seen.add(lastId);
-          if (seen.size > REMEMBERED_IDS) seen.delete(seen.values().next().value as string);
-        }
+        if (!replays.isNew(event)) continue;
         failures = 0;
         streakStart = Date.now();
-        last = event;
         yield event;
       }
     } catch (error) {
-      // Only a dropped or timed-out stream, or a retryable status, reconnects.
-      if (error instanceof HttpError) {
-        status = error.status;
-        if (!isRetryable(policy, true, status)) throw error;
-        retryAfter = parseRetryAfter(error.response.headers);
-        error.response.body?.cancel().catch(noop);
-      } else if (!(error instanceof NetworkError || error instanceof TimeoutError)) throw error;
-      failure = error;
+      failure = reconnectable(error, policy);
     }
+    const { status, retryAfter } = failure ?? {};
     const decision = decideRetry({
       policy,
       retries: failures,
@@ -102,16 +79,64 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
     });
     if (!decision.retry) {
       if (decision.reason === "budget") plan.stats.budgetExhausted++;
-      if (failure) throw failure;
+      if (failure) throw failure.error;
       return;
     }
     plan.budget?.spend();
     plan.stats.retries++;
     failures++;
     await sleep(decision.delay, plan.signal, plan.closer);
-    reconnected = true;
-    next = plan.open(lastId);
+    next = plan.open(replays.lastId, failures, streakStart);
     next.catch(noop);
+  }
+}
+
+/** Only a dropped or timed-out stream, or a retryable status, reconnects: anything else is thrown. */
+function reconnectable(error: unknown, policy: RetryPolicy): { error: unknown; status?: number; retryAfter?: number } {
+  if (error instanceof HttpError) {
+    if (!isRetryable(policy, true, error.status)) throw error;
+    error.response.body?.cancel().catch(noop);
+    return { error, status: error.status, retryAfter: parseRetryAfter(error.response.headers) };
+  }
+  if (error instanceof NetworkError || error instanceof TimeoutError) return { error };
+  throw error;
+}
+
+/**
+ * After a reconnection a server that ignores Last-Event-ID replays: events whose id was
+ * delivered already are skipped. An event without an id of its own carries the resumed id, so
+ * one with that id is skipped only in a replay or when it repeats the last event delivered.
+ */
+class ReplayFilter {
+  lastId = "";
+  readonly #seen = new Set<string>();
+  #last: ServerSentEvent | undefined;
+  #opened = 0;
+  #catchingUp = false;
+  #replaying = false;
+
+  /** A new response starts: after the first, it may replay. */
+  reconnected(): void {
+    this.#catchingUp = this.#opened++ > 0;
+    this.#replaying = false;
+  }
+
+  /** Whether to deliver `event` (false: a replay of one delivered already). */
+  isNew(event: ServerSentEvent): boolean {
+    const last = this.#last;
+    const resent = event.id !== this.lastId || this.#replaying || (event.data === last?.data && event.event === last.event);
+    if (this.#catchingUp && event.id !== "" && this.#seen.has(event.id) && resent) {
+      this.#replaying = true;
+      return false;
+    }
+    this.#catchingUp = false;
+    if (event.id !== this.lastId) {
+      this.lastId = event.id;
+      this.#seen.add(event.id);
+      if (this.#seen.size > REMEMBERED_IDS) this.#seen.delete(this.#seen.values().next().value as string);
+    }
+    this.#last = event;
+    return true;
   }
 }
 

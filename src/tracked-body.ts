@@ -32,71 +32,87 @@ export function trackBody(response: Response, watch: BodyWatch): Response {
     watch.finish();
     return response;
   }
-  const { idle: idleTimeout, onProgress } = watch;
+  return rebuildResponse(response, new ReadableStream<Uint8Array>(new WatchedSource(reader, watch, contentLength(response)), { highWaterMark: 0 }));
+}
+
+/** The body's size when Content-Length gives it (and the body is not content-encoded). */
+function contentLength(response: Response): number | undefined {
   const encoded = response.headers.get("content-encoding");
   const length = encoded && encoded !== "identity" ? null : response.headers.get("content-length");
-  const total = /^\d+$/.test(length ?? "") ? Number(length) : undefined;
-  let loaded = 0;
-  let idle: Timer | undefined;
-  let ended = false;
-  let sink: ReadableStreamDefaultController<Uint8Array>;
+  return length && /^\d{1,16}$/.test(length) ? Number(length) : undefined;
+}
 
-  const end = () => {
-    ended = true;
-    clearTimer(idle);
-    watch.onAbort = undefined;
-    watch.finish();
-  };
-  // Ends the stream with the error the reader sees: what broke the read, or the abort's reason.
-  const fail = (error: unknown) => {
-    if (ended) return;
-    const classified = watch.classify(error);
-    end();
+/** The source of a watched body: pulls from the runtime's reader under the idle limit, reports progress, ends the attempt. */
+class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #watch: BodyWatch;
+  readonly #total: number | undefined;
+  #loaded = 0;
+  #idle: Timer | undefined;
+  #ended = false;
+  #sink: ReadableStreamDefaultController<Uint8Array> | undefined;
+
+  constructor(reader: ReadableStreamDefaultReader<Uint8Array>, watch: BodyWatch, total: number | undefined) {
+    this.#reader = reader;
+    this.#watch = watch;
+    this.#total = total;
+  }
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.#sink = controller;
+    const { signal } = this.#watch.controller;
+    if (signal.aborted) this.fail(signal.reason);
+    else this.#watch.onAbort = (reason) => this.fail(reason);
+  }
+
+  async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    const watch = this.#watch;
+    if (watch.idle !== undefined) this.#idle = setTimer(onIdle, watch.idle, watch);
+    let chunk: ReadableStreamReadResult<Uint8Array>;
     try {
-      sink.error(classified);
+      chunk = await this.#reader.read();
+    } catch (error) {
+      return this.fail(error);
+    } finally {
+      clearTimer(this.#idle);
+    }
+    if (this.#ended) return;
+    if (chunk.done) {
+      watch.onProgress?.({ loaded: this.#loaded, total: this.#loaded, percent: 100 });
+      this.#end();
+      controller.close();
+    } else {
+      this.#loaded += chunk.value.byteLength;
+      const total = this.#total;
+      watch.onProgress?.({ loaded: this.#loaded, total, percent: total ? Math.min(100, (this.#loaded / total) * 100) : undefined });
+      controller.enqueue(chunk.value);
+    }
+  }
+
+  cancel(reason: unknown): Promise<void> {
+    this.#end();
+    return this.#reader.cancel(reason);
+  }
+
+  /** Ends the stream with the error the reader sees: what broke the read, or the abort's reason. */
+  fail(error: unknown): void {
+    if (this.#ended) return;
+    const classified = this.#watch.classify(error);
+    this.#end();
+    try {
+      this.#sink?.error(classified);
     } catch {
       /* already closed */
     }
-    reader.cancel(classified).catch(noop);
-  };
+    this.#reader.cancel(classified).catch(noop);
+  }
 
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        sink = controller;
-        const { signal } = watch.controller;
-        if (signal.aborted) fail(signal.reason);
-        else watch.onAbort = fail;
-      },
-      async pull(controller) {
-        if (idleTimeout !== undefined) idle = setTimer(onIdle, idleTimeout, watch);
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await reader.read();
-        } catch (error) {
-          return fail(error);
-        } finally {
-          clearTimer(idle);
-        }
-        if (ended) return;
-        if (chunk.done) {
-          onProgress?.({ loaded, total: loaded, percent: 100 });
-          end();
-          controller.close();
-        } else {
-          loaded += chunk.value.byteLength;
-          onProgress?.({ loaded, total, percent: total ? Math.min(100, (loaded / total) * 100) : undefined });
-          controller.enqueue(chunk.value);
-        }
-      },
-      cancel(reason) {
-        end();
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return rebuildResponse(response, body);
+  #end(): void {
+    this.#ended = true;
+    clearTimer(this.#idle);
+    this.#watch.onAbort = undefined;
+    this.#watch.finish();
+  }
 }
 
 /** Statuses whose Response must have a null body (the Response constructor throws otherwise). */
