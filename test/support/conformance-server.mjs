@@ -119,8 +119,11 @@ export async function startServer(options = {}) {
       return;
     }
 
-    // /sink?slow=ms reads the upload slowly (a pause per 64 KiB), so upload progress has steps.
-    const slow = url.pathname === "/sink" ? Number(q.get("slow") ?? 0) : 0;
+    // /sink?hold=ms reads nothing of the upload for that long (the socket buffers fill, then the
+    // sender waits), and ?slow=ms pauses per 64 KiB read: upload progress then has steps.
+    const sink = url.pathname === "/sink";
+    if (sink && q.has("hold")) await sleep(Math.min(Number(q.get("hold")), MAX_HOLD_MS));
+    const slow = sink ? Number(q.get("slow") ?? 0) : 0;
     const body = slow ? await readSlowly(req, slow) : await readBody(req);
     const s = key && url.pathname !== "/state" && url.pathname !== "/record" ? keyState(key) : null;
     if (s) {
