@@ -128,9 +128,21 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
   }
 }
 
-/** A new Response with another body, keeping status, headers, url and redirected. */
+/** Statuses whose Response must have a null body (the Response constructor throws otherwise). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * A new Response with another body, keeping status, statusText, headers, url and redirected.
+ * A null-body status (101, 103, 204, 205, 304) gets a null body, whatever it was given:
+ * browsers hand a 204 a non-null empty `body`, which a new Response may not carry. A given
+ * stream is then cancelled, so whatever watches it (the attempt) ends. A status no Response can
+ * be made with (under 200: 101, 103, an opaque 0) keeps the original.
+ */
 export function rebuildResponse(response: Response, body: BodyInit): Response {
-  const out = new Response(body, response);
+  const nullBody = NULL_BODY_STATUSES.has(response.status);
+  if (nullBody && body instanceof ReadableStream) body.cancel().catch(noop);
+  if (response.status < 200) return response;
+  const out = new Response(nullBody ? null : body, response);
   if (response.url) Object.defineProperty(out, "url", { value: response.url });
   if (response.redirected) Object.defineProperty(out, "redirected", { value: true });
   return out;

@@ -12,6 +12,11 @@
 //   const srv = await startServer({ distDir });   // { url, altUrl, refusedUrl, close() }
 //   (distDir: where /dist/* is served from for the browsers; default dist/)
 //
+// What the server saw: GET /record?key=K gives { hits, requests: [{ method, path, search,
+// headers, bodyLength, body, ... }], preflights: [{ path, requestMethod, requestHeaders }] }
+// for every request that carried ?key=K (preflights are recorded apart, never counted as hits).
+// /state is the same record. Response shapes for the matrix come from /shape (see there).
+//
 //   node test/support/conformance-server.mjs [port] [--ttl ms] [--stdin]   # prints one JSON line;
 //   stops after --ttl (default 10 min), on SIGINT/SIGTERM, and with --stdin when stdin closes
 import http from "node:http";
@@ -19,6 +24,7 @@ import net from "node:net";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import zlib from "node:zlib";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const STATIC_DIRS = ["dist", "test/conformance"];
@@ -36,7 +42,7 @@ export async function startServer(options = {}) {
   const keyState = (key) => {
     let s = state.get(key);
     if (!s) {
-      s = { hits: 0, closed: false, finished: false, requests: [] };
+      s = { hits: 0, closed: false, finished: false, requests: [], preflights: [] };
       state.set(key, s);
     }
     return s;
@@ -65,9 +71,27 @@ export async function startServer(options = {}) {
     return Buffer.concat(chunks);
   }
 
-  function cors(req, res) {
+  // ?expose=none: no Access-Control-Expose-Headers (a cross-origin page sees only the
+  // CORS-safelisted response headers). ?allow=a,b: a preflight allows only these request headers.
+  async function readSlowly(req, ms) {
+    const chunks = [];
+    let since = 0;
+    for await (const chunk of req) {
+      chunks.push(chunk);
+      since += chunk.length;
+      if (since >= 65_536) {
+        since = 0;
+        await sleep(ms);
+      }
+    }
+    return Buffer.concat(chunks);
+  }
+
+  function cors(req, res, q) {
     res.setHeader("access-control-allow-origin", "*");
-    res.setHeader("access-control-expose-headers", "*, retry-after, retry-after-ms, content-length, x-hits");
+    if (q.get("expose") !== "none") {
+      res.setHeader("access-control-expose-headers", "*, retry-after, retry-after-ms, content-length, content-encoding, etag, location, x-hits");
+    }
     if (req.headers["access-control-request-private-network"]) res.setHeader("access-control-allow-private-network", "true");
   }
 
@@ -75,26 +99,41 @@ export async function startServer(options = {}) {
     const url = new URL(req.url, "http://127.0.0.1");
     const q = url.searchParams;
     const key = q.get("key");
-    cors(req, res);
+    cors(req, res, q);
 
-    // CORS preflight: never counted as a hit.
+    // CORS preflight: never counted as a hit (recorded apart).
     if (req.method === "OPTIONS" && req.headers["access-control-request-method"]) {
+      if (key) {
+        keyState(key).preflights.push({
+          path: url.pathname,
+          requestMethod: req.headers["access-control-request-method"],
+          requestHeaders: req.headers["access-control-request-headers"] ?? null,
+        });
+      }
       res.writeHead(204, {
         "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS",
-        "access-control-allow-headers": req.headers["access-control-request-headers"] || "*",
+        "access-control-allow-headers": q.has("allow") ? q.get("allow") : req.headers["access-control-request-headers"] || "*",
         "access-control-max-age": "600",
       });
       res.end();
       return;
     }
 
-    const body = await readBody(req);
-    const s = key && url.pathname !== "/state" ? keyState(key) : null;
+    // /sink?hold=ms reads nothing of the upload for that long (the socket buffers fill, then the
+    // sender waits), and ?slow=ms pauses per 64 KiB read: upload progress then has steps.
+    const sink = url.pathname === "/sink";
+    if (sink && q.has("hold")) await sleep(Math.min(Number(q.get("hold")), MAX_HOLD_MS));
+    const slow = sink ? Number(q.get("slow") ?? 0) : 0;
+    const body = slow ? await readSlowly(req, slow) : await readBody(req);
+    const s = key && url.pathname !== "/state" && url.pathname !== "/record" ? keyState(key) : null;
     if (s) {
       s.hits++;
       s.requests.push({
         method: req.method,
         path: url.pathname,
+        search: url.search,
+        headers: req.headers,
+        bodyLength: body.length,
         authorization: req.headers.authorization ?? null,
         idempotencyKey: req.headers["idempotency-key"] ?? null,
         contentType: req.headers["content-type"] ?? null,
@@ -143,8 +182,37 @@ export async function startServer(options = {}) {
     }
 
     // ---- API routes
-    if (p === "/state") {
-      json(200, state.get(key) ?? { hits: 0, closed: false, finished: false, requests: [] });
+    if (p === "/state" || p === "/record") {
+      json(200, state.get(key) ?? { hits: 0, closed: false, finished: false, requests: [], preflights: [] });
+      return;
+    }
+    if (p === "/shape") {
+      await shape(req, res, q, s);
+      return;
+    }
+    if (p === "/sse-seq") {
+      // Hits 1..n: one event (id = the hit) with `retry: 5`, then the stream ends; later hits: 204.
+      const n = Number(q.get("n") ?? 2);
+      if (s.hits > n) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      res.end(`retry: 5\nid: ${s.hits}\ndata: event ${s.hits}\n\n`);
+      return;
+    }
+    if (p === "/sink") {
+      json(200, { method: req.method, bodyLength: body.length, contentType: req.headers["content-type"] ?? null });
+      return;
+    }
+    if (p === "/xhr-fetch.js") {
+      // src/xhr-fetch.ts as a browser module, for the suite's direct xhrFetch checks.
+      const esbuild = await import("esbuild");
+      const source = await readFile(path.join(ROOT, "src/xhr-fetch.ts"), "utf8");
+      const out = await esbuild.transform(source, { loader: "ts", format: "esm", target: "es2022" });
+      res.writeHead(200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store" });
+      res.end(out.code);
       return;
     }
     if (p === "/json") {
@@ -211,8 +279,8 @@ export async function startServer(options = {}) {
       return;
     }
     if (p === "/stall-body") {
-      // Headers and one line, then silence.
-      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+      // Headers and one line, then silence (?nosniff=1 as /endless).
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8", ...(q.get("nosniff") ? { "x-content-type-options": "nosniff" } : {}) });
       res.write("first\n");
       const t = later(MAX_HOLD_MS, () => res.destroy());
       res.on("close", () => clearTimeout(t));
@@ -256,8 +324,10 @@ export async function startServer(options = {}) {
       return;
     }
     if (p === "/endless") {
-      // A line every 10 ms until the client goes away (or MAX_HOLD_MS).
-      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+      // A line every 10 ms until the client goes away (or MAX_HOLD_MS). ?nosniff=1: with
+      // X-Content-Type-Options: nosniff (Chromium holds an XHR's response until 512 bytes
+      // arrived otherwise, to sniff its type).
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8", ...(q.get("nosniff") ? { "x-content-type-options": "nosniff" } : {}) });
       let i = 0;
       const tick = setInterval(() => res.write(`line ${i++}\n`), 10);
       const stop = later(MAX_HOLD_MS, () => res.end());
@@ -339,6 +409,96 @@ export async function startServer(options = {}) {
     state,
     close,
   };
+}
+
+/** The body of /shape?size=N: N bytes of a repeating, recognisable ASCII pattern. */
+export function patternBody(size) {
+  const unit = "0123456789abcdefghijklmnopqrstuvwxyz\n";
+  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+}
+
+const NULL_BODY = new Set([204, 205, 304]);
+
+/**
+ * /shape: one response shape of the conformance matrix, chosen by the query.
+ *   status=N        the final status (default 200)
+ *   fail=N&fs=S     the first N hits answer S (default 503) with `failing i/N`, and
+ *   ra=, rams=      Retry-After / retry-after-ms on those failures
+ *   body=text       the body (default: a JSON summary { ok, method, hits } with content-type JSON)
+ *   size=N          N bytes of patternBody() instead (text/plain)
+ *   empty=1         no body at all (content-length: 0)
+ *   chunked=1       sent in chunks without content-length
+ *   enc=gzip|br     content-encoded (the client sees it decoded)
+ *   etag=X          a 304 when If-None-Match is X, else the body with ETag: X
+ *   Range: bytes=a-b on a request makes a 206 with Content-Range (of the size=N body)
+ * HEAD gets the headers only; 204, 205 and 304 never get a body.
+ */
+async function shape(req, res, q, s) {
+  const hits = s?.hits ?? 0;
+  const fail = Number(q.get("fail") ?? 0);
+  const headers = {};
+  let status = Number(q.get("status") ?? 200);
+  let text;
+  if (fail > 0 && hits <= fail) {
+    status = Number(q.get("fs") ?? 503);
+    if (q.has("ra")) headers["retry-after"] = q.get("ra");
+    if (q.has("rams")) headers["retry-after-ms"] = q.get("rams");
+    headers["content-type"] = "text/plain; charset=utf-8";
+    text = `failing ${hits}/${fail}`;
+  } else if (q.has("size")) {
+    headers["content-type"] = "text/plain; charset=utf-8";
+    text = patternBody(Number(q.get("size")));
+  } else if (q.has("body")) {
+    headers["content-type"] = "text/plain; charset=utf-8";
+    text = q.get("body");
+  } else {
+    headers["content-type"] = "application/json";
+    text = JSON.stringify({ ok: true, method: req.method, hits });
+  }
+  if (q.has("etag") && hits > fail) {
+    headers.etag = `"${q.get("etag")}"`;
+    if (req.headers["if-none-match"] === headers.etag) status = 304;
+  }
+  const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? "");
+  if (range && status === 200 && hits > fail) {
+    const [from, to] = [Number(range[1]), Number(range[2])];
+    headers["content-range"] = `bytes ${from}-${to}/${Buffer.byteLength(text)}`;
+    text = Buffer.from(text).subarray(from, to + 1).toString("latin1");
+    status = 206;
+  }
+  if (q.get("empty") || NULL_BODY.has(status)) text = "";
+  let data = Buffer.from(text, status === 206 ? "latin1" : "utf8");
+  const enc = q.get("enc");
+  if (enc && data.length && !NULL_BODY.has(status)) {
+    data = enc === "br" ? zlib.brotliCompressSync(data) : zlib.gzipSync(data);
+    headers["content-encoding"] = enc;
+    headers.vary = "accept-encoding";
+  }
+  if (NULL_BODY.has(status)) {
+    delete headers["content-type"];
+    if (status === 205) headers["content-length"] = "0";
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
+  const chunked = q.get("chunked") === "1" && data.length > 0;
+  if (!chunked) headers["content-length"] = String(data.length);
+  res.writeHead(status, headers);
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  if (!chunked) {
+    res.end(data);
+    return;
+  }
+  const step = Math.max(1, Math.ceil(data.length / 4));
+  for (let at = 0; at < data.length; at += step) {
+    if (res.destroyed) return;
+    res.write(data.subarray(at, at + step));
+    await sleep(1);
+  }
+  res.end();
 }
 
 // Chunked payloads, split on purpose inside lines, inside CRLF and inside UTF-8 sequences.
