@@ -17,12 +17,12 @@ export default defineConfig([
   },
   {
     // The CLI: Node only, a separate entry the library never imports. Its small
-    // dependencies (mri, picocolors) are bundled so the package has none at run time.
+    // dependencies (picocolors) are bundled so the package has none at run time.
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
     target: "node18",
     platform: "node",
-    noExternal: ["mri", "picocolors"],
+    noExternal: ["picocolors"],
     // One self-contained file: the CLI loads everything anyway.
     splitting: false,
     banner: { js: "#!/usr/bin/env node" },

@@ -53,11 +53,13 @@ for (const exported of checker.getExportsOfModule(entry)) {
       out += "| option | type | default | |\n|---|---|---|---|\n";
       for (const p of props) {
         const pd = p.declarations?.[0];
-        const ptype = pd ? checker.typeToString(checker.getTypeOfSymbolAtLocation(p, pd), undefined, ts.TypeFormatFlags.NoTruncation) : "";
+        const ptype = checker.typeToString(pd ? checker.getTypeOfSymbolAtLocation(p, pd) : checker.getTypeOfSymbol(p), undefined, ts.TypeFormatFlags.NoTruncation);
         const ptags = tagsOf(p);
         const def = ptags.find((t) => t.name === "default")?.text ?? "";
         const ex = ptags.filter((t) => t.name === "example").map((t) => `e.g. \`${cell(t.text)}\``).join(" ");
-        out += `| \`${p.getName()}${p.flags & ts.SymbolFlags.Optional ? "?" : ""}\` | \`${cell(ptype)}\` | ${cell(def)} | ${cell([docOf(p), ex].filter(Boolean).join(" "))} |\n`;
+        // A well-known symbol member is named as code names it, not by the checker's numbered "__@asyncDispose@41".
+        const pname = p.getName().replace(/^__@(\w+)@\d+$/, "[Symbol.$1]");
+        out += `| \`${pname}${p.flags & ts.SymbolFlags.Optional ? "?" : ""}\` | \`${cell(ptype)}\` | ${cell(def)} | ${cell([docOf(p), ex].filter(Boolean).join(" "))} |\n`;
       }
       out += "\n";
     }

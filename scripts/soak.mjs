@@ -487,12 +487,17 @@ async function hostile(lib, check, signal) {
   const hung = await ran("never-settling hook", () => stuck.get("ok", { signal }).text());
   check("hostile: a beforeRequest hook that never settles ends in a TimeoutError", hung.every((r) => r.status === "rejected" && r.reason?.code === "ERR_TIMEOUT"), "");
 
-  // 4. A line that never ends: a typed limit error, the stream cancelled long before its 64 MiB.
-  const endless = await ran("endless line", async () => {
-    for await (const line of api.get("endless", { signal }).lines()) void line;
+  // 4. A line that never ends: a typed limit error (8 MiB by default), the stream cancelled long
+  // before its 64 MiB. Fewer rounds: each reads past 8 MiB of text on a 2-core machine.
+  const STREAMS = 8;
+  const streaming = lib.createClient({ baseUrl: base, timeout: "long", retry: false });
+  const endless = (await ran("endless line", async (i) => {
+    if (i >= STREAMS) return "skipped";
+    for await (const line of streaming.get("endless", { signal }).lines()) void line;
     return "ended";
-  });
-  check("hostile: an endless line ends with ERR_LIMIT and the server stops sending", endless.every((r) => r.status === "rejected" && r.reason?.code === "ERR_LIMIT") && endlessBytes < ROUNDS * 32 * 1048576, `${(endlessBytes / 1048576).toFixed(0)} MiB sent for ${ROUNDS} streams`);
+  })).slice(0, STREAMS);
+  check("hostile: an endless line ends with ERR_LIMIT and the server stops sending", endless.every((r) => r.status === "rejected" && r.reason?.code === "ERR_LIMIT") && endlessBytes < STREAMS * 32 * 1048576, `${(endlessBytes / 1048576).toFixed(0)} MiB sent for ${STREAMS} streams`);
+  await streaming.close();
 
   await api.close();
   await stuck.close();

@@ -25,6 +25,7 @@ import { clearTimer, noop, setTimer, unrefTimer, watchSignal, type Timer } from 
 import { attemptTimeout } from "./timeouts.js";
 import { readHead, rebuildResponse, replay, trackBody, type BodyWatch } from "./tracked-body.js";
 import { canCountUploads, countedStream, serialiseBody, type SerialisedBody } from "./upload-progress.js";
+import { xhrFetch } from "./xhr-fetch.js";
 
 /** What went wrong in an attempt that may be retried. */
 export type Failure = { type: "timeout"; ms: number; tier: CallPlan["timeout"]["tier"]; kind: TimeoutKind } | { type: "network"; cause: unknown };
@@ -70,6 +71,8 @@ class Attempt implements BodyWatch, Abortable {
   #finished = false;
   /** True while fetch or a body read is under way: a failure then is the network's (or the timer's). */
   #network = false;
+  /** The upload goes through XMLHttpRequest, for real progress events (a browser, where fetch cannot stream it). */
+  #xhr = false;
   /** An error the caller's own callback threw while the body was read (onDownloadProgress): never the network's. */
   #callbackError: unknown;
 
@@ -171,7 +174,8 @@ class Attempt implements BodyWatch, Abortable {
   async #send(hop: Hop): Promise<Response> {
     const { plan } = this;
     const { ctx } = this.state;
-    const fetchImpl = plan.config.fetch ?? globalThis.fetch;
+    const onUploadProgress = plan.onUploadProgress;
+    const fetchImpl: FetchFunction = this.#xhr ? (i, init) => xhrFetch(i, { ...init, onUploadProgress }) : (plan.config.fetch ?? globalThis.fetch);
     if (typeof fetchImpl !== "function") throw optionError("fetch", "is needed: this runtime has no fetch");
     let response: Response | undefined;
     let input: Request | string = hop.url;
@@ -304,9 +308,18 @@ class Attempt implements BodyWatch, Abortable {
    * 100 % event sent when the response starts.
    */
   async #countUpload(hop: Hop): Promise<number | undefined> {
+    const { plan } = this;
+    if (!canCountUploads()) {
+      // A browser: XMLHttpRequest reports real upload progress (the runtime's fetch only; a custom fetch is the caller's).
+      if (typeof XMLHttpRequest === "function" && !plan.config.fetch && (plan.init.redirect ?? "follow") === "follow") {
+        this.#xhr = true;
+        return undefined;
+      }
+      const { bytes } = await this.#race((this.state.serialised ??= serialiseBody(hop.body!)));
+      return bytes.byteLength;
+    }
     const { bytes, contentType } = await this.#race((this.state.serialised ??= serialiseBody(hop.body!)));
-    if (!canCountUploads()) return bytes.byteLength;
-    hop.body = countedStream(bytes, this.plan.onUploadProgress!);
+    hop.body = countedStream(bytes, plan.onUploadProgress!);
     if (contentType && hop.headers["content-type"] === undefined) hop.headers = { ...hop.headers, "content-type": contentType };
     return undefined;
   }

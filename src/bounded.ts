@@ -4,7 +4,7 @@
  * timeout end the wait.
  */
 import { closedError, isCloseReason, type Abortable, type Closer } from "./closer.js";
-import { clearTimer, setTimer, watchSignal, type Timer } from "./timers.js";
+import { clearTimer, noop, setTimer, watchSignal, type Timer } from "./timers.js";
 
 export interface Bounds {
   signal: AbortSignal | undefined;
@@ -40,15 +40,17 @@ const onExpired = (guard: Guard) => guard.expire();
 class Guard implements Abortable {
   readonly #bounds: Bounds;
   readonly #reject: (reason: unknown) => void;
-  readonly #timer: Timer | undefined;
-  readonly #stop: () => void;
+  #timer: Timer | undefined;
+  #stop: () => void = noop;
+  #ended = false;
 
   constructor(bounds: Bounds, reject: (reason: unknown) => void) {
     this.#bounds = bounds;
     this.#reject = reject;
-    bounds.closer.track(this);
+    // Either may end the wait at once (closed already, aborted already).
+    if (!bounds.closer.track(this)) return;
     this.#stop = watchSignal(bounds.signal, (reason) => this.abort(reason));
-    this.#timer = bounds.ms === undefined || !bounds.expired ? undefined : setTimer(onExpired, bounds.ms, this);
+    if (!this.#ended && bounds.ms !== undefined && bounds.expired) this.#timer = setTimer(onExpired, bounds.ms, this);
   }
 
   abort(reason: unknown): void {
@@ -62,6 +64,7 @@ class Guard implements Abortable {
   }
 
   end(): void {
+    this.#ended = true;
     clearTimer(this.#timer);
     this.#stop();
     this.#bounds.closer.release(this);

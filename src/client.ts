@@ -70,12 +70,14 @@ export function createClient(options: ClientOptions = {}): Client {
 function makeClient(config: ClientConfig): Client {
   const call = (method: string, url: Input, opts: RequestOptions | undefined, mode: ReadMode, run: RunOptions) => runCall(prepareCall(config, method, url as string | URL, opts, mode), run);
 
-  const request = <T>(method: string, url: Input, opts?: RequestOptions): ResponsePromise<T> =>
-    ResponsePromise.start<T>(
+  const request = <T>(method: string, input: Input, options?: RequestOptions): ResponsePromise<T> => {
+    const { url, opts } = fromInput(input, options);
+    return ResponsePromise.start<T>(
       // A reconnecting stream (single) judges every status itself: an error status is a failure, never events.
       (mode, single) => (single ? call(method, url, { ...opts, throwHttpErrors: true }, mode, { retries: false }) : call(method, url, opts, mode, ALL_RETRIES)),
       sseReconnect(config, method, url, opts, call),
     );
+  };
 
   const close = async () => config.closer.close();
   const client: Client = {
@@ -114,7 +116,7 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
     refuse: (options: SseRequestOptions) => {
       try {
         check(typeof options === "object" && options !== null, "sse", "options must be an object");
-        for (const key of Object.keys(options)) check(key === "reconnect" || key === "anyContentType", `sse.${key}`, "is not an option of .sse(): use reconnect, anyContentType");
+        for (const key of Object.keys(options)) check(key === "reconnect" || key === "anyContentType" || key === "maxEventBytes", `sse.${key}`, "is not an option of .sse(): use reconnect, anyContentType, maxEventBytes");
         if (method.toUpperCase() !== "GET") throw optionError("reconnect", "works with GET requests only");
         return undefined;
       } catch (error) {
@@ -141,9 +143,25 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
         signal: plan.signal,
         closer: config.closer,
         anyContentType: options.anyContentType,
+        maxEventBytes: options.maxEventBytes,
       });
     },
   };
+}
+
+/**
+ * A `Request` given as the URL: its URL, with its headers under the options' own and its
+ * signal unless the options give one (the method is the call's; use api.fetch to send a Request whole).
+ */
+function fromInput(input: Input, options: RequestOptions | undefined): { url: string | URL; opts: RequestOptions | undefined } {
+  if (typeof Request === "undefined" || !(input instanceof Request)) return { url: input as string | URL, opts: options };
+  const headers: Record<string, string | undefined | null> = {};
+  input.headers.forEach((value, name) => (headers[name] = value));
+  const own = options?.headers;
+  if (own instanceof Headers) own.forEach((value, name) => (headers[name] = value));
+  else if (Array.isArray(own)) for (const [name, value] of own) headers[String(name).toLowerCase()] = value;
+  else if (own) for (const name of Object.keys(own)) headers[name.toLowerCase()] = own[name];
+  return { url: input.url, opts: { ...options, headers, signal: options?.signal ?? input.signal } };
 }
 
 /** The request's headers with Last-Event-ID (none: a default one removed). */

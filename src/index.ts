@@ -8,7 +8,7 @@ export {
   LimitError, isLimitError, type LimitKind,
 } from "./errors/index.js";
 export { lines, ndjson, sse } from "./decode/index.js";
-export type { ServerSentEvent, SseOptions, ByteSource } from "./decode/index.js";
+export type { ServerSentEvent, SseOptions, LinesOptions, ByteSource } from "./decode/index.js";
 export type { Stats } from "./stats.js";
 export type {
   ClientOptions, RequestOptions, CommonOptions, PassThroughInit, RetryOptions, RetryBudgetOptions, RetryContext,

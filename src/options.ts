@@ -274,6 +274,8 @@ export interface SseRequestOptions {
    * @default false
    */
   anyContentType?: boolean;
+  /** The largest event accepted, in UTF-8 bytes; past it a LimitError ends the stream. @default 16 MiB */
+  maxEventBytes?: number;
 }
 export type { ServerSentEvent };
 

@@ -5,7 +5,7 @@
  */
 import { readData } from "./attempt.js";
 import type { CallResult } from "./call.js";
-import { lines, ndjson, sse, type ServerSentEvent } from "./decode/index.js";
+import { lines, ndjson, sse, type LinesOptions, type ServerSentEvent } from "./decode/index.js";
 import type { SseRequestOptions } from "./options.js";
 import type { ReadMode } from "./plan.js";
 import { validate, type StandardSchemaV1 } from "./schema.js";
@@ -113,14 +113,14 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
     return this.#read("blob").then(dataOf) as Promise<Blob>;
   }
 
-  /** The body's lines, decoded as they arrive; leaving the loop early cancels the body. */
-  lines(): AsyncIterableIterator<string> {
-    return afterResponse(this, (r) => lines(r));
+  /** The body's lines, decoded as they arrive; leaving the loop early cancels the body. A line past `maxLineBytes` (8 MiB) ends it with a LimitError. */
+  lines(options?: LinesOptions): AsyncIterableIterator<string> {
+    return afterResponse(this, (r) => lines(r, options));
   }
 
-  /** The body as newline-delimited JSON, parsed as it arrives. */
-  ndjson<J = T>(): AsyncIterableIterator<J> {
-    return afterResponse(this, (r) => ndjson<J>(r));
+  /** The body as newline-delimited JSON, parsed as it arrives. A line past `maxLineBytes` (8 MiB) ends it with a LimitError. */
+  ndjson<J = T>(options?: LinesOptions): AsyncIterableIterator<J> {
+    return afterResponse(this, (r) => ndjson<J>(r, options));
   }
 
   /**
@@ -140,7 +140,8 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
       return this.#reconnect.open(options, this);
     }
     const anyContentType = options?.anyContentType;
-    return afterResponse(this, (r) => (checkEventStream(r, undefined, anyContentType), sse(r)));
+    const limit = options?.maxEventBytes === undefined ? undefined : { maxEventBytes: options.maxEventBytes };
+    return afterResponse(this, (r) => (checkEventStream(r, undefined, anyContentType), sse(r, limit)));
   }
 }
 

@@ -37,6 +37,7 @@ export interface ReconnectPlan {
   closer: Closer;
   /** Accept a stream whatever its content-type says. */
   anyContentType: boolean | undefined;
+  maxEventBytes: number | undefined;
 }
 
 export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan): AsyncGenerator<ServerSentEvent, void, undefined> {
@@ -54,7 +55,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
       if (response.status === 204) return;
       checkEventStream(response, undefined, plan.anyContentType);
       replays.reconnected();
-      for await (const event of sse(response, { lastEventId: replays.lastId })) {
+      for await (const event of sse(response, { lastEventId: replays.lastId, ...(plan.maxEventBytes !== undefined && { maxEventBytes: plan.maxEventBytes }) })) {
         if (event.retry !== undefined) retryMs = event.retry;
         if (!replays.isNew(event)) continue;
         failures = 0;
