@@ -24,7 +24,7 @@ const ri = process.argv.indexOf("--rounds");
 const ROUNDS = ri === -1 ? (smoke ? 1 : 9) : Number(process.argv[ri + 1]);
 
 const CLOSURE_TO_FIELDS = {
-  file: "src/attempt.ts",
+  file: "src/pipeline/attempt.ts",
   from: `              this.onAbort = (reason) => {
                 reject(reason);
                 response.body?.cancel(reason).catch(noop);
@@ -34,19 +34,19 @@ const CLOSURE_TO_FIELDS = {
               this.onAbort = abortRead;`,
 };
 const CLOSURE_FIELDS_DECL = {
-  file: "src/attempt.ts",
+  file: "src/pipeline/attempt.ts",
   from: "  onAbort: ((reason: unknown) => void) | undefined;\n",
   to: "  onAbort: ((reason: unknown) => void) | undefined;\n  readReject: any = undefined;\n  readResponse: any = undefined;\n",
 };
 const CLOSURE_FN = {
-  file: "src/attempt.ts",
+  file: "src/pipeline/attempt.ts",
   from: "const onTimer = (attempt: Attempt) => attempt.expire(\"attempt\");\n",
   to: "const onTimer = (attempt: Attempt) => attempt.expire(\"attempt\");\nfunction abortRead(this: any, reason: unknown): void {\n  this.readReject(reason);\n  this.readResponse.body?.cancel(reason).catch(noop);\n}\n",
 };
-const MICROTASK_TO_PROMISE = { file: "src/response.ts", from: "    queueMicrotask(() => {", to: "    Promise.resolve().then(() => {" };
+const MICROTASK_TO_PROMISE = { file: "src/pipeline/response.ts", from: "    queueMicrotask(() => {", to: "    Promise.resolve().then(() => {" };
 const NO_CLOSER_SET = [
-  { file: "src/closer.ts", from: "    for (let c: Closer | undefined = this; c; c = c.#parent) c.#inflight.add(op);\n", to: "" },
-  { file: "src/closer.ts", from: "    for (let c: Closer | undefined = this; c; c = c.#parent) c.#inflight.delete(op);\n", to: "" },
+  { file: "src/resilience/closer.ts", from: "    for (let c: Closer | undefined = this; c; c = c.#parent) c.#inflight.add(op);\n", to: "" },
+  { file: "src/resilience/closer.ts", from: "    for (let c: Closer | undefined = this; c; c = c.#parent) c.#inflight.delete(op);\n", to: "" },
 ];
 
 export const VARIANTS = [

@@ -22,9 +22,9 @@ async function internals() {
   await esbuild.build({
     stdin: {
       contents: [
-        'export { joinUrl, appendQuery, normaliseQuery, parseBaseUrl } from "./src/url.ts";',
-        'export { mergeHeaders } from "./src/headers.ts";',
-        'export { Closer } from "./src/closer.ts";',
+        'export { joinUrl, appendQuery, normaliseQuery, parseBaseUrl } from "./src/http/url.ts";',
+        'export { mergeHeaders } from "./src/http/headers.ts";',
+        'export { Closer } from "./src/resilience/closer.ts";',
       ].join("\n"),
       resolveDir: ROOT,
       sourcefile: "internals.ts",
@@ -87,10 +87,10 @@ export async function benchMicro() {
   const list = { next: null, prev: null };
   list.next = list.prev = list;
   const rows = [
-    ["queueMicrotask(cb) (src/response.ts:47 per request)", await scheduled((cb) => queueMicrotask(cb))],
+    ["queueMicrotask(cb) (src/pipeline/response.ts:47 per request)", await scheduled((cb) => queueMicrotask(cb))],
     ["Promise.resolve().then(cb)", await scheduled((cb) => Promise.prototype.then.call(Promise.resolve(), cb))],
     ["resolvedPromise.then(cb) (one shared resolved promise)", await scheduled((cb) => resolved.then(cb))],
-    ["Closer track + release, a Set (src/closer.ts:37,42)", sync(() => {
+    ["Closer track + release, a Set (src/resilience/closer.ts:37,42)", sync(() => {
       const op = { abort() {} };
       closer.track(op);
       closer.release(op);
@@ -104,20 +104,20 @@ export async function benchMicro() {
       op.next.prev = op.prev;
       return op;
     })],
-    ["URL: joinUrl + normaliseQuery + appendQuery (src/url.ts, src/call.ts:63)", sync(() => tf.appendQuery(tf.joinUrl(base, "users"), tf.normaliseQuery(query, undefined)).length)],
+    ["URL: joinUrl + normaliseQuery + appendQuery (src/http/url.ts, src/pipeline/call.ts:63)", sync(() => tf.appendQuery(tf.joinUrl(base, "users"), tf.normaliseQuery(query, undefined)).length)],
     ["URL: new URL + searchParams.set + href (what raw fetch does)", sync(() => {
       const u = new URL("users", "http://api.bench.test/v1/");
       u.searchParams.set("page", "2");
       return u.href.length;
     })],
     ["URL: string concatenation, plain path + plain query (a fast path)", sync(() => `${base.href}/${"users"}?page=${String(query.page)}`.length)],
-    ["headers: mergeHeaders(client, request) (src/headers.ts:40, src/call.ts:74)", sync(() => tf.mergeHeaders(undefined, headers))],
+    ["headers: mergeHeaders(client, request) (src/http/headers.ts:40, src/pipeline/call.ts:74)", sync(() => tf.mergeHeaders(undefined, headers))],
     ["new AbortController() + .signal", sync(() => new AbortController().signal)],
     ["setTimeout + clearTimeout (30 s)", sync(() => {
       clearTimeout(setTimeout(noop, 30_000));
       return 1;
     })],
-    ["closure capturing 2 values (src/attempt.ts:167 style)", sync((i) => {
+    ["closure capturing 2 values (src/pipeline/attempt.ts:167 style)", sync((i) => {
       const holder = { onAbort: undefined };
       holder.onAbort = (reason) => i + reason;
       return holder;

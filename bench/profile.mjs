@@ -168,17 +168,17 @@ function inclusiveOf({ info, byId }, pred, id = 1, inside = false) {
  * Inclusive time, so a suspect's callees (builtins, Node internals) count with it.
  */
 const SUSPECTS = [
-  ["queueMicrotask + its AsyncResource per request (src/response.ts:47; Node wraps each callback)", (n) => /task_queues/.test(n.url) && n.fn === "queueMicrotask"],
-  ["Closer track + release (src/closer.ts:30-43, a Set per client chain)", (n) => n.ours && /^(track|release)$/.test(n.fn)],
-  ["URL: joinUrl + normaliseQuery + appendQuery + isAbsolute (src/url.ts, called at src/call.ts:63-65)", (n) => n.ours && /^(joinUrl|normaliseQuery|appendQuery|isAbsolute)$/.test(n.fn)],
-  ["headers: mergeHeaders (src/headers.ts:40, src/call.ts:74)", (n) => n.ours && n.fn === "mergeHeaders"],
-  ["options: passThrough + resolveShared (src/config.ts:71,85)", (n) => n.ours && /^(passThrough|resolveShared)$/.test(n.fn)],
-  ["new CallContext (src/context.ts, src/call.ts:102)", (n) => n.ours && n.fn === "CallContext"],
-  ["per-attempt AbortController + its signal (src/attempt.ts:35)", (n) => /abort_controller/.test(n.url) && /^(AbortController|get signal|createAbortSignal)$/.test(n.fn)],
-  ["per-attempt setTimeout + clearTimeout (src/attempt.ts:53,69)", (n) => /^node:timers$/.test(n.url) && /^(setTimeout|clearTimeout)$/.test(n.fn)],
-  ["ResponsePromise.start (src/response.ts:37-58, without what runs in its microtask)", (n) => n.ours && n.fn === "start" && /response\.ts/.test(n.where)],
-  ["prepareCall, all of it (src/call.ts:52)", (n) => n.ours && n.fn === "prepareCall"],
-  ["runCall, all of it (src/call.ts:123, the attempt included)", (n) => n.ours && n.fn === "runCall"],
+  ["queueMicrotask + its AsyncResource per request (src/pipeline/response.ts:47; Node wraps each callback)", (n) => /task_queues/.test(n.url) && n.fn === "queueMicrotask"],
+  ["Closer track + release (src/resilience/closer.ts:30-43, a Set per client chain)", (n) => n.ours && /^(track|release)$/.test(n.fn)],
+  ["URL: joinUrl + normaliseQuery + appendQuery + isAbsolute (src/http/url.ts, called at src/pipeline/call.ts:63-65)", (n) => n.ours && /^(joinUrl|normaliseQuery|appendQuery|isAbsolute)$/.test(n.fn)],
+  ["headers: mergeHeaders (src/http/headers.ts:40, src/pipeline/call.ts:74)", (n) => n.ours && n.fn === "mergeHeaders"],
+  ["options: passThrough + resolveShared (src/options/config.ts:71,85)", (n) => n.ours && /^(passThrough|resolveShared)$/.test(n.fn)],
+  ["new CallContext (src/pipeline/context.ts, src/pipeline/call.ts:102)", (n) => n.ours && n.fn === "CallContext"],
+  ["per-attempt AbortController + its signal (src/pipeline/attempt.ts:35)", (n) => /abort_controller/.test(n.url) && /^(AbortController|get signal|createAbortSignal)$/.test(n.fn)],
+  ["per-attempt setTimeout + clearTimeout (src/pipeline/attempt.ts:53,69)", (n) => /^node:timers$/.test(n.url) && /^(setTimeout|clearTimeout)$/.test(n.fn)],
+  ["ResponsePromise.start (src/pipeline/response.ts:37-58, without what runs in its microtask)", (n) => n.ours && n.fn === "start" && /response\.ts/.test(n.where)],
+  ["prepareCall, all of it (src/pipeline/call.ts:52)", (n) => n.ours && n.fn === "prepareCall"],
+  ["runCall, all of it (src/pipeline/call.ts:123, the attempt included)", (n) => n.ours && n.fn === "runCall"],
 ];
 
 const f2 = (n) => n.toFixed(2);

@@ -1,14 +1,14 @@
 /** createClient, extend, close, the method shortcuts and `api.fetch`. */
-import { bounded } from "./bounded.js";
-import { runCall, type RunOptions } from "./call.js";
-import { normaliseClient, type ClientConfig } from "./config.js";
-import { fromFetchArguments } from "./fetch-adapter.js";
-import { check, optionError } from "./option-error.js";
-import type { ClientOptions, RequestOptions, SseRequestOptions } from "./options.js";
-import { paginate, type PaginateOptions } from "./paginate.js";
-import { prepareCall, type ReadMode } from "./plan.js";
-import { ResponsePromise, type Reconnect } from "./response.js";
-import { lastEventIdHeader, reconnectingSse } from "./sse-reconnect.js";
+import { bounded } from "./pipeline/bounded.js";
+import { runCall, type RunOptions } from "./pipeline/call.js";
+import { normaliseClient, type ClientConfig } from "./options/config.js";
+import { fromFetchArguments } from "./pipeline/fetch-adapter.js";
+import { check, optionError } from "./options/option-error.js";
+import type { ClientOptions, RequestOptions, SseRequestOptions } from "./options/options.js";
+import { paginate, type PaginateOptions } from "./features/paginate.js";
+import { prepareCall, type ReadMode } from "./pipeline/plan.js";
+import { ResponsePromise, type Reconnect } from "./pipeline/response.js";
+import { lastEventIdHeader, reconnectingSse } from "./features/sse-reconnect.js";
 import type { Stats } from "./stats.js";
 
 /** What to request: a path joined under `baseUrl`, an absolute URL, or a `Request`. */

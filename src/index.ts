@@ -1,6 +1,6 @@
 export { createClient, tierfetch, type Client, type Input } from "./client.js";
-export { ResponsePromise } from "./response.js";
-export { parseDuration, type Duration } from "./durations.js";
+export { ResponsePromise } from "./pipeline/response.js";
+export { parseDuration, type Duration } from "./resilience/durations.js";
 export {
   TierfetchError, HttpError, TimeoutError, NetworkError,
   isTierfetchError, isHttpError, isTimeoutError, isNetworkError,
@@ -14,6 +14,6 @@ export type {
   ClientOptions, RequestOptions, CommonOptions, PassThroughInit, RetryOptions, RetryBudgetOptions, RetryContext,
   TimeoutOption, TimeoutTiers, TierName, Hooks, HookContext, BeforeRequestHook, BeforeRetryHook, AfterResponseHook,
   BeforeErrorHook, Progress, QueryOptions, QueryValue, HeadersOption, FetchFunction, TokenOption, SseRequestOptions,
-} from "./options.js";
-export type { PaginateOptions, PageContext, NextPage } from "./paginate.js";
-export type { StandardSchemaV1, StandardIssue } from "./schema.js";
+} from "./options/options.js";
+export type { PaginateOptions, PageContext, NextPage } from "./features/paginate.js";
+export type { StandardSchemaV1, StandardIssue } from "./features/schema.js";

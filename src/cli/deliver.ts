@@ -4,7 +4,7 @@
  * redirect note, then the body to a file (-o), to stdout as the mode says, and for an HTTP
  * error, the head of its body.
  */
-import { redactUrl } from "../redact.js";
+import { redactUrl } from "../security/redact.js";
 import type { CliArgs } from "./args.js";
 import { printBody, printBuffered, printHead, type Out } from "./body-output.js";
 import { readErrorBodyHead } from "./error-body.js";

@@ -6,7 +6,7 @@
 import { isHttpError, isNetworkError, isTierfetchError, isTimeoutError } from "../index.js";
 import { UsageError } from "./usage-error.js";
 import { formatMs } from "./format.js";
-import { redactUrl } from "../redact.js";
+import { redactUrl } from "../security/redact.js";
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, client: 4, server: 5, interrupted: 130 } as const;
 

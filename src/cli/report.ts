@@ -7,8 +7,8 @@
 import type { Colors } from "./colors.js";
 import { formatBytes, formatMs } from "./format.js";
 import type { ProgressBar } from "./progress.js";
-import { maskSecrets } from "../secrets.js";
-import { redactUrl } from "../redact.js";
+import { maskSecrets } from "../security/secrets.js";
+import { redactUrl } from "../security/redact.js";
 import { showHeaderValue } from "./shown-header.js";
 
 export interface ReporterOptions {

@@ -4,7 +4,7 @@
  * Content-Type, Basic auth from -u), then every -H and `Header:value` item, which win. And the
  * secret values the request carries, for the reporter to mask.
  */
-import { secretValues } from "../secrets.js";
+import { secretValues } from "../security/secrets.js";
 import type { CliArgs } from "./args.js";
 import type { LoadedBody } from "./request-body.js";
 import { version } from "./version.js";

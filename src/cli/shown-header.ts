@@ -4,7 +4,7 @@
  * kind of credential went. URLs are shown with the library's redactUrl, and report.ts masks
  * every secret value the request carries (src/secrets.ts) in each line.
  */
-import { isSecretHeader, MASK } from "../redact.js";
+import { isSecretHeader, MASK } from "../security/redact.js";
 
 export function showHeaderValue(name: string, value: string): string {
   if (!isSecretHeader(name)) return value;

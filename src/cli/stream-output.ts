@@ -2,7 +2,7 @@
  * --lines, --ndjson and --sse: each item written (and flushed) as it arrives. Into a pipe the
  * text is as sent; on a terminal JSON is coloured.
  */
-import { checkEventStream } from "../event-stream-check.js";
+import { checkEventStream } from "../pipeline/event-stream-check.js";
 import { lines, sse } from "../index.js";
 import type { Out } from "./body-output.js";
 import { formatJson, isJson } from "./json-format.js";

@@ -4,8 +4,8 @@
  * over plain http by accident). A `user:password@` in it is taken out and handed back to be
  * sent as Basic auth, as curl does; the password is never shown.
  */
-import { redactUrl } from "../redact.js";
-import { isLoopback } from "../url.js";
+import { redactUrl } from "../security/redact.js";
+import { isLoopback } from "../http/url.js";
 import { quoteInput, UsageError } from "./usage-error.js";
 
 export interface Credentials {

@@ -1,4 +1,4 @@
-import { maskSecrets } from "../secrets.js";
+import { maskSecrets } from "../security/secrets.js";
 import { TierfetchError, at, hide, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
 
 /** The response had an error status (by default: anything not 2xx, after redirects). */

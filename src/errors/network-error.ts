@@ -1,4 +1,4 @@
-import { MASK, isSecretHeader, redactUrl } from "../redact.js";
+import { MASK, isSecretHeader, redactUrl } from "../security/redact.js";
 import { TierfetchError, at, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
 
 /** How deep a cause chain is followed, and how many of an AggregateError's errors are shown. */

@@ -1,4 +1,4 @@
-import { redactUrl } from "../redact.js";
+import { redactUrl } from "../security/redact.js";
 
 /** Codes carried by every error tierfetch raises. */
 export type ErrorCode = "ERR_HTTP" | "ERR_TIMEOUT" | "ERR_NETWORK" | "ERR_CLOSED" | "ERR_VALIDATION" | "ERR_REDIRECT" | "ERR_PAGINATION" | "ERR_PARSE" | "ERR_LIMIT";

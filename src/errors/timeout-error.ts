@@ -1,5 +1,5 @@
 import { TierfetchError, at, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
-import type { TierName } from "../options.js";
+import type { TierName } from "../options/options.js";
 
 /** What ran out: the whole attempt, the gap between two body chunks, or a hook between attempts. */
 export type TimeoutKind = "attempt" | "idle" | "hook";

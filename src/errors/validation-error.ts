@@ -1,5 +1,5 @@
 import { TierfetchError, isTierfetchError } from "./tierfetch-error.js";
-import type { StandardIssue } from "../standard-schema.js";
+import type { StandardIssue } from "../features/standard-schema.js";
 
 /** A response body did not match the schema given to `.json(schema)`. */
 export class ValidationError extends TierfetchError {

@@ -31,8 +31,8 @@ describe("core-secrets", () => {
     for (const shown of await shownForms(error)) expect(shown).not.toContain(secret);
   };
 
-  // src/url.ts:24 parseBaseUrl accepts user:password@ in baseUrl; the request then fails in
-  // fetch, and src/attempt.ts:322 (refusedByFetch) quotes fetch's message, which holds the URL
+  // src/http/url.ts:24 parseBaseUrl accepts user:password@ in baseUrl; the request then fails in
+  // fetch, and src/pipeline/attempt.ts:322 (refusedByFetch) quotes fetch's message, which holds the URL
   // with the password in clear ("Request cannot be constructed from a URL that includes
   // credentials: http://user:hunter2…@…"). Refuse in parseBaseUrl (TypeError naming baseUrl,
   // password masked), and redact URLs in refusedByFetch's message.
@@ -52,8 +52,8 @@ describe("core-secrets", () => {
     expect(s!.hits).toHaveLength(0);
   });
 
-  // src/redact.ts:7 SECRET_WORDS misses jwt, pwd, pass, access_key, private_key,
-  // client_assertion; src/redact.ts:31 redactUrl reads only ?/& pairs, so `;token=` and tokens in
+  // src/security/redact.ts:7 SECRET_WORDS misses jwt, pwd, pass, access_key, private_key,
+  // client_assertion; src/security/redact.ts:31 redactUrl reads only ?/& pairs, so `;token=` and tokens in
   // the fragment (`#access_token=`, OAuth implicit flow) are shown. Issue 12 (c).
   test.each(["jwt=QS1", "pwd=QS2", "pass=QS3", "access_key=QS4", "private_key=QS5", "client_assertion=QS6", "x=1;token=QS7", "x=1#access_token=QS8", "x=1#id_token=QS9&state=1"])(
     "?%s is masked in an error message",
@@ -92,7 +92,7 @@ describe("core-options", () => {
     return error as TypeError;
   }
 
-  // src/option-keys.ts:40 closest(): the threshold `max(2, floor(len / 3)) + 1` needs a distance
+  // src/options/option-keys.ts:40 closest(): the threshold `max(2, floor(len / 3)) + 1` needs a distance
   // below 3 for a 7-letter key; "retires" → "retry" is 3 edits, so issue 12's own example gets
   // the generic hint. A prefix match or a threshold of about len / 2 would catch it.
   test('{ retires: 0 } → TypeError naming it, did you mean "retry"', async () => {
@@ -101,7 +101,7 @@ describe("core-options", () => {
     expect(error.message).toContain('did you mean "retry"');
   });
 
-  // src/config.ts:104 `case "init"` passes every key through, also body/method/headers/signal/
+  // src/options/config.ts:104 `case "init"` passes every key through, also body/method/headers/signal/
   // duplex: `init: { body }` smuggles a body past encodeBody (no json+body check, no GET check,
   // and a stream there counts as replayable: its retry fails as a NetworkError "Response body
   // object should not be disturbed or locked"). Refuse the fields tierfetch owns in init.
@@ -114,8 +114,8 @@ describe("core-options", () => {
     expect(error.message).toMatch(/init/);
   });
 
-  // src/plan.ts:58 accepts any object with `aborted` and `addEventListener` as a signal; one
-  // without removeEventListener makes src/timers.ts:83 throw inside Attempt.finish(): the call
+  // src/pipeline/plan.ts:58 accepts any object with `aborted` and `addEventListener` as a signal; one
+  // without removeEventListener makes src/resilience/timers.ts:83 throw inside Attempt.finish(): the call
   // hangs forever (.text() never settles) and an uncaught TypeError escapes. Check
   // removeEventListener too (or instanceof AbortSignal where the realm allows).
   test("a duck-typed signal without removeEventListener: TypeError naming signal (not a hang)", async () => {
@@ -123,8 +123,8 @@ describe("core-options", () => {
     expect(error.message).toContain('"signal"');
   });
 
-  // src/retry.ts:35-37 only checks that a request's retry.budget is false or an object; its fields
-  // are validated only when a client builds its budget (src/config.ts:163), and a request's
+  // src/resilience/retry.ts:35-37 only checks that a request's retry.budget is false or an object; its fields
+  // are validated only when a client builds its budget (src/options/config.ts:163), and a request's
   // budget is never used: `retry: { budget: { ratio: -1 } }` on a request is silently ignored.
   // Validate the fields, or say budget is a client option.
   test.each([[{ ratio: -1 }], [{ windw: "1s" }]])("a request's retry.budget %j → TypeError naming retry.budget", async (budget) => {
@@ -134,7 +134,7 @@ describe("core-options", () => {
 });
 
 describe("core-hangs", () => {
-  // src/attempt.ts:244 (#errorStatus) waits in readHead (src/tracked-body.ts:144) for 64 KiB or
+  // src/pipeline/attempt.ts:244 (#errorStatus) waits in readHead (src/pipeline/tracked-body.ts:144) for 64 KiB or
   // the end of an error body before building the HttpError: a 500 whose body stays open turns
   // into a TimeoutError at the tier (the 500 arrived at once), and with timeout "none" the call
   // never settles. Build the HttpError from what the first chunk(s) gave within a short bound.
@@ -162,7 +162,7 @@ describe("core-hangs", () => {
     expect((await rejection(api.get("/x"), 3_000)).status).toBe(500);
   });
 
-  // src/paginate.ts:97 `await next(...)` is not bounded: a next() that never settles keeps the
+  // src/features/paginate.ts:97 `await next(...)` is not bounded: a next() that never settles keeps the
   // iteration waiting through close() (and the user's signal). Race it as hooks are raced.
   test("paginate: a next() that never settles is ended by close() (ERR_CLOSED)", async () => {
     const [s] = servers();
@@ -177,7 +177,7 @@ describe("core-hangs", () => {
 });
 
 describe("core-options (return values)", () => {
-  // src/call.ts:132 takes shouldRetry's return value as is: an async shouldRetry (a Promise, so
+  // src/pipeline/call.ts:132 takes shouldRetry's return value as is: an async shouldRetry (a Promise, so
   // truthy) that resolves to false still retries every time. Refuse a thenable with a TypeError
   // naming retry.shouldRetry (or await it, bounded like a hook).
   test("an async shouldRetry answering false: not retried (or a TypeError naming retry.shouldRetry)", async () => {
@@ -191,7 +191,7 @@ describe("core-options (return values)", () => {
 });
 
 describe("core-redirects", () => {
-  // src/attempt.ts:188 builds the next hop from the plan's headers and body, keeping only the
+  // src/pipeline/attempt.ts:188 builds the next hop from the plan's headers and body, keeping only the
   // url and method of the Request a beforeRequest hook returned: a header the hook added (a
   // signature, a custom auth scheme) is lost on a same-origin redirect.
   test("a header added by a beforeRequest hook survives a same-origin 302", async () => {
@@ -211,7 +211,7 @@ describe("core-redirects", () => {
 describe("core-client-errors (refusals fetch makes after sending)", () => {
   // Deterministic refusals are classified as NetworkErrors and retried (4 requests): with
   // redirect "error" a 3xx fails in fetch ("unexpected redirect"), an integrity mismatch fails
-  // after the body. src/attempt.ts:316 refusedByFetch only catches what `new Request()` refuses.
+  // after the body. src/pipeline/attempt.ts:316 refusedByFetch only catches what `new Request()` refuses.
   test.each([
     ['redirect: "error" and a 302', { redirect: "error" }, (res: import("node:http").ServerResponse) => res.writeHead(302, { location: "/elsewhere" }).end()],
     ["integrity that does not match", { integrity: "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }, (res: import("node:http").ServerResponse) => res.writeHead(200).end("data")],
@@ -246,7 +246,7 @@ describe("core-secrets (a custom fetch's error)", () => {
 });
 
 describe("core-hangs (api.fetch request bodies)", () => {
-  // src/fetch-adapter.ts:27 reads a Request's body with `await request.arrayBuffer()` before
+  // src/pipeline/fetch-adapter.ts:27 reads a Request's body with `await request.arrayBuffer()` before
   // the call exists: a streamed upload that stalls is bounded by nothing (not the tier, not the
   // Request's signal, not close()). Race the read against the signal and close(), or send the
   // stream once without buffering it.
@@ -271,7 +271,7 @@ describe("core-hangs (api.fetch request bodies)", () => {
 });
 
 describe("core-client-errors (a throwing onDownloadProgress)", () => {
-  // src/tracked-body.ts:81/87 call onProgress outside the read's try: in a buffered read the
+  // src/pipeline/tracked-body.ts:81/87 call onProgress outside the read's try: in a buffered read the
   // callback's error becomes a NetworkError ("failed with a network error: progress bug") and is
   // retried; for a body the caller reads, the attempt is never finished (its timer and closer
   // entry stay until the timer fires). The user's callback error is not the network's.
@@ -314,7 +314,7 @@ describe("core-client-errors (a throwing onDownloadProgress)", () => {
 });
 
 describe("core-counts (a Retry-After too long to parse)", () => {
-  // src/retry-after.ts:7 SECONDS accepts at most 16 digits: a longer delay-seconds (valid per
+  // src/resilience/retry-after.ts:7 SECONDS accepts at most 16 digits: a longer delay-seconds (valid per
   // RFC 9110, "come back in forever") is ignored and the client retries after its own backoff,
   // 3 more requests within milliseconds. A longer run of digits is a delay past any deadline.
   test("Retry-After: 99999999999999999999999 → 1 request, gives up at once", async () => {
@@ -327,7 +327,7 @@ describe("core-counts (a Retry-After too long to parse)", () => {
 });
 
 describe("core-client-errors (schemes fetch cannot send)", () => {
-  // src/plan.ts:110 resolveUrl accepts any absolute URL: file:, ftp: (and ws:) reach fetch, whose
+  // src/pipeline/plan.ts:110 resolveUrl accepts any absolute URL: file:, ftp: (and ws:) reach fetch, whose
   // "fetch failed" is taken for a network error and retried. Refuse a scheme other than http:,
   // https: (and data:/blob: if wanted) with a TypeError naming url, nothing sent.
   test.each(["file:///etc/passwd", "ftp://127.0.0.1/x", "ws://127.0.0.1/x"])("%s: TypeError naming url, never retried", async (url) => {
@@ -340,7 +340,7 @@ describe("core-client-errors (schemes fetch cannot send)", () => {
 });
 
 describe("core-secrets (credentials a hook added)", () => {
-  // src/attempt.ts:249 masks secretValues(headers, …) of the plan's headers (plus the token),
+  // src/pipeline/attempt.ts:249 masks secretValues(headers, …) of the plan's headers (plus the token),
   // not of the Request a beforeRequest hook returned: an API key or Authorization that a hook
   // adds (signing, custom auth) and the server echoes in a 401 is shown in the message.
   test("a 401 echoing an x-api-key and an Authorization set by a beforeRequest hook: masked", async () => {
@@ -363,7 +363,7 @@ describe("core-secrets (credentials a hook added)", () => {
 });
 
 describe("core-counts (SSE reconnection and the budget)", () => {
-  // src/call.ts:47-48 (runCall) does `stats.calls++; budget?.recordCall()` for every call,
+  // src/pipeline/call.ts:47-48 (runCall) does `stats.calls++; budget?.recordCall()` for every call,
   // also for each one-attempt call SSE reconnection makes: a stream that reconnects 3 times
   // counts 4 logical calls, and each reconnection adds a first attempt to the budget, so a
   // reconnection storm earns its own retry allowance (ratio per "call"). Only the first
@@ -388,8 +388,8 @@ describe("core-counts (SSE reconnection and the budget)", () => {
 describe("core-data-loss (a POST the server accepted is sent again)", () => {
   // Post/Redirect/Get: the server processed the POST and answered 303 → /result. When the
   // redirected GET gets a 503 (or a 401 with a token function), the retry decision
-  // (src/call.ts:67 decide, with plan.idempotent of the POST) and the token refresh
-  // (src/call.ts:61 mayRefreshToken), over the hops of src/attempt.ts:189, repeat the whole attempt: the POST goes out twice. Once a
+  // (src/pipeline/call.ts:67 decide, with plan.idempotent of the POST) and the token refresh
+  // (src/pipeline/call.ts:61 mayRefreshToken), over the hops of src/pipeline/attempt.ts:189, repeat the whole attempt: the POST goes out twice. Once a
   // hop followed a non-idempotent request, the failure is the GET's: retry (or refresh) that hop
   // only, or stop.
   const prg = (s: import("./support/harness.js").TestServer, landing: number) => {
@@ -418,7 +418,7 @@ describe("core-data-loss (a POST the server accepted is sent again)", () => {
 });
 
 describe("core-counts (an event id the server chose)", () => {
-  // The server picks event ids; src/sse-reconnect.ts:147 lastEventIdHeader (used at src/client.ts:142) only re-encodes
+  // The server picks event ids; src/features/sse-reconnect.ts:147 lastEventIdHeader (used at src/client.ts:142) only re-encodes
   // non-ASCII, so an id with \x01 or \x7f (which undici itself would send) goes through
   // mergeHeaders → checkHeader and the reconnection dies with 'option "headers" header
   // "last-event-id" must be a string without … control characters', blaming the caller's
@@ -439,9 +439,9 @@ describe("core-counts (an event id the server chose)", () => {
 });
 
 describe("core-hangs (a Response dropped unread is pinned until close())", () => {
-  // src/attempt.ts:79 tracks every attempt in the client's closer; for a body handed to the
+  // src/pipeline/attempt.ts:79 tracks every attempt in the client's closer; for a body handed to the
   // caller the attempt is released only when the body ends, errors or is cancelled, and with a
-  // tier the attempt's timer is cleared at the headers (src/attempt.ts:259, #read), so nothing ever
+  // tier the attempt's timer is cleared at the headers (src/pipeline/attempt.ts:259, #read), so nothing ever
   // releases it. A caller who checks only `response.status` leaks the body buffer and the socket
   // of every such call until close(): 150 unread 256 KiB bodies keep ~24 MB and 150 sockets,
   // where the plain fetch frees them after GC. Hold attempts with handed-over bodies weakly
@@ -470,8 +470,8 @@ describe("core-hangs (a Response dropped unread is pinned until close())", () =>
 });
 
 describe("core-redirects (a counted upload on 307/308)", () => {
-  // With onUploadProgress, src/attempt.ts:294 replaces the hop's body with a counted stream;
-  // on a 307/308 src/redirects.ts:65 (nextHop) sends that same, already consumed stream again:
+  // With onUploadProgress, src/pipeline/attempt.ts:294 replaces the hop's body with a counted stream;
+  // on a 307/308 src/pipeline/redirects.ts:65 (nextHop) sends that same, already consumed stream again:
   // fetch fails ("Response body object should not be disturbed or locked"), that is taken for
   // a network error and the whole attempt is retried (3 uploads to /start, 0 to /land). Build
   // the next hop's body anew from the serialised bytes.
@@ -496,7 +496,7 @@ describe("core-redirects (a counted upload on 307/308)", () => {
 });
 
 describe("api.fetch keeps fetch's contract (init.headers replace a Request's)", () => {
-  // src/fetch-adapter.ts:25 merges init.headers over the Request's headers; fetch (and
+  // src/pipeline/fetch-adapter.ts:25 merges init.headers over the Request's headers; fetch (and
   // `new Request(request, init)`) replaces them: fetch(new Request(u, { headers: { x-a } }),
   // { headers: { x-b } }) sends only x-b. An SDK that rebuilds headers in init (to drop one)
   // gets the Request's old ones too.
@@ -515,7 +515,7 @@ describe("core-client-errors (headers undici refuses)", () => {
   // undici refuses these request headers itself (InvalidArgumentError: "invalid transfer-encoding
   // header", "expect header not supported", "invalid upgrade header", "invalid keep-alive
   // header", "Request body length does not match content-length header"), nothing is sent, yet
-  // the failure reaches src/attempt.ts #failed as `TypeError: fetch failed` and becomes a
+  // the failure reaches src/pipeline/attempt.ts #failed as `TypeError: fetch failed` and becomes a
   // NetworkError, retried for a PUT. They are the caller's headers: a TypeError naming headers.
   test.each([{ "transfer-encoding": "chunked" }, { expect: "100-continue" }, { upgrade: "websocket" }, { "keep-alive": "timeout=5" }, { "content-length": "999" }])(
     "a PUT with %j: TypeError naming headers, never retried",
@@ -534,7 +534,7 @@ describe("core-client-errors (headers undici refuses)", () => {
 
 describe("core-counts (a reconnecting stream with throwHttpErrors: false)", () => {
   // Reconnections are sent with throwHttpErrors: true (src/client.ts:124) but the first request
-  // keeps the caller's throwHttpErrors: false, and src/sse-reconnect.ts:54 does not look at the
+  // keeps the caller's throwHttpErrors: false, and src/features/sse-reconnect.ts:54 does not look at the
   // status: a first 503 has its error body decoded and yielded as events, while the same 503 on
   // a reconnection is retried. Judge the first response's status as the reconnections' is.
   test("a first 503 (event-stream body) is retried, its body not yielded as events", async () => {

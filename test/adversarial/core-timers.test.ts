@@ -5,7 +5,7 @@
  * 200 ms) until close() or the user's signal ends it.
  */
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { setTimer, clearTimer, MAX_DELAY } from "../../src/timers.js";
+import { setTimer, clearTimer, MAX_DELAY } from "../../src/resilience/timers.js";
 import { rejection, sleep, stillPending, useClients, useServers } from "./support/harness.js";
 
 const servers = useServers(1);

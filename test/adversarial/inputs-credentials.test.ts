@@ -5,7 +5,7 @@
 // that message became the error the app logs.
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/index.js";
-import { checkNoCredentials } from "../../src/url.js";
+import { checkNoCredentials } from "../../src/http/url.js";
 
 const USER = "USER-SECRET-1";
 const PASSWORD = "PW-SECRET-2";

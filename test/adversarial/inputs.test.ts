@@ -9,8 +9,8 @@
 //   redactUrl's /([?&])([^=&#]*)=[^&#]*/g           100,000 "?"               1.2 s (1 MiB: minutes)
 import { describe, expect, it } from "vitest";
 import { createClient, parseDuration } from "../../src/index.js";
-import { redactUrl } from "../../src/redact.js";
-import { joinUrl, parseBaseUrl } from "../../src/url.js";
+import { redactUrl } from "../../src/security/redact.js";
+import { joinUrl, parseBaseUrl } from "../../src/http/url.js";
 
 const MiB = 1 << 20;
 const BOUND_MS = 500;

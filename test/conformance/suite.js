@@ -1087,7 +1087,7 @@ export function defineMatrix(h, lib, env) {
   if (differs("xhr", env.runtime)) defineXhrCells(h, lib, env, { newKey, record, saw });
 }
 
-/** Direct checks of xhrFetch (src/xhr-fetch.ts) in a browser. */
+/** Direct checks of xhrFetch (src/http/xhr-fetch.ts) in a browser. */
 function defineXhrCells(h, lib, env, { newKey, saw }) {
   const server = env.serverUrl;
   let loaded;

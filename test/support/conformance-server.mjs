@@ -207,9 +207,9 @@ export async function startServer(options = {}) {
       return;
     }
     if (p === "/xhr-fetch.js") {
-      // src/xhr-fetch.ts as a browser module, for the suite's direct xhrFetch checks.
+      // src/http/xhr-fetch.ts as a browser module, for the suite's direct xhrFetch checks.
       const esbuild = await import("esbuild");
-      const source = await readFile(path.join(ROOT, "src/xhr-fetch.ts"), "utf8");
+      const source = await readFile(path.join(ROOT, "src/http/xhr-fetch.ts"), "utf8");
       const out = await esbuild.transform(source, { loader: "ts", format: "esm", target: "es2022" });
       res.writeHead(200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store" });
       res.end(out.code);

@@ -18,7 +18,7 @@ const SRC = fileURLToPath(new URL("../../../src/", import.meta.url));
 
 export interface ScheduledTimer {
   ms: number;
-  /** The innermost library frame that started it, e.g. "/…/src/timeouts.ts:107:13" or "runAttempt (/…/src/attempt.ts:37:13)". */
+  /** The innermost library frame that started it, e.g. "/…/src/resilience/timeouts.ts:107:13" or "runAttempt (/…/src/pipeline/attempt.ts:37:13)". */
   frame: string;
   /** Every library frame on the stack, innermost first. */
   frames: string[];

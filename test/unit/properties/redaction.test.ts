@@ -6,7 +6,7 @@
 // it reads under a secret name has the mask as its value.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MASK, isSecretHeader, isSecretParam, redactUrl } from "../../../src/redact.js";
+import { MASK, isSecretHeader, isSecretParam, redactUrl } from "../../../src/security/redact.js";
 
 const RUNS = { numRuns: 1500 };
 

@@ -8,18 +8,18 @@
  * policy's backoff. A 204 ends the stream. Events the server sends again after a reconnection
  * (ids already delivered) are skipped.
  */
-import { sse, type ServerSentEvent } from "./decode/index.js";
-import type { Closer } from "./closer.js";
-import { HttpError } from "./errors/http-error.js";
-import { NetworkError } from "./errors/network-error.js";
-import { TimeoutError } from "./errors/timeout-error.js";
-import type { RetryBudget } from "./retry-budget.js";
-import { parseRetryAfter } from "./retry-after.js";
-import { decideRetry } from "./retry-decision.js";
-import { isRetryable, type RetryPolicy } from "./retry.js";
-import type { Stats } from "./stats.js";
-import { noop, sleep } from "./timers.js";
-import { checkEventStream } from "./event-stream-check.js";
+import { sse, type ServerSentEvent } from "../decode/index.js";
+import type { Closer } from "../resilience/closer.js";
+import { HttpError } from "../errors/http-error.js";
+import { NetworkError } from "../errors/network-error.js";
+import { TimeoutError } from "../errors/timeout-error.js";
+import type { RetryBudget } from "../resilience/retry-budget.js";
+import { parseRetryAfter } from "../resilience/retry-after.js";
+import { decideRetry } from "../resilience/retry-decision.js";
+import { isRetryable, type RetryPolicy } from "../resilience/retry.js";
+import type { Stats } from "../stats.js";
+import { noop, sleep } from "../resilience/timers.js";
+import { checkEventStream } from "../pipeline/event-stream-check.js";
 
 const REMEMBERED_IDS = 1024;
 

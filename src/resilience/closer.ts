@@ -3,7 +3,7 @@
  * `extend()` children. It creates no AbortController up front, so a client can be made at a
  * module's top level where workerd forbids one (the default `tierfetch` client).
  */
-import { TierfetchError, type ErrorDetails } from "./errors/tierfetch-error.js";
+import { TierfetchError, type ErrorDetails } from "../errors/tierfetch-error.js";
 
 /** Anything close() can abort: an attempt's AbortController, a sleep. */
 export interface Abortable {

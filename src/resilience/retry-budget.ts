@@ -2,7 +2,7 @@
  * A client-wide retry budget over a sliding window, as Envoy and Finagle keep one: retries
  * may not exceed `ratio` of first attempts plus `minPerSecond` per second of the window.
  */
-import type { RetryBudgetOptions } from "./options.js";
+import type { RetryBudgetOptions } from "../options/options.js";
 import { checkBudgetOptions } from "./retry-budget-options.js";
 
 /** One tenth of the window: what it counted, and for which tick. */

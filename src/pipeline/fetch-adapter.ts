@@ -5,7 +5,7 @@
  * (its body read once, so that it can be sent again), init's fields override them, and the
  * fields tierfetch does not know pass to fetch as they are.
  */
-import type { RequestOptions } from "./options.js";
+import type { RequestOptions } from "../options/options.js";
 
 /** The fields of a fetch init that become tierfetch options (the rest pass through). */
 const OWN_FIELDS = new Set(["method", "headers", "body", "signal", "duplex"]);

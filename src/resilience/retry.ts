@@ -1,6 +1,6 @@
 /** The retry policy: the options validated, and which failures may be retried at all. */
-import type { RetryOptions, RetryContext } from "./options.js";
-import { check, checkFunction, checkNumber } from "./option-error.js";
+import type { RetryOptions, RetryContext } from "../options/options.js";
+import { check, checkFunction, checkNumber } from "../options/option-error.js";
 import { durationOption } from "./timeouts.js";
 import { checkBudgetOptions } from "./retry-budget-options.js";
 

@@ -1,5 +1,5 @@
 /** Encoding a request body from `json` or `body`, and whether it can be sent again byte for byte. */
-import { optionError } from "./option-error.js";
+import { optionError } from "../options/option-error.js";
 
 /** A request body as every attempt sends it. */
 export interface BodyPlan {

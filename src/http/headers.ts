@@ -1,6 +1,6 @@
 /** Merging and validating headers. Names are kept lower case in a plain record. */
-import { check, optionError } from "./option-error.js";
-import type { HeadersOption } from "./options.js";
+import { check, optionError } from "../options/option-error.js";
+import type { HeadersOption } from "../options/options.js";
 
 /** An HTTP token (RFC 9110): what a header name and a method are made of. */
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -5,14 +5,14 @@
  */
 import { readData } from "./attempt.js";
 import type { CallResult } from "./call.js";
-import { lines, ndjson, sse, type LinesOptions, type ServerSentEvent } from "./decode/index.js";
-import type { SseRequestOptions } from "./options.js";
+import { lines, ndjson, sse, type LinesOptions, type ServerSentEvent } from "../decode/index.js";
+import type { SseRequestOptions } from "../options/options.js";
 import type { ReadMode } from "./plan.js";
-import { validate, type StandardSchemaV1 } from "./schema.js";
-import { noop } from "./timers.js";
-import { redactUrl } from "./redact.js";
-import { ParseError } from "./errors/parse-error.js";
-import { maskSecrets } from "./secrets.js";
+import { validate, type StandardSchemaV1 } from "../features/schema.js";
+import { noop } from "../resilience/timers.js";
+import { redactUrl } from "../security/redact.js";
+import { ParseError } from "../errors/parse-error.js";
+import { maskSecrets } from "../security/secrets.js";
 import { checkEventStream } from "./event-stream-check.js";
 
 /** Starts the call in a mode; `single` sends one attempt (SSE reconnection does its own retrying). */

@@ -4,8 +4,8 @@
  * attempt ends the stream with the classified error (a TimeoutError, the user's reason, or
  * ERR_CLOSED) even where a runtime's fetch would not error the body itself.
  */
-import type { Progress } from "./options.js";
-import { clearTimer, noop, setTimer, type Timer } from "./timers.js";
+import type { Progress } from "../options/options.js";
+import { clearTimer, noop, setTimer, type Timer } from "../resilience/timers.js";
 
 /** The attempt a body belongs to. */
 export interface BodyWatch {

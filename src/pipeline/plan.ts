@@ -2,16 +2,16 @@
  * The plan of one call: every option of a request validated and resolved over its client's
  * config, once. No attempt writes into it: each builds its own headers and RequestInit from it.
  */
-import { check, optionError } from "./option-error.js";
-import { closedError } from "./closer.js";
-import { encodeBody, type BodyPlan } from "./body.js";
-import { resolveShared, type ClientConfig, type Shared } from "./config.js";
-import { TOKEN, checkHeader, type HeaderRecord } from "./headers.js";
-import type { Progress, RequestOptions, TokenOption } from "./options.js";
-import { isSecretHeader } from "./redact.js";
-import { isSafeMethod } from "./retry.js";
-import { isBrowser } from "./runtime.js";
-import { appendQuery, isAbsolute, isLoopback, joinUrl, shownUrl } from "./url.js";
+import { check, optionError } from "../options/option-error.js";
+import { closedError } from "../resilience/closer.js";
+import { encodeBody, type BodyPlan } from "../http/body.js";
+import { resolveShared, type ClientConfig, type Shared } from "../options/config.js";
+import { TOKEN, checkHeader, type HeaderRecord } from "../http/headers.js";
+import type { Progress, RequestOptions, TokenOption } from "../options/options.js";
+import { isSecretHeader } from "../security/redact.js";
+import { isSafeMethod } from "../resilience/retry.js";
+import { isBrowser } from "../http/runtime.js";
+import { appendQuery, isAbsolute, isLoopback, joinUrl, shownUrl } from "../http/url.js";
 
 /**
  * How the body will be consumed: by the caller (`response`, and the decoders), by `api.fetch`

@@ -11,21 +11,21 @@
  * ends whatever the attempt is waiting for through the `#pending` slot.
  */
 import type { CallPlan, ReadMode } from "./plan.js";
-import { closedError, isCloseReason, type Abortable } from "./closer.js";
+import { closedError, isCloseReason, type Abortable } from "../resilience/closer.js";
 import type { CallContext } from "./context.js";
-import { NetworkError } from "./errors/network-error.js";
-import { TierfetchError, type ErrorDetails } from "./errors/tierfetch-error.js";
-import { TimeoutError, type TimeoutKind } from "./errors/timeout-error.js";
-import { checkHeader, type HeaderRecord } from "./headers.js";
-import { optionError } from "./option-error.js";
-import type { FetchFunction, Progress } from "./options.js";
+import { NetworkError } from "../errors/network-error.js";
+import { TierfetchError, type ErrorDetails } from "../errors/tierfetch-error.js";
+import { TimeoutError, type TimeoutKind } from "../errors/timeout-error.js";
+import { checkHeader, type HeaderRecord } from "../http/headers.js";
+import { optionError } from "../options/option-error.js";
+import type { FetchFunction, Progress } from "../options/options.js";
 import { isRedirect, markRedirected, nextHop, type Hop, type RedirectRules } from "./redirects.js";
-import { secretValues } from "./secrets.js";
-import { clearTimer, noop, setTimer, unrefTimer, watchSignal, type Timer } from "./timers.js";
-import { attemptTimeout } from "./timeouts.js";
+import { secretValues } from "../security/secrets.js";
+import { clearTimer, noop, setTimer, unrefTimer, watchSignal, type Timer } from "../resilience/timers.js";
+import { attemptTimeout } from "../resilience/timeouts.js";
 import { readHead, rebuildResponse, replay, trackBody, type BodyWatch } from "./tracked-body.js";
-import { canCountUploads, countedStream, serialiseBody, type SerialisedBody } from "./upload-progress.js";
-import { xhrFetch } from "./xhr-fetch.js";
+import { canCountUploads, countedStream, serialiseBody, type SerialisedBody } from "../http/upload-progress.js";
+import { xhrFetch } from "../http/xhr-fetch.js";
 
 /** What went wrong in an attempt that may be retried. */
 export type Failure = { type: "timeout"; ms: number; tier: CallPlan["timeout"]["tier"]; kind: TimeoutKind } | { type: "network"; cause: unknown };

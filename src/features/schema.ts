@@ -2,8 +2,8 @@
  * Validation of a JSON body with any Standard Schema (zod, valibot, arktype, ...), with no
  * schema library as a dependency: https://standardschema.dev
  */
-import { ValidationError } from "./errors/validation-error.js";
-import { check } from "./option-error.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { check } from "../options/option-error.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
 export type { StandardSchemaV1, StandardIssue, StandardResult } from "./standard-schema.js";

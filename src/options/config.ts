@@ -5,15 +5,15 @@
  * exactly what the parent resolved (a parent's `retry: 3` survives a child's `retry: { minDelay }`).
  */
 import { check, checkFunction, optionError } from "./option-error.js";
-import { Closer } from "./closer.js";
-import { mergeHeaders, type HeaderRecord } from "./headers.js";
+import { Closer } from "../resilience/closer.js";
+import { mergeHeaders, type HeaderRecord } from "../http/headers.js";
 import { bare, eachOption } from "./option-keys.js";
 import { isOwnOption, type ClientOptions, type CommonOptions, type FetchFunction, type Hooks, type Progress, type TokenOption } from "./options.js";
-import { DEFAULT_POLICY, resolveRetry, type RetryPolicy } from "./retry.js";
-import { RetryBudget } from "./retry-budget.js";
-import { createStats, type Stats } from "./stats.js";
-import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, type ResolvedTimeout, type Tiers } from "./timeouts.js";
-import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "./url.js";
+import { DEFAULT_POLICY, resolveRetry, type RetryPolicy } from "../resilience/retry.js";
+import { RetryBudget } from "../resilience/retry-budget.js";
+import { createStats, type Stats } from "../stats.js";
+import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
+import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "../http/url.js";
 
 /** Hooks as arrays, never undefined. */
 export interface HookLists {

@@ -1,6 +1,6 @@
 /** The retry budget's options, validated (on a client and on a request alike) and normalised. */
-import { check, checkNumber } from "./option-error.js";
-import type { RetryBudgetOptions } from "./options.js";
+import { check, checkNumber } from "../options/option-error.js";
+import type { RetryBudgetOptions } from "../options/options.js";
 import { durationOption } from "./timeouts.js";
 
 /** The budget as numbers: retries per first attempt, retries allowed per window, the window in ms. */

@@ -3,8 +3,8 @@
  * body to be read, so that it cannot hang the call: the user's signal, close() and an optional
  * timeout end the wait.
  */
-import { closedError, isCloseReason, type Abortable, type Closer } from "./closer.js";
-import { clearTimer, noop, setTimer, watchSignal, type Timer } from "./timers.js";
+import { closedError, isCloseReason, type Abortable, type Closer } from "../resilience/closer.js";
+import { clearTimer, noop, setTimer, watchSignal, type Timer } from "../resilience/timers.js";
 
 export interface Bounds {
   signal: AbortSignal | undefined;

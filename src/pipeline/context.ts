@@ -1,7 +1,7 @@
 /** The one context object of a call, given to every hook and to `shouldRetry`. */
-import { INSPECT } from "./errors/tierfetch-error.js";
-import { redactUrl } from "./redact.js";
-import { secretValues } from "./secrets.js";
+import { INSPECT } from "../errors/tierfetch-error.js";
+import { redactUrl } from "../security/redact.js";
+import { secretValues } from "../security/secrets.js";
 
 /** Hook context; `request` is built on first use when no hook built one. */
 export class CallContext {

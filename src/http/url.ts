@@ -1,7 +1,7 @@
 /** Joining request paths under `baseUrl`, and merging query parameters. */
-import { check, optionError } from "./option-error.js";
-import { redactUrl } from "./redact.js";
-import type { QueryOptions, QueryValue } from "./options.js";
+import { check, optionError } from "../options/option-error.js";
+import { redactUrl } from "../security/redact.js";
+import type { QueryOptions, QueryValue } from "../options/options.js";
 
 /** A normalised base URL: `href` without a trailing slash, and its origin. */
 export interface BaseUrl {

@@ -1,7 +1,7 @@
 /** Timeout tiers and the timeout of each attempt. */
-import { check, optionError } from "./option-error.js";
+import { check, optionError } from "../options/option-error.js";
 import { parseDuration, type Duration } from "./durations.js";
-import type { TierName, TimeoutOption, TimeoutTiers } from "./options.js";
+import type { TierName, TimeoutOption, TimeoutTiers } from "../options/options.js";
 
 /** Tier lengths in milliseconds. */
 export interface Tiers {

@@ -3,11 +3,11 @@
  * default, or a `next()` function (cursor, offset, page number). Every page goes through the
  * same tiers, retries and hooks as any request.
  */
-import { TierfetchError } from "./errors/tierfetch-error.js";
-import { check } from "./option-error.js";
-import type { RequestOptions } from "./options.js";
-import type { ResponsePromise } from "./response.js";
-import { redactUrl } from "./redact.js";
+import { TierfetchError } from "../errors/tierfetch-error.js";
+import { check } from "../options/option-error.js";
+import type { RequestOptions } from "../options/options.js";
+import type { ResponsePromise } from "../pipeline/response.js";
+import { redactUrl } from "../security/redact.js";
 
 /** What `next()` is told about a page; `B` is the type of the page's body. */
 export interface PageContext<T, B = unknown> {

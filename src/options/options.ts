@@ -3,8 +3,8 @@
  * the docs and the code in step: adding an option to a type without listing it below is a
  * compile error.
  */
-import type { Duration } from "./durations.js";
-import type { ServerSentEvent } from "./decode/sse.js";
+import type { Duration } from "../resilience/durations.js";
+import type { ServerSentEvent } from "../decode/sse.js";
 
 /** A named timeout tier. */
 export type TierName = "short" | "medium" | "long";

@@ -4,21 +4,21 @@
  * the error built complete from the last outcome and the reason retries stopped.
  */
 import { readData, runAttempt, type CallState, type Outcome } from "./attempt.js";
-import { closedError, isCloseReason } from "./closer.js";
+import { closedError, isCloseReason } from "../resilience/closer.js";
 import { CallContext } from "./context.js";
-import { HttpError } from "./errors/http-error.js";
-import { NetworkError } from "./errors/network-error.js";
-import { TierfetchError, type ErrorDetails } from "./errors/tierfetch-error.js";
-import { TimeoutError } from "./errors/timeout-error.js";
-import { optionError } from "./option-error.js";
-import type { RetryContext } from "./options.js";
+import { HttpError } from "../errors/http-error.js";
+import { NetworkError } from "../errors/network-error.js";
+import { TierfetchError, type ErrorDetails } from "../errors/tierfetch-error.js";
+import { TimeoutError } from "../errors/timeout-error.js";
+import { optionError } from "../options/option-error.js";
+import type { RetryContext } from "../options/options.js";
 import type { CallPlan } from "./plan.js";
-import { parseRetryAfter } from "./retry-after.js";
-import { decideRetry, describeStop, retryDelay, type RetryDecision } from "./retry-decision.js";
-import type { Stats } from "./stats.js";
-import { supportsRequestStreams } from "./stream-uploads.js";
+import { parseRetryAfter } from "../resilience/retry-after.js";
+import { decideRetry, describeStop, retryDelay, type RetryDecision } from "../resilience/retry-decision.js";
+import type { Stats } from "../stats.js";
+import { supportsRequestStreams } from "../http/stream-uploads.js";
 import { bounded as boundedBy } from "./bounded.js";
-import { noop, sleep } from "./timers.js";
+import { noop, sleep } from "../resilience/timers.js";
 
 /** What a call resolves with: the response, and the body when a buffered shortcut read it. */
 export interface CallResult {

@@ -3,8 +3,8 @@
  * forgotten, and a JSON body arrives) would yield no event and no error: it is refused, saying
  * what arrived. `{ anyContentType: true }` accepts a server that mislabels its stream.
  */
-import { ParseError } from "./errors/parse-error.js";
-import { noop } from "./timers.js";
+import { ParseError } from "../errors/parse-error.js";
+import { noop } from "../resilience/timers.js";
 
 /** Throws a ParseError (and cancels the body) unless the response is `text/event-stream`. */
 export function checkEventStream(response: Response, request: Request | undefined, anyContentType: boolean | undefined): void {

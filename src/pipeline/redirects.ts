@@ -10,11 +10,11 @@
  *   which must be replayable;
  * - at most MAX_HOPS hops, every one inside the same attempt (its timeout and signal).
  */
-import { RedirectError } from "./errors/redirect-error.js";
-import type { HeaderRecord } from "./headers.js";
-import { isSecretHeader } from "./redact.js";
-import { noop } from "./timers.js";
-import { isLoopback } from "./url.js";
+import { RedirectError } from "../errors/redirect-error.js";
+import type { HeaderRecord } from "../http/headers.js";
+import { isSecretHeader } from "../security/redact.js";
+import { noop } from "../resilience/timers.js";
+import { isLoopback } from "../http/url.js";
 
 export const MAX_HOPS = 20;
 
