@@ -19,6 +19,7 @@ import { TimeoutError, type TimeoutKind } from "../errors/timeout-error.js";
 import { checkHeader, type HeaderRecord } from "../http/headers.js";
 import { optionError } from "../options/option-error.js";
 import type { FetchFunction, Progress } from "../options/options.js";
+import { RedirectError } from "../errors/redirect-error.js";
 import { isRedirect, markRedirected, nextHop, type Hop, type RedirectRules } from "./redirects.js";
 import { secretValues } from "../security/secrets.js";
 import { clearTimer, noop, setTimer, unrefTimer, watchSignal, type Timer } from "../resilience/timers.js";
@@ -193,9 +194,13 @@ class Attempt implements BodyWatch, Abortable {
       }
       input = ctx.request;
     }
-    const redirect = plan.followRedirects ? "manual" : undefined;
+    const redirect = plan.followRedirects || plan.refuseRedirects ? "manual" : undefined;
     this.#network = true;
     response ??= await this.#fetch(fetchImpl, input, typeof input === "string" ? init : { signal: this.controller.signal, redirect });
+    if (plan.refuseRedirects && isRedirect(response)) {
+      response.body?.cancel().catch(noop);
+      throw new RedirectError(response.status, 'the request has redirect: "error"', { request: ctx.request, attempts: this.state.attempts });
+    }
     if (!plan.followRedirects) return response;
     const rules: RedirectRules = { replayable: plan.body.replayable, resend: () => plan.body.body, hasCredentials: plan.hasCredentials, allowHttp: plan.config.allowHttp, details: () => ({ request: ctx.request, attempts: this.state.attempts }) };
     let current: Hop = typeof input === "string" ? hop : { ...hop, url: input.url, method: input.method, headers: headerRecord(input.headers) };
@@ -218,7 +223,7 @@ class Attempt implements BodyWatch, Abortable {
       init.body = hop.body;
       if (hop.body instanceof ReadableStream) init.duplex = "half";
     }
-    if (this.plan.followRedirects) init.redirect = "manual";
+    if (this.plan.followRedirects || this.plan.refuseRedirects) init.redirect = "manual";
     return init;
   }
 

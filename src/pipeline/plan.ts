@@ -42,6 +42,8 @@ export interface CallPlan extends Readonly<Shared> {
   readonly onUploadProgress: ((p: Progress) => void) | undefined;
   /** Whether the client follows redirects itself (fetch would otherwise; browsers always do). */
   readonly followRedirects: boolean;
+  /** `redirect: "error"` where the client sees redirects: a 3xx is a RedirectError, never a retried network error. */
+  readonly refuseRedirects: boolean;
   readonly mode: ReadMode;
 }
 
@@ -78,7 +80,9 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const token = sameOrigin && headers.authorization === undefined ? config.token : undefined;
   const hasCredentials = token !== undefined || Object.keys(headers).some(isSecretHeader);
   if (hasCredentials && !config.allowHttp) refuseCleartext(url, token !== undefined);
-  const followRedirects = (shared.init.redirect ?? "follow") === "follow" && !isBrowser();
+  const redirect = shared.init.redirect ?? "follow";
+  const followRedirects = redirect === "follow" && !isBrowser();
+  const refuseRedirects = redirect === "error" && !isBrowser();
 
   return {
     ...shared,
@@ -94,6 +98,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
     signal: signal ?? undefined,
     onUploadProgress: bodyPlan.body !== undefined && !bodyPlan.stream ? onUploadProgress : undefined,
     followRedirects,
+    refuseRedirects,
     mode,
   };
 }

@@ -34,8 +34,15 @@ export function trackBody(response: Response, watch: BodyWatch): Response {
     watch.finish();
     return response;
   }
-  return rebuildResponse(response, new ReadableStream<Uint8Array>(new WatchedSource(reader, watch, contentLength(response)), { highWaterMark: 0 }));
+  const out = rebuildResponse(response, new ReadableStream<Uint8Array>(new WatchedSource(reader, watch, contentLength(response)), { highWaterMark: 0 }));
+  // The runtime frees an unread body when its Response is collected, but only an unlocked one:
+  // ours holds its reader, so a Response dropped unread cancels it here (socket and buffers freed).
+  unread?.register(out, reader, reader);
+  return out;
 }
+
+const unread: FinalizationRegistry<ReadableStreamDefaultReader<Uint8Array>> | undefined =
+  typeof FinalizationRegistry === "function" ? new FinalizationRegistry((reader) => void reader.cancel().catch(noop)) : undefined;
 
 /** The body's size when Content-Length gives it (and the body is not content-encoded). */
 function contentLength(response: Response): number | undefined {
@@ -122,6 +129,7 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
 
   #end(): void {
     this.#ended = true;
+    unread?.unregister(this.#reader);
     clearTimer(this.#idle);
     this.#watch.onAbort = undefined;
     this.#watch.finish();
