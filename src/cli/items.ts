@@ -16,7 +16,8 @@ export type RequestItem =
 export type FieldItem = { kind: "field"; name: string; json: string } | { kind: "file-field"; name: string; path: string; as: "string" | "json" };
 
 /** RFC 9110 token: method and header names. */
-export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export { TOKEN } from "../http/headers.js";
+import { TOKEN } from "../http/headers.js";
 
 const SEPARATORS = [":=@", ":=", "==", "=@", "=", ":"] as const;
 

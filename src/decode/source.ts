@@ -260,32 +260,3 @@ export function cancelUnopened(source: ByteSource, reason?: unknown): Promise<vo
   }
   return DONE;
 }
-
-/**
- * Iterates a {@link ByteSource} chunk by chunk. Leaving the loop early (`break`, `throw`,
- * `return`) cancels the source and releases its lock, so the connection is freed; an
- * error of the source is thrown from the loop as is. A `Response` whose body is `null`
- * yields nothing.
- *
- * @example
- * ```ts
- * let total = 0;
- * for await (const chunk of byteChunks(await fetch(url))) {
- *   total += chunk.byteLength;
- *   if (total > 1_000_000) break; // the rest of the body is cancelled
- * }
- * ```
- */
-export async function* byteChunks(source: ByteSource): AsyncGenerator<Uint8Array, void, undefined> {
-  const reader = openByteSource(source);
-  try {
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk === undefined) return;
-      yield chunk;
-    }
-  } finally {
-    // A no-op once the source has ended or failed; otherwise the consumer left early.
-    await reader.cancel();
-  }
-}

@@ -1,8 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { byteChunks, openByteSource } from "../../../src/decode/source.js";
+import { openByteSource, type ByteSource } from "../../../src/decode/source.js";
 import { collect, trackedIterable, trackedStream, utf8 } from "./support.js";
 
 const text = (chunks: Uint8Array[]) => chunks.map((c) => new TextDecoder().decode(c));
+
+/** The byte source as chunks, as the decoders read it: a test's view of openByteSource (leaving early cancels it). */
+/**
+ * Iterates a {@link ByteSource} chunk by chunk. Leaving the loop early (`break`, `throw`,
+ * `return`) cancels the source and releases its lock, so the connection is freed; an
+ * error of the source is thrown from the loop as is. A `Response` whose body is `null`
+ * yields nothing.
+ *
+ * @example
+ * ```ts
+ * let total = 0;
+ * for await (const chunk of byteChunks(await fetch(url))) {
+ *   total += chunk.byteLength;
+ *   if (total > 1_000_000) break; // the rest of the body is cancelled
+ * }
+ * ```
+ */
+async function* byteChunks(source: ByteSource): AsyncGenerator<Uint8Array, void, undefined> {
+  const reader = openByteSource(source);
+  try {
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk === undefined) return;
+      yield chunk;
+    }
+  } finally {
+    // A no-op once the source has ended or failed; otherwise the consumer left early.
+    await reader.cancel();
+  }
+}
 
 describe("byteChunks()", () => {
   it("iterates a ReadableStream chunk by chunk and releases its lock at the end", async () => {
