@@ -80,7 +80,18 @@ function checkBoolean(value: unknown, name: string): boolean {
  * request's client) and the client-only ones through `clientOnly`. Unknown keys throw.
  */
 export function resolveShared(options: CommonOptions, base: Shared, tiers: Tiers, clientOnly?: (key: string, value: unknown) => void): Shared {
-  const out: Shared = { ...base };
+  // The shared fields only, named (a spread of the whole ClientConfig would copy it all, per request).
+  const out: Shared = {
+    headers: base.headers,
+    query: base.query,
+    timeout: base.timeout,
+    idleTimeout: base.idleTimeout,
+    retry: base.retry,
+    throwHttpErrors: base.throwHttpErrors,
+    onDownloadProgress: base.onDownloadProgress,
+    hooks: base.hooks,
+    init: base.init,
+  };
   let init: Record<string, unknown> | undefined;
   const pass = (key: string, value: unknown) => ((init ??= Object.assign(bare(), base.init))[key] = value);
   eachOption(

@@ -215,10 +215,10 @@ class Attempt implements BodyWatch, Abortable {
 
   /** The RequestInit of one hop: the plan's pass-through fields, and this hop's own values. */
   #init(hop: Hop): RequestInit & { duplex?: "half" } {
-    const init: RequestInit & { duplex?: "half" } = { ...this.plan.init };
-    init.method = hop.method;
-    init.headers = hop.headers;
-    init.signal = this.controller.signal;
+    // Built field by field (a spread here is a slow path in Node 20's V8, on every request).
+    const init: RequestInit & { duplex?: "half" } = { method: hop.method, headers: hop.headers, signal: this.controller.signal };
+    const extra = this.plan.init;
+    for (const key in extra) (init as Record<string, unknown>)[key] = extra[key];
     if (hop.body !== undefined) {
       init.body = hop.body;
       if (hop.body instanceof ReadableStream) init.duplex = "half";

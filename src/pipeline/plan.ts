@@ -56,10 +56,11 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   check(config.fetch !== undefined || !FORBIDDEN_METHODS.has(method), "method", `${method} is forbidden by fetch: pass a fetch that sends it`);
   const o: RequestOptions = options ?? {};
   check(typeof o === "object" && o !== null, "options", "must be an object");
-  const { json, body, signal, idempotencyKey, onUploadProgress, ...common } = o;
+  // Read one by one: an object rest (`...common`) is a slow path in Node 20's V8, on every request.
+  const { json, body, signal, idempotencyKey, onUploadProgress } = o;
   check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
   check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
-  const shared = resolveShared(common, config, config.tiers);
+  const shared = resolveShared(o, config, config.tiers, requestOnly);
 
   const { url, origin } = resolveUrl(config, input, shared.query);
   const { base } = config;
@@ -84,12 +85,20 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const followRedirects = redirect === "follow" && !isBrowser();
   const refuseRedirects = redirect === "error" && !isBrowser();
 
+  // Every field named (no spread): one object shape for every plan, which V8 keeps fast.
   return {
-    ...shared,
+    headers,
+    query: shared.query,
+    timeout: shared.timeout,
+    idleTimeout: shared.idleTimeout,
+    retry: shared.retry,
+    throwHttpErrors: shared.throwHttpErrors,
+    onDownloadProgress: shared.onDownloadProgress,
+    hooks: shared.hooks,
+    init: shared.init,
     config,
     method,
     url,
-    headers,
     body: bodyPlan,
     idempotent: key !== undefined || "idempotency-key" in headers || isSafeMethod(method),
     token,
@@ -135,6 +144,12 @@ function withoutDefaultSecrets(headers: HeaderRecord, defaults: HeaderRecord, o:
   const own = requestHeaderNames(o);
   for (const name of Object.keys(defaults)) if (isSecretHeader(name) && !Object.hasOwn(own, name)) delete out[name];
   return out;
+}
+
+/** The options only a request has: read by prepareCall itself; any other non-shared key is a client's. */
+const REQUEST_ONLY = new Set(["json", "body", "signal", "idempotencyKey", "onUploadProgress"]);
+function requestOnly(key: string): void {
+  if (!REQUEST_ONLY.has(key)) throw optionError(key, "is a client option: set it in createClient() or extend()");
 }
 
 /** An AbortSignal, or anything that behaves as one (a signal from another realm or polyfill). */
