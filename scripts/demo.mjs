@@ -154,6 +154,7 @@ title("Server-Sent Events that reconnect with Last-Event-ID after a dropped conn
 for await (const event of api.get("ticker", { timeout: "none", idleTimeout: "2s" }).sse({ reconnect: true })) {
   console.log(`  ${t()} ${event.event} id=${event.id} data=${event.data}`);
 }
+console.log(`  ${t()} the server answered the last reconnection with 204 No Content: the stream is over (as EventSource stops on 204)`);
 
 title("An SDK on api.fetch: the openai SDK, its retries off, tierfetch's underneath");
 let OpenAI;

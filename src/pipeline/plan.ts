@@ -71,12 +71,8 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   if (json !== undefined) headers["content-type"] ??= "application/json";
   if (mode === "json") headers.accept ??= "application/json";
 
-  const key = idempotencyKey === true ? randomUUID() : idempotencyKey;
-  if (key !== undefined) {
-    check(typeof key === "string" && key, "idempotencyKey", "must be a non-empty string or true");
-    checkHeader("idempotency-key", key, "idempotencyKey");
-    headers["idempotency-key"] = key;
-  }
+  const key = idempotencyKeyOf(idempotencyKey);
+  if (key !== undefined) headers["idempotency-key"] = key;
 
   const token = sameOrigin && headers.authorization === undefined ? config.token : undefined;
   const hasCredentials = token !== undefined || Object.keys(headers).some(isSecretHeader);
@@ -144,6 +140,15 @@ function withoutDefaultSecrets(headers: HeaderRecord, defaults: HeaderRecord, o:
   const own = requestHeaderNames(o);
   for (const name of Object.keys(defaults)) if (isSecretHeader(name) && !Object.hasOwn(own, name)) delete out[name];
   return out;
+}
+
+/** The Idempotency-Key of `idempotencyKey` (true: a random UUID), validated. */
+function idempotencyKeyOf(option: RequestOptions["idempotencyKey"]): string | undefined {
+  const key = option === true ? randomUUID() : option;
+  if (key === undefined) return undefined;
+  check(typeof key === "string" && key, "idempotencyKey", "must be a non-empty string or true");
+  checkHeader("idempotency-key", key, "idempotencyKey");
+  return key;
 }
 
 /** The options only a request has: read by prepareCall itself; any other non-shared key is a client's. */
