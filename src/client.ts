@@ -9,6 +9,7 @@ import { paginate, type PaginateOptions } from "./features/paginate.js";
 import { prepareCall, type ReadMode } from "./pipeline/plan.js";
 import { ResponsePromise, type Reconnect } from "./pipeline/response.js";
 import { lastEventIdHeader, reconnectingSse } from "./features/sse-reconnect.js";
+import { headerEntries } from "./http/headers.js";
 import type { Stats } from "./stats.js";
 
 /** What to request: a path joined under `baseUrl`, an absolute URL, or a `Request`. */
@@ -155,21 +156,13 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
  */
 function fromInput(input: Input, options: RequestOptions | undefined): { url: string | URL; opts: RequestOptions | undefined } {
   if (typeof Request === "undefined" || !(input instanceof Request)) return { url: input as string | URL, opts: options };
-  const headers: Record<string, string | undefined | null> = {};
-  input.headers.forEach((value, name) => (headers[name] = value));
-  const own = options?.headers;
-  if (own instanceof Headers) own.forEach((value, name) => (headers[name] = value));
-  else if (Array.isArray(own)) for (const [name, value] of own) headers[String(name).toLowerCase()] = value;
-  else if (own) for (const name of Object.keys(own)) headers[name.toLowerCase()] = own[name];
+  const headers = headerEntries<string | undefined | null>(options?.headers, headerEntries(input.headers));
   return { url: input.url, opts: { ...options, headers, signal: options?.signal ?? input.signal } };
 }
 
 /** The request's headers with Last-Event-ID (none: a default one removed). */
 function withLastEventId(headers: RequestOptions["headers"], id: string): RequestOptions["headers"] {
-  const out: Record<string, string | undefined> = {};
-  if (headers instanceof Headers) headers.forEach((value, name) => (out[name] = value));
-  else if (Array.isArray(headers)) for (const [name, value] of headers) out[name.toLowerCase()] = value;
-  else if (headers) for (const name of Object.keys(headers)) out[name.toLowerCase()] = headers[name] ?? undefined;
+  const out = headerEntries<string | undefined | null>(headers);
   out["last-event-id"] = id ? lastEventIdHeader(id) : undefined;
   return out;
 }

@@ -40,6 +40,15 @@ export function eachHeader(headers: HeadersOption | undefined, add: (name: strin
 }
 
 /**
+ * The headers of a headers option (a record, a Headers, pairs) as a record with lower-case
+ * names, values as given (`undefined`/`null` kept: in a request they remove a default), over `into`.
+ */
+export function headerEntries<V = unknown>(headers: HeadersOption | Headers | undefined, into: Record<string, V> = {}): Record<string, V> {
+  eachHeader(headers, (name, value) => (into[String(name).toLowerCase()] = value as V));
+  return into;
+}
+
+/**
  * A copy of `into` with `headers` added, each validated; names are lower-cased, and an
  * `undefined` or `null` value removes the header.
  */

@@ -16,7 +16,7 @@ import type { CallContext } from "./context.js";
 import { NetworkError } from "../errors/network-error.js";
 import { TierfetchError, type ErrorDetails } from "../errors/tierfetch-error.js";
 import { TimeoutError, type TimeoutKind } from "../errors/timeout-error.js";
-import { checkHeader, type HeaderRecord } from "../http/headers.js";
+import { checkHeader, headerEntries, type HeaderRecord } from "../http/headers.js";
 import { optionError } from "../options/option-error.js";
 import type { FetchFunction, Progress } from "../options/options.js";
 import { RedirectError } from "../errors/redirect-error.js";
@@ -194,16 +194,16 @@ class Attempt implements BodyWatch, Abortable {
       }
       input = ctx.request;
     }
-    const redirect = plan.followRedirects || plan.refuseRedirects ? "manual" : undefined;
+    const redirect = plan.redirects === "fetch" ? undefined : "manual";
     this.#network = true;
     response ??= await this.#fetch(fetchImpl, input, typeof input === "string" ? init : { signal: this.controller.signal, redirect });
-    if (plan.refuseRedirects && isRedirect(response)) {
+    if (plan.redirects === "refuse" && isRedirect(response)) {
       response.body?.cancel().catch(noop);
       throw new RedirectError(response.status, 'the request has redirect: "error"', { request: ctx.request, attempts: this.state.attempts });
     }
-    if (!plan.followRedirects) return response;
+    if (plan.redirects !== "follow") return response;
     const rules: RedirectRules = { replayable: plan.body.replayable, resend: () => plan.body.body, hasCredentials: plan.hasCredentials, allowHttp: plan.config.allowHttp, details: () => ({ request: ctx.request, attempts: this.state.attempts }) };
-    let current: Hop = typeof input === "string" ? hop : { ...hop, url: input.url, method: input.method, headers: headerRecord(input.headers) };
+    let current: Hop = typeof input === "string" ? hop : { ...hop, url: input.url, method: input.method, headers: headerEntries<string>(input.headers) };
     for (let hops = 0; isRedirect(response); hops++) {
       current = nextHop(response, current, hops, rules);
       if (current.method !== plan.method && !plan.idempotent) this.state.rewritten = true;
@@ -223,7 +223,7 @@ class Attempt implements BodyWatch, Abortable {
       init.body = hop.body;
       if (hop.body instanceof ReadableStream) init.duplex = "half";
     }
-    if (this.plan.followRedirects || this.plan.refuseRedirects) init.redirect = "manual";
+    if (this.plan.redirects !== "fetch") init.redirect = "manual";
     return init;
   }
 
@@ -266,7 +266,7 @@ class Attempt implements BodyWatch, Abortable {
       out = rebuildResponse(watched, done ? start : replay(head, reader, pending));
     }
     // A beforeRequest hook may have set credentials of its own: those are masked too.
-    const sent = this.plan.hooks.beforeRequest.length ? { ...headers, ...headerRecord(this.state.ctx.request.headers) } : headers;
+    const sent = this.plan.hooks.beforeRequest.length ? { ...headers, ...headerEntries<string>(this.state.ctx.request.headers) } : headers;
     return { type: "http", response: out, bodyStart, secrets: secretValues(sent, this.plan.url) };
   }
 
@@ -333,13 +333,6 @@ class Attempt implements BodyWatch, Abortable {
 /** Runs one attempt of a call. */
 export function runAttempt(plan: CallPlan, state: CallState, refreshToken: boolean): Promise<Outcome> {
   return new Attempt(plan, state).run(refreshToken);
-}
-
-/** Headers as a lower-case record. */
-function headerRecord(headers: Headers): HeaderRecord {
-  const out: HeaderRecord = {};
-  headers.forEach((value, name) => (out[name] = value));
-  return out;
 }
 
 /** Reads a body for a buffered shortcut (`json` as text, parsed by the caller; `bytes` as an ArrayBuffer). */

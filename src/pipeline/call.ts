@@ -162,10 +162,11 @@ async function stop(plan: CallPlan, state: CallState, outcome: Exclude<Outcome, 
     const buffered = plan.mode !== "response" && plan.mode !== "fetch";
     return { response, data: buffered ? await readData(response, plan.mode) : undefined, context: state.ctx };
   }
-  const error = buildError(state, outcome, {
-    budgetExhausted: decision.reason === "budget",
-    stopped: describeStop(decision.reason, { delay: decision.delay, policy: plan.retry }) || undefined,
-  });
+  // The error decide() built for the hooks is the final one, unless the stop has something to say.
+  const stopped = describeStop(decision.reason, { delay: decision.delay, policy: plan.retry }) || undefined;
+  const budgetExhausted = decision.reason === "budget";
+  const built = state.ctx.error;
+  const error = stopped || budgetExhausted || !(built instanceof TierfetchError) ? buildError(state, outcome, { budgetExhausted, stopped }) : built;
   throw await finalError(plan, state, error);
 }
 

@@ -5,6 +5,7 @@
  * (its body read once, so that it can be sent again), init's fields override them, and the
  * fields tierfetch does not know pass to fetch as they are.
  */
+import { headerEntries } from "../http/headers.js";
 import type { RequestOptions } from "../options/options.js";
 
 /** The fields of a fetch init that become tierfetch options (the rest pass through). */
@@ -21,8 +22,7 @@ export interface FetchCall {
 export async function fromFetchArguments(input: RequestInfo | URL, init: RequestInit | undefined): Promise<FetchCall> {
   const request = typeof Request !== "undefined" && input instanceof Request ? input : undefined;
   // As fetch does: init's headers replace the Request's, they are not merged.
-  const headers: Record<string, string> = {};
-  (init?.headers !== undefined ? new Headers(init.headers) : request?.headers)?.forEach((value, name) => (headers[name] = value));
+  const headers = headerEntries<string>(init?.headers !== undefined ? new Headers(init.headers) : request?.headers);
   let body: unknown = init?.body;
   if (body === undefined && request?.body) body = await request.arrayBuffer();
   const extra: Record<string, unknown> = Object.create(null);

@@ -6,7 +6,7 @@ import { check, optionError } from "../options/option-error.js";
 import { closedError } from "../resilience/closer.js";
 import { encodeBody, type BodyPlan } from "../http/body.js";
 import { resolveShared, type ClientConfig, type Shared } from "../options/config.js";
-import { TOKEN, checkHeader, type HeaderRecord } from "../http/headers.js";
+import { TOKEN, checkHeader, headerEntries, type HeaderRecord } from "../http/headers.js";
 import type { Progress, RequestOptions, TokenOption } from "../options/options.js";
 import { isSecretHeader } from "../security/redact.js";
 import { isSafeMethod } from "../resilience/retry.js";
@@ -41,9 +41,12 @@ export interface CallPlan extends Readonly<Shared> {
   readonly signal: AbortSignal | undefined;
   readonly onUploadProgress: ((p: Progress) => void) | undefined;
   /** Whether the client follows redirects itself (fetch would otherwise; browsers always do). */
-  readonly followRedirects: boolean;
-  /** `redirect: "error"` where the client sees redirects: a 3xx is a RedirectError, never a retried network error. */
-  readonly refuseRedirects: boolean;
+  /**
+   * Who handles a redirect: the client follows it (`follow`) or refuses it as a RedirectError
+   * (`refuse`, for `redirect: "error"`: never a retried network error), sending with
+   * `redirect: "manual"` to see it; or fetch does (`fetch`: browsers, `redirect: "manual"`).
+   */
+  readonly redirects: "follow" | "refuse" | "fetch";
   readonly mode: ReadMode;
 }
 
@@ -78,8 +81,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const hasCredentials = token !== undefined || Object.keys(headers).some(isSecretHeader);
   if (hasCredentials && !config.allowHttp) refuseCleartext(url, token !== undefined);
   const redirect = shared.init.redirect ?? "follow";
-  const followRedirects = redirect === "follow" && !isBrowser();
-  const refuseRedirects = redirect === "error" && !isBrowser();
+  const redirects = isBrowser() ? "fetch" : redirect === "follow" ? "follow" : redirect === "error" ? "refuse" : "fetch";
 
   // Every field named (no spread): one object shape for every plan, which V8 keeps fast.
   return {
@@ -102,8 +104,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
     hasCredentials,
     signal: signal ?? undefined,
     onUploadProgress: bodyPlan.body !== undefined && !bodyPlan.stream ? onUploadProgress : undefined,
-    followRedirects,
-    refuseRedirects,
+    redirects,
     mode,
   };
 }
@@ -137,7 +138,7 @@ function resolveUrl(config: ClientConfig, input: string | URL, query: Shared["qu
 /** The client's secret-named default headers go only to the base origin, as the token does: dropped elsewhere unless the request sets them itself. */
 function withoutDefaultSecrets(headers: HeaderRecord, defaults: HeaderRecord, o: RequestOptions): HeaderRecord {
   const out = { ...headers };
-  const own = requestHeaderNames(o);
+  const own = headerEntries(o.headers);
   for (const name of Object.keys(defaults)) if (isSecretHeader(name) && !Object.hasOwn(own, name)) delete out[name];
   return out;
 }
@@ -161,17 +162,6 @@ function requestOnly(key: string): void {
 function isSignal(value: unknown): boolean {
   const s = value as AbortSignal;
   return typeof s === "object" && typeof s.aborted === "boolean" && typeof s.addEventListener === "function" && typeof s.removeEventListener === "function";
-}
-
-/** The lower-case header names a request sets itself. */
-function requestHeaderNames(o: RequestOptions): Record<string, true> {
-  const out: Record<string, true> = {};
-  const h = o.headers;
-  if (h == null) return out;
-  if (h instanceof Headers) h.forEach((_, name) => (out[name] = true));
-  else if (Array.isArray(h)) for (const [name] of h) out[String(name).toLowerCase()] = true;
-  else for (const name of Object.keys(h)) out[name.toLowerCase()] = true;
-  return out;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { HeaderRecord } from "../http/headers.js";
 import { isSecretHeader } from "../security/redact.js";
 import { noop } from "../resilience/timers.js";
 import { isLoopback } from "../http/url.js";
+import { rebuildResponse } from "./tracked-body.js";
 
 export const MAX_HOPS = 20;
 
@@ -86,14 +87,12 @@ export function nextHop(response: Response, hop: Hop, hops: number, rules: Redir
 
 /** Marks the final response of a followed chain as fetch would: its URL, and `redirected`. */
 export function markRedirected(response: Response, url: string): Response {
-  let out = response;
   try {
-    Object.defineProperty(out, "url", { value: url, configurable: true });
+    Object.defineProperty(response, "url", { value: url, configurable: true });
+    Object.defineProperty(response, "redirected", { value: true, configurable: true });
+    return response;
   } catch {
     // edge-runtime's fetched responses hold `url` as their own fixed property: a new Response then.
-    out = new Response(response.body, response);
-    Object.defineProperty(out, "url", { value: url, configurable: true });
+    return rebuildResponse(response, response.body, url, true);
   }
-  Object.defineProperty(out, "redirected", { value: true, configurable: true });
-  return out;
 }

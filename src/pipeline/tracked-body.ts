@@ -146,13 +146,13 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * stream is then cancelled, so whatever watches it (the attempt) ends. A status no Response can
  * be made with (under 200: 101, 103, an opaque 0) keeps the original.
  */
-export function rebuildResponse(response: Response, body: BodyInit): Response {
+export function rebuildResponse(response: Response, body: BodyInit | null, url: string = response.url, redirected: boolean = response.redirected): Response {
   const nullBody = NULL_BODY_STATUSES.has(response.status);
   if (nullBody && body instanceof ReadableStream) body.cancel().catch(noop);
   if (response.status < 200) return response;
   const out = new Response(nullBody ? null : body, response);
-  if (response.url) Object.defineProperty(out, "url", { value: response.url });
-  if (response.redirected) Object.defineProperty(out, "redirected", { value: true });
+  if (url) Object.defineProperty(out, "url", { value: url });
+  if (redirected) Object.defineProperty(out, "redirected", { value: true });
   return out;
 }
 
