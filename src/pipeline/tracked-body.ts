@@ -110,9 +110,13 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
     }
   }
 
-  cancel(reason: unknown): Promise<void> {
+  /**
+   * Cancels the runtime's body without waiting for it: a source whose cancel never settles (a
+   * custom fetch, an interceptor) must not hang the caller's `break` or a decoder's error.
+   */
+  cancel(reason: unknown): void {
     this.#end();
-    return this.#reader.cancel(reason);
+    this.#reader.cancel(reason).catch(noop);
   }
 
   /** Ends the stream with the error the reader sees: what broke the read, or the abort's reason. */
