@@ -1,5 +1,8 @@
-export { createClient, tierfetch, type Client, type Input } from "./client.js";
+export { createClient, tierfetch } from "./full-client.js";
+export { createCoreClient } from "./core.js";
+export type { Client, CoreClient, Input } from "./client.js";
 export { ResponsePromise } from "./pipeline/response.js";
+export { CoreResponsePromise } from "./pipeline/response-core.js";
 export { parseDuration, type Duration } from "./resilience/durations.js";
 export {
   TierfetchError, HttpError, TimeoutError, NetworkError,

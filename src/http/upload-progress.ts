@@ -7,6 +7,7 @@
 import type { Progress } from "../options/options.js";
 import { isBrowser } from "./runtime.js";
 import { supportsRequestStreams } from "./stream-uploads.js";
+import { xhrFetch } from "./xhr-fetch.js";
 
 /** A body serialised once, as fetch would send it, for every attempt to stream again. */
 export interface SerialisedBody {
@@ -49,3 +50,14 @@ export function countedStream(bytes: Uint8Array, onProgress: (p: Progress) => vo
 export function canCountUploads(): boolean {
   return !isBrowser() && supportsRequestStreams();
 }
+
+/** What an attempt needs for `onUploadProgress`: given to the config by the full client only, so the core client bundles none of it. */
+export interface UploadProgress {
+  canCount: typeof canCountUploads;
+  counted: typeof countedStream;
+  serialise: typeof serialiseBody;
+  /** Browsers: XMLHttpRequest, for real upload progress. */
+  xhrFetch: typeof xhrFetch;
+}
+
+export const UPLOAD_PROGRESS: UploadProgress = { canCount: canCountUploads, counted: countedStream, serialise: serialiseBody, xhrFetch };

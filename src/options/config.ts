@@ -14,6 +14,7 @@ import { RetryBudget } from "../resilience/retry-budget.js";
 import { createStats, type Stats } from "../stats.js";
 import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "../http/url.js";
+import type { UploadProgress } from "../http/upload-progress.js";
 
 /** Hooks as arrays, never undefined. */
 export interface HookLists {
@@ -48,6 +49,8 @@ export interface ClientConfig extends Shared {
   readonly stats: Stats;
   /** What close() aborts: this client's operations in flight, and its children's. */
   readonly closer: Closer;
+  /** How `onUploadProgress` is served (the full client's; undefined: the option is refused). */
+  readonly upload: UploadProgress | undefined;
 }
 
 /** RequestInit fields tierfetch sets itself on every attempt. */
@@ -147,7 +150,7 @@ const ROOT: Shared = {
 };
 
 /** Validates and normalises client options over `parent`'s config (what `extend()` inherits). */
-export function normaliseClient(options: ClientOptions, parent?: ClientConfig): ClientConfig {
+export function normaliseClient(options: ClientOptions, parent?: ClientConfig, upload?: UploadProgress): ClientConfig {
   check(typeof options === "object" && options !== null, "options", "must be an object");
   const o = options as Record<string, unknown>;
   // Tier lengths first: the timeouts (own and inherited) are read against them.
@@ -189,5 +192,6 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig): 
     allowHttp,
     stats: parent?.stats ?? createStats(),
     closer: new Closer(parent?.closer),
+    upload: parent ? parent.upload : upload,
   };
 }

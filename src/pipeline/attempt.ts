@@ -25,8 +25,7 @@ import { secretValues } from "../security/secrets.js";
 import { clearTimer, noop, setTimer, unrefTimer, watchSignal, type Timer } from "../resilience/timers.js";
 import { attemptTimeout } from "../resilience/timeouts.js";
 import { readHead, rebuildResponse, replay, trackBody, type BodyWatch } from "./tracked-body.js";
-import { canCountUploads, countedStream, serialiseBody, type SerialisedBody } from "../http/upload-progress.js";
-import { xhrFetch } from "../http/xhr-fetch.js";
+import type { SerialisedBody } from "../http/upload-progress.js";
 
 /** What went wrong in an attempt that may be retried. */
 export type Failure = { type: "timeout"; ms: number; tier: CallPlan["timeout"]["tier"]; kind: TimeoutKind } | { type: "network"; cause: unknown };
@@ -176,7 +175,7 @@ class Attempt implements BodyWatch, Abortable {
     const { plan } = this;
     const { ctx } = this.state;
     const onUploadProgress = plan.onUploadProgress;
-    const fetchImpl: FetchFunction = this.#xhr ? (i, init) => xhrFetch(i, { ...init, onUploadProgress }) : (plan.config.fetch ?? globalThis.fetch);
+    const fetchImpl: FetchFunction = this.#xhr ? (i, init) => plan.config.upload!.xhrFetch(i, { ...init, onUploadProgress }) : (plan.config.fetch ?? globalThis.fetch);
     if (typeof fetchImpl !== "function") throw optionError("fetch", "is needed: this runtime has no fetch");
     let response: Response | undefined;
     let input: Request | string = hop.url;
@@ -314,17 +313,18 @@ class Attempt implements BodyWatch, Abortable {
    */
   async #countUpload(hop: Hop): Promise<number | undefined> {
     const { plan } = this;
-    if (!canCountUploads()) {
+    const upload = plan.config.upload!; // prepareCall refuses onUploadProgress without it
+    if (!upload.canCount()) {
       // A browser: XMLHttpRequest reports real upload progress (the runtime's fetch only; a custom fetch is the caller's).
       if (typeof XMLHttpRequest === "function" && !plan.config.fetch && (plan.init.redirect ?? "follow") === "follow") {
         this.#xhr = true;
         return undefined;
       }
-      const { bytes } = await this.#race((this.state.serialised ??= serialiseBody(hop.body!)));
+      const { bytes } = await this.#race((this.state.serialised ??= upload.serialise(hop.body!)));
       return bytes.byteLength;
     }
-    const { bytes, contentType } = await this.#race((this.state.serialised ??= serialiseBody(hop.body!)));
-    hop.body = countedStream(bytes, plan.onUploadProgress!);
+    const { bytes, contentType } = await this.#race((this.state.serialised ??= upload.serialise(hop.body!)));
+    hop.body = upload.counted(bytes, plan.onUploadProgress!);
     if (contentType && hop.headers["content-type"] === undefined) hop.headers = { ...hop.headers, "content-type": contentType };
     return undefined;
   }

@@ -63,6 +63,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const { json, body, signal, idempotencyKey, onUploadProgress } = o;
   check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
   check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
+  check(onUploadProgress === undefined || config.upload !== undefined, "onUploadProgress", "needs createClient(): createCoreClient leaves upload progress out");
   const shared = resolveShared(o, config, config.tiers, requestOnly);
 
   const { url, origin } = resolveUrl(config, input, shared.query);

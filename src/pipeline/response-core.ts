@@ -1,0 +1,127 @@
+/**
+ * CoreResponsePromise: a real Promise of the standard Response with the buffered shortcuts
+ * (`json`, `text`, `bytes`, `arrayBuffer`, `blob`). The request starts on the next microtask,
+ * so a shortcut chained at once (`api.get(u).json()`) reads the body inside the attempt, where
+ * the timeout and the retries cover it. The streaming shortcuts (`lines`, `ndjson`, `sse`)
+ * and `json(schema)` are the subclass ResponsePromise's (response.ts), so a bundle of the core
+ * client (`tierfetch/core`) leaves the decoders out.
+ */
+import { readData } from "./attempt.js";
+import type { CallResult } from "./call.js";
+import type { ReadMode } from "./plan.js";
+import { noop } from "../resilience/timers.js";
+import { ParseError } from "../errors/parse-error.js";
+import { maskSecrets } from "../security/secrets.js";
+
+/** Starts the call in a mode; `single` sends one attempt (SSE reconnection does its own retrying). */
+export type StartCall = (mode: ReadMode, single: boolean) => Promise<CallResult>;
+
+const resolved = Promise.resolve();
+
+/** A Promise<Response> with `.json()`, `.text()`, `.bytes()`, `.blob()` and `.arrayBuffer()`. */
+export class CoreResponsePromise<T = unknown> extends Promise<Response> {
+  // then/catch/finally return plain Promises, not ResponsePromises.
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  /** How the call reads the body: "response" (the caller does) until a buffered shortcut asks first. */
+  #mode: ReadMode = "response";
+  #started = false;
+  #single = false;
+  #refused: TypeError | undefined;
+  /** The call's outcome; read only by buffered shortcuts, which pass its rejection on. */
+  #result!: Promise<CallResult>;
+
+  /** @internal Starts `start` on the next microtask, as an instance of the class it is called on. */
+  static start<P extends CoreResponsePromise<any>>(this: new (executor: (resolve: (r: Response) => void, reject: (e: unknown) => void) => void) => P, start: StartCall): P {
+    let resolve!: (r: Response) => void;
+    let reject!: (e: unknown) => void;
+    const p = new this((a, b) => {
+      resolve = a;
+      reject = b;
+    });
+    let settle!: (r: Promise<CallResult>) => void;
+    (p.#result = new Promise<CallResult>((a) => (settle = a))).catch(noop);
+    // A resolved promise rather than queueMicrotask: Node wraps each queued microtask in an async resource.
+    void resolved.then(() => {
+      p.#started = true;
+      let run: Promise<CallResult>;
+      try {
+        run = p.#refused ? Promise.reject(p.#refused) : start(p.#mode, p.#single);
+      } catch (error) {
+        run = Promise.reject(error);
+      }
+      settle(run);
+      run.then((r) => resolve(r.response), reject);
+    });
+    return p;
+  }
+
+  /**
+   * For a stream that does its own retrying (SSE reconnection): when the call has not started,
+   * it sends one attempt, or nothing and rejects with `refused`. False once it has started.
+   */
+  protected sendOnce(refused: TypeError | undefined): boolean {
+    if (this.#started) return false;
+    this.#single = true;
+    this.#refused = refused;
+    this.then(undefined, noop);
+    return true;
+  }
+
+  /** Reads the body in the given mode: inside the attempt when the call has not started yet. */
+  #read(mode: ReadMode): Promise<CallResult> {
+    const m = this.#mode;
+    if (!this.#started && m === "response") {
+      this.#mode = mode;
+      this.then(undefined, noop); // the shortcut's promise carries the rejection
+    } else if (m !== mode && !(m === "json" && mode === "text") && !(m === "text" && mode === "json")) {
+      return this.#result.then(async (r) => ({ ...r, data: await readData(r.response, mode) }));
+    }
+    return this.#result;
+  }
+
+  /** Parses the body as JSON (undefined for an empty body); sets `Accept: application/json` unless given. */
+  json<J = T>(): Promise<J> {
+    return this.#read("json").then(parseJson) as Promise<J>;
+  }
+
+  /** The body as text. */
+  text(): Promise<string> {
+    return this.#read("text").then(dataOf) as Promise<string>;
+  }
+
+  /** The body as bytes. */
+  bytes(): Promise<Uint8Array> {
+    return this.#read("bytes").then((r) => new Uint8Array(r.data as ArrayBuffer));
+  }
+
+  /** The body as an ArrayBuffer. */
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#read("arrayBuffer").then(dataOf) as Promise<ArrayBuffer>;
+  }
+
+  /** The body as a Blob. */
+  blob(): Promise<Blob> {
+    return this.#read("blob").then(dataOf) as Promise<Blob>;
+  }
+}
+
+const dataOf = (r: CallResult): unknown => r.data;
+
+/** The JSON of a body read as text; a ParseError with the request, status and the start of the body when it is not JSON. */
+function parseJson({ data, response, context }: CallResult): unknown {
+  const text = data as string;
+  if (!text) return undefined; // an empty body
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const start = maskSecrets(text.slice(0, 200), context?.secrets() ?? []);
+    const type = response.headers.get("content-type");
+    throw new ParseError(context?.request, response, `the body is not valid JSON (${(error as Error).message.slice(0, 120)})${type ? `, content-type ${type.slice(0, 80)}` : ""}: ${start}${text.length > 200 ? "…" : ""}`, {
+      attempts: context ? context.attempt + 1 : undefined,
+      cause: error,
+    });
+  }
+}
