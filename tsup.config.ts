@@ -11,9 +11,8 @@ export default defineConfig([
     platform: "neutral",
     sourcemap: false,
     treeshake: true,
-    // ESM: the decoders, SSE reconnection, pagination and schema checks go in a chunk that
-    // the client loads with import() on first use, so apps that never stream never load them.
-    splitting: true,
+    // One file per format: features tree-shake (createCoreClient reaches none of createClient's).
+    splitting: false,
   },
   {
     // The CLI: Node only, a separate entry the library never imports. Its small

@@ -133,26 +133,26 @@ export function budgetChecks(r) {
 }
 
 /**
- * Bytes (minified, split build) that each decoder adds to the one-request app when referenced,
+ * Bytes (minified, split build) that each decoder adds to the core one-request app when referenced,
  * beyond what referencing an export the app already holds costs: about 0 means it was bundled
  * already, hundreds means it had been shaken away.
  */
 export async function decoderCost(pkgDir) {
-  const app = readFileSync(`${APPS}one-request.js`, "utf8");
+  const app = readFileSync(`${APPS}core-one-request.js`, "utf8");
   const probe = async (name) => (await measure(`${app}\nimport { ${name} as __probe } from "tierfetch";\nconsole.log(__probe);\n`, { splitting: true, pkgDir })).min;
-  const reference = await probe("createClient");
+  const reference = await probe("createCoreClient");
   const out = {};
   for (const d of DECODERS) out[d] = (await probe(d)) - reference;
   return out;
 }
 
-/** Tree-shake checks, each `{ name, ok, detail }`: the one-request app holds none of lines / ndjson / sse. */
+/** Tree-shake checks, each `{ name, ok, detail }`: the core one-request app holds none of lines / ndjson / sse. */
 export async function treeShakeChecks(pkgDir = defaultPackageDir()) {
   const cost = await decoderCost(pkgDir);
   const kept = DECODERS.filter((d) => cost[d] < PRESENT_BELOW);
   return [
     {
-      name: "decoders tree-shake away from the one-request app",
+      name: "decoders tree-shake away from the core one-request app",
       ok: kept.length === 0,
       detail:
         DECODERS.map((d) => `referencing ${d} adds ${cost[d]} B`).join(", ") +
@@ -177,16 +177,16 @@ export async function attribution() {
 }
 
 /**
- * Gzip bytes each module (and each feature of FEATURE_MODULES) costs the one-request app bundled
+ * Gzip bytes each module (and each feature of FEATURE_MODULES) costs an app (default: the createClient one-request app) bundled
  * from src/ without splitting: the app is bundled unminified (esbuild marks every module's start
  * with a `// path` line), the module's lines are cut out, and the rest is minified and gzipped;
  * the cost is the whole app's gzip minus that. Cutting leaves dangling names, which minification
  * does not mind: it is a measure of bytes, not a build.
  * @returns {Promise<{ total: number, modules: { file: string, gzip: number }[], features: { feature: string, gzip: number }[] }>}
  */
-export async function moduleCosts() {
+export async function moduleCosts(app = "one-request.js") {
   const built = await esbuild.build({
-    stdin: { contents: readFileSync(`${APPS}one-request.js`, "utf8"), resolveDir: APPS, sourcefile: "app.js" },
+    stdin: { contents: readFileSync(`${APPS}${app}`, "utf8"), resolveDir: APPS, sourcefile: "app.js" },
     bundle: true,
     write: false,
     format: "esm",
@@ -228,6 +228,7 @@ export async function benchSize({ smoke = false } = {}) {
     try {
       attr = await attribution();
       costs = await moduleCosts();
+      costs.core = await moduleCosts("core-one-request.js");
     } catch {
       attr = costs = undefined; // src/ mid-edit: attribution is a nicety, the sizes above come from dist/
     }

@@ -12,6 +12,7 @@ import type { ReadMode } from "./plan.js";
 import { noop } from "../resilience/timers.js";
 import { ParseError } from "../errors/parse-error.js";
 import { maskSecrets } from "../security/secrets.js";
+import { optionError } from "../options/option-error.js";
 
 /** Starts the call in a mode; `single` sends one attempt (SSE reconnection does its own retrying). */
 export type StartCall = (mode: ReadMode, single: boolean) => Promise<CallResult>;
@@ -82,8 +83,13 @@ export class CoreResponsePromise<T = unknown> extends Promise<Response> {
     return this.#result;
   }
 
-  /** Parses the body as JSON (undefined for an empty body); sets `Accept: application/json` unless given. */
+  /**
+   * Parses the body as JSON (undefined for an empty body); sets `Accept: application/json`
+   * unless given. A schema (ResponsePromise's `json(schema)`) is refused here rather than skipped.
+   */
   json<J = T>(): Promise<J> {
+    // eslint-disable-next-line prefer-rest-params
+    if (arguments[0] !== undefined) return Promise.reject(optionError("json(schema)", "needs createClient(): createCoreClient does not validate"));
     return this.#read("json").then(parseJson) as Promise<J>;
   }
 
