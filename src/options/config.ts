@@ -15,6 +15,7 @@ import { createStats, type Stats } from "../stats.js";
 import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "../http/url.js";
 import type { UploadProgress } from "../http/upload-progress.js";
+import { isSecretHeader } from "../security/redact.js";
 
 /** Hooks as arrays, never undefined. */
 export interface HookLists {
@@ -71,6 +72,13 @@ function appendHooks(base: HookLists, extra: unknown): HookLists {
     out[name as keyof HookLists] = [...base[name as keyof HookLists], ...(list as unknown[])];
   }
   return out as unknown as HookLists;
+}
+
+/** The headers without the secret-named ones (Authorization, Cookie, *api-key*, ...). */
+function withoutSecrets(headers: HeaderRecord): HeaderRecord {
+  const out: HeaderRecord = { ...headers };
+  for (const name of Object.keys(out)) if (isSecretHeader(name)) delete out[name];
+  return out;
 }
 
 function checkBoolean(value: unknown, name: string): boolean {
@@ -178,12 +186,17 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
         throw optionError(key, "is a request option: pass it to a request, not to createClient()");
     }
   });
+  // Credentials given for the parent's base origin stay there: a child that moves to another origin gives its own.
+  const moved = parent?.base !== undefined && base !== undefined && base.origin !== parent.base.origin;
+  if (moved && o.token === undefined) token = undefined;
+  const headers = moved ? mergeHeaders(withoutSecrets(parent.headers), o.headers as ClientOptions["headers"]) : shared.headers;
   // One budget per client family: a child shares its parent's unless it sets its own.
   const budgetOption = shared.retry.budget;
   const ownBudget = typeof o.retry === "object" && o.retry !== null && (o.retry as { budget?: unknown }).budget !== undefined;
   const budget = budgetOption === false ? undefined : !ownBudget && parent ? parent.budget : new RetryBudget(budgetOption ?? {});
   return {
     ...shared,
+    headers,
     base,
     token,
     tiers,
