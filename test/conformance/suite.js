@@ -48,7 +48,7 @@ export function defineSuite(h, lib, env) {
 
   // ---------------------------------------------------------------- exports and options
   test("exports: the documented names exist", () => {
-    for (const name of ["createClient", "tierfetch", "HttpError", "TimeoutError", "NetworkError", "TierfetchError", "parseDuration", "lines", "ndjson", "sse"]) {
+    for (const name of ["createClient", "createCoreClient", "tierfetch", "HttpError", "TimeoutError", "NetworkError", "TierfetchError", "parseDuration", "lines", "ndjson", "sse"]) {
       h.ok(lib[name] !== undefined, `missing export ${name}`);
     }
     h.ok(lib.HttpError.prototype instanceof lib.TierfetchError, "HttpError extends TierfetchError");
@@ -615,6 +615,57 @@ export function defineSuite(h, lib, env) {
   }
 
   defineMatrix(h, lib, env);
+
+  // ---------------------------------------------------------------- createCoreClient: the same pipeline, buffered shortcuts only
+  const core = (options = {}) => lib.createCoreClient({ baseUrl: server, ...options });
+
+  test("core: json, text and bytes on a real Response; no streaming shortcut, no paginate", async () => {
+    const api = core();
+    const p = api.get("json");
+    h.ok(p instanceof lib.CoreResponsePromise && !(p instanceof lib.ResponsePromise), "a CoreResponsePromise");
+    h.deepEqual(await p.json(), { hello: "world", n: 1, list: [1, 2, 3] });
+    h.equal(await api.get("text").text(), "hello from loopback");
+    h.equal((await api.get("text").bytes()).byteLength, 19);
+    h.ok((await api.get("text")) instanceof Response, "instanceof Response");
+    h.ok(!("sse" in p) && !("lines" in p) && !("paginate" in api), "no .sse(), .lines(), paginate");
+  });
+
+  test("core: retries a 503 honouring retry-after-ms; tiers grow per retry", async () => {
+    const api = core({ retry: { maxRetries: 3, minDelay: 1 } });
+    h.deepEqual(await api.get(`flaky?key=${newKey("core-ra")}&fail=2&status=503&rams=30`).json(), { ok: true, hits: 3 });
+    h.equal(api.stats.retries, 2);
+    const error = await h.rejects(() => core({ timeouts: { short: 40, max: 10_000 }, retry: { maxRetries: 1, ...quick } }).get(`stall?key=${newKey("core-tier")}`, { timeout: "short" }), lib.TimeoutError);
+    h.equal(error.timeout, 80, "40 · 2");
+    h.equal(error.attempts, 2);
+  });
+
+  test("core: the token goes to the base origin only, and a cross-origin redirect drops it", async () => {
+    const api = core({ token: "tok-core", retry: false });
+    h.equal((await api.get("echo/own").json()).headers.authorization, "Bearer tok-core");
+    h.equal((await api.get(`${alt}/echo/other`).json()).headers.authorization, undefined, "not to another origin");
+    const echo = await api.get(`redirect?to=${encodeURIComponent(`${alt}/echo/after-redirect`)}`).json();
+    h.equal(echo.path, "/echo/after-redirect");
+    h.equal(echo.headers.authorization, undefined, "dropped on the redirect");
+  });
+
+  test("core: errors are typed and hold no secret; onUploadProgress is refused by name, nothing sent", async () => {
+    const error = await h.rejects(() => core({ token: "tok-core-secret", retry: false }).get("status?code=500"), lib.HttpError);
+    h.notIncludes(JSON.stringify([error.message, String(error), error]), "tok-core-secret", "error text");
+    const key = newKey("core-upload");
+    const refused = await h.rejects(() => core().post(`flaky?key=${key}&fail=0`, { body: "x", onUploadProgress: () => {} }), TypeError);
+    h.includes(refused.message, "onUploadProgress");
+    h.equal((await state(key)).hits, 0, "nothing sent");
+  });
+
+  test("core: api.fetch, standalone sse() on its Response, close()", async () => {
+    const api = core();
+    h.equal((await api.fetch(`${server}/text`)).status, 200);
+    const events = [];
+    for await (const event of lib.sse(await api.get("stream/sse"))) events.push(event);
+    h.ok(events.length > 0, "events decoded");
+    await api.close();
+    h.equal((await h.rejects(() => api.get("text"), lib.TierfetchError)).code, "ERR_CLOSED");
+  });
 }
 
 /**
