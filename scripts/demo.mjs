@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: a tour of tierfetch against a local server it starts itself (no network).
 import http from "node:http";
-import { createClient, HttpError, TimeoutError } from "../dist/index.js";
+import { createClient, createCoreClient, HttpError, TimeoutError } from "../dist/index.js";
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code) => (s) => (color ? `\x1b[${code}m${s}\x1b[0m` : String(s));
@@ -172,6 +172,15 @@ if (OpenAI) {
   for await (const part of stream) text += part.choices[0]?.delta?.content ?? "";
   console.log(`  ${t()} ${green("ok")} ${JSON.stringify(text)} — the server saw ${chats} requests (a 429, then the stream), the SDK one call`);
   await llm.close();
+}
+
+title("createCoreClient: the same pipeline for the smallest bundle (buffered shortcuts only)");
+{
+  flaky = 0; // busy twice again
+  const core = createCoreClient({ baseUrl: base, retry: { maxRetries: 3, minDelay: "100ms" }, hooks: { beforeRetry: [logRetry] } });
+  const body = await core.get("flaky").json();
+  console.log(`  ${t()} ${green("ok")}`, body, dim(`— ${core.stats.retries} retries; .sse()/.lines() are createClient's (or the standalone decoders)`));
+  await core.close();
 }
 
 title("Statistics (never a header or a token)");
