@@ -86,6 +86,12 @@ describe.each(FACTORIES)("%s: extend({ baseUrl }) and the origin", (_name, facto
     expect(sent.map((s) => s.key)).toEqual([null, KEY]);
   });
 
+  test("tier lengths and a retry budget inherited by the child's options object are not read", async () => {
+    const slow = factory({ fetch: () => new Promise<Response>((resolve) => setTimeout(() => resolve(new Response("late")), 40)), retry: false });
+    const child = slow.extend(Object.create({ timeouts: { medium: 1 }, retry: { budget: { ratio: 0 } } }) as ClientOptions);
+    expect(await child.get("https://api.test/slow").text()).toBe("late");
+  });
+
   test("a child that sets headers: { authorization: undefined } sends no Authorization: the token was its default", async () => {
     const { api, sent } = parent();
     const child = api.extend({ headers: { authorization: undefined } });
