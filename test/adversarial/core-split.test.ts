@@ -253,3 +253,34 @@ describe("CoreResponsePromise is a Promise<Response> to every Promise API", () =
     }
   });
 });
+
+describe("createClient's .sse() options: refused by name, nothing sent, reconnection never dropped in silence", () => {
+  test.each([
+    ["a typo without reconnect", { anyContentTyp: true }, "sse.anyContentTyp"],
+    ["a typo with reconnect: false", { reconnect: false, maxEventByte: 10 }, "sse.maxEventByte"],
+    ["not an object", "reconnect", "sse"],
+  ])("%s", async (_label, options, named) => {
+    const [s] = servers();
+    s!.route("/e", (_req, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end("data: a\n\n"));
+    const api = make(createClient, { baseUrl: s!.url }) as ReturnType<typeof createClient>;
+    const events = api.get("/e").sse(options as never);
+    const error = await rejection(events.next());
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String(error)).toContain(`"${named}"`);
+    await sleep(30);
+    expect(s!.hits).toHaveLength(0);
+  });
+
+  test("reconnect on a ResponsePromise no request made (ResponsePromise.resolve) is refused, not a one-shot stream", async () => {
+    const events = ResponsePromise.resolve(new Response("data: a\n\n", { headers: { "content-type": "text/event-stream" } })).sse({ reconnect: true });
+    const error = await rejection(events.next());
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String(error)).toContain("reconnect");
+  });
+
+  test("without reconnect, such a promise streams with the decoder", async () => {
+    const events: string[] = [];
+    for await (const e of ResponsePromise.resolve(new Response("data: a\n\n", { headers: { "content-type": "text/event-stream" } })).sse()) events.push(e.data);
+    expect(events).toEqual(["a"]);
+  });
+});
