@@ -4,7 +4,7 @@
  * so a shortcut chained at once (`api.get(u).json()`) reads the body inside the attempt, where
  * the timeout and the retries cover it. The streaming shortcuts (`lines`, `ndjson`, `sse`)
  * and `json(schema)` are the subclass ResponsePromise's (response.ts), so a bundle of the core
- * client (`tierfetch/core`) leaves the decoders out.
+ * client (`createCoreClient`) leaves the decoders out.
  */
 import { readData } from "./attempt.js";
 import type { CallResult } from "./call.js";

@@ -1,7 +1,7 @@
 /**
  * ResponsePromise: the core shortcuts (response-core.ts) and the streaming ones — `.lines()`,
  * `.ndjson()`, `.sse()` (with reconnection) — and `.json(schema)`. What `tierfetch`'s
- * createClient returns; `tierfetch/core`'s returns a CoreResponsePromise and bundles none of this.
+ * createClient returns; createCoreClient's requests return a CoreResponsePromise and bundle none of this.
  */
 import { CoreResponsePromise, type StartCall } from "./response-core.js";
 import { lines, ndjson, sse, type LinesOptions, type ServerSentEvent } from "../decode/index.js";
