@@ -4,28 +4,17 @@
 // json(schema) and upload progress (XMLHttpRequest, counted streams). The same apps on
 // createClient hold every one of them, so the check can fail. scripts/check-size.mjs holds the
 // sizes; this holds what is in them.
-import * as esbuild from "esbuild";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+// @ts-expect-error a plain .mjs of the bench, without declarations
+import { measure } from "../../bench/size.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The src/ modules that put bytes into the bundle of `source`. */
+/** The src/ modules that put bytes into the bundle of `source` (the size bench's esbuild build, over src/). */
 async function bundled(source: string): Promise<string[]> {
-  const result = await esbuild.build({
-    stdin: { contents: source, resolveDir: ROOT, sourcefile: "app.js" },
-    bundle: true,
-    minify: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-    outdir: `${ROOT}.tmp/bundle-core`,
-    alias: { tierfetch: `${ROOT}src/index.ts` },
-  });
-  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
+  const { metafile } = await measure(source, { splitting: false, pkgDir: ROOT, alias: { tierfetch: `${ROOT}src/index.ts` } });
+  const output = Object.values(metafile.outputs as Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }>).find((o) => o.entryPoint)!;
   return Object.entries(output.inputs)
     .filter(([, v]) => v.bytesInOutput > 0)
     .map(([file]) => file.replace(/^.*?src\//, "src/"));
