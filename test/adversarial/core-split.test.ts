@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, test } from "vitest";
 import { CoreResponsePromise, ResponsePromise, createClient, createCoreClient, type ClientOptions, type CoreClient } from "../../src/index.js";
-import { QUICK, rejection, sleep, useServers } from "./support/harness.js";
+import { QUICK, captureUnhandled, rejection, settleUnhandled, sleep, useServers } from "./support/harness.js";
 
 const servers = useServers(1);
 
@@ -282,5 +282,33 @@ describe("createClient's .sse() options: refused by name, nothing sent, reconnec
     const events: string[] = [];
     for await (const e of ResponsePromise.resolve(new Response("data: a\n\n", { headers: { "content-type": "text/event-stream" } })).sse()) events.push(e.data);
     expect(events).toEqual(["a"]);
+  });
+});
+
+describe("refusals and failures leave no unhandled rejection", () => {
+  test("refused shortcuts never awaited, failing buffered reads, then close(): nothing unhandled", async () => {
+    const unhandled = captureUnhandled();
+    try {
+      const [s] = servers();
+      s!.route("/hang", () => undefined);
+      const core = make(createCoreClient, { baseUrl: s!.url, retry: false });
+      const full = make(createClient, { baseUrl: s!.url, retry: false }) as ReturnType<typeof createClient>;
+      for (let i = 0; i < 20; i++) {
+        void (core.get("/j").json as (s: unknown) => Promise<unknown>)({ "~standard": {} }).catch(() => undefined);
+        full.get("/e").sse({ bogus: true } as never);
+        full.post("/e").sse({ reconnect: true });
+        void core.get("/missing").text().catch(() => undefined);
+        void core.get("/hang").json().catch(() => undefined);
+        void full.get("/hang").bytes().catch(() => undefined);
+      }
+      await s!.waitFor(() => s!.hits.filter((h) => h.path === "/hang").length === 40, 5_000, "the hanging requests");
+      await core.close();
+      await full.close();
+      await settleUnhandled();
+      expect(unhandled.reasons.map((r) => String(r).slice(0, 200))).toEqual([]);
+      expect(s!.hits.filter((h) => h.path === "/j" || h.path === "/e")).toHaveLength(0);
+    } finally {
+      unhandled.stop();
+    }
   });
 });
