@@ -12,8 +12,6 @@ import { redactUrl } from "../security/redact.js";
 import { checkEventStream } from "./event-stream-check.js";
 import { optionError } from "../options/option-error.js";
 
-export type { StartCall } from "./response-core.js";
-
 /** What `.sse({ reconnect: true })` is handed: the first response, or the error to end with before anything is sent. */
 export interface Reconnect {
   /** A TypeError when this request cannot reconnect (not a GET): nothing is sent then. */
