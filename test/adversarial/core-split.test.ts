@@ -124,6 +124,28 @@ describe("parity: the same options give the same requests, outcomes and stats on
     expect(await rejection(pending)).toMatchObject({ code: "ERR_CLOSED" });
   });
 
+  test.each(FACTORIES)("%s: a body that is not JSON and echoes the token is a ParseError with the token masked", async (_name, factory) => {
+    const [s] = servers();
+    s!.route("/echo", (req, res) => res.writeHead(200, { "content-type": "application/json" }).end(`not json: ${req.headers.authorization}`));
+    const api = make(factory, { baseUrl: s!.url, token: "sk-live-ECHOED-5u6v" });
+    const error = await rejection(api.get("/echo").json());
+    expect(error).toMatchObject({ name: "ParseError", code: "ERR_PARSE" });
+    expect(String(error.message)).toContain("not json");
+    expect(JSON.stringify([error.message, String(error), error.toJSON?.()])).not.toContain("sk-live-ECHOED-5u6v");
+  });
+
+  test.each(FACTORIES)("%s: onDownloadProgress sees the whole body; idempotencyKey makes a POST retryable on 500", async (_name, factory) => {
+    const [s] = servers();
+    s!.route("/big", (_req, res) => res.writeHead(200, { "content-length": "4096" }).end("x".repeat(4096)));
+    s!.route("/post", (_req, res, hit) => (hit.n === 1 ? res.writeHead(500).end("oops") : res.end("done")));
+    const api = make(factory, { baseUrl: s!.url, retry: { ...QUICK, maxRetries: 1 } });
+    let last = { loaded: 0, total: undefined as number | undefined };
+    expect((await api.get("/big", { onDownloadProgress: (p) => void (last = p) }).text()).length).toBe(4096);
+    expect(last).toMatchObject({ loaded: 4096, total: 4096 });
+    expect(await api.post("/post", { json: { a: 1 }, idempotencyKey: "k-1" }).text()).toBe("done");
+    expect(s!.hitsOf("/post").map((h) => h.headers["idempotency-key"])).toEqual(["k-1", "k-1"]);
+  });
+
   test.each(FACTORIES)("%s: a bad option is a TypeError naming it, nothing sent, on the child too", async (_name, factory) => {
     const [s] = servers();
     const child = make(factory, { baseUrl: s!.url }).extend({});
