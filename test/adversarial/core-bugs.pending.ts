@@ -5,7 +5,7 @@
  * line believed wrong.
  */
 import { describe, expect, test } from "vitest";
-import { rejection, useClients, useServers } from "./support/harness.js";
+import { readBody, rejection, useClients, useServers } from "./support/harness.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -71,5 +71,23 @@ describe("core-extend-origin (the per-request side of the credential rules, plan
     await api.get(`${b!.url}/r`);
     await api.extend({ baseUrl: b!.url }).get("/r");
     expect(b!.hits.map((h) => h.target)).toEqual(["/r?page=1", "/r?page=1"]);
+  });
+});
+
+describe("core-options (request options are read as own properties only, as README says)", () => {
+  // src/pipeline/plan.ts:63 `const { json, body, signal, idempotencyKey, onUploadProgress } = o`
+  // reads through the options' prototype, while every other option goes through eachOption (own
+  // properties only). `Object.assign({}, JSON.parse(text))` with a "__proto__" key sets the
+  // prototype, so a JSON-sourced options object smuggles a body and an idempotency key in (the
+  // POST is then retried as idempotent). Fix that keeps the fast path for plain objects: when
+  // Object.getPrototypeOf(o) is neither Object.prototype nor null, read from `{ ...o }` instead
+  // (own enumerable properties only). config.ts does the same for client options (own()).
+  test("a body and an idempotency key on the options' prototype are not sent", async () => {
+    const [s] = servers();
+    s!.route("/p", (req, res) => void readBody(req).then((body) => res.end(body)));
+    const api = client({ baseUrl: s!.url, retry: RETRY });
+    const options = Object.assign({}, JSON.parse('{"__proto__": {"json": {"smuggled": 1}, "idempotencyKey": "k-1"}}'));
+    expect(await api.post("/p", options).text()).toBe("");
+    expect(s!.hits[0]!.headers["idempotency-key"]).toBeUndefined();
   });
 });

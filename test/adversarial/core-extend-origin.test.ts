@@ -78,6 +78,13 @@ describe.each(FACTORIES)("%s: extend({ baseUrl }) and the origin", (_name, facto
     expect(sent[0]!.authorization).toBeNull();
   });
 
+  test("options merged from JSON with Object.assign (a \"__proto__\" key sets the prototype) keep no token for another origin", async () => {
+    const { api, sent } = parent();
+    const options = Object.assign({ baseUrl: "https://other.test/" }, JSON.parse('{"__proto__": {"token": "x", "headers": {"x-api-key": "y"}}}')) as ClientOptions;
+    await api.extend(options).get("r");
+    expect(sent[0]).toMatchObject({ url: "https://other.test/r", authorization: null, key: null });
+  });
+
   test("headers inherited by the child's options object are not read when it moves (nor when it stays)", async () => {
     const { api, sent } = parent();
     const inherited = () => Object.create({ headers: { "x-api-key": "from-a-prototype" } }) as ClientOptions;
