@@ -7,7 +7,7 @@ import { bounded } from "./pipeline/bounded.js";
 import { makeClient, type CallFn, type Client, type ClientFeatures, type Input } from "./client.js";
 import { normaliseClient, type ClientConfig } from "./options/config.js";
 import { optionError } from "./options/option-error.js";
-import type { ClientOptions, RequestOptions, SseRequestOptions } from "./options/options.js";
+import type { ClientOptions, RequestOptions } from "./options/options.js";
 import { paginate } from "./features/paginate.js";
 import { prepareCall } from "./pipeline/plan.js";
 import { ResponsePromise, type Reconnect } from "./pipeline/response.js";
