@@ -1,6 +1,6 @@
 /**
  * The client: request, the method shortcuts, `api.fetch`, extend and close, made from a
- * normalised config and a feature set. The core client (`createCoreClient`, `tierfetch/core`)
+ * normalised config and a feature set. The core client (`createCoreClient`, core.ts)
  * returns CoreResponsePromises; the full one (`createClient`, full-client.ts) adds the
  * streaming shortcuts, SSE reconnection, `paginate` and upload progress. Each is a separate
  * feature set, so a bundle holds only what its factory reaches.
@@ -27,7 +27,7 @@ export type Input = string | URL | Request;
  */
 type AsyncDisposeMember = SymbolConstructor extends { readonly asyncDispose: infer S extends symbol } ? { [K in S]: () => Promise<void> } : {};
 
-/** The core client made by `createCoreClient` (`tierfetch/core`): buffered shortcuts only. */
+/** The core client made by `createCoreClient`: buffered shortcuts only. */
 export interface CoreClient extends AsyncDisposeMember {
   /** Sends a request with any method. */
   request<T = unknown>(method: string, url: Input, options?: RequestOptions): CoreResponsePromise<T>;

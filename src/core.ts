@@ -1,7 +1,7 @@
 /**
- * `createCoreClient` (also `tierfetch/core`'s `createClient`): the client with tiers, retries
- * (Retry-After, deadline, budget), hooks, token scoping, redirects, redaction, `api.fetch` and
- * close(), and the buffered shortcuts only. What an app that sends JSON requests bundles.
+ * `createCoreClient`: the client with tiers, retries (Retry-After, deadline, budget), hooks,
+ * token scoping, redirects, redaction, `api.fetch` and close(), and the buffered shortcuts
+ * only. What an app that sends JSON requests bundles.
  */
 import { makeClient, type ClientFeatures, type CoreClient } from "./client.js";
 import { normaliseClient } from "./options/config.js";

@@ -6,8 +6,8 @@
 import { bounded } from "./pipeline/bounded.js";
 import { makeClient, type CallFn, type Client, type ClientFeatures, type Input } from "./client.js";
 import { normaliseClient, type ClientConfig } from "./options/config.js";
-import { check, optionError } from "./options/option-error.js";
-import type { ClientOptions, RequestOptions, SseRequestOptions } from "./options/options.js";
+import { optionError } from "./options/option-error.js";
+import type { ClientOptions, RequestOptions } from "./options/options.js";
 import { paginate } from "./features/paginate.js";
 import { prepareCall } from "./pipeline/plan.js";
 import { ResponsePromise, type Reconnect } from "./pipeline/response.js";
@@ -39,16 +39,7 @@ export const tierfetch: Client = /* @__PURE__ */ createClient();
 /** What `.sse({ reconnect: true })` needs: the method check, and how to send the request again. */
 function sseReconnect(config: ClientConfig, method: string, url: Input, opts: RequestOptions | undefined, call: CallFn): Reconnect {
   return {
-    refuse: (options: SseRequestOptions) => {
-      try {
-        check(typeof options === "object" && options !== null, "sse", "options must be an object");
-        for (const key of Object.keys(options)) check(key === "reconnect" || key === "anyContentType" || key === "maxEventBytes", `sse.${key}`, "is not an option of .sse(): use reconnect, anyContentType, maxEventBytes");
-        if (method.toUpperCase() !== "GET") throw optionError("reconnect", "works with GET requests only");
-        return undefined;
-      } catch (error) {
-        return error as TypeError;
-      }
-    },
+    refuse: () => (method.toUpperCase() !== "GET" ? optionError("reconnect", "works with GET requests only") : undefined),
     open: (options, first) => {
       // The policy as the request resolved it (the first request was prepared the same way).
       let plan: ReturnType<typeof prepareCall>;

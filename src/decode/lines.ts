@@ -18,7 +18,6 @@ import { DEFAULT_MAX_LINE_BYTES, byteLimit, overLimit, utf8Length } from "./limi
 import { cancelUnopened, openByteSource, type ByteReader, type ByteSource } from "./source.js";
 
 const LF = 10;
-const CR = 13;
 
 /** Nothing read yet: the source is not locked. */
 const IDLE = 0;

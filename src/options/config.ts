@@ -6,9 +6,9 @@
  */
 import { check, checkFunction, optionError } from "./option-error.js";
 import { Closer } from "../resilience/closer.js";
-import { mergeHeaders, type HeaderRecord } from "../http/headers.js";
+import { headerEntries, mergeHeaders, type HeaderRecord } from "../http/headers.js";
 import { bare, eachOption } from "./option-keys.js";
-import { isOwnOption, type ClientOptions, type CommonOptions, type FetchFunction, type Hooks, type Progress, type TokenOption } from "./options.js";
+import { isOwnOption, type ClientOptions, type CommonOptions, type FetchFunction, type HeadersOption, type Hooks, type Progress, type TokenOption } from "./options.js";
 import { DEFAULT_POLICY, resolveRetry, type RetryPolicy } from "../resilience/retry.js";
 import { RetryBudget } from "../resilience/retry-budget.js";
 import { createStats, type Stats } from "../stats.js";
@@ -74,11 +74,21 @@ function appendHooks(base: HookLists, extra: unknown): HookLists {
   return out as unknown as HookLists;
 }
 
-/** The headers without the secret-named ones (Authorization, Cookie, *api-key*, ...). */
-function withoutSecrets(headers: HeaderRecord): HeaderRecord {
-  const out: HeaderRecord = { ...headers };
-  for (const name of Object.keys(out)) if (isSecretHeader(name)) delete out[name];
+/**
+ * `headers` without the secret-named ones (Authorization, Cookie, *api-key*, ...) that came from
+ * `defaults`, unless `given` sets them itself: what a request to another origin sends of its
+ * client's defaults, and what a child on another origin keeps of its parent's.
+ */
+export function withoutDefaultSecrets(headers: HeaderRecord, defaults: HeaderRecord, given: HeadersOption | undefined): HeaderRecord {
+  const out = { ...headers };
+  const own = headerEntries(given);
+  for (const name of Object.keys(defaults)) if (isSecretHeader(name) && !Object.hasOwn(own, name)) delete out[name];
   return out;
+}
+
+/** An option as eachOption reads it: an own property only (an inherited one never decides anything). */
+function own(options: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(options, key) ? options[key] : undefined;
 }
 
 function checkBoolean(value: unknown, name: string): boolean {
@@ -162,18 +172,21 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
   check(typeof options === "object" && options !== null, "options", "must be an object");
   const o = options as Record<string, unknown>;
   // Tier lengths first: the timeouts (own and inherited) are read against them.
-  const tiers = o.timeouts === undefined ? (parent?.tiers ?? { ...DEFAULT_TIERS }) : resolveTiers(o.timeouts as ClientOptions["timeouts"], parent?.tiers);
+  const timeouts = own(o, "timeouts");
+  const tiers = timeouts === undefined ? (parent?.tiers ?? { ...DEFAULT_TIERS }) : resolveTiers(timeouts as ClientOptions["timeouts"], parent?.tiers);
   const inherited: Shared = parent ? { ...parent, timeout: retier(parent.timeout, tiers) } : { ...ROOT, timeout: retier(ROOT.timeout, tiers) };
   let base = parent?.base;
   let token = parent?.token;
   let fetch = parent?.fetch;
   let allowHttp = parent?.allowHttp ?? false;
+  let ownToken = false;
   const shared = resolveShared(options, inherited, tiers, (key, value) => {
     switch (key) {
       case "baseUrl":
         return void (base = parseBaseUrl(value as string | URL));
       case "token":
         check(typeof value === "string" || typeof value === "function", "token", "must be a string or a function");
+        ownToken = true;
         return void (token = value as TokenOption);
       case "fetch":
         checkFunction(value, "fetch");
@@ -187,12 +200,15 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
     }
   });
   // Credentials given for the parent's base origin stay there: a child that moves to another origin gives its own.
+  const given = own(o, "headers") as HeadersOption | undefined;
   const moved = parent?.base !== undefined && base !== undefined && base.origin !== parent.base.origin;
-  if (moved && o.token === undefined) token = undefined;
-  const headers = moved ? mergeHeaders(withoutSecrets(parent.headers), o.headers as ClientOptions["headers"]) : shared.headers;
+  const headers = moved ? withoutDefaultSecrets(shared.headers, parent.headers, given) : shared.headers;
+  // The token is the default Authorization: gone with the origin, or with `headers: { authorization: undefined }`.
+  if (!ownToken && (moved || removesAuthorization(given))) token = undefined;
   // One budget per client family: a child shares its parent's unless it sets its own.
   const budgetOption = shared.retry.budget;
-  const ownBudget = typeof o.retry === "object" && o.retry !== null && (o.retry as { budget?: unknown }).budget !== undefined;
+  const retry = own(o, "retry");
+  const ownBudget = typeof retry === "object" && retry !== null && (retry as { budget?: unknown }).budget !== undefined;
   const budget = budgetOption === false ? undefined : !ownBudget && parent ? parent.budget : new RetryBudget(budgetOption ?? {});
   return {
     ...shared,
@@ -207,4 +223,10 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
     closer: new Closer(parent?.closer),
     upload: parent ? parent.upload : upload,
   };
+}
+
+/** Whether headers given to a client remove Authorization (`authorization: undefined` or `null`). */
+function removesAuthorization(given: HeadersOption | undefined): boolean {
+  const entries = headerEntries(given);
+  return Object.hasOwn(entries, "authorization") && entries.authorization == null;
 }

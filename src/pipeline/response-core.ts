@@ -4,7 +4,7 @@
  * so a shortcut chained at once (`api.get(u).json()`) reads the body inside the attempt, where
  * the timeout and the retries cover it. The streaming shortcuts (`lines`, `ndjson`, `sse`)
  * and `json(schema)` are the subclass ResponsePromise's (response.ts), so a bundle of the core
- * client (`tierfetch/core`) leaves the decoders out.
+ * client (`createCoreClient`) leaves the decoders out.
  */
 import { readData } from "./attempt.js";
 import type { CallResult } from "./call.js";
@@ -73,6 +73,8 @@ export class CoreResponsePromise<T = unknown> extends Promise<Response> {
 
   /** Reads the body in the given mode: inside the attempt when the call has not started yet. */
   #read(mode: ReadMode): Promise<CallResult> {
+    // Made with `new` or a Promise static (`resolve`), not by start(): the Response is all there is.
+    if (this.#result === undefined) return this.then(async (response) => ({ response, data: await readData(response, mode) }));
     const m = this.#mode;
     if (!this.#started && m === "response") {
       this.#mode = mode;
@@ -85,12 +87,22 @@ export class CoreResponsePromise<T = unknown> extends Promise<Response> {
 
   /**
    * Parses the body as JSON (undefined for an empty body); sets `Accept: application/json`
-   * unless given. A schema (ResponsePromise's `json(schema)`) is refused here rather than skipped.
+   * unless given. A schema (ResponsePromise's `json(schema)`) is refused here rather than skipped,
+   * and a request nothing else reads yet is then not sent.
    */
   json<J = T>(): Promise<J> {
     // eslint-disable-next-line prefer-rest-params
-    if (arguments[0] !== undefined) return Promise.reject(optionError("json(schema)", "needs createClient(): createCoreClient does not validate"));
+    if (arguments[0] != null) return this.#refuse(optionError("json(schema)", "needs createClient(): createCoreClient does not validate"));
     return this.#read("json").then(parseJson) as Promise<J>;
+  }
+
+  /** Rejects with `error`; a call not started that no shortcut reads yet is never sent and rejects with it too. */
+  #refuse(error: TypeError): Promise<never> {
+    if (!this.#started && this.#mode === "response") {
+      this.#refused = error;
+      this.then(undefined, noop);
+    }
+    return Promise.reject(error);
   }
 
   /** The body as text. */

@@ -1,7 +1,7 @@
 /**
  * ResponsePromise: the core shortcuts (response-core.ts) and the streaming ones — `.lines()`,
  * `.ndjson()`, `.sse()` (with reconnection) — and `.json(schema)`. What `tierfetch`'s
- * createClient returns; `tierfetch/core`'s returns a CoreResponsePromise and bundles none of this.
+ * createClient returns; createCoreClient's requests return a CoreResponsePromise and bundle none of this.
  */
 import { CoreResponsePromise, type StartCall } from "./response-core.js";
 import { lines, ndjson, sse, type LinesOptions, type ServerSentEvent } from "../decode/index.js";
@@ -10,13 +10,12 @@ import { validate, type StandardSchemaV1 } from "../features/schema.js";
 import { noop } from "../resilience/timers.js";
 import { redactUrl } from "../security/redact.js";
 import { checkEventStream } from "./event-stream-check.js";
-
-export type { StartCall } from "./response-core.js";
+import { optionError } from "../options/option-error.js";
 
 /** What `.sse({ reconnect: true })` is handed: the first response, or the error to end with before anything is sent. */
 export interface Reconnect {
   /** A TypeError when this request cannot reconnect (not a GET): nothing is sent then. */
-  refuse(options: SseRequestOptions): TypeError | undefined;
+  refuse(): TypeError | undefined;
   open(options: SseRequestOptions, first: Promise<Response>): AsyncIterableIterator<ServerSentEvent>;
 }
 
@@ -58,17 +57,28 @@ export class ResponsePromise<T = unknown> extends CoreResponsePromise<T> {
    * again when the stream ends or drops, with `Last-Event-ID`, up to the retry policy's limits.
    */
   sse(options?: SseRequestOptions): AsyncIterableIterator<ServerSentEvent> {
-    if (options?.reconnect && this.#reconnect) {
-      const refused = this.#reconnect.refuse(options);
-      // Chained at once: the stream does the retrying, and a refused request is never sent.
-      this.sendOnce(refused);
-      if (refused) return failing(refused);
-      return this.#reconnect.open(options, this);
-    }
+    const reconnect = options?.reconnect ? this.#reconnect : undefined;
+    const refused =
+      sseOptionsError(options) ??
+      (!options?.reconnect ? undefined : reconnect ? reconnect.refuse() : optionError("reconnect", "needs a promise a client's request returned: there is no request to send again"));
+    // Chained at once: a refused request is never sent, and a reconnecting stream does the retrying.
+    if (refused || options?.reconnect) this.sendOnce(refused);
+    if (refused) return failing(refused);
+    if (reconnect) return reconnect.open(options!, this);
     const anyContentType = options?.anyContentType;
     const limit = options?.maxEventBytes === undefined ? undefined : { maxEventBytes: options.maxEventBytes };
     return afterResponse(this, (r) => (checkEventStream(r, undefined, anyContentType), sse(r, limit)));
   }
+}
+
+const SSE_OPTIONS = ["reconnect", "anyContentType", "maxEventBytes"];
+
+/** Options of `.sse()` that are not an object, or that name a key it does not know. */
+function sseOptionsError(options: unknown): TypeError | undefined {
+  if (options == null) return undefined;
+  if (typeof options !== "object") return optionError("sse", "options must be an object");
+  for (const key of Object.keys(options)) if (!SSE_OPTIONS.includes(key)) return optionError(`sse.${key.slice(0, 64)}`, `is not an option of .sse(): use ${SSE_OPTIONS.join(", ")}`);
+  return undefined;
 }
 
 /**

@@ -1,12 +1,19 @@
 // Type test for the consumers whose lib has `esnext.disposable` (TypeScript 5.2+): the client
 // is an AsyncDisposable, so `await using` closes it. Checked by test/types/run.mjs.
-import { createClient, type Client } from "tierfetch";
+import { createClient, createCoreClient, type Client, type CoreClient } from "tierfetch";
 
 export async function scoped(): Promise<void> {
   await using api = createClient({ baseUrl: "https://api.example.com/" });
   await api.get("users").json();
   const disposable: AsyncDisposable = api;
   const close: () => Promise<void> = api[Symbol.asyncDispose];
+}
+
+export async function scopedCore(): Promise<CoreClient> {
+  await using small = createCoreClient({ baseUrl: "https://api.example.com/" });
+  await small.get("users").json();
+  const disposable: AsyncDisposable = small.extend({});
+  return small;
 }
 
 export function notSync(api: Client): void {

@@ -3,9 +3,9 @@
 // lib es2022 + dom, skipLibCheck false. Every `@ts-expect-error` must be an error (an unused
 // one is itself an error, TS2578), and everything else must compile.
 import {
-  createClient, tierfetch, parseDuration, lines, ndjson, sse,
+  createClient, createCoreClient, tierfetch, parseDuration, lines, ndjson, sse, CoreResponsePromise, ResponsePromise,
   TierfetchError, HttpError, TimeoutError, NetworkError, isTimeoutError, isHttpError,
-  type Client, type ClientOptions, type RequestOptions, type Duration, type TierName, type TimeoutOption,
+  type Client, type CoreClient, type ClientOptions, type RequestOptions, type Duration, type TierName, type TimeoutOption,
   type Input, type PageContext, type PaginateOptions, type ServerSentEvent, type Stats,
 } from "tierfetch";
 
@@ -181,4 +181,43 @@ export async function pages(): Promise<void> {
   for await (const user of api.paginate<User>("users", { limit: 500 })) { const u: User = user; }
   // @ts-expect-error paginate follows URLs; a Request (with its method and body) is no page URL
   api.paginate(new Request("https://api.example.com/users"));
+}
+
+// ---- the core client (createCoreClient): buffered shortcuts only -----------------------
+
+export async function core(full: Client): Promise<void> {
+  const small: CoreClient = createCoreClient({ baseUrl: "https://api.example.com/v2/", token: "t", timeout: "short" });
+  const user: User = await small.get<User>("users/42").json();
+  const text: string = await small.get("x").text();
+  const bytes: Uint8Array = await small.post("x", { json: { a: 1 } }).bytes();
+  const res: Response = await small.get("x");
+  const promise: CoreResponsePromise<User> = small.get<User>("users/42");
+  const asPromise: Promise<Response> = promise;
+  const fetched: Response = await small.fetch("https://api.example.com/");
+  const asFetch: typeof fetch = small.fetch;
+  const child: CoreClient = small.extend({ headers: { "x-child": "1" } });
+  const stats: Stats = child.stats;
+  await child.close();
+  // The standalone decoders stream a core response.
+  for await (const event of sse(res)) { const d: string = event.data; }
+
+  // @ts-expect-error the core has no .sse() shortcut (createClient does)
+  small.get("x").sse();
+  // @ts-expect-error nor .lines()
+  small.get("x").lines();
+  // @ts-expect-error nor .ndjson()
+  small.get("x").ndjson();
+  // @ts-expect-error nor json(schema)
+  small.get("x").json({ "~standard": { version: 1, vendor: "v", validate: (value: unknown) => ({ value }) } });
+  // @ts-expect-error nor paginate
+  small.paginate("users");
+  // @ts-expect-error a core client's child is a core client too
+  const fullChild: Client = small.extend({});
+  // @ts-expect-error a CoreResponsePromise is no ResponsePromise
+  const widened: ResponsePromise = promise;
+
+  // The full client is a core client (hand it to code written for the core), its promises core promises.
+  const asCore: CoreClient = full;
+  const fromFull: CoreResponsePromise<User> = full.get<User>("users/42");
+  const fullFromChild: Client = full.extend({});
 }
