@@ -11,7 +11,7 @@ import type { Progress, RequestOptions, TokenOption } from "../options/options.j
 import { isSecretHeader } from "../security/redact.js";
 import { isSafeMethod } from "../resilience/retry.js";
 import { isBrowser } from "../http/runtime.js";
-import { appendQuery, isAbsolute, isLoopback, joinUrl, shownUrl } from "../http/url.js";
+import { appendQuery, isAbsolute, isLoopback, isPlainPath, joinUrl, shownUrl } from "../http/url.js";
 
 /**
  * How the body will be consumed: by the caller (`response`, and the decoders), by `api.fetch`
@@ -138,7 +138,7 @@ function resolveUrl(config: ClientConfig, input: string | URL, query: Shared["qu
   const { base } = config;
   const url = appendQuery(joinUrl(base, input), query);
   // A path joined under the base needs no parsing to know its origin; any other URL does.
-  if (base && typeof input === "string" && !isAbsolute(input)) return { url, origin: base.origin };
+  if (base && typeof input === "string" && (isPlainPath(input) || !isAbsolute(input))) return { url, origin: base.origin };
   let parsed: URL;
   try {
     parsed = new URL(url);
