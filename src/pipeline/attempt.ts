@@ -56,6 +56,9 @@ const onTimer = (attempt: Attempt) => attempt.expire("attempt");
 class Attempt implements BodyWatch, Abortable {
   readonly controller = new AbortController();
   onAbort: ((reason: unknown) => void) | undefined;
+  weak: WeakRef<Abortable> | undefined = undefined;
+  prevOp: Abortable | undefined = undefined;
+  nextOp: Abortable | undefined = undefined;
   readonly plan: CallPlan;
   readonly state: CallState;
   /** The gap allowed between body chunks, once the body is read. */
