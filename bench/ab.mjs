@@ -5,7 +5,8 @@
 // µs/request, and the paired ratios new/base and each/floor (medians of per-round ratios): the
 // figure to judge one change by, measured seconds apart on the same machine.
 //
-// Usage: node bench/ab.mjs [--base REV] [--rounds N] [--loopback CONCURRENCY] [--node20|--node22]
+// Usage: node bench/ab.mjs [--base REV] [--new-src DIR] [--rounds N] [--loopback CONCURRENCY] [--node20|--node22]
+//   --new-src: build "new" from DIR (a patched copy of src/, for a change to try without editing src/)
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -21,6 +22,7 @@ const argOf = (name, fallback) => {
   return i === -1 ? fallback : process.argv[i + 1];
 };
 const BASE = argOf("--base", "HEAD");
+const NEW_SRC = argOf("--new-src", `${ROOT}src`);
 const ROUNDS = Number(argOf("--rounds", 9));
 const LOOPBACK = argOf("--loopback", undefined);
 const child = process.argv.includes("--child");
@@ -35,7 +37,7 @@ async function buildBoth() {
   mkdirSync(`${DIR}/base`, { recursive: true });
   // The base revision's src/, as git holds it.
   execFileSync("sh", ["-c", `git archive ${BASE} src | tar -x -C ${DIR}/base`], { cwd: ROOT });
-  return { base: await build(`${DIR}/base/src`, `${DIR}/base.mjs`), next: await build(`${ROOT}src`, `${DIR}/new.mjs`) };
+  return { base: await build(`${DIR}/base/src`, `${DIR}/base.mjs`), next: await build(NEW_SRC, `${DIR}/new.mjs`) };
 }
 
 async function measure({ base, next }) {
