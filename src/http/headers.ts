@@ -53,7 +53,9 @@ export function headerEntries<V = unknown>(headers: HeadersOption | Headers | un
  * `undefined` or `null` value removes the header.
  */
 export function mergeHeaders(into: HeaderRecord | undefined, headers: HeadersOption | undefined): HeaderRecord {
-  const out: HeaderRecord = { ...into };
+  // Copied key by key: a spread is a slow path in Node 20's V8, on every request with headers.
+  const out: HeaderRecord = {};
+  for (const key in into) out[key] = into[key]!;
   eachHeader(headers, (name, value) => {
     const key = String(name).toLowerCase();
     if (value == null) delete out[key];

@@ -17,6 +17,15 @@ export type QueryPairs = Map<string, string[]>;
 /** True for a URL with a scheme and an authority (or data:, blob:, about:): it bypasses baseUrl. */
 export const isAbsolute = (input: string): boolean => /^[a-z][a-z\d+.-]*:\/\/|^(?:data|blob|about):/i.test(input);
 
+/**
+ * A plain relative path: segments of letters, digits, `_`, `~`, `-`, with single dots between
+ * them (`users/42`, `v1/file.json`, `items/`). Joined under the base as it is, with none of
+ * joinUrl's checks to run: it has no scheme, no leading slash, no `?`/`#`, no `.`/`..` segment,
+ * no escape and nothing the URL parser strips.
+ */
+const PLAIN_PATH = /^[\w~-]+(?:\.[\w~-]+)*(?:\/[\w~-]+(?:\.[\w~-]+)*)*\/?$/;
+export const isPlainPath = (input: string): boolean => PLAIN_PATH.test(input);
+
 /** A URL as shown in a message: quoted, its secrets masked. */
 export const shownUrl = (input: unknown): string => JSON.stringify(redactUrl(String(input)));
 
@@ -70,6 +79,7 @@ export function parseBaseUrl(input: string | URL | undefined): BaseUrl | undefin
  * it holds (`//evil.com`, `..`, `\`). A URL with a scheme bypasses the base.
  */
 export function joinUrl(base: BaseUrl | undefined, input: string | URL): string {
+  if (base && typeof input === "string" && PLAIN_PATH.test(input)) return `${base.href}/${input}`;
   if (typeof input !== "string") {
     if (!(input instanceof URL)) throw optionError("url", "must be a string or a URL");
     checkNoCredentials(input, "url");
@@ -104,6 +114,7 @@ export function joinUrl(base: BaseUrl | undefined, input: string | URL): string 
 
 /** A query value as a string; undefined for null and undefined (dropped). */
 function queryString(value: QueryValue): string | undefined {
+  if (typeof value === "string") return value;
   if (value == null) return undefined;
   if (value instanceof Date) {
     check(value.getTime() === value.getTime(), "query", "has an Invalid Date");
@@ -126,8 +137,14 @@ export function normaliseQuery(query: QueryOptions | undefined, into?: QueryPair
   }
   for (const key of Object.keys(query)) {
     const value = query[key];
+    if (!Array.isArray(value)) {
+      // One value (the common case): no array made to loop over.
+      const s = queryString(value as QueryValue);
+      out.set(key, s === undefined ? [] : [s]);
+      continue;
+    }
     const list: string[] = [];
-    for (const v of Array.isArray(value) ? value : [value]) {
+    for (const v of value) {
       const s = queryString(v);
       if (s !== undefined) list.push(s);
     }

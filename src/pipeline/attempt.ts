@@ -55,6 +55,9 @@ const onTimer = (attempt: Attempt) => attempt.expire("attempt");
 class Attempt implements BodyWatch, Abortable {
   readonly controller = new AbortController();
   onAbort: ((reason: unknown) => void) | undefined;
+  weak: WeakRef<Abortable> | undefined = undefined;
+  prevOp: Abortable | undefined = undefined;
+  nextOp: Abortable | undefined = undefined;
   readonly plan: CallPlan;
   readonly state: CallState;
   /** The gap allowed between body chunks, once the body is read. */
@@ -160,10 +163,17 @@ class Attempt implements BodyWatch, Abortable {
       if (signal.aborted) throw signal.reason;
       let response = await this.#send(hop);
       if (uploaded !== undefined) plan.onUploadProgress!({ loaded: uploaded, total: uploaded, percent: 100 });
-      response = await this.#afterResponse(response);
+      // Awaited only when there are hooks: each await of the hot path costs a promise and a tick.
+      if (plan.hooks.afterResponse.length) response = await this.#afterResponse(response);
+      this.state.ctx.response = response;
       this.#network = true;
       if (response.status >= 400) return await this.#errorStatus(response, headers);
-      return await this.#read(response, plan.mode);
+      const { mode } = plan;
+      if (mode === "response" || mode === "fetch") return this.#handOver(response);
+      // A buffered shortcut: the body read here, inside the attempt's timeout.
+      const data = await (this.idle !== undefined || this.onProgress !== undefined ? readData(trackBody(response, this), mode) : this.#race(readData(response, mode)));
+      this.finish();
+      return { type: "ok", response, data };
     } catch (error) {
       this.finish();
       return this.#failed(error);
@@ -193,20 +203,29 @@ class Attempt implements BodyWatch, Abortable {
       }
       input = ctx.request;
     }
-    const redirect = plan.redirects === "fetch" ? undefined : "manual";
     this.#network = true;
-    response ??= await this.#fetch(fetchImpl, input, typeof input === "string" ? init : { signal: this.controller.signal, redirect });
-    if (plan.redirects === "refuse" && isRedirect(response)) {
+    if (!response) {
+      const redirect = plan.redirects === "fetch" ? undefined : "manual";
+      response = checkResponse(await this.#fetch(fetchImpl, input, typeof input === "string" ? init : { signal: this.controller.signal, redirect }));
+    }
+    if (plan.redirects === "fetch" || !isRedirect(response)) return response;
+    if (plan.redirects === "refuse") {
       response.body?.cancel().catch(noop);
       throw new RedirectError(response.status, 'the request has redirect: "error"', { request: ctx.request, attempts: this.state.attempts });
     }
-    if (plan.redirects !== "follow") return response;
+    return this.#follow(fetchImpl, response, typeof input === "string" ? hop : { url: input.url, method: input.method, headers: headerEntries<string>(input.headers), body: hop.body });
+  }
+
+  /** Follows the redirects of `response`, sent from `from`, inside this attempt. */
+  async #follow(fetchImpl: FetchFunction, response: Response, from: Hop): Promise<Response> {
+    const { plan } = this;
+    const { ctx } = this.state;
     const rules: RedirectRules = { replayable: plan.body.replayable, resend: () => plan.body.body, hasCredentials: plan.hasCredentials, allowHttp: plan.config.allowHttp, details: () => ({ request: ctx.request, attempts: this.state.attempts }) };
-    let current: Hop = typeof input === "string" ? hop : { ...hop, url: input.url, method: input.method, headers: headerEntries<string>(input.headers) };
+    let current = from;
     for (let hops = 0; isRedirect(response); hops++) {
       current = nextHop(response, current, hops, rules);
       if (current.method !== plan.method && !plan.idempotent) this.state.rewritten = true;
-      response = await this.#fetch(fetchImpl, current.url, this.#init(current));
+      response = checkResponse(await this.#fetch(fetchImpl, current.url, this.#init(current)));
       if (!isRedirect(response)) return markRedirected(response, current.url);
     }
     return response;
@@ -226,12 +245,10 @@ class Attempt implements BodyWatch, Abortable {
     return init;
   }
 
-  async #fetch(fetchImpl: FetchFunction, input: Request | string, init: RequestInit): Promise<Response> {
-    // A custom fetch may ignore the signal: raced. The runtime's fetch rejects on abort itself.
+  /** Calls fetch (the caller checks what it resolved with). A custom fetch may ignore the signal: raced. The runtime's fetch rejects on abort itself. */
+  #fetch(fetchImpl: FetchFunction, input: Request | string, init: RequestInit): unknown {
     const pending = fetchImpl(input, init);
-    const response = await (this.plan.config.fetch ? this.#race(pending) : pending);
-    if (!(response instanceof Response)) throw optionError("fetch", "resolved with something that is not a Response");
-    return response;
+    return this.plan.config.fetch ? this.#race(pending) : pending;
   }
 
   async #afterResponse(response: Response): Promise<Response> {
@@ -242,7 +259,6 @@ class Attempt implements BodyWatch, Abortable {
       const out = await this.#race(hook(ctx as CallContext & { response: Response }));
       if (out instanceof Response) response = out;
     }
-    ctx.response = response;
     return response;
   }
 
@@ -269,24 +285,19 @@ class Attempt implements BodyWatch, Abortable {
     return { type: "http", response: out, bodyStart, secrets: secretValues(sent, this.plan.url) };
   }
 
-  /** An ok status: the body handed to the caller watched, or read here for a buffered shortcut. */
-  async #read(response: Response, mode: ReadMode): Promise<Outcome> {
+  /** An ok status whose body the caller reads: handed over watched. */
+  #handOver(response: Response): Outcome {
     const { plan } = this;
-    if (mode === "response" || mode === "fetch") {
-      // A streamed body: a tier bounds the wait for headers and then each gap between chunks;
-      // a Duration bounds the whole attempt (the timer stays, no longer keeping a process alive).
-      if (plan.timeout.tier !== undefined) {
-        clearTimer(this.#timer);
-        this.idle ??= this.#ms;
-      } else unrefTimer(this.#timer);
-      // The caller holds the body now: close() still reaches it, but a Response dropped unread
-      // must not stay pinned (buffers, socket) until then.
-      plan.config.closer.holdWeakly(this);
-      return { type: "ok", response: trackBody(response, this) };
-    }
-    const data = await (this.idle !== undefined || this.onProgress !== undefined ? readData(trackBody(response, this), mode) : this.#race(readData(response, mode)));
-    this.finish();
-    return { type: "ok", response, data };
+    // A streamed body: a tier bounds the wait for headers and then each gap between chunks;
+    // a Duration bounds the whole attempt (the timer stays, no longer keeping a process alive).
+    if (plan.timeout.tier !== undefined) {
+      clearTimer(this.#timer);
+      this.idle ??= this.#ms;
+    } else unrefTimer(this.#timer);
+    // The caller holds the body now: close() still reaches it, but a Response dropped unread
+    // must not stay pinned (buffers, socket) until then.
+    plan.config.closer.holdWeakly(this);
+    return { type: "ok", response: trackBody(response, this) };
   }
 
   /** What went wrong: an outcome to decide on, or an error that ends the call at once. */
@@ -328,6 +339,11 @@ class Attempt implements BodyWatch, Abortable {
     if (contentType && hop.headers["content-type"] === undefined) hop.headers = { ...hop.headers, "content-type": contentType };
     return undefined;
   }
+}
+
+function checkResponse(value: unknown): Response {
+  if (!(value instanceof Response)) throw optionError("fetch", "resolved with something that is not a Response");
+  return value;
 }
 
 /** Runs one attempt of a call. */

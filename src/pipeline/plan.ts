@@ -11,7 +11,7 @@ import type { Progress, RequestOptions, TokenOption } from "../options/options.j
 import { isSecretHeader } from "../security/redact.js";
 import { isSafeMethod } from "../resilience/retry.js";
 import { isBrowser } from "../http/runtime.js";
-import { appendQuery, isAbsolute, isLoopback, joinUrl, shownUrl } from "../http/url.js";
+import { appendQuery, isAbsolute, isLoopback, isPlainPath, joinUrl, shownUrl } from "../http/url.js";
 
 /**
  * How the body will be consumed: by the caller (`response`, and the decoders), by `api.fetch`
@@ -21,6 +21,16 @@ export type ReadMode = "response" | "fetch" | "json" | "text" | "bytes" | "blob"
 
 /** Methods fetch refuses to send. */
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+/** What the shortcuts send: valid, upper case, allowed by fetch (no check needed on each request). */
+const COMMON_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
+
+/** Any other method: validated, upper-cased; one fetch refuses is refused here (a custom fetch may send it), never retried. */
+function checkMethod(config: ClientConfig, method: string): string {
+  check(typeof method === "string" && TOKEN.test(method), "method", "is not an HTTP method");
+  const upper = method.toUpperCase();
+  if (config.fetch === undefined && FORBIDDEN_METHODS.has(upper)) throw optionError("method", `${upper} is forbidden by fetch: pass a fetch that sends it`);
+  return upper;
+}
 
 /** A request with every option resolved. */
 export interface CallPlan extends Readonly<Shared> {
@@ -53,10 +63,7 @@ export interface CallPlan extends Readonly<Shared> {
 /** Validates and resolves the options of one request. Throws a TypeError naming the option. */
 export function prepareCall(config: ClientConfig, method: string, input: string | URL, options: RequestOptions | undefined, mode: ReadMode): CallPlan {
   if (config.closer.closedWith) throw closedError();
-  check(typeof method === "string" && TOKEN.test(method), "method", "is not an HTTP method");
-  method = method.toUpperCase();
-  // The runtime's fetch refuses these (a custom fetch may not): refused here, never retried.
-  check(config.fetch !== undefined || !FORBIDDEN_METHODS.has(method), "method", `${method} is forbidden by fetch: pass a fetch that sends it`);
+  if (!COMMON_METHODS.has(method)) method = checkMethod(config, method);
   const o: RequestOptions = options ?? {};
   check(typeof o === "object" && o !== null, "options", "must be an object");
   // Read one by one: an object rest (`...common`) is a slow path in Node 20's V8, on every request.
@@ -70,7 +77,9 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const { base } = config;
   const sameOrigin = !base || origin === base.origin;
 
-  const headers = sameOrigin ? { ...shared.headers } : withoutDefaultSecrets(shared.headers, config.headers, o);
+  // The request's own headers option made shared.headers a fresh record (mergeHeaders): written
+  // into as it is; the client's defaults are copied first.
+  const headers = !sameOrigin ? withoutDefaultSecrets(shared.headers, config.headers, o) : shared.headers === config.headers ? copyRecord(config.headers) : shared.headers;
   const bodyPlan = encodeBody(method, json, body);
   if (json !== undefined) headers["content-type"] ??= "application/json";
   if (mode === "json") headers.accept ??= "application/json";
@@ -110,6 +119,13 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   };
 }
 
+/** A copy of a record, key by key (a spread is a slow path in Node 20's V8). */
+function copyRecord(record: HeaderRecord): HeaderRecord {
+  const out: HeaderRecord = {};
+  for (const key in record) out[key] = record[key]!;
+  return out;
+}
+
 /** Credentials never go over plain http to a host that is not loopback (unless allowHttp). */
 function refuseCleartext(url: string, token: boolean): void {
   const target = new URL(url);
@@ -123,7 +139,7 @@ function resolveUrl(config: ClientConfig, input: string | URL, query: Shared["qu
   const { base } = config;
   const url = appendQuery(joinUrl(base, input), query);
   // A path joined under the base needs no parsing to know its origin; any other URL does.
-  if (base && typeof input === "string" && !isAbsolute(input)) return { url, origin: base.origin };
+  if (base && typeof input === "string" && (isPlainPath(input) || !isAbsolute(input))) return { url, origin: base.origin };
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -10,6 +10,12 @@ export interface Abortable {
   abort(reason?: unknown): void;
   /** Set while the operation is held weakly (see `holdWeakly`). */
   weak?: WeakRef<Abortable> | undefined;
+  /**
+   * Its neighbours in the in-flight list of the closer tracking it (written by that closer only):
+   * an intrusive list, so tracking an operation allocates nothing and rehashes no Set.
+   */
+  prevOp?: Abortable | undefined;
+  nextOp?: Abortable | undefined;
 }
 
 /** Dead weak references are swept once this many were added. */
@@ -18,6 +24,10 @@ const SWEEP_EVERY = 256;
 export class Closer {
   /** The ERR_CLOSED error every aborted operation was aborted with, once closed. */
   #reason: TierfetchError | undefined;
+  /** This client's own operations in flight, oldest first (linked through prevOp/nextOp). */
+  #head: Abortable | undefined;
+  #tail: Abortable | undefined;
+  /** Operations of extend() children in flight (each is in its own closer's list). */
   readonly #inflight = new Set<Abortable>();
   /** Operations the caller holds (a body handed over): close() reaches them while they live, GC may take them. */
   readonly #weak = new Set<WeakRef<Abortable>>();
@@ -41,9 +51,30 @@ export class Closer {
       op.abort(closed);
       return false;
     }
+    this.#link(op);
     // Registered up the chain: closing a parent reaches its children's operations.
-    for (let c: Closer | undefined = this; c; c = c.#parent) c.#inflight.add(op);
+    for (let c = this.#parent; c; c = c.#parent) c.#inflight.add(op);
     return true;
+  }
+
+  #link(op: Abortable): void {
+    const tail = this.#tail;
+    op.prevOp = tail;
+    op.nextOp = undefined;
+    if (tail) tail.nextOp = op;
+    else this.#head = op;
+    this.#tail = op;
+  }
+
+  /** Takes `op` out of this closer's list; nothing when it is not in it. */
+  #unlink(op: Abortable): void {
+    const { prevOp, nextOp } = op;
+    if (prevOp) prevOp.nextOp = nextOp;
+    else if (this.#head === op) this.#head = nextOp;
+    else return;
+    if (nextOp) nextOp.prevOp = prevOp;
+    else this.#tail = prevOp;
+    op.prevOp = op.nextOp = undefined;
   }
 
   /**
@@ -54,16 +85,19 @@ export class Closer {
   holdWeakly(op: Abortable): void {
     if (typeof WeakRef !== "function" || op.weak) return;
     const ref = (op.weak = new WeakRef(op));
+    this.#unlink(op);
     for (let c: Closer | undefined = this; c; c = c.#parent) {
-      c.#inflight.delete(op);
+      if (c !== this) c.#inflight.delete(op);
       c.#weak.add(ref);
       if (++c.#added % SWEEP_EVERY === 0) for (const r of c.#weak) if (!r.deref()) c.#weak.delete(r);
     }
   }
 
   release(op: Abortable): void {
+    this.#unlink(op);
     const ref = op.weak;
-    for (let c: Closer | undefined = this; c; c = c.#parent) {
+    if (ref) this.#weak.delete(ref);
+    for (let c = this.#parent; c; c = c.#parent) {
       c.#inflight.delete(op);
       if (ref) c.#weak.delete(ref);
     }
@@ -72,6 +106,11 @@ export class Closer {
   close(): void {
     if (this.#reason) return;
     const reason = (this.#reason = closedError());
+    // One at a time from the head: an abort that releases other operations unlinks them first.
+    for (let op = this.#head; op; op = this.#head) {
+      this.#unlink(op);
+      op.abort(reason);
+    }
     for (const op of this.#inflight) op.abort(reason);
     for (const ref of this.#weak) ref.deref()?.abort(reason);
     this.#inflight.clear();

@@ -85,6 +85,8 @@ export function watchSignal(signal: AbortSignal | undefined, onAbort: (reason: u
 
 /** One sleep in flight: close() and the user's signal end it early. */
 class Sleep implements Abortable {
+  prevOp: Abortable | undefined = undefined;
+  nextOp: Abortable | undefined = undefined;
   #timer: Timer | undefined;
   #stop = noop;
   readonly #closer: Closer;
