@@ -6,7 +6,7 @@
  */
 import { check, checkFunction, optionError } from "./option-error.js";
 import { Closer } from "../resilience/closer.js";
-import { headerEntries, mergeHeaders, type HeaderRecord } from "../http/headers.js";
+import { mergeHeaders, type HeaderRecord } from "../http/headers.js";
 import { bare, eachOption } from "./option-keys.js";
 import { isOwnOption, type ClientOptions, type CommonOptions, type FetchFunction, type HeadersOption, type Hooks, type Progress, type TokenOption } from "./options.js";
 import { DEFAULT_POLICY, resolveRetry, type RetryPolicy } from "../resilience/retry.js";
@@ -15,7 +15,7 @@ import { createStats, type Stats } from "../stats.js";
 import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "../http/url.js";
 import type { UploadProgress } from "../http/upload-progress.js";
-import { isSecretHeader } from "../security/redact.js";
+import { removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 
 /** Hooks as arrays, never undefined. */
 export interface HookLists {
@@ -72,18 +72,6 @@ function appendHooks(base: HookLists, extra: unknown): HookLists {
     out[name as keyof HookLists] = [...base[name as keyof HookLists], ...(list as unknown[])];
   }
   return out as unknown as HookLists;
-}
-
-/**
- * `headers` without the secret-named ones (Authorization, Cookie, *api-key*, ...) that came from
- * `defaults`, unless `given` sets them itself: what a request to another origin sends of its
- * client's defaults, and what a child on another origin keeps of its parent's.
- */
-export function withoutDefaultSecrets(headers: HeaderRecord, defaults: HeaderRecord, given: HeadersOption | undefined): HeaderRecord {
-  const out = { ...headers };
-  const own = headerEntries(given);
-  for (const name of Object.keys(defaults)) if (isSecretHeader(name) && !Object.hasOwn(own, name)) delete out[name];
-  return out;
 }
 
 /** An option as eachOption reads it: an own property only (an inherited one never decides anything). */
@@ -203,6 +191,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
   const given = own(o, "headers") as HeadersOption | undefined;
   const moved = parent?.base !== undefined && base !== undefined && base.origin !== parent.base.origin;
   const headers = moved ? withoutDefaultSecrets(shared.headers, parent.headers, given) : shared.headers;
+  const query = moved ? withoutDefaultSecretParams(shared.query, parent.query, own(o, "query") as ClientOptions["query"]) : shared.query;
   // The token is the default Authorization: gone with the origin, or with `headers: { authorization: undefined }`.
   if (!ownToken && (moved || removesAuthorization(given))) token = undefined;
   // One budget per client family: a child shares its parent's unless it sets its own.
@@ -213,6 +202,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
   return {
     ...shared,
     headers,
+    query,
     base,
     token,
     tiers,
@@ -225,8 +215,3 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
   };
 }
 
-/** Whether headers given to a client remove Authorization (`authorization: undefined` or `null`). */
-function removesAuthorization(given: HeadersOption | undefined): boolean {
-  const entries = headerEntries(given);
-  return Object.hasOwn(entries, "authorization") && entries.authorization == null;
-}

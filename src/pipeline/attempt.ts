@@ -314,6 +314,8 @@ class Attempt implements BodyWatch, Abortable {
     if (!this.#network || error instanceof TierfetchError || isOptionError(error) || (this.#callbackError !== undefined && error === this.#callbackError)) throw error;
     const refused = refusedByFetch(this.plan, error);
     if (refused) throw refused;
+    // The body did not match init.integrity: the same bytes would come again, so not retried.
+    if (this.plan.init.integrity !== undefined && integrityMismatch(error)) throw new NetworkError(error, this.details());
     return { type: "failed", failure: { type: "network", cause: error } };
   }
 
@@ -370,4 +372,10 @@ function refusedByFetch(plan: CallPlan, error: unknown): TypeError | undefined {
   } catch (refusal) {
     return optionError("init", `was refused by fetch: ${(refusal as Error).message.slice(0, 200)}`);
   }
+}
+
+/** fetch's rejection for a body that failed its `integrity` check (undici: "integrity mismatch" as the cause). */
+function integrityMismatch(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) if (/integrity/i.test(e.message)) return true;
+  return false;
 }

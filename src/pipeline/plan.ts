@@ -6,9 +6,11 @@ import { check, optionError } from "../options/option-error.js";
 import { closedError } from "../resilience/closer.js";
 import { encodeBody, type BodyPlan } from "../http/body.js";
 import { resolveShared, type ClientConfig, type Shared } from "../options/config.js";
-import { TOKEN, checkHeader, headerEntries, type HeaderRecord } from "../http/headers.js";
+import { TOKEN, checkHeader, type HeaderRecord } from "../http/headers.js";
 import type { Progress, RequestOptions, TokenOption } from "../options/options.js";
 import { isSecretHeader } from "../security/redact.js";
+import { hasSecretParam, removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
+import { bare } from "../options/option-keys.js";
 import { isSafeMethod } from "../resilience/retry.js";
 import { isBrowser } from "../http/runtime.js";
 import { appendQuery, isAbsolute, isLoopback, isPlainPath, joinUrl, shownUrl } from "../http/url.js";
@@ -67,19 +69,21 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const o: RequestOptions = options ?? {};
   check(typeof o === "object" && o !== null, "options", "must be an object");
   // Read one by one: an object rest (`...common`) is a slow path in Node 20's V8, on every request.
-  const { json, body, signal, idempotencyKey, onUploadProgress } = o;
+  // Own properties only, as every option is read (options parsed from JSON may carry a prototype).
+  const { json, body, signal, idempotencyKey, onUploadProgress, headers: given } = ownFields(o);
   check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
   check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
   check(onUploadProgress === undefined || config.upload !== undefined, "onUploadProgress", "needs createClient(): createCoreClient leaves upload progress out");
   const shared = resolveShared(o, config, config.tiers, requestOnly);
 
-  const { url, origin } = resolveUrl(config, input, shared.query);
-  const { base } = config;
-  const sameOrigin = !base || origin === base.origin;
+  const resolved = resolveUrl(config, input, shared.query);
+  const { origin } = resolved;
+  const sameOrigin = !config.base || origin === config.base.origin;
+  const url = sameOrigin ? resolved.url : otherOriginUrl(config, input, shared.query, o, resolved.url);
 
   // The request's own headers option made shared.headers a fresh record (mergeHeaders): written
   // into as it is; the client's defaults are copied first.
-  const headers = !sameOrigin ? withoutDefaultSecrets(shared.headers, config.headers, o) : shared.headers === config.headers ? copyRecord(config.headers) : shared.headers;
+  const headers = !sameOrigin ? withoutDefaultSecrets(shared.headers, config.headers, given) : shared.headers === config.headers ? copyRecord(config.headers) : shared.headers;
   const bodyPlan = encodeBody(method, json, body);
   if (json !== undefined) headers["content-type"] ??= "application/json";
   if (mode === "json") headers.accept ??= "application/json";
@@ -87,7 +91,8 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const key = idempotencyKeyOf(idempotencyKey);
   if (key !== undefined) headers["idempotency-key"] = key;
 
-  const token = sameOrigin && headers.authorization === undefined ? config.token : undefined;
+  // The token is the default Authorization: a request's `authorization: undefined` removes it too.
+  const token = sameOrigin && headers.authorization === undefined && !removesAuthorization(given) ? config.token : undefined;
   const hasCredentials = token !== undefined || Object.keys(headers).some(isSecretHeader);
   if (hasCredentials && !config.allowHttp) refuseCleartext(url, token !== undefined);
   const redirect = shared.init.redirect ?? "follow";
@@ -119,11 +124,28 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   };
 }
 
+/** The request-only fields, read as own properties: a plain object as it is, anything else through a copy of its own properties. */
+function ownFields(o: RequestOptions): RequestOptions {
+  const proto = Object.getPrototypeOf(o);
+  return proto === Object.prototype || proto === null ? o : Object.assign(bare(), o);
+}
+
+/** An option as an own property only. */
+function own(o: RequestOptions, key: string): unknown {
+  return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+}
+
 /** A copy of a record, key by key (a spread is a slow path in Node 20's V8). */
 function copyRecord(record: HeaderRecord): HeaderRecord {
   const out: HeaderRecord = {};
   for (const key in record) out[key] = record[key]!;
   return out;
+}
+
+/** A URL for another origin than the base's: without the client's secret-named default parameters (api_key=...), which go to the base origin only, as its token does. */
+function otherOriginUrl(config: ClientConfig, input: string | URL, query: Shared["query"], o: RequestOptions, url: string): string {
+  if (!hasSecretParam(config.query)) return url;
+  return resolveUrl(config, input, withoutDefaultSecretParams(query, config.query, own(o, "query") as RequestOptions["query"])).url;
 }
 
 /** Credentials never go over plain http to a host that is not loopback (unless allowHttp). */
@@ -150,14 +172,6 @@ function resolveUrl(config: ClientConfig, input: string | URL, query: Shared["qu
   // The runtime's fetch sends these schemes only (a custom fetch may know others).
   if (!config.fetch && !/^(?:https?|data|blob):$/.test(parsed.protocol)) throw optionError("url", `${shownUrl(url)} has a scheme fetch cannot send (${parsed.protocol}): use http: or https:`);
   return { url, origin: parsed.origin };
-}
-
-/** The client's secret-named default headers go only to the base origin, as the token does: dropped elsewhere unless the request sets them itself. */
-function withoutDefaultSecrets(headers: HeaderRecord, defaults: HeaderRecord, o: RequestOptions): HeaderRecord {
-  const out = { ...headers };
-  const own = headerEntries(o.headers);
-  for (const name of Object.keys(defaults)) if (isSecretHeader(name) && !Object.hasOwn(own, name)) delete out[name];
-  return out;
 }
 
 /** The Idempotency-Key of `idempotencyKey` (true: a random UUID), validated. */
