@@ -34,7 +34,7 @@ for (const exported of checker.getExportsOfModule(entry)) {
     sections.functions.push(out + body(doc, example));
   } else if (ts.isClassDeclaration(decl)) {
     out += body(doc, example);
-    const members = decl.members.filter((m) => m.name && !ts.isConstructorDeclaration(m) && !(ts.getCombinedModifierFlags(m) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) && !m.name.getText().startsWith("#") && !m.name.getText().startsWith("["));
+    const members = decl.members.filter((m) => m.name && !ts.isConstructorDeclaration(m) && !(ts.getCombinedModifierFlags(m) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) && !m.name.getText().startsWith("#") && !m.name.getText().startsWith("[") && !ts.getJSDocTags(m).some((t) => t.tagName.text === "internal"));
     if (members.length) {
       out += "| member | type | |\n|---|---|---|\n";
       for (const m of members) {
