@@ -173,7 +173,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
       case "baseUrl":
         return void (base = parseBaseUrl(value as string | URL));
       case "token":
-        check(typeof value === "string" || typeof value === "function", "token", "must be a string or a function");
+        check((typeof value === "string" && value !== "") || typeof value === "function", "token", "must be a non-empty string or a function");
         ownToken = true;
         return void (token = value as TokenOption);
       case "fetch":

@@ -154,6 +154,7 @@ class Attempt implements BodyWatch, Abortable {
       if (plan.token !== undefined) {
         const value = typeof plan.token === "string" ? plan.token : await this.#race(plan.token({ refresh: refreshToken }));
         checkHeader("authorization", value, "token");
+        if (!value.trim()) throw optionError("token", "returned an empty token: a function that has none should throw");
         headers = { ...headers, authorization: `Bearer ${value}` };
       }
       this.state.ctx.beginAttempt(headers);

@@ -117,6 +117,15 @@ describe("bad headers reject naming the header, never quoting its value", () => 
     expect((error as Error).message).toMatch(/token/);
     expect(seen).toHaveLength(0);
   });
+
+  it("refuses an empty token, given or returned, sending nothing (never `Authorization: Bearer `)", async () => {
+    server.use(http.all("*", () => HttpResponse.text("ok")));
+    expect(() => createClient({ token: "" })).toThrow(/token.*non-empty/);
+    const error = await createClient({ baseUrl: "https://api.test", token: () => " ", retry: false }).get("r").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/token/);
+    expect(seen).toHaveLength(0);
+  });
 });
 
 describe("bad client options", () => {
