@@ -51,13 +51,55 @@ export function canCountUploads(): boolean {
   return !isBrowser() && supportsRequestStreams();
 }
 
-/** What an attempt needs for `onUploadProgress`: given to the config by the full client only, so the core client bundles none of it. */
-export interface UploadProgress {
-  canCount: typeof canCountUploads;
-  counted: typeof countedStream;
-  serialise: typeof serialiseBody;
-  /** Browsers: XMLHttpRequest, for real upload progress. */
-  xhrFetch: typeof xhrFetch;
+/** The part of an attempt's request an upload changes: its body, and the Content-Type the serialised body implies. */
+export interface UploadHop {
+  body: BodyInit | undefined;
+  headers: Record<string, string>;
 }
 
-export const UPLOAD_PROGRESS: UploadProgress = { canCount: canCountUploads, counted: countedStream, serialise: serialiseBody, xhrFetch };
+/** What the attempt is doing the upload for. */
+export interface UploadRequest {
+  onUploadProgress: (p: Progress) => void;
+  /** The client's own fetch, if any (then XMLHttpRequest is not used: a custom fetch is the caller's). */
+  customFetch: boolean;
+  /** The redirect mode: XMLHttpRequest can only follow. */
+  redirect: unknown;
+  /** The call's serialised body, shared by its attempts. */
+  cache: { serialised?: Promise<SerialisedBody> };
+  /** Waits within the attempt's bounds. */
+  wait<T>(value: Promise<T>): T | Promise<T>;
+}
+
+/** How an attempt sends an upload: the fetch to use (XMLHttpRequest in a browser), or the size for the one 100 % event. */
+export interface UploadPlan {
+  fetch?: (input: string | Request, init?: RequestInit) => Promise<Response>;
+  size?: number;
+}
+
+/**
+ * Sets the hop's body to a counted stream of the body, serialised once per call. In a browser
+ * XMLHttpRequest reports real progress (the runtime's fetch, redirects followed); elsewhere
+ * where uploads cannot be streamed the body goes as it is, and its size is returned for the
+ * one 100 % event sent when the response starts.
+ */
+async function prepareUpload(hop: UploadHop, request: UploadRequest): Promise<UploadPlan> {
+  const onUploadProgress = request.onUploadProgress;
+  if (!canCountUploads()) {
+    if (typeof XMLHttpRequest === "function" && !request.customFetch && (request.redirect ?? "follow") === "follow") {
+      return { fetch: (input, init) => xhrFetch(input, { ...init, onUploadProgress }) };
+    }
+    const { bytes } = await request.wait((request.cache.serialised ??= serialiseBody(hop.body!)));
+    return { size: bytes.byteLength };
+  }
+  const { bytes, contentType } = await request.wait((request.cache.serialised ??= serialiseBody(hop.body!)));
+  hop.body = countedStream(bytes, onUploadProgress);
+  if (contentType && hop.headers["content-type"] === undefined) hop.headers = { ...hop.headers, "content-type": contentType };
+  return {};
+}
+
+/** What an attempt needs for `onUploadProgress`: given to the config by the full client only, so the core client bundles none of it. */
+export interface UploadProgress {
+  prepare: typeof prepareUpload;
+}
+
+export const UPLOAD_PROGRESS: UploadProgress = { prepare: prepareUpload };

@@ -75,7 +75,7 @@ class Attempt implements BodyWatch, Abortable {
   /** True while fetch or a body read is under way: a failure then is the network's (or the timer's). */
   #network = false;
   /** The upload goes through XMLHttpRequest, for real progress events (a browser, where fetch cannot stream it). */
-  #xhr = false;
+  #uploadFetch: FetchFunction | undefined;
   /** An error the caller's own callback threw while the body was read (onDownloadProgress): never the network's. */
   #callbackError: unknown;
 
@@ -160,7 +160,7 @@ class Attempt implements BodyWatch, Abortable {
       this.state.ctx.beginAttempt(headers);
       const hop: Hop = { url: plan.url, method: plan.method, headers, body: plan.body.body };
       let uploaded: number | undefined;
-      if (plan.onUploadProgress) uploaded = await this.#countUpload(hop);
+      if (plan.onUploadProgress) uploaded = await this.#prepareUpload(hop, plan.onUploadProgress);
       if (signal.aborted) throw signal.reason;
       let response = await this.#send(hop);
       if (uploaded !== undefined) plan.onUploadProgress!({ loaded: uploaded, total: uploaded, percent: 100 });
@@ -185,8 +185,7 @@ class Attempt implements BodyWatch, Abortable {
   async #send(hop: Hop): Promise<Response> {
     const { plan } = this;
     const { ctx } = this.state;
-    const onUploadProgress = plan.onUploadProgress;
-    const fetchImpl: FetchFunction = this.#xhr ? (i, init) => plan.config.upload!.xhrFetch(i, { ...init, onUploadProgress }) : (plan.config.fetch ?? globalThis.fetch);
+    const fetchImpl: FetchFunction = this.#uploadFetch ?? plan.config.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") throw optionError("fetch", "is needed: this runtime has no fetch");
     let response: Response | undefined;
     let input: Request | string = hop.url;
@@ -320,27 +319,18 @@ class Attempt implements BodyWatch, Abortable {
     return { type: "failed", failure: { type: "network", cause: error } };
   }
 
-  /**
-   * Sets the hop's body to a counted stream of the body, serialised once per call. Where uploads
-   * cannot be streamed (browsers) the body goes as it is, and its size is returned for the one
-   * 100 % event sent when the response starts.
-   */
-  async #countUpload(hop: Hop): Promise<number | undefined> {
+  /** onUploadProgress (the full client's UploadProgress; prepareCall refuses the option without it): the size for a single 100 % event, or none. */
+  async #prepareUpload(hop: Hop, onUploadProgress: (p: Progress) => void): Promise<number | undefined> {
     const { plan } = this;
-    const upload = plan.config.upload!; // prepareCall refuses onUploadProgress without it
-    if (!upload.canCount()) {
-      // A browser: XMLHttpRequest reports real upload progress (the runtime's fetch only; a custom fetch is the caller's).
-      if (typeof XMLHttpRequest === "function" && !plan.config.fetch && (plan.init.redirect ?? "follow") === "follow") {
-        this.#xhr = true;
-        return undefined;
-      }
-      const { bytes } = await this.#race((this.state.serialised ??= upload.serialise(hop.body!)));
-      return bytes.byteLength;
-    }
-    const { bytes, contentType } = await this.#race((this.state.serialised ??= upload.serialise(hop.body!)));
-    hop.body = upload.counted(bytes, plan.onUploadProgress!);
-    if (contentType && hop.headers["content-type"] === undefined) hop.headers = { ...hop.headers, "content-type": contentType };
-    return undefined;
+    const upload = await plan.config.upload!.prepare(hop, {
+      onUploadProgress,
+      customFetch: plan.config.fetch !== undefined,
+      redirect: plan.init.redirect,
+      cache: this.state,
+      wait: (value) => this.#race(value),
+    });
+    this.#uploadFetch = upload.fetch;
+    return upload.size;
   }
 }
 
