@@ -36,8 +36,10 @@ export function trackBody(response: Response, watch: BodyWatch): Response {
   }
   const out = rebuildResponse(response, new ReadableStream<Uint8Array>(new WatchedSource(reader, watch, contentLength(response)), { highWaterMark: 0 }));
   // The runtime frees an unread body when its Response is collected, but only an unlocked one:
-  // ours holds its reader, so a Response dropped unread cancels it here (socket and buffers freed).
-  unread?.register(out, reader, reader);
+  // ours holds its reader, so a body dropped unread cancels it here (socket and buffers freed).
+  // Registered on the body stream, not the Response: a Response whose body is being read
+  // (`await (await p).text()`) may be collected first (Bun does), and that read must go on.
+  unread?.register(out.body!, reader, reader);
   return out;
 }
 
