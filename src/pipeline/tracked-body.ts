@@ -39,7 +39,8 @@ export function trackBody(response: Response, watch: BodyWatch): Response {
   // ours holds its reader, so a body dropped unread cancels it here (socket and buffers freed).
   // Registered on the body stream, not the Response: a Response whose body is being read
   // (`await (await p).text()`) may be collected first (Bun does), and that read must go on.
-  unread?.register(out.body!, reader, reader);
+  // (A 204/205/304 rebuilt without a body has none to hold.)
+  if (out.body) unread?.register(out.body, reader, reader);
   return out;
 }
 
