@@ -13,7 +13,7 @@
 import type { CallPlan, ReadMode } from "./plan.js";
 import { closedError, isCloseReason, type Abortable } from "../resilience/closer.js";
 import type { CallContext } from "./context.js";
-import { NetworkError } from "../errors/network-error.js";
+import { NetworkError, describeCause } from "../errors/network-error.js";
 import { TierfetchError, type ErrorDetails } from "../errors/tierfetch-error.js";
 import { TimeoutError, type TimeoutKind } from "../errors/timeout-error.js";
 import { checkHeader, headerEntries, type HeaderRecord } from "../http/headers.js";
@@ -367,6 +367,5 @@ function refusedByFetch(plan: CallPlan, error: unknown): TypeError | undefined {
 
 /** fetch's rejection for a body that failed its `integrity` check (undici: "integrity mismatch" as the cause). */
 function integrityMismatch(error: unknown): boolean {
-  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) if (/integrity/i.test(e.message)) return true;
-  return false;
+  return /integrity/i.test(describeCause(error));
 }

@@ -70,16 +70,15 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   check(typeof o === "object" && o !== null, "options", "must be an object");
   // Read one by one: an object rest (`...common`) is a slow path in Node 20's V8, on every request.
   // Own properties only, as every option is read (options parsed from JSON may carry a prototype).
-  const { json, body, signal, idempotencyKey, onUploadProgress, headers: given } = ownFields(o);
-  check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
-  check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
-  check(onUploadProgress === undefined || config.upload !== undefined, "onUploadProgress", "needs createClient(): createCoreClient leaves upload progress out");
+  const fields = ownFields(o);
+  const { json, body, signal, idempotencyKey, onUploadProgress, headers: given } = fields;
+  checkRequestFields(config, signal, onUploadProgress);
   const shared = resolveShared(o, config, config.tiers, requestOnly);
 
   const resolved = resolveUrl(config, input, shared.query);
   const { origin } = resolved;
   const sameOrigin = !config.base || origin === config.base.origin;
-  const url = sameOrigin ? resolved.url : otherOriginUrl(config, input, shared.query, o, resolved.url);
+  const url = sameOrigin ? resolved.url : otherOriginUrl(config, input, shared.query, fields.query, resolved.url);
 
   // The request's own headers option made shared.headers a fresh record (mergeHeaders): written
   // into as it is; the client's defaults are copied first.
@@ -92,7 +91,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   if (key !== undefined) headers["idempotency-key"] = key;
 
   // The token is the default Authorization: a request's `authorization: undefined` removes it too.
-  const token = sameOrigin && headers.authorization === undefined && !removesAuthorization(given) ? config.token : undefined;
+  const token = sameOrigin && config.token !== undefined && headers.authorization === undefined && !removesAuthorization(given) ? config.token : undefined;
   const hasCredentials = token !== undefined || Object.keys(headers).some(isSecretHeader);
   if (hasCredentials && !config.allowHttp) refuseCleartext(url, token !== undefined);
   const redirect = shared.init.redirect ?? "follow";
@@ -124,15 +123,17 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   };
 }
 
+/** The signal and onUploadProgress of a request (json, body and idempotencyKey are checked as they are encoded). */
+function checkRequestFields(config: ClientConfig, signal: unknown, onUploadProgress: unknown): void {
+  check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
+  check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
+  check(onUploadProgress === undefined || config.upload !== undefined, "onUploadProgress", "needs createClient(): createCoreClient leaves upload progress out");
+}
+
 /** The request-only fields, read as own properties: a plain object as it is, anything else through a copy of its own properties. */
 function ownFields(o: RequestOptions): RequestOptions {
   const proto = Object.getPrototypeOf(o);
   return proto === Object.prototype || proto === null ? o : Object.assign(bare(), o);
-}
-
-/** An option as an own property only. */
-function own(o: RequestOptions, key: string): unknown {
-  return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 }
 
 /** A copy of a record, key by key (a spread is a slow path in Node 20's V8). */
@@ -143,9 +144,9 @@ function copyRecord(record: HeaderRecord): HeaderRecord {
 }
 
 /** A URL for another origin than the base's: without the client's secret-named default parameters (api_key=...), which go to the base origin only, as its token does. */
-function otherOriginUrl(config: ClientConfig, input: string | URL, query: Shared["query"], o: RequestOptions, url: string): string {
+function otherOriginUrl(config: ClientConfig, input: string | URL, query: Shared["query"], given: RequestOptions["query"], url: string): string {
   if (!hasSecretParam(config.query)) return url;
-  return resolveUrl(config, input, withoutDefaultSecretParams(query, config.query, own(o, "query") as RequestOptions["query"])).url;
+  return resolveUrl(config, input, withoutDefaultSecretParams(query, config.query, given)).url;
 }
 
 /** Credentials never go over plain http to a host that is not loopback (unless allowHttp). */
