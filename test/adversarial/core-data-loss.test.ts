@@ -5,7 +5,7 @@
  * for byte.
  */
 import { describe, expect, test } from "vitest";
-import { readBody, rejection, useClients, useServers, type TestServer } from "./support/harness.js";
+import { readBody, rejection, useClients, useServers, type TestServer, exposedGc } from "./support/harness.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -224,10 +224,7 @@ describe("a body being read outlives its Response", () => {
   // its GC cancelled the runtime's reader mid-read and the body ended early as if complete:
   // seen in Bun's conformance run as 2,500 of 5,000 bytes, 15,518 of 50,000, ~2 % of runs.
   test("GC of the Response mid-read: every byte arrives, and the read does not end early", async () => {
-    const { setFlagsFromString } = await import("node:v8");
-    const { runInNewContext } = await import("node:vm");
-    setFlagsFromString("--expose_gc");
-    const gc = runInNewContext("gc") as () => void;
+    const gc = exposedGc();
     const [s] = servers();
     const chunk = "x".repeat(1000);
     s!.route("/slow", (_req, res) => {

@@ -3,7 +3,7 @@
  * each comment names the line that was wrong. They fail on the code before the fix.
  */
 import { describe, expect, test } from "vitest";
-import { rejection, useClients, useServers } from "./support/harness.js";
+import { rejection, useClients, useServers, exposedGc } from "./support/harness.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -430,10 +430,7 @@ describe("core-hangs (a Response dropped unread is pinned until close())", () =>
   // where the plain fetch frees them after GC. Hold attempts with handed-over bodies weakly
   // (a WeakRef / FinalizationRegistry), so close() still reaches live ones.
   test("150 GETs whose 256 KiB bodies are never read: memory returns after GC", async () => {
-    const { setFlagsFromString } = await import("node:v8");
-    const { runInNewContext } = await import("node:vm");
-    setFlagsFromString("--expose_gc");
-    const gc = runInNewContext("gc") as () => void;
+    const gc = exposedGc();
     const used = async () => {
       for (let i = 0; i < 5; i++) {
         gc();

@@ -5,6 +5,8 @@
  * every request is recorded, every socket destroyed on close, nothing outlives a test.
  */
 import { getEventListeners } from "node:events";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, beforeEach } from "vitest";
 import { createClient, type Client, type ClientOptions } from "../../../src/index.js";
 import { startServer, type TestServer } from "../../integration/support/server.js";
@@ -87,4 +89,10 @@ export async function settleUnhandled(): Promise<void> {
 export async function shownForms(error: unknown): Promise<string[]> {
   const { inspect } = await import("node:util");
   return [(error as Error).message, String(error), JSON.stringify(error), inspect(error, { depth: 5 }), (error as Error).stack ?? ""];
+}
+
+/** V8's `gc()`, exposed at run time (vitest starts workers without --expose-gc). */
+export function exposedGc(): () => void {
+  setFlagsFromString("--expose_gc");
+  return runInNewContext("gc") as () => void;
 }
