@@ -359,6 +359,20 @@ export function defineSuite(h, lib, env) {
     h.equal(keys[1], keys[0], "the same key on the retry");
   });
 
+  test("retries: the retry budget holds under a burst (20 calls failing together, ratio 0.1: exactly 2 retries)", async () => {
+    // The count does not depend on when the responses arrive (together under Deno, spread under
+    // Node): a retry takes its share of the budget atomically when its call decides to retry.
+    const key = newKey("burst");
+    const api = client({ retry: { maxRetries: 4, ...quick, budget: { ratio: 0.1, minPerSecond: 0 } } });
+    const calls = Array.from({ length: 20 }, () => api.get(`flaky?key=${key}&fail=1000&status=503`).then(() => undefined, (e) => e));
+    const errors = await Promise.all(calls);
+    h.ok(errors.every((e) => e instanceof lib.HttpError && e.status === 503 && e.budgetExhausted === true), "every call ends with budgetExhausted");
+    h.equal(api.stats.retries, 2);
+    h.equal(api.stats.budgetExhausted, 20);
+    h.equal(api.stats.requests, 22);
+    h.equal((await state(key)).hits, 22);
+  });
+
   test("retries: a dropped connection is a NetworkError, and is retried", async () => {
     const key = newKey("drop");
     const api = client({ retry: { maxRetries: 3, ...quick } });
