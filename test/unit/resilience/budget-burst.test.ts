@@ -4,8 +4,10 @@
  * taken atomically: a retry reserves it, and a retry that does not happen after all (a
  * beforeRetry veto, a hook that throws, an abort during the backoff sleep) gives it back.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createClient, HttpError, type ClientOptions, type RetryBudgetOptions } from "../../../src/index.js";
+import { RetryBudget } from "../../../src/resilience/retry-budget.js";
+import { fakeClock } from "../helpers/timers.js";
 
 const QUICK = { minDelay: 1, maxDelay: 1, maxRetries: 4 };
 
@@ -161,5 +163,44 @@ describe("retry budget under a burst of SSE reconnections", () => {
     expect(sent).toBe(25);
     expect(api.stats.budgetExhausted).toBe(10);
     expect(ends.every((e) => e instanceof HttpError && e.status === 503 && e.budgetExhausted === true)).toBe(true);
+  });
+});
+
+describe("RetryBudget reservations", () => {
+  // ratio 0 and 0.1 per second over 10 s: one retry per window.
+  const one = () => new RetryBudget({ ratio: 0, minPerSecond: 0.1, window: "10s" });
+  afterEach(() => vi.useRealTimers());
+
+  it("a reservation holds the room until it is released; release gives it back once", () => {
+    const budget = one();
+    const r = budget.tryReserve()!;
+    expect(r).toBeDefined();
+    expect(budget.tryReserve()).toBeUndefined();
+    r.release();
+    const again = budget.tryReserve()!;
+    expect(again).toBeDefined();
+    r.release(); // settled already: does not free `again`'s room
+    expect(budget.tryReserve()).toBeUndefined();
+  });
+
+  it("a committed retry counts in the window until it slides past, and settles once", () => {
+    fakeClock();
+    const budget = one();
+    const r = budget.tryReserve()!;
+    r.commit();
+    r.release(); // too late: the retry was sent
+    expect(budget.tryReserve()).toBeUndefined();
+    vi.advanceTimersByTime(11_000);
+    expect(budget.tryReserve()).toBeDefined();
+  });
+
+  it("a reservation never settled (a stream dropped unread) leaves the window like a retry", () => {
+    fakeClock();
+    const budget = one();
+    expect(budget.tryReserve()).toBeDefined();
+    vi.advanceTimersByTime(5_000);
+    expect(budget.tryReserve()).toBeUndefined();
+    vi.advanceTimersByTime(6_000);
+    expect(budget.tryReserve()).toBeDefined();
   });
 });
