@@ -43,8 +43,9 @@ export interface ReconnectPlan {
 }
 
 /**
- * `first` is the first request (one attempt); `held` reads the retry its failure took from the
- * budget, if it did (a reconnection's is handed over the same way).
+ * `first` is the first request (one attempt); `handedByFirst` reads the retry its failure took
+ * from the budget, if it did (each reconnection hands its own over the same way). The loop
+ * commits a reservation when it reconnects and releases it when it does not after all.
  */
 export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan, handedByFirst: () => Reservation | undefined = () => undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
   first.catch(noop); // awaited below; never an unhandled rejection meanwhile
