@@ -121,8 +121,8 @@ for (const [file, { prose }] of read) {
   }
 }
 
-// 4. Words users cannot follow
-for (const file of handWritten) {
+// 4. Words users cannot follow (API.md too: it is the JSDoc users read in their editor)
+for (const file of docs) {
   for (const { n, text } of read.get(file).prose) {
     const m = /\bSPEC(?:\.md)?\b|\bissues? #?\d+\b/i.exec(text);
     if (m) fail(`${file}:${n}`, `names "${m[0]}", which users of the package cannot see`);
