@@ -34,7 +34,7 @@ Request:
                           'Authorization: Bearer ...' (never printed)
       --allow-http        allow credentials over plain http to a non-loopback host
   -L, --location          follow redirects (also --follow); without it a 3xx is shown
-  -m, --max-time SECONDS  curl's limit, the same as --timeout SECONDSs
+  -m, --max-time SECONDS  curl's limit in seconds: -m 30 is --timeout 30s
       --timeout T         short (5s), medium (30s), long (6m), none, or a duration such as
                           10s, 1m30s or 30d; bounds each attempt including the body.
                           Default: medium; none for --lines, --ndjson, --sse and -o
