@@ -1,10 +1,11 @@
 /**
- * A header value as the CLI prints it on stderr, on the library's list (src/redact.ts): a
+ * A header value as the CLI prints it on stderr, on the library's list (security/secret-names.ts): a
  * secret value is masked keeping its auth scheme, `Bearer [REDACTED]`, so -v still says which
  * kind of credential went. URLs are shown with the library's redactUrl, and report.ts masks
- * every secret value the request carries (src/secrets.ts) in each line.
+ * every secret value the request carries (security/secrets.ts) in each line.
  */
-import { isSecretHeader, MASK } from "../security/redact.js";
+import { MASK } from "../security/redact.js";
+import { isSecretHeader } from "../security/secret-names.js";
 
 export function showHeaderValue(name: string, value: string): string {
   if (!isSecretHeader(name)) return value;

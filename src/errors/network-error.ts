@@ -1,4 +1,5 @@
-import { MASK, isSecretHeader, redactUrl } from "../security/redact.js";
+import { MASK, redactUrl } from "../security/redact.js";
+import { isSecretHeader } from "../security/secret-names.js";
 import { TierfetchError, at, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
 
 /** How deep a cause chain is followed, and how many of an AggregateError's errors are shown. */

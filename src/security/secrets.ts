@@ -4,7 +4,8 @@
  * URL credentials. A 401 that says "invalid credentials: Bearer sk-…" must not put the key in
  * an error message, `toJSON()` or a log line.
  */
-import { MASK, isSecretHeader, isSecretParam } from "./redact.js";
+import { MASK } from "./redact.js";
+import { isSecretHeader, isSecretParam } from "./secret-names.js";
 
 /** Shorter values are not masked: they would hide ordinary words. */
 const MIN_SECRET = 4;
