@@ -17,11 +17,14 @@ export class CallContext {
   retryAfter: number | undefined;
   #current: Request | undefined;
   #headers: Record<string, string>;
+  /** Every URL the call sent a request to: its own, redirect hops, a hook's. */
+  #sentTo: string[];
 
   constructor(method: string, url: string, headers: Record<string, string>) {
     this.method = method;
     this.url = url;
     this.#headers = headers;
+    this.#sentTo = [url];
   }
 
   /** The request of the current attempt (its headers include Authorization: never log it). */
@@ -40,9 +43,14 @@ export class CallContext {
     this.error = undefined;
   }
 
-  /** The secret values the current attempt sent, to mask in text a server echoes. */
-  secrets(): string[] {
-    return secretValues(this.#headers, this.url);
+  /** Records a URL a request of the call went to (a redirect hop): its secret query values are masked too. */
+  sentTo(url: string): void {
+    if (!this.#sentTo.includes(url)) this.#sentTo.push(url);
+  }
+
+  /** The secret values sent (the current attempt's headers, or `headers`; every URL), to mask in text a server echoes. */
+  secrets(headers: Record<string, string> = this.#headers): string[] {
+    return secretValues(headers, ...this.#sentTo);
   }
 
   /** Log-safe: method, redacted URL, counters. */
