@@ -3,7 +3,7 @@
  * (redirects, extend(), errors) and the CLI (-v) alike.
  */
 
-const SECRET_HEADERS = new Set([
+const SECRET_HEADERS = /* @__PURE__ */ new Set([
   "authorization",
   "proxy-authorization",
   "cookie",
