@@ -23,6 +23,11 @@ beforeAll(async () => {
       })
       .end(),
   );
+  h.routes.set("/hop", (_req, res) => res.writeHead(302, { location: "/final?access_token=HOP-TOKEN-S3CR3T" }).end());
+  h.routes.set("/final", (req, res) => {
+    const token = new URL(req.url!, "http://x").searchParams.get("access_token");
+    res.writeHead(403, `Forbidden for ${token}`, { "content-type": "text/plain" }).end(`denied ${req.url}`);
+  });
   h.routes.set("/cb", (_req, res) => res.writeHead(200, { "content-type": "text/plain", "content-location": "/cb?sig=SIG-S3CR3T" }).end("welcome"));
 }, 60_000);
 
@@ -68,5 +73,16 @@ describe("-v and the URLs in response headers", () => {
     expect(r.stdout).toContain("location: /cb?code=OAUTH-CODE-S3CR3T&state=st-42");
     expect(r.stderr).toContain("redirect to");
     expect(r.stderr).not.toContain("S3CR3T");
+  });
+});
+
+describe("a redirect hop's secret query values on stderr", () => {
+  it("-L to ?access_token=…, then a 403 whose reason phrase echoes it: the error line and -v mask it", async () => {
+    const r = await h.cli(["-v", "-L", `${h.base}/hop`, "--retries", "0"]).done;
+    expect(r.code).not.toBe(0);
+    expect(h.seen.at(-1)!.url).toContain("HOP-TOKEN-S3CR3T"); // the hop carried it
+    expect(r.stderr).toContain("Forbidden for [REDACTED]");
+    expect(r.stderr).not.toContain("S3CR3T");
+    expect(r.stdout).toContain("denied"); // the error body is the answer on stdout, as sent
   });
 });
