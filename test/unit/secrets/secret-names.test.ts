@@ -59,6 +59,9 @@ const VETTED_PARAMS = {
   totp: "one-time codes",
 };
 
+/** Query names the words already caught (OpenTelemetry's url.query list, AWS/GCS signed URLs, Azure SAS, OAuth): they must stay caught. */
+const PATTERN_PARAMS = ["AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature", "X-Goog-Credential", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token", "access_token", "refresh_token", "id_token", "client_secret", "client_assertion", "code_verifier", "password", "key", "code", "api_key", "apikey", "oauth_token", "otp"];
+
 /** Query names that are not secrets, some of them near a vetted one. */
 const PLAIN_PARAMS = ["page", "sort_key", "country_code", "error_code", "state", "nonce", "client_id", "sid", "appid", "sentry_key", "Policy", "Key-Pair-Id", "ticket_id", "algorithm", "design", "hotpot"];
 
@@ -92,6 +95,10 @@ describe("the vetted credential query names", () => {
 
   it("spellings of one name: device_code, device-code, deviceCode, DeviceCode", () => {
     for (const name of ["device_code", "device-code", "deviceCode", "DeviceCode", "subscription_key", "subscriptionKey", "license_key", "licenseKey", "samlresponse"]) expect(isSecretParam(name), name).toBe(true);
+  });
+
+  it.each(PATTERN_PARAMS)("%s is still secret (the words)", (name) => {
+    expect(isSecretParam(name)).toBe(true);
   });
 
   it.each(PLAIN_PARAMS)("%s is not secret", (name) => {
