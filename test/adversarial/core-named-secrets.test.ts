@@ -175,3 +175,17 @@ describe("a secret query value on a redirect hop's URL", () => {
     for (const shown of await shownForms(error)) expect(shown).not.toContain(HOP_SECRET);
   });
 });
+
+describe("a network error whose cause quotes a credential", () => {
+  test("one cookie of several, a vetted header, a secret query value: masked as an HTTP error would mask them", async () => {
+    const echo = async (input: Request | string, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      throw new TypeError(`proxy refused session ${headers.get("cookie")!.split("; ")[1]!.split("=")[1]} key ${headers.get("x-auth-key")} for ${new URL(String(input)).searchParams.get("ticket")}`);
+    };
+    const api = client({ retry: false, fetch: echo });
+    const error = await rejection(api.get("http://127.0.0.1:1/x?ticket=ST-TICKET-S3CR3T", { headers: { cookie: "theme=dark; session_id=COOKIE-S3CR3T-9", "x-auth-key": "CF-KEY-S3CR3T" } }));
+    expect(error.code).toBe("ERR_NETWORK");
+    expect(error.message).toContain("proxy refused session");
+    for (const shown of await shownForms(error)) expect(shown).not.toContain("S3CR3T");
+  });
+});
