@@ -24,13 +24,14 @@ const SECRET_HEADERS = /* @__PURE__ */ new Set([
   "x-jfrog-art-api", // JFrog Artifactory API key
   "x-parse-master-key", // Parse Server master key
   "x-appwrite-key", // Appwrite server API key
-  // Encryption keys themselves (their -md5 / -sha256 digests are not secret).
-  "x-amz-server-side-encryption-customer-key", // AWS S3 SSE-C
-  "x-amz-copy-source-server-side-encryption-customer-key",
-  "x-ms-encryption-key", // Azure Blob customer-provided key
-  "x-goog-encryption-key", // Google Cloud Storage customer-supplied key
-  "x-goog-copy-source-encryption-key",
 ]);
+/**
+ * An encryption key itself, sent for the server to use: S3 SSE-C
+ * (`x-amz-[copy-source-]server-side-encryption-customer-key`), Azure Blob (`x-ms-encryption-key`),
+ * Google Cloud Storage (`x-goog-[copy-source-]encryption-key`). Its `-MD5` / `-sha256` digest
+ * headers are not secret.
+ */
+const ENCRYPTION_KEY = /encryption-(?:customer-)?key$/i;
 /** A header or parameter name holding one of these (any case) holds a secret. */
 const SECRET_NAME =
   /api[-_]?key|access[-_]?key|private[-_]?key|token|secret|passw(?:or)?d|passphrase|pwd|jwt|credential|session|signature|assertion|authorization/i;
@@ -63,11 +64,11 @@ const PARAM_WORD = /sig|otp|hmac/;
 /**
  * True for a header whose value must never be shown: Authorization, Proxy-Authorization,
  * Cookie, Set-Cookie, the vetted credential headers (X-Auth-Key, Ocp-Apim-Subscription-Key...),
- * and any name holding api-key, access-key, private-key, token, secret, password, passphrase,
+ * the customer-supplied encryption keys, and any name holding api-key, access-key, private-key, token, secret, password, passphrase,
  * pwd, jwt, credential, session, signature, assertion or authorization.
  */
 export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase()) || SECRET_NAME.test(name);
+  return SECRET_HEADERS.has(name.toLowerCase()) || SECRET_NAME.test(name) || ENCRYPTION_KEY.test(name);
 }
 
 /**

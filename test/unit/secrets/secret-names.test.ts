@@ -39,7 +39,7 @@ const VETTED_HEADERS = {
 const PATTERN_HEADERS = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "DD-API-KEY", "x-goog-api-key", "X-Amz-Security-Token", "X-Shopify-Access-Token", "X-Algolia-API-Key", "PRIVATE-TOKEN", "X-Hub-Signature-256", "Stripe-Signature", "X-Twilio-Signature", "X-Slack-Signature", "CF-Access-Client-Secret", "api-key", "apikey", "X-Vault-Token"];
 
 /** Not credentials, though some look like one: identifiers, digests, nonces, idempotency. */
-const PLAIN_HEADERS = ["Idempotency-Key", "Sec-WebSocket-Key", "Surrogate-Key", "X-Auth-Email", "X-Auth-User", "CF-Access-Client-Id", "X-Algolia-Application-Id", "x-amz-server-side-encryption-customer-key-MD5", "x-goog-encryption-key-sha256", "x-amz-content-sha256", "Content-Type", "Accept", "X-Request-Id", "traceparent", "WWW-Authenticate", "Authentication-Info", "Key"];
+const PLAIN_HEADERS = ["Idempotency-Key", "Sec-WebSocket-Key", "Surrogate-Key", "X-Auth-Email", "X-Auth-User", "CF-Access-Client-Id", "X-Algolia-Application-Id", "x-amz-server-side-encryption-customer-key-MD5", "x-goog-encryption-key-sha256", "x-ms-encryption-key-sha256", "x-amz-server-side-encryption-aws-kms-key-id", "x-ms-encryption-scope", "x-amz-content-sha256", "Content-Type", "Accept", "X-Request-Id", "traceparent", "WWW-Authenticate", "Authentication-Info", "Key"];
 
 /** Credential query names the pattern misses. */
 const VETTED_PARAMS = {
