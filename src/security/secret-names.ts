@@ -64,8 +64,9 @@ const PARAM_WORD = /sig|otp|hmac/;
 /**
  * True for a header whose value must never be shown: Authorization, Proxy-Authorization,
  * Cookie, Set-Cookie, the vetted credential headers (X-Auth-Key, Ocp-Apim-Subscription-Key...),
- * the customer-supplied encryption keys, and any name holding api-key, access-key, private-key, token, secret, password, passphrase,
- * pwd, jwt, credential, session, signature, assertion or authorization.
+ * the customer-supplied encryption keys, and any name holding api-key, access-key,
+ * private-key, token, secret, password, passphrase, pwd, jwt, credential, session, signature,
+ * assertion or authorization.
  */
 export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(name.toLowerCase()) || SECRET_NAME.test(name) || ENCRYPTION_KEY.test(name);
