@@ -243,6 +243,7 @@ try {
     mkdirSync(`${ROOT}.tmp`, { recursive: true });
     writeFileSync(`${ROOT}.tmp/bench.md`, md);
     console.log("written to .tmp/bench.md");
+    execFileSync(process.execPath, [`${ROOT}bench/charts.mjs`], { stdio: "inherit" }); // docs/bench-*.svg from this run
   }
 } catch (err) {
   console.error(err);

@@ -33,6 +33,7 @@ export const SIZE_TABLE = [
   { name: "ofetch", app: "ofetch.js", peer: "ofetch" },
   { name: "wretch", app: "wretch.js", peer: "wretch" },
   { name: "up-fetch", app: "up-fetch.js", peer: "up-fetch" },
+  { name: "axios", app: "axios.js", peer: "axios" },
 ];
 
 // Which src/ modules make up each optional feature, for the "own code" figure of `npm run bench`:

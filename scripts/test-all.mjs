@@ -20,7 +20,8 @@ const steps = [
   { name: "unit + integration (vitest)", cmd: "node scripts/run-vitest.mjs" },
   { name: "conformance (every runtime)", cmd: "node test/runtimes/run-all.mjs" },
   { name: "packaging", cmd: "node scripts/check-package.mjs" },
-  { name: "API reference up to date", cmd: "node scripts/api-docs.mjs --check" },
+  // API.md up to date, README/guide links and anchors resolve, their ts/js blocks type-check.
+  { name: "docs (API reference, links, code blocks)", cmd: "node scripts/check-docs.mjs" },
   { name: "size budget", cmd: "node scripts/check-size.mjs" },
   { name: "bench smoke", cmd: "node bench/run.mjs --smoke" },
   { name: "soak (small)", cmd: "node scripts/soak.mjs --small" },

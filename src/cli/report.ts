@@ -7,7 +7,7 @@
 import type { Colors } from "./colors.js";
 import { formatBytes, formatMs } from "./format.js";
 import type { ProgressBar } from "./progress.js";
-import { maskSecrets } from "../security/secrets.js";
+import { maskSecrets, secretValues } from "../security/secrets.js";
 import { redactUrl } from "../security/redact.js";
 import { showHeaderValue } from "./shown-header.js";
 
@@ -31,6 +31,19 @@ export class Reporter {
 
   get verbose(): boolean {
     return this.options.verbose;
+  }
+
+  /**
+   * A request goes to `url` (a redirect hop, a retry): its secret query values are masked from
+   * here on too, in a status line or an error that echoes them.
+   */
+  sending(url: string): void {
+    const { secrets } = this.options;
+    const added = secretValues({}, url).filter((value) => !secrets.includes(value));
+    if (!added.length) return;
+    secrets.push(...added);
+    // Longest first, as maskSecrets needs: a value that contains another is masked whole.
+    secrets.sort((a, b) => b.length - a.length);
   }
 
   /** One line on stderr; the progress bar, if shown, is lifted off and put back. */

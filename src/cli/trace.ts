@@ -29,6 +29,7 @@ export function traceFetch(reporter: Reporter): Trace {
     async fetch(input, init) {
       attempt++;
       written = false;
+      reporter.sending(typeof input === "string" ? input : input.url);
       bodyLength = byteLength(init?.body);
       const started = performance.now();
       try {

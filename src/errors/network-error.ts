@@ -1,4 +1,5 @@
-import { MASK, isSecretHeader, redactUrl } from "../security/redact.js";
+import { redactUrl } from "../security/redact.js";
+import { maskSecrets, secretValues } from "../security/secrets.js";
 import { TierfetchError, at, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
 
 /** How deep a cause chain is followed, and how many of an AggregateError's errors are shown. */
@@ -37,21 +38,15 @@ function innermost(error: unknown, depth: number): string {
 /**
  * Why a request failed, readable in one line: the runtime's message and its innermost cause
  * (`fetch failed: UND_ERR_SOCKET: other side closed`, `terminated: read ECONNRESET`), URLs in
- * it redacted (Deno and Bun put the request URL there), the request's secret header values
- * masked, cut at 300 characters.
+ * it redacted (Deno and Bun put the request URL there), the request's secret values masked
+ * (secretValues: secret header values, each cookie, secret query values), cut at 300 characters.
  */
 export function describeCause(cause: unknown, request?: Request): string {
   const outer = describe(cause);
   const inner = innermost(cause, 0);
   let reason = !inner || inner === outer ? outer : outer && !inner.includes(outer) ? `${outer}: ${inner}` : inner;
   reason = reason.replace(/\b(?:https?|wss?):\/\/[^\s)'"<>]+/gi, (url) => redactUrl(url));
-  if (request) {
-    for (const [name, value] of request.headers) {
-      if (!isSecretHeader(name)) continue;
-      // The whole value and, for `Bearer abc`, the credentials alone.
-      for (const secret of [value, value.replace(/^[\w-]+ +/, "")]) if (secret.length >= 4) reason = reason.split(secret).join(MASK);
-    }
-  }
+  if (request) reason = maskSecrets(reason, secretValues(Object.fromEntries(request.headers), request.url));
   return reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 3)}...` : reason || "unknown reason";
 }
 

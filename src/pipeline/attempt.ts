@@ -21,7 +21,6 @@ import { optionError } from "../options/option-error.js";
 import type { FetchFunction, Progress } from "../options/options.js";
 import { RedirectError } from "../errors/redirect-error.js";
 import { isRedirect, markRedirected, nextHop, type Hop, type RedirectRules } from "./redirects.js";
-import { secretValues } from "../security/secrets.js";
 import { clearTimer, noop, setTimer, unrefTimer, watchSignal, type Timer } from "../resilience/timers.js";
 import { attemptTimeout } from "../resilience/timeouts.js";
 import { readHead, rebuildResponse, replay, trackBody, type BodyWatch } from "./tracked-body.js";
@@ -206,6 +205,7 @@ class Attempt implements BodyWatch, Abortable {
         if (out instanceof Request) ctx.request = out;
       }
       input = ctx.request;
+      ctx.sentTo(input.url);
     }
     this.#network = true;
     if (!response) {
@@ -228,6 +228,7 @@ class Attempt implements BodyWatch, Abortable {
     let current = from;
     for (let hops = 0; isRedirect(response); hops++) {
       current = nextHop(response, current, hops, rules);
+      ctx.sentTo(current.url);
       if (current.method !== plan.method && !plan.idempotent) this.state.rewritten = true;
       response = checkResponse(await this.#fetch(fetchImpl, current.url, this.#init(current)));
       if (!isRedirect(response)) return markRedirected(response, current.url);
@@ -286,7 +287,7 @@ class Attempt implements BodyWatch, Abortable {
     }
     // A beforeRequest hook may have set credentials of its own: those are masked too.
     const sent = this.plan.hooks.beforeRequest.length ? { ...headers, ...headerEntries<string>(this.state.ctx.request.headers) } : headers;
-    return { type: "http", response: out, bodyStart, secrets: secretValues(sent, this.plan.url) };
+    return { type: "http", response: out, bodyStart, secrets: this.state.ctx.secrets(sent) };
   }
 
   /** An ok status whose body the caller reads: handed over watched. */

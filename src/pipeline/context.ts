@@ -4,7 +4,7 @@ import { redactUrl } from "../security/redact.js";
 import { secretValues } from "../security/secrets.js";
 
 /** Hook context; `request` is built on first use when no hook built one. */
-export class CallContext {
+class Context {
   method: string;
   url: string;
   attempt = 0;
@@ -17,11 +17,14 @@ export class CallContext {
   retryAfter: number | undefined;
   #current: Request | undefined;
   #headers: Record<string, string>;
+  /** Every URL the call sent a request to: its own, redirect hops, a hook's. */
+  #sentTo: string[];
 
   constructor(method: string, url: string, headers: Record<string, string>) {
     this.method = method;
     this.url = url;
     this.#headers = headers;
+    this.#sentTo = [url];
   }
 
   /** The request of the current attempt (its headers include Authorization: never log it). */
@@ -40,20 +43,38 @@ export class CallContext {
     this.error = undefined;
   }
 
-  /** The secret values the current attempt sent, to mask in text a server echoes. */
-  secrets(): string[] {
-    return secretValues(this.#headers, this.url);
+  /** Records a URL a request of the call went to (a redirect hop): its secret query values are masked too. */
+  sentTo(url: string): void {
+    if (!this.#sentTo.includes(url)) this.#sentTo.push(url);
+  }
+
+  /** The secret values sent (the current attempt's headers, or `headers`; every URL), to mask in text a server echoes. */
+  secrets(headers: Record<string, string> = this.#headers): string[] {
+    return secretValues(headers, ...this.#sentTo);
   }
 
   /** Log-safe: method, redacted URL, counters. */
   toJSON(): Record<string, unknown> {
     return { method: this.method, url: redactUrl(this.url), attempt: this.attempt, retryCount: this.retryCount, status: this.response?.status };
   }
-
-  [INSPECT](): string {
-    return `CallContext ${JSON.stringify(this.toJSON())}`;
-  }
 }
+
+/**
+ * util.inspect (console.log) shows the log-safe form, never the raw URL. Set here rather than
+ * as a `[INSPECT]()` method: a computed key keeps the class in every bundle of the flat dist/
+ * file (a decoders-only app carried it, 650 B gzip), while an unused pure call is dropped.
+ */
+function inspectable(target: typeof Context): typeof Context {
+  Object.defineProperty(target.prototype, INSPECT, {
+    value(this: Context) {
+      return `CallContext ${JSON.stringify(this.toJSON())}`;
+    },
+  });
+  return target;
+}
+
+export const CallContext = /* @__PURE__ */ inspectable(Context);
+export type CallContext = Context;
 
 /**
  * A Request describing the call, for hooks and errors. Runtimes refuse to build one for a

@@ -8,7 +8,7 @@ import { encodeBody, type BodyPlan } from "../http/body.js";
 import { resolveShared, type ClientConfig, type Shared } from "../options/config.js";
 import { TOKEN, checkHeader, type HeaderRecord } from "../http/headers.js";
 import type { Progress, RequestOptions, TokenOption } from "../options/options.js";
-import { isSecretHeader } from "../security/redact.js";
+import { isSecretHeader } from "../security/secret-names.js";
 import { hasSecretParam, removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 import { bare } from "../options/option-keys.js";
 import { isSafeMethod } from "../resilience/retry.js";

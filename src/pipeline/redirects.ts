@@ -12,7 +12,7 @@
  */
 import { RedirectError } from "../errors/redirect-error.js";
 import type { HeaderRecord } from "../http/headers.js";
-import { isSecretHeader } from "../security/redact.js";
+import { isSecretHeader } from "../security/secret-names.js";
 import { noop } from "../resilience/timers.js";
 import { isLoopback } from "../http/url.js";
 import { rebuildResponse } from "./tracked-body.js";

@@ -7,7 +7,7 @@
 import { headerEntries, type HeaderRecord } from "../http/headers.js";
 import type { QueryPairs } from "../http/url.js";
 import type { HeadersOption, QueryOptions } from "../options/options.js";
-import { isSecretHeader, isSecretParam } from "./redact.js";
+import { isSecretHeader, isSecretParam } from "./secret-names.js";
 
 /** `headers` without the secret-named ones that came from `defaults`, unless `given` sets them itself. */
 export function withoutDefaultSecrets(headers: HeaderRecord, defaults: HeaderRecord, given: HeadersOption | undefined): HeaderRecord {

@@ -4,13 +4,14 @@
  * URL credentials. A 401 that says "invalid credentials: Bearer sk-…" must not put the key in
  * an error message, `toJSON()` or a log line.
  */
-import { MASK, isSecretHeader, isSecretParam } from "./redact.js";
+import { MASK } from "./redact.js";
+import { isSecretHeader, isSecretParam } from "./secret-names.js";
 
 /** Shorter values are not masked: they would hide ordinary words. */
 const MIN_SECRET = 4;
 
-/** The secret values of a request: secret-named header values (and their credential part), secret URL parts. */
-export function secretValues(headers: Record<string, string>, url: string): string[] {
+/** The secret values of a request: secret-named header values (and their credential part), secret parts of each URL it went to. */
+export function secretValues(headers: Record<string, string>, ...urls: string[]): string[] {
   const out: string[] = [];
   const add = (value: string | undefined | null) => {
     if (value && value.length >= MIN_SECRET && !out.includes(value)) out.push(value);
@@ -24,13 +25,15 @@ export function secretValues(headers: Record<string, string>, url: string): stri
     if (space > 0) add(value.slice(space + 1).trim());
     if (name === "cookie") for (const pair of value.split(";")) add(pair.slice(pair.indexOf("=") + 1).trim());
   }
-  try {
-    const parsed = new URL(url);
-    add(decodeSafely(parsed.password));
-    add(parsed.password);
-    for (const [key, value] of parsed.searchParams) if (isSecretParam(key)) add(value);
-  } catch {
-    /* not a URL: no URL secrets */
+  for (const url of urls) {
+    try {
+      const parsed = new URL(url);
+      add(decodeSafely(parsed.password));
+      add(parsed.password);
+      for (const [key, value] of parsed.searchParams) if (isSecretParam(key)) add(value);
+    } catch {
+      /* not a URL: no URL secrets */
+    }
   }
   // Longest first, so a value that contains another is masked whole.
   return out.sort((a, b) => b.length - a.length);

@@ -3,9 +3,9 @@
  * API (JSON, and the event stream message_start … message_stop). The SDK's own retries are
  * off (`maxRetries: 0`); tierfetch retries underneath. Each test asserts what the server saw.
  */
-import Anthropic, { OverloadedError, RateLimitError } from "@anthropic-ai/sdk";
+import Anthropic, { AnthropicError, OverloadedError, RateLimitError } from "@anthropic-ai/sdk";
 import { describe, expect, test } from "vitest";
-import type { ClientOptions } from "../../../src/index.js";
+import { isTimeoutError, type ClientOptions } from "../../../src/index.js";
 import { QUICK_RETRY, useClients } from "../support/clients.js";
 import { rejection, useServer, within } from "../support/server.js";
 import { ANTHROPIC_MODEL, anthropicRoute, closedFully, collect } from "./support/wire.js";
@@ -122,5 +122,43 @@ describe("@anthropic-ai/sdk on api.fetch", () => {
     expect(srv().hits).toHaveLength(3);
     for (const hit of srv().hits) expectMessagesRequest(hit);
     expect(api.stats).toMatchObject({ calls: 1, requests: 2, retries: 1 });
+  });
+
+  // What docs/sdks.md says of the SDK's streams (the SDK's behaviour, as on the global fetch):
+  test("abort midway through create({ stream: true }): the for await loop just ends, no error; nothing is retried", async () => {
+    const pieces = Array.from({ length: 200 }, (_, i) => `t${i} `);
+    anthropicRoute(srv(), { stream: { pieces, gap: 20 } });
+    const { api, sdk } = anthropic();
+    const controller = new AbortController();
+    const stream = await within(sdk.messages.create({ ...params, stream: true }, { signal: controller.signal }), 5_000, "the stream head");
+    let deltas = 0;
+    await within(
+      (async () => {
+        for await (const event of stream) {
+          if (event.type === "content_block_delta" && ++deltas === 3) controller.abort();
+        }
+      })(),
+      5_000,
+      "the loop ending after the abort",
+    );
+
+    expect(deltas).toBeGreaterThanOrEqual(3);
+    expect(deltas).toBeLessThan(pieces.length);
+    expect(await closedFully(srv().hits[0]!)).toBe(false);
+    expect(srv().hits).toHaveLength(1);
+    expect(api.stats.retries).toBe(0);
+  });
+
+  test("a quiet stream under messages.stream().finalText(): the SDK's AnthropicError, tierfetch's TimeoutError as its cause", async () => {
+    anthropicRoute(srv(), { stream: { pieces: ["a", "b"], gap: 30_000 } });
+    const { sdk } = anthropic({ timeouts: { medium: "300ms" } });
+    const error = await rejection(sdk.messages.stream(params).finalText(), 5_000);
+
+    expect(error).toBeInstanceOf(AnthropicError);
+    expect(isTimeoutError(error)).toBe(false);
+    const cause = (error as Error).cause;
+    expect(isTimeoutError(cause)).toBe(true);
+    expect(cause).toMatchObject({ kind: "idle" });
+    expect(String(error)).not.toContain(API_KEY);
   });
 });

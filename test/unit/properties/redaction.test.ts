@@ -6,7 +6,8 @@
 // it reads under a secret name has the mask as its value.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MASK, isSecretHeader, isSecretParam, redactUrl } from "../../../src/security/redact.js";
+import { MASK, redactUrl } from "../../../src/security/redact.js";
+import { isSecretHeader, isSecretParam } from "../../../src/security/secret-names.js";
 
 const RUNS = { numRuns: 1500 };
 
