@@ -34,7 +34,10 @@ const TIMEOUT_MS = 200;
 const ATTEMPT_CAP = "800ms";
 const RETRY = { maxRetries: 4, minDelay: "5ms", maxDelay: "50ms", budget: false };
 const HEAP_BOUND_MB = 8;
-const HARD_LIMIT_MS = small ? 20_000 : 110_000;
+// A guard against a hang, not a speed check (that is "run finished in under N s", on the run
+// itself): the whole child (import, warm-up, burst, run, hostile phase, heap) took 22 s for
+// --small with the machine's load average at 10 (2 cores), about 12 s idle.
+const HARD_LIMIT_MS = small ? 60_000 : 110_000;
 const EXIT_GRACE_MS = 5_000;
 const RESULT = "SOAK-RESULT ";
 
@@ -163,16 +166,29 @@ async function child() {
     });
     await warm.close();
   }
-  // A burst: 50 requests at once, each answered 503 (retry-after-ms 5-30) then 200, so that
-  // every one of them sleeps before its retry at the same time. Shows deterministically what the
-  // random run shows only sometimes: a warning when many calls of one client wait together.
+  // A burst: 50 requests at once, each answered 503 or 429 (retry-after-ms 5-30) then 200, so
+  // that every one of them sleeps before its retry at the same time. Shows deterministically what
+  // the random run shows only sometimes: a warning when many calls of one client wait together.
+  // Every other one is a POST without an idempotency key: it must be sent exactly twice and
+  // processed once. (In the random run below a POST meets a 429/503 only when the seeded draw
+  // says so, a handful of times in 300, and under load its 200 ms attempt can time out before
+  // the answer is read: a check there depended on the machine's load.)
+  const burstPosts = [];
   {
     const burst = createClient({ baseUrl: srv.url, timeout: "5s", retry: RETRY });
     await drive(CONCURRENCY, CONCURRENCY, async (i) => {
-      await burst.get(`burst/${i}`, { headers: { "x-request-id": `burst-${i}`, "x-chaos": "once-503" } }).json();
+      const id = `burst-${i}`;
+      const headers = { "x-request-id": id, "x-chaos": i % 4 === 3 ? "once-429" : "once-503" };
+      if (i % 2 === 0) return void (await burst.get(`burst/${i}`, { headers }).json());
+      burstPosts.push(id);
+      await burst.post(`burst/${i}`, { headers, json: { id } }).json();
     });
     await burst.close();
   }
+  const burstPostsRetried = burstPosts.filter((id) => {
+    const rec = srv.records.get(id);
+    return rec?.arrivals === 2 && rec.processed === 1 && /^(429|503)$/.test(rec.behaviours[0]);
+  }).length;
   srv.clear();
   const heapBefore = await heapUsed();
 
@@ -253,7 +269,7 @@ async function child() {
 
   // ---- what the server saw
   let duplicated = 0;
-  let postsRetried = 0; // POSTs without a key sent again after a 429/503: the check is not vacuous
+  let postsRetried = 0; // POSTs without a key sent again after a 429/503 in the random run (reported)
   const dupSamples = [];
   let keyProblems = 0;
   let shortRetries = 0;
@@ -339,7 +355,8 @@ async function child() {
   check("every failure is a typed tierfetch error (HttpError/TimeoutError/NetworkError)", !outcomes.untyped, untyped.length ? JSON.stringify(untyped) : `${outcomes.untyped ?? 0} untyped`);
   check("every success echoed its own request id and method", !outcomes.mismatch, mismatched.length ? JSON.stringify(mismatched) : "");
   check("no POST without an idempotency key processed twice (duplicated POSTs = 0)", duplicated === 0, dupSamples.join(" | ") || `${results.filter((r) => r?.method === "POST" && !r.keyed).length} such POSTs`);
-  check("POSTs without a key were still retried after 429/503 (not merely never retried)", postsRetried > 0, `${postsRetried} retried`);
+  check("POSTs without a key were still retried after 429/503 (not merely never retried)", burstPosts.length > 0 && burstPostsRetried === burstPosts.length,
+    `burst: ${burstPostsRetried}/${burstPosts.length} sent twice and processed once; random run: ${postsRetried} retried`);
   check("Idempotency-Key: present and the same on every attempt when asked for, absent otherwise", keyProblems === 0, `${keyProblems} ids`);
   check("idempotent failures read inside the attempt used all their retries", shortRetries === 0, shortSamples.join(" | "));
   check("the server never saw more attempts than the error reports", overSent === 0, `${overSent} ids`);

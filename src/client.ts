@@ -79,8 +79,11 @@ export type CallFn = (method: string, url: Input, opts: RequestOptions | undefin
 
 /** What a client is made of beyond the core: one object per factory, shared by its `extend()` children. */
 export interface ClientFeatures {
-  /** The promise a request returns, started by `start` (the rest: what a reconnecting stream sends again). */
-  respond(start: StartCall, config: ClientConfig, method: string, url: Input, opts: RequestOptions | undefined, call: CallFn): CoreResponsePromise<any>;
+  /**
+   * The promise a request returns, started by `start` (the rest: what a reconnecting stream
+   * sends again, and `once`, how `start` runs its single attempt for one).
+   */
+  respond(start: StartCall, config: ClientConfig, method: string, url: Input, opts: RequestOptions | undefined, call: CallFn, once: RunOptions): CoreResponsePromise<any>;
   /** Adds members to a new client (the full client's `paginate`). */
   extras?(client: CoreClient, config: ClientConfig, request: CoreClient["request"]): void;
 }
@@ -95,14 +98,16 @@ export function makeClient(config: ClientConfig, features: ClientFeatures): Core
 
   const request = <T>(method: string, input: Input, options?: RequestOptions): CoreResponsePromise<T> => {
     const { url, opts } = fromInput(input, options);
+    const once: RunOptions = { retries: false };
     return features.respond(
       // A reconnecting stream (single) judges every status itself: an error status is a failure, never events.
-      (mode, single) => (single ? call(method, url, { ...opts, throwHttpErrors: true }, mode, { retries: false }) : call(method, url, opts, mode, ALL_RETRIES)),
+      (mode, single) => (single ? call(method, url, { ...opts, throwHttpErrors: true }, mode, once) : call(method, url, opts, mode, ALL_RETRIES)),
       config,
       method,
       url,
       opts,
       call,
+      once,
     );
   };
 

@@ -14,9 +14,11 @@ import { ResponsePromise, type Reconnect } from "./pipeline/response.js";
 import { lastEventIdHeader, reconnectingSse } from "./features/sse-reconnect.js";
 import { headerEntries } from "./http/headers.js";
 import { UPLOAD_PROGRESS } from "./http/upload-progress.js";
+import type { RunOptions } from "./pipeline/call.js";
+import type { Reservation } from "./resilience/retry-budget.js";
 
 const FULL: ClientFeatures = {
-  respond: (start, config, method, url, opts, call) => ResponsePromise.streaming(start, sseReconnect(config, method, url, opts, call)),
+  respond: (start, config, method, url, opts, call, once) => ResponsePromise.streaming(start, sseReconnect(config, method, url, opts, call, once)),
   extras: (client, config, request) => {
     (client as Client).paginate = (url, opts) =>
       paginate((u, o) => request("GET", u, o) as ResponsePromise, (signal, work) => bounded({ signal, closer: config.closer }, work), url, opts);
@@ -36,8 +38,11 @@ export function createClient(options: ClientOptions = {}): Client {
 /** A client with the default options. */
 export const tierfetch: Client = /* @__PURE__ */ createClient();
 
-/** What `.sse({ reconnect: true })` needs: the method check, and how to send the request again. */
-function sseReconnect(config: ClientConfig, method: string, url: Input, opts: RequestOptions | undefined, call: CallFn): Reconnect {
+/**
+ * What `.sse({ reconnect: true })` needs: the method check, and how to send the request again.
+ * `once` runs the first request's single attempt: its failure hands the stream the retry it took.
+ */
+function sseReconnect(config: ClientConfig, method: string, url: Input, opts: RequestOptions | undefined, call: CallFn, once: RunOptions): Reconnect {
   return {
     refuse: () => (method.toUpperCase() !== "GET" ? optionError("reconnect", "works with GET requests only") : undefined),
     open: (options, first) => {
@@ -51,9 +56,11 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
           throw error;
         })();
       }
+      let firstHanded: Reservation | undefined;
+      once.handOver = (reservation) => (firstHanded = reservation);
       return reconnectingSse(first, {
-        open: (lastEventId, priorRetries, since) =>
-          call(method, url, { ...opts, throwHttpErrors: true, headers: withLastEventId(opts?.headers, lastEventId) }, "response", { retries: false, priorRetries, since, reconnection: true }).then((r) => r.response),
+        open: (lastEventId, priorRetries, since, handOver) =>
+          call(method, url, { ...opts, throwHttpErrors: true, headers: withLastEventId(opts?.headers, lastEventId) }, "response", { retries: false, priorRetries, since, reconnection: true, handOver }).then((r) => r.response),
         policy: plan.retry,
         budget: config.budget,
         stats: config.stats,
@@ -61,7 +68,7 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
         closer: config.closer,
         anyContentType: options.anyContentType,
         maxEventBytes: options.maxEventBytes,
-      });
+      }, () => firstHanded);
     },
   };
 }

@@ -34,6 +34,8 @@ export interface CliArgs {
   credentials: Credentials | undefined;
   /** Tier name, `"none"` or a duration string, as typed; undefined: the mode's default. */
   timeout: string | undefined;
+  /** -m/--max-time in milliseconds: the whole transfer, retries and body included (curl's); undefined: none. */
+  maxTime: number | undefined;
   idleTimeout: string | undefined;
   retries: number | undefined;
   mode: BodyMode;
@@ -78,7 +80,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const mode = bodyMode(flags);
   const output = outputOf(flags);
   if (output !== undefined && mode !== "buffer") throw new UsageError(`-o writes the raw body; it does not combine with --${mode}`);
-  const timeout = timeoutOf(flags);
+  const timeout = single(flags, "timeout");
+  if (timeout !== undefined) checkTimeout("--timeout", timeout, true);
   const idleTimeout = single(flags, "idle-timeout");
   if (idleTimeout !== undefined) checkTimeout("--idle-timeout", idleTimeout, false);
   const tokenEnv = tokenEnvOf(flags);
@@ -93,6 +96,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
       body,
       credentials: credentialsOf(flags, target, tokenEnv),
       timeout,
+      maxTime: maxTimeOf(flags),
       idleTimeout,
       retries: parseRetries(flags.values.get("retries")?.[0]),
       mode,
@@ -126,17 +130,13 @@ function outputOf(flags: Flags): string | undefined {
   return output === "-" ? undefined : output;
 }
 
-/** --timeout as typed, or curl's -m / --max-time SECONDS as a duration in seconds. */
-function timeoutOf(flags: Flags): string | undefined {
-  const timeout = single(flags, "timeout");
+/** curl's -m / --max-time SECONDS, in milliseconds; 0 (as curl) or absent: no limit. */
+function maxTimeOf(flags: Flags): number | undefined {
   const maxTime = single(flags, "max-time");
-  if (timeout !== undefined && maxTime !== undefined) throw new UsageError("use either --timeout or -m/--max-time, not both");
-  if (maxTime !== undefined) {
-    if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(maxTime)) throw new UsageError(`-m/--max-time takes seconds (like 10 or 2.5), not ${quoteInput(maxTime)}`);
-    return `${maxTime}s`;
-  }
-  if (timeout !== undefined) checkTimeout("--timeout", timeout, true);
-  return timeout;
+  if (maxTime === undefined) return undefined;
+  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(maxTime)) throw new UsageError(`-m/--max-time takes seconds (like 10 or 2.5), not ${quoteInput(maxTime)}`);
+  const ms = Math.round(Number(maxTime) * 1000);
+  return ms > 0 ? ms : undefined;
 }
 
 /** -H and --query in order, then the items' headers, queries and body fields. */

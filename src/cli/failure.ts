@@ -1,14 +1,15 @@
 /**
  * Turns whatever went wrong into one readable line and an exit status:
  * 1 network error, timeout or anything else, 2 bad arguments, 4 HTTP 4xx, 5 HTTP 5xx,
- * 130 interrupted (Ctrl-C).
+ * 28 -m/--max-time ran out (curl's), 130 interrupted (Ctrl-C).
  */
 import { isHttpError, isNetworkError, isTierfetchError, isTimeoutError } from "../index.js";
 import { UsageError } from "./usage-error.js";
+import { MaxTimeExceeded } from "./max-time.js";
 import { formatMs } from "./format.js";
 import { redactUrl } from "../security/redact.js";
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, client: 4, server: 5, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, client: 4, server: 5, maxTime: 28, interrupted: 130 } as const;
 
 export interface Failure {
   code: number;
@@ -33,6 +34,7 @@ export class OutputError extends Error {
 export function describeFailure(error: unknown, method: string, url: string): Failure {
   const target = `${method} ${redactUrl(url)}`;
   if (error instanceof Interrupted) return { code: EXIT.interrupted, message: "interrupted" };
+  if (error instanceof MaxTimeExceeded) return { code: EXIT.maxTime, message: `${target}: ${error.message}` };
   if (error instanceof UsageError) return { code: EXIT.usage, message: error.message, usage: true };
   if (error instanceof OutputError) return { code: EXIT.failure, message: error.message };
   if (isTierfetchError(error)) {

@@ -12,6 +12,7 @@ import { describeFailure, EXIT } from "./failure.js";
 import { outputStyle } from "./output-style.js";
 import { ProgressBar } from "./progress.js";
 import { Reporter } from "./report.js";
+import { withMaxTime } from "./max-time.js";
 import { loadBody, type LoadedBody } from "./request-body.js";
 import { requestHeaders, secretsOf } from "./request-headers.js";
 import { cliClient, requestOptions } from "./request-options.js";
@@ -59,7 +60,8 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
 
   const trace = traceFetch(reporter);
   const api = cliClient(args, prepared.token, reporter, trace);
-  const options = requestOptions(args, prepared.headers, prepared.body, signal);
+  const clock = withMaxTime(signal, args.maxTime);
+  const options = requestOptions(args, prepared.headers, prepared.body, clock.signal);
   const bar = prepared.file !== undefined && io.stderr.isTTY && !args.quiet ? new ProgressBar(io.stderr, reporter.c) : undefined;
   if (bar) options.onDownloadProgress = (p) => bar.update(p);
   const delivery: Delivery = { args, out, reporter, file: prepared.file, bar, started: performance.now() };
@@ -70,6 +72,7 @@ export async function run(argv: string[], io: Io, signal: AbortSignal): Promise<
     if (isHttpError(error)) await deliverErrorBody(error.response, delivery);
     return fail(error);
   } finally {
+    clock.stop();
     trace.stop();
     api.close();
   }

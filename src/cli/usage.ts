@@ -34,7 +34,8 @@ Request:
                           'Authorization: Bearer ...' (never printed)
       --allow-http        allow credentials over plain http to a non-loopback host
   -L, --location          follow redirects (also --follow); without it a 3xx is shown
-  -m, --max-time SECONDS  curl's limit in seconds: -m 30 is --timeout 30s
+  -m, --max-time SECONDS  curl's limit on the whole transfer: every attempt, the waits
+                          between retries and the body; exit status 28 when it runs out
       --timeout T         short (5s), medium (30s), long (6m), none, or a duration such as
                           10s, 1m30s or 30d; bounds each attempt including the body.
                           Default: medium; none for --lines, --ndjson, --sse and -o
@@ -68,7 +69,7 @@ Response:
       --version           show the version
 
 Exit status: 0 success (also a 3xx without -L), 1 network error, timeout or other failure,
-2 bad arguments, 4 HTTP 4xx, 5 HTTP 5xx, 130 interrupted.
+2 bad arguments, 4 HTTP 4xx, 5 HTTP 5xx, 28 -m/--max-time ran out, 130 interrupted.
 
 Examples:
   tierfetch api.github.com/repos/nodejs/node

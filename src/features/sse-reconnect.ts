@@ -13,7 +13,8 @@ import type { Closer } from "../resilience/closer.js";
 import { HttpError } from "../errors/http-error.js";
 import { NetworkError } from "../errors/network-error.js";
 import { TimeoutError } from "../errors/timeout-error.js";
-import type { RetryBudget } from "../resilience/retry-budget.js";
+import { TierfetchError } from "../errors/tierfetch-error.js";
+import { takeRetry, type Reservation, type RetryBudget } from "../resilience/retry-budget.js";
 import { parseRetryAfter } from "../resilience/retry-after.js";
 import { decideRetry } from "../resilience/retry-decision.js";
 import { isRetryable, type RetryPolicy } from "../resilience/retry.js";
@@ -27,9 +28,10 @@ const REMEMBERED_IDS = 1024;
 export interface ReconnectPlan {
   /**
    * Sends the request once more (one attempt) with this Last-Event-ID ("" for none), telling
-   * it the reconnections made so far and when the streak began, so its error says why retries stopped.
+   * it the reconnections made so far and when the streak began, so its error says why retries
+   * stopped. An attempt that fails in a retryable way hands over the retry it took from the budget.
    */
-  open: (lastEventId: string, priorRetries: number, since: number) => Promise<Response>;
+  open: (lastEventId: string, priorRetries: number, since: number, handOver: (reservation: Reservation) => void) => Promise<Response>;
   policy: RetryPolicy;
   budget: RetryBudget | undefined;
   stats: Stats;
@@ -40,7 +42,12 @@ export interface ReconnectPlan {
   maxEventBytes: number | undefined;
 }
 
-export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan): AsyncGenerator<ServerSentEvent, void, undefined> {
+/**
+ * `first` is the first request (one attempt); `handedByFirst` reads the retry its failure took
+ * from the budget, if it did (each reconnection hands its own over the same way). The loop
+ * commits a reservation when it reconnects and releases it when it does not after all.
+ */
+export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan, handedByFirst: () => Reservation | undefined = () => undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
   first.catch(noop); // awaited below; never an unhandled rejection meanwhile
   const { policy } = plan;
   const replays = new ReplayFilter();
@@ -48,6 +55,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
   let failures = 0;
   let streakStart = Date.now();
   let next: Promise<Response> = first;
+  let handed = handedByFirst;
   for (;;) {
     let failure: { error: unknown; status?: number; retryAfter?: number } | undefined;
     try {
@@ -63,31 +71,38 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
         yield event;
       }
     } catch (error) {
-      failure = reconnectable(error, policy);
+      // The attempt found the budget spent: it said so in its error and counted it.
+      if (error instanceof TierfetchError && error.budgetExhausted) throw error;
+      try {
+        failure = reconnectable(error, policy);
+      } catch (thrown) {
+        handed()?.release();
+        throw thrown;
+      }
     }
     const { status, retryAfter } = failure ?? {};
-    const decision = decideRetry({
-      policy,
-      retries: failures,
-      idempotent: true,
-      replayable: true,
-      status,
-      retryAfter,
-      elapsed: Date.now() - streakStart,
-      preferredDelay: retryMs,
-      override: undefined,
-      budgetRoom: plan.budget?.hasRoom() ?? true,
-    });
+    const decision = takeRetry(
+      decideRetry({ policy, retries: failures, idempotent: true, replayable: true, status, retryAfter, elapsed: Date.now() - streakStart, preferredDelay: retryMs, override: undefined }),
+      plan.budget,
+      failure && handed(),
+    );
     if (!decision.retry) {
       if (decision.reason === "budget") plan.stats.budgetExhausted++;
       if (failure) throw failure.error;
       return;
     }
-    plan.budget?.spend();
+    try {
+      await sleep(decision.delay, plan.signal, plan.closer);
+    } catch (reason) {
+      decision.reservation.release();
+      throw reason;
+    }
+    decision.reservation.commit();
     plan.stats.retries++;
     failures++;
-    await sleep(decision.delay, plan.signal, plan.closer);
-    next = plan.open(replays.lastId, failures, streakStart);
+    let reservation: Reservation | undefined;
+    handed = () => reservation;
+    next = plan.open(replays.lastId, failures, streakStart, (r) => (reservation = r));
     next.catch(noop);
   }
 }

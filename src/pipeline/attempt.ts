@@ -71,6 +71,8 @@ class Attempt implements BodyWatch, Abortable {
   #pending: ((reason: unknown) => void) | undefined;
   #stopWatching = noop;
   #finished = false;
+  /** An ok outcome handed the body to the caller: a timeout after that ends the attempt past its outcome. */
+  #handedOver = false;
   /** True while fetch or a body read is under way: a failure then is the network's (or the timer's). */
   #network = false;
   /** The upload goes through XMLHttpRequest, for real progress events (a browser, where fetch cannot stream it). */
@@ -98,6 +100,8 @@ class Attempt implements BodyWatch, Abortable {
 
   /** Aborts with this attempt's own TimeoutError: the whole attempt's, or the idle gap's. */
   expire(kind: "attempt" | "idle"): void {
+    // A body the caller reads after the outcome (a streamed Response, .sse(), api.fetch): no outcome counts this one.
+    if (this.#handedOver && !this.controller.signal.aborted) this.plan.config.stats.timeouts++;
     const idle = kind === "idle";
     const ms = idle ? this.idle! : this.#ms!;
     const tier = idle && this.plan.idleTimeout !== undefined ? undefined : this.plan.timeout.tier;
@@ -298,6 +302,7 @@ class Attempt implements BodyWatch, Abortable {
     // The caller holds the body now: close() still reaches it, but a Response dropped unread
     // must not stay pinned (buffers, socket) until then.
     plan.config.closer.holdWeakly(this);
+    this.#handedOver = true;
     return { type: "ok", response: trackBody(response, this) };
   }
 

@@ -15,6 +15,7 @@ import type { RetryContext } from "../options/options.js";
 import type { CallPlan } from "./plan.js";
 import { parseRetryAfter } from "../resilience/retry-after.js";
 import { decideRetry, describeStop, retryDelay, type RetryDecision } from "../resilience/retry-decision.js";
+import { takeRetry, type BudgetedDecision, type Reservation } from "../resilience/retry-budget.js";
 import type { Stats } from "../stats.js";
 import { supportsRequestStreams } from "../http/stream-uploads.js";
 import { bounded as boundedBy } from "./bounded.js";
@@ -39,6 +40,11 @@ export interface RunOptions {
   since?: number;
   /** A reconnection of a stream already counted: not a new call (in stats and the budget's first attempts). */
   reconnection?: boolean;
+  /**
+   * A one-attempt call that would have retried took a retry from the budget for its caller:
+   * this hands it over (the caller commits or releases it). Without it, it is given back.
+   */
+  handOver?: (reservation: Reservation) => void;
 }
 
 /** The retry loop. Resolves with the final response, or rejects with the last attempt's error. */
@@ -72,14 +78,16 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     const decision = await decide(plan, state, outcome, Date.now() - (run.since ?? started), run);
     if (!decision.retry) return stop(plan, state, outcome, decision);
     if (outcome.type === "http") discard(outcome.response);
-    budget?.spend();
-    stats.retries++;
     state.retries++;
     try {
       await sleep(decision.delay, plan.signal, config.closer);
     } catch (reason) {
+      decision.reservation.release();
       throw isCloseReason(reason) ? closedError(details(state)) : reason;
     }
+    // The retry is sent: it counts now, in the budget's window and in stats.
+    decision.reservation.commit();
+    stats.retries++;
   }
 }
 
@@ -112,8 +120,12 @@ function count(stats: Stats, outcome: Exclude<Outcome, { type: "ok" }>, index: n
   }
 }
 
-/** The decision on a failed attempt: the pure rule, then shouldRetry, the budget and beforeRetry hooks. */
-async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome, { type: "ok" }>, elapsed: number, run: RunOptions): Promise<RetryDecision> {
+/**
+ * The decision on a failed attempt: the pure rule (with shouldRetry's answer), then the budget,
+ * then beforeRetry hooks. A retry holds its reservation from the budget until it is sent; a
+ * hook that vetoes or throws gives it back.
+ */
+async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome, { type: "ok" }>, elapsed: number, run: RunOptions): Promise<BudgetedDecision> {
   const policy = plan.retry;
   const response = outcome.type === "http" ? outcome.response : undefined;
   const retryAfter = response && parseRetryAfter(response.headers);
@@ -127,7 +139,6 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
     retryAfter,
     elapsed,
     override: undefined as boolean | undefined,
-    budgetRoom: true,
   };
   const delay = retryDelay(facts);
   const { ctx } = state;
@@ -136,13 +147,24 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
   ctx.delay = delay;
   ctx.retryAfter = retryAfter;
   if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = answer(await bounded(plan, state, () => policy.shouldRetry!(ctx as unknown as RetryContext)));
-  facts.budgetRoom = plan.config.budget?.hasRoom() ?? true;
-  const decision = decideRetry(facts, delay);
-  // One attempt only: the caller (SSE reconnection) retries; a stop keeps its reason.
-  if (!run.retries) return decision.retry ? { retry: false, reason: "handed-back", delay } : decision;
-  if (!decision.retry || !plan.hooks.beforeRetry.length) return decision;
-  for (const hook of plan.hooks.beforeRetry) {
-    if ((await bounded(plan, state, () => hook(ctx as unknown as RetryContext))) === false) return { retry: false, reason: "should-retry", delay };
+  const decision = takeRetry(decideRetry(facts, delay), plan.config.budget);
+  if (!decision.retry) return decision;
+  // One attempt only: the caller (SSE reconnection) retries, with the reservation handed over.
+  if (!run.retries) {
+    if (run.handOver) run.handOver(decision.reservation);
+    else decision.reservation.release();
+    return { retry: false, reason: "handed-back", delay };
+  }
+  try {
+    for (const hook of plan.hooks.beforeRetry) {
+      if ((await bounded(plan, state, () => hook(ctx as unknown as RetryContext))) === false) {
+        decision.reservation.release();
+        return { retry: false, reason: "should-retry", delay };
+      }
+    }
+  } catch (error) {
+    decision.reservation.release();
+    throw error;
   }
   return decision;
 }

@@ -1,7 +1,9 @@
 /**
  * The one retry decision (got's calculate-retry-delay is the model): from the facts of a failed
  * attempt to "retry after N ms" or "stop, because…". Pure: the call loop, SSE reconnection and
- * pagination all ask it, and the stop reason feeds the error message.
+ * pagination all ask it, and the stop reason feeds the error message. The retry budget is not a
+ * fact but a shared resource: a retry this allows is then taken from it atomically
+ * (retry-budget.ts `takeRetry`), which may still stop it with "budget".
  */
 import { isRetryable, type RetryPolicy } from "./retry.js";
 
@@ -35,8 +37,6 @@ export interface RetryFacts {
   preferredDelay?: number | undefined;
   /** What `shouldRetry` answered, if there is one. */
   override: boolean | undefined;
-  /** Whether the retry budget has room for one more retry. */
-  budgetRoom: boolean;
 }
 
 /** Backoff before retry `n` (0-based): `minDelay · factorⁿ` capped at maxDelay, jitter in its upper half, never below minDelay. */
@@ -53,7 +53,7 @@ export function retryDelay(facts: Pick<RetryFacts, "policy" | "retries" | "retry
   return backoffDelay(policy, facts.retries, random);
 }
 
-/** Retry after `delay`, or stop with the reason. Hard limits hold whatever `shouldRetry` says. */
+/** Retry after `delay`, or stop with the reason. Hard limits hold whatever `shouldRetry` says; the budget comes after (takeRetry). */
 export function decideRetry(facts: RetryFacts, delay: number = retryDelay(facts)): RetryDecision {
   const stop = (reason: StopReason): RetryDecision => ({ retry: false, reason, delay });
   const { policy } = facts;
@@ -62,7 +62,6 @@ export function decideRetry(facts: RetryFacts, delay: number = retryDelay(facts)
   if (!(facts.override ?? byPolicy)) return stop(facts.override === false ? "should-retry" : "not-retryable");
   if (!facts.replayable) return stop("not-replayable");
   if (facts.elapsed + delay > policy.deadline) return stop(facts.retryAfter !== undefined ? "retry-after" : "deadline");
-  if (!facts.budgetRoom) return stop("budget");
   return { retry: true, delay };
 }
 

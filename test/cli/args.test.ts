@@ -63,6 +63,14 @@ describe("flags as curl users type them", () => {
     expect(args.headers).toEqual([["X", "y"]]);
   });
 
+  it("-m is the whole transfer's limit in ms, apart from --timeout (per attempt); 0 is no limit, as in curl", () => {
+    expect(request("-m", "2.5", "x.test")).toMatchObject({ maxTime: 2500, timeout: undefined });
+    expect(request("-m", "1", "--timeout", "short", "x.test")).toMatchObject({ maxTime: 1000, timeout: "short" });
+    expect(request("--max-time=.3", "x.test").maxTime).toBe(300);
+    expect(request("-m", "0", "x.test").maxTime).toBeUndefined();
+    expect(() => request("-m", "-1", "x.test")).toThrow(/max-time/);
+  });
+
   it("-s alone is silent; -i, -f, -o and --pretty are read", () => {
     expect(request("-s", "x.test")).toMatchObject({ silent: true, quiet: true });
     expect(request("-if", "-o", "out/", "--pretty", "colors", "x.test")).toMatchObject({ include: true, fail: true, output: "out/", pretty: "colors" });

@@ -166,16 +166,59 @@ describe("curl's flags", () => {
     expect(dash.stdout).toBe("remote name");
   });
 
-  it("-m SECONDS is curl's --max-time; --retry is curl's --retries", async () => {
+  it("-m SECONDS is curl's --max-time: exit 28 when it runs out; --retry is curl's --retries", async () => {
     h.routes.set("/hang", () => {
       /* never answers */
     });
     const r = await h.cli(["-m", "0.2", "--retry", "0", `${h.base}/hang`]).done;
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`tierfetch: GET ${h.base}/hang timed out after 200 ms\n`);
+    // curl: "(28) Operation timed out after 200 milliseconds"; before, this was exit 1 (a per-attempt timeout).
+    expect(r.code).toBe(28);
+    expect(r.stderr).toBe(`tierfetch: GET ${h.base}/hang: operation timed out after 200 ms (-m/--max-time)\n`);
     const bad = await h.cli(["-m", "soon", `${h.base}/hang`]).done;
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/-m\/--max-time takes seconds/);
+  });
+
+  it("-m bounds the whole transfer, retries included (not each attempt, doubling)", async () => {
+    h.routes.set("/hang", () => {
+      /* never answers */
+    });
+    const before = h.seen.length;
+    const r = await h.cli(["-m", "0.3", `${h.base}/hang`]).done;
+    expect(r.code).toBe(28);
+    expect(r.stderr).toMatch(/operation timed out after 300 ms \(-m\/--max-time\)\n$/);
+    // Per attempt and doubling it made 5 requests over 9 s (0.3 + 0.6 + 1.2 + 2.4 + 4.8 s plus
+    // backoff). Counted, not timed: the first attempt (30 s per attempt by default) is the only one
+    // (none, if a loaded machine took the 300 ms before it arrived).
+    expect(h.seen.slice(before).filter((s) => s.url === "/hang").length).toBeLessThanOrEqual(1);
+  });
+
+  it("-m runs out during a retry's backoff: no second request, exit 28", async () => {
+    h.routes.set("/busy", (_req, res) => {
+      res.writeHead(503, { "content-type": "text/plain" }).end("busy");
+    });
+    const before = h.seen.length;
+    const r = await h.cli(["-m", "0.3", `${h.base}/busy`]).done; // the first backoff is at least 500 ms
+    expect(r.code).toBe(28);
+    expect(h.seen.slice(before).filter((s) => s.url === "/busy").length).toBeLessThanOrEqual(1); // 5 before
+  });
+
+  it("-m covers the body: a stream that stalls after its head ends with exit 28", async () => {
+    h.routes.set("/stall", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: first\n\n");
+    });
+    const r = await h.cli(["-m", "0.3", "--sse", `${h.base}/stall`]).done;
+    expect(r.code).toBe(28);
+    expect(r.stdout).toBe("first\n");
+    const sized = await h.cli(["-m", "0.3", `${h.base}/stall`]).done;
+    expect(sized.code).toBe(28);
+  });
+
+  it("-m with a transfer that finishes in time: exit 0; --timeout still bounds each attempt beside it", async () => {
+    const r = await h.cli(["-m", "5", "--timeout", "2s", `${h.base}/echo`]).done;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).method).toBe("GET");
   });
 
   it("clustered short flags: -sSfL", async () => {

@@ -8,7 +8,9 @@ describe("--help text", () => {
     expect(glued).toEqual([]);
   });
 
-  it("-m explains its seconds as a --timeout duration", () => {
-    expect(HELP).toMatch(/-m, --max-time SECONDS .*--timeout/);
+  it("-m says it is curl's limit on the whole transfer (not --timeout, which is per attempt) and exits 28", () => {
+    expect(HELP).toMatch(/-m, --max-time SECONDS {2}curl's limit on the whole transfer/);
+    expect(HELP).not.toMatch(/-m, --max-time SECONDS .*--timeout/);
+    expect(HELP).toMatch(/28 -m\/--max-time ran out/);
   });
 });

@@ -12,8 +12,9 @@
 //   429, 503       with `retry-after-ms` 5–30: "not processed, try again later"
 //   ok             200 with JSON echoing the request id, method and arrival number
 //
-// A request with `x-chaos: off` always gets "ok"; with `x-chaos: once-503`, a 503 on its first
-// arrival and "ok" after.
+// A request with `x-chaos: off` always gets "ok"; with `x-chaos: once-503` (or `once-429`), that
+// status on its first arrival and "ok" after: what a check needs when it must not depend on
+// which behaviours the seeded draw happened to give.
 //
 // "Processed": every behaviour except 429 and 503 is the processing branch — the server has
 // committed the request's effect before it misbehaves. From the client's side a reset or a
@@ -124,7 +125,8 @@ export async function startChaosServer(options = {}) {
 
     const random = seededRandom(seed, id, n);
     const mode = req.headers["x-chaos"];
-    const behaviour = mode === "off" ? "ok" : mode === "once-503" ? (n === 0 ? "503" : "ok") : pick(weights, random());
+    const once = mode === "once-503" ? "503" : mode === "once-429" ? "429" : undefined;
+    const behaviour = mode === "off" ? "ok" : once ? (n === 0 ? once : "ok") : pick(weights, random());
     rec.behaviours.push(behaviour);
     counts[behaviour]++;
     if (behaviour !== "429" && behaviour !== "503") rec.processed++;
