@@ -4,7 +4,7 @@ export interface Stats {
   calls: number;
   /** Attempts sent (first attempts, retries and token refreshes). */
   requests: number;
-  /** Retries started. */
+  /** Retries sent (SSE reconnections included); one given up during its backoff sleep is not counted. */
   retries: number;
   /** Attempts that timed out (whole-attempt or idle). */
   timeouts: number;
