@@ -20,14 +20,15 @@ interface Shown {
   readonly type: ResponseType;
 }
 
-/** Statuses whose Response must have a null body (the constructor throws otherwise). */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+/** Statuses (of those the constructor takes) whose Response must have a null body: it throws otherwise. */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 /** The reason-phrase production (HTAB, SP, VCHAR, obs-text): what the constructor accepts. */
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** The init the constructor accepts: the real values, or placeholders the getters hide. */
-function initOf(shown: Shown): ResponseInit {
+function initOf(shown: Shown, placeholders: boolean): ResponseInit {
   const { status, statusText } = shown;
+  if (placeholders) return { status: 200, headers: shown.headers };
   return {
     status: status >= 200 && status <= 599 ? status : 200,
     statusText: REASON_PHRASE.test(statusText) ? statusText : "",
@@ -39,9 +40,20 @@ export class FetchedResponse extends Response {
   // Read through `#shown in this`: a runtime's constructor may read a getter before it is set.
   readonly #shown: Shown;
 
-  constructor(body: BodyInit | null, shown: Shown) {
-    super(NULL_BODY_STATUSES.has(shown.status) ? null : body, initOf(shown));
+  /** Use `FetchedResponse.of`: it falls back to placeholders where a runtime's constructor is stricter than the standard. */
+  constructor(body: BodyInit | null, shown: Shown, placeholders: boolean) {
+    const init = initOf(shown, placeholders);
+    super(NULL_BODY_STATUSES.has(init.status!) ? null : body, init);
     this.#shown = shown;
+  }
+
+  /** A stand-in showing `shown` with `body` (workerd refuses a tab in a reason phrase: placeholders then). */
+  static of(body: BodyInit | null, shown: Shown): FetchedResponse {
+    try {
+      return new FetchedResponse(body, shown, false);
+    } catch {
+      return new FetchedResponse(body, shown, true);
+    }
   }
 
   override get status(): number {
@@ -69,7 +81,7 @@ export class FetchedResponse extends Response {
 
   /** A copy that shows the same (the base class's clone would be a plain Response without url). */
   override clone(): Response {
-    return new FetchedResponse(super.clone().body, this.#shown);
+    return FetchedResponse.of(super.clone().body, this.#shown);
   }
 }
 
@@ -82,5 +94,5 @@ export class FetchedResponse extends Response {
 export function standIn(response: Response, body: BodyInit | null, url: string = response.url, redirected: boolean = response.redirected): Response {
   if (body instanceof ReadableStream && NULL_BODY_STATUSES.has(response.status)) body.cancel().catch(() => undefined);
   const { status, statusText, headers, type } = response;
-  return new FetchedResponse(body, { status, statusText, headers, url, redirected, type });
+  return FetchedResponse.of(body, { status, statusText, headers, url, redirected, type });
 }
