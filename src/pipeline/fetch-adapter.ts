@@ -46,7 +46,7 @@ export async function fromFetchArguments(input: RequestInfo | URL, init: Request
   }
   const headers = headerEntries<string>(request ? request.headers : init?.headers !== undefined ? new Headers(init.headers) : undefined);
   let body: unknown = initBody;
-  if (body === undefined && request?.body) body = await request.arrayBuffer();
+  if (body === undefined && request) body = await requestBody(request);
   const extra: Record<string, unknown> = Object.create(null);
   if (request && request.redirect !== "follow") extra.redirect = request.redirect;
   if (init) for (const key of Object.keys(init)) if (!OWN_FIELDS.has(key) && (init as Record<string, unknown>)[key] !== undefined) extra[key] = (init as Record<string, unknown>)[key];
@@ -55,4 +55,15 @@ export async function fromFetchArguments(input: RequestInfo | URL, init: Request
     url: request ? request.url : (input as string | URL),
     options: { headers, body: body as RequestOptions["body"], signal: fetchSignal(input, init), init: extra },
   };
+}
+
+/**
+ * A Request's body, read once. Firefox has no `Request.body`: there a Request that may carry a
+ * body (not GET or HEAD) is read, and an empty one counts as none.
+ */
+async function requestBody(request: Request): Promise<ArrayBuffer | undefined> {
+  if (request.body !== undefined) return request.body ? request.arrayBuffer() : undefined;
+  if (request.method === "GET" || request.method === "HEAD") return undefined;
+  const bytes = await request.arrayBuffer();
+  return bytes.byteLength ? bytes : undefined;
 }

@@ -22,6 +22,9 @@ interface Shown {
 
 /** Statuses (of those the constructor takes) whose Response must have a null body: it throws otherwise. */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+/** True for 204, 205 and 304, whose Response has no body to read. */
+export const isNullBodyStatus = (status: number): boolean => NULL_BODY_STATUSES.has(status);
+
 /** The reason-phrase production (HTAB, SP, VCHAR, obs-text): what the constructor accepts. */
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 

@@ -6,7 +6,7 @@
  */
 import type { Progress } from "../options/options.js";
 import { clearTimer, noop, setTimer, type Timer } from "../resilience/timers.js";
-import { standIn } from "./fetched-response.js";
+import { isNullBodyStatus, standIn } from "./fetched-response.js";
 
 /** The attempt a body belongs to. */
 export interface BodyWatch {
@@ -30,7 +30,9 @@ const onIdle = (watch: BodyWatch) => watch.expire("idle");
 
 /** A Response whose body goes through the watch, showing what `response` shows (status, headers, url...). */
 export function trackBody(response: Response, watch: BodyWatch): Response {
-  const reader = response.body?.getReader();
+  // A null-body status has nothing to watch: the runtime's own Response (a browser's 204 keeps
+  // its empty, non-null body, as fetch shows it).
+  const reader = isNullBodyStatus(response.status) ? undefined : response.body?.getReader();
   if (!reader) {
     watch.finish();
     return response;

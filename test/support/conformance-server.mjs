@@ -429,7 +429,8 @@ export async function startServer(options = {}) {
 function diff(req, q, body) {
   const status = Number(q.get("status") ?? 200);
   const reason = Buffer.from(q.get("rx") ?? "", "hex");
-  const lines = ["access-control-allow-origin: *", "access-control-expose-headers: *"];
+  // no-store: a browser would answer the second of the two same requests (300, 301, 308, 410) from its cache.
+  const lines = ["access-control-allow-origin: *", "access-control-expose-headers: *", "cache-control: no-store"];
   for (const h of q.getAll("h")) lines.push(h);
   if (q.has("loc")) lines.push(`location: ${q.get("loc")}`);
   let payload;
@@ -441,7 +442,8 @@ function diff(req, q, body) {
     if (boundary) text = text.split(boundary).join("BOUNDARY");
     const headers = Object.entries(req.headers)
       .filter(([name]) => !["host", "connection", "user-agent", "accept-language", "sec-fetch-mode", "origin", "referer"].includes(name))
-      .map(([name, value]) => [name, name === "content-type" && boundary ? value.split(boundary).join("BOUNDARY") : value])
+      // With a boundary replaced, the length says only how long the random boundary was (Firefox's varies).
+      .map(([name, value]) => [name, !boundary ? value : name === "content-type" ? value.split(boundary).join("BOUNDARY") : name === "content-length" ? "(multipart)" : value])
       .sort();
     payload = Buffer.from(JSON.stringify({ method: req.method, search: new URL(req.url, "http://x").search, headers, body: text }), "latin1");
     lines.push("content-type: application/json");
