@@ -300,7 +300,7 @@ class Attempt implements BodyWatch, Abortable {
     // The caller holds the body now: close() still reaches it, but a Response dropped unread
     // must not stay pinned (buffers, socket) until then.
     plan.config.closer.holdWeakly(this);
-    return { type: "ok", response: trackBody(response, this) };
+    return { type: "ok", response: trackBody(response, this, plan.mode === "fetch") };
   }
 
   /** What went wrong: an outcome to decide on, or an error that ends the call at once. */

@@ -28,11 +28,17 @@ export interface BodyWatch {
 
 const onIdle = (watch: BodyWatch) => watch.expire("idle");
 
-/** A Response whose body goes through the watch, showing what `response` shows (status, headers, url...). */
-export function trackBody(response: Response, watch: BodyWatch): Response {
-  // A null-body status has nothing to watch: the runtime's own Response (a browser's 204 keeps
-  // its empty, non-null body, as fetch shows it).
-  const reader = isNullBodyStatus(response.status) ? undefined : response.body?.getReader();
+/** A Response whose body goes through the watch, showing what `response` shows (status, headers, url...); `asFetch`: for api.fetch. */
+export function trackBody(response: Response, watch: BodyWatch, asFetch = false): Response {
+  // A null-body status has nothing to watch. Browsers hand a 204 an empty, non-null body:
+  // api.fetch shows the runtime's own Response as fetch does; the client's Response has none.
+  if (isNullBodyStatus(response.status)) {
+    watch.finish();
+    if (asFetch || response.body === null) return response;
+    response.body.cancel().catch(noop);
+    return standIn(response, null);
+  }
+  const reader = response.body?.getReader();
   if (!reader) {
     watch.finish();
     return response;
