@@ -5,7 +5,8 @@
 // µs/request, and the paired ratios new/base and each/floor (medians of per-round ratios): the
 // figure to judge one change by, measured seconds apart on the same machine.
 //
-// Usage: node bench/ab.mjs [--base REV] [--new-src DIR] [--rounds N] [--loopback CONCURRENCY] [--node20|--node22]
+// Usage: node bench/ab.mjs [--base REV] [--new-src DIR] [--rounds N] [--loopback CONCURRENCY] [--node20|--node22] [--call json|response|fetch]
+//   --call: how tierfetch is called (bench/overhead.mjs): .json() chained (default), the Response read, api.fetch
 //   --new-src: build "new" from DIR (a patched copy of src/, for a change to try without editing src/)
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
@@ -26,6 +27,8 @@ const NEW_SRC = argOf("--new-src", `${ROOT}src`);
 const ROUNDS = Number(argOf("--rounds", 9));
 const LOOPBACK = argOf("--loopback", undefined);
 const child = process.argv.includes("--child");
+const CALL = argOf("--call", undefined);
+if (CALL) process.env.TIERFETCH_CALL = CALL;
 
 async function build(srcDir, outfile) {
   await esbuild.build({ entryPoints: [`${srcDir}/index.ts`], bundle: true, format: "esm", platform: "neutral", target: "es2022", outfile, logLevel: "error" });
@@ -56,7 +59,7 @@ async function measure({ base, next }) {
   const paired = (a, b) => median(a.cpu.samples.map((v, k) => v / b.cpu.samples[k]));
   const us = (r) => (1e6 / r.cpu.rps).toFixed(2);
   return [
-    `Node ${process.version}${LOOPBACK ? `, loopback c=${LOOPBACK}` : ", in-memory"}: ${ROUNDS} rounds; base = ${BASE}`,
+    `Node ${process.version}${LOOPBACK ? `, loopback c=${LOOPBACK}` : ", in-memory"}: ${ROUNDS} rounds; base = ${BASE}; call ${process.env.TIERFETCH_CALL ?? "json"}`,
     `  floor ${us(by.floor)} µs  base ${us(by.base)} µs (${paired(by.base, by.floor).toFixed(3)}× floor, GC ${by.base.gcUs.toFixed(2)})  new ${us(by.new)} µs (${paired(by.new, by.floor).toFixed(3)}× floor, GC ${by.new.gcUs.toFixed(2)})  new/base ${paired(by.new, by.base).toFixed(3)}×`,
   ].join("\n");
 }

@@ -77,8 +77,19 @@ export async function makeCallers({ fetchImpl, base = BASE, only } = {}) {
         clearTimeout(timer);
       }
     },
+    // $TIERFETCH_CALL (bench/ab.mjs --call): "json" (default) the buffered shortcut; "response"
+    // the Response read by the caller; "fetch" api.fetch (both hand over a watched body).
     tierfetch: async () => {
       const client = (await loadTierfetch()).createClient(withFetch({ baseUrl: base }));
+      const shape = process.env.TIERFETCH_CALL ?? "json";
+      if (shape === "response") return async () => (await client.get(PATH, { query: QUERY, headers: { [hName]: hValue } })).json();
+      if (shape === "fetch") {
+        return async () => {
+          const url = new URL(PATH, base);
+          url.searchParams.set("page", String(QUERY.page));
+          return (await client.fetch(url.href, { headers: { [hName]: hValue } })).json();
+        };
+      }
       return () => client.get(PATH, { query: QUERY, headers: { [hName]: hValue } }).json();
     },
     ky: async () => {

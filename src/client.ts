@@ -8,7 +8,7 @@
 import { bounded } from "./pipeline/bounded.js";
 import { runCall, type RunOptions } from "./pipeline/call.js";
 import { normaliseClient, type ClientConfig } from "./options/config.js";
-import { fromFetchArguments } from "./pipeline/fetch-adapter.js";
+import { fetchSignal, fromFetchArguments } from "./pipeline/fetch-adapter.js";
 import type { ClientOptions, RequestOptions } from "./options/options.js";
 import type { PaginateOptions } from "./features/paginate.js";
 import { prepareCall, type ReadMode } from "./pipeline/plan.js";
@@ -123,8 +123,7 @@ export function makeClient(config: ClientConfig, features: ClientFeatures): Core
     options: (url, opts) => request("OPTIONS", url, opts),
     fetch: async (input, init) => {
       // A Request's body is read first (to be sent again on a retry): within its signal and close().
-      const signal = init?.signal ?? (typeof Request !== "undefined" && input instanceof Request ? input.signal : undefined);
-      const { method, url, options } = await bounded({ signal: signal ?? undefined, closer: config.closer }, () => fromFetchArguments(input, init));
+      const { method, url, options } = await bounded({ signal: fetchSignal(input, init), closer: config.closer }, () => fromFetchArguments(input, init));
       return (await runCall(prepareCall(config, method, url, options, "fetch"))).response;
     },
     extend: (opts) => makeClient(normaliseClient(opts, config), features),

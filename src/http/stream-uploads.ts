@@ -13,3 +13,18 @@ export function supportsRequestStreams(): boolean {
     return false;
   }
 }
+
+let needDuplex: boolean | undefined;
+
+/** Whether this runtime's fetch refuses a ReadableStream body without `duplex` (Node, Chromium do): asked once. */
+export function streamsNeedDuplex(): boolean {
+  if (needDuplex === undefined) {
+    try {
+      new Request("http://127.0.0.1/", { method: "POST", body: new ReadableStream() });
+      needDuplex = false;
+    } catch {
+      needDuplex = true;
+    }
+  }
+  return needDuplex;
+}

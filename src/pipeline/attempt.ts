@@ -20,10 +20,11 @@ import { checkHeader, headerEntries, type HeaderRecord } from "../http/headers.j
 import { optionError } from "../options/option-error.js";
 import type { FetchFunction, Progress } from "../options/options.js";
 import { RedirectError } from "../errors/redirect-error.js";
-import { isRedirect, markRedirected, nextHop, type Hop, type RedirectRules } from "./redirects.js";
+import { isRedirect, isRedirectStatus, markRedirected, nextHop, type Hop, type RedirectRules } from "./redirects.js";
 import { clearTimer, noop, setTimer, unrefTimer, watchSignal, type Timer } from "../resilience/timers.js";
 import { attemptTimeout } from "../resilience/timeouts.js";
-import { readHead, rebuildResponse, replay, trackBody, type BodyWatch } from "./tracked-body.js";
+import { readHead, replay, trackBody, type BodyWatch } from "./tracked-body.js";
+import { standIn } from "./fetched-response.js";
 import type { SerialisedBody } from "../http/upload-progress.js";
 
 /** What went wrong in an attempt that may be retried. */
@@ -212,7 +213,9 @@ class Attempt implements BodyWatch, Abortable {
       const redirect = plan.redirects === "fetch" ? undefined : "manual";
       response = checkResponse(await this.#fetch(fetchImpl, input, typeof input === "string" ? init : { signal: this.controller.signal, redirect }));
     }
-    if (plan.redirects === "fetch" || !isRedirect(response)) return response;
+    if (plan.redirects === "fetch") return response;
+    // As fetch: redirect "error" refuses every redirect status, with or without a Location.
+    if (plan.redirects === "refuse" ? !isRedirectStatus(response.status) : !isRedirect(response)) return response;
     if (plan.redirects === "refuse") {
       response.body?.cancel().catch(noop);
       throw new RedirectError(response.status, 'the request has redirect: "error"', { request: ctx.request, attempts: this.state.attempts });
@@ -283,7 +286,7 @@ class Attempt implements BodyWatch, Abortable {
       const { head, done, pending } = await readHead(reader);
       const start = new Blob(head as BlobPart[]);
       bodyStart = await start.slice(0, 1024).text();
-      out = rebuildResponse(watched, done ? start : replay(head, reader, pending));
+      out = standIn(watched, done ? start : replay(head, reader, pending));
     }
     // A beforeRequest hook may have set credentials of its own: those are masked too.
     const sent = this.plan.hooks.beforeRequest.length ? { ...headers, ...headerEntries<string>(this.state.ctx.request.headers) } : headers;
@@ -303,7 +306,7 @@ class Attempt implements BodyWatch, Abortable {
     // must not stay pinned (buffers, socket) until then.
     plan.config.closer.holdWeakly(this);
     this.#handedOver = true;
-    return { type: "ok", response: trackBody(response, this) };
+    return { type: "ok", response: trackBody(response, this, plan.mode === "fetch") };
   }
 
   /** What went wrong: an outcome to decide on, or an error that ends the call at once. */

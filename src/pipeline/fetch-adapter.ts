@@ -7,6 +7,8 @@
  */
 import { headerEntries } from "../http/headers.js";
 import type { RequestOptions } from "../options/options.js";
+import { optionError } from "../options/option-error.js";
+import { streamsNeedDuplex } from "../http/stream-uploads.js";
 
 /** The fields of a fetch init that become tierfetch options (the rest pass through). */
 const OWN_FIELDS = new Set(["method", "headers", "body", "signal", "duplex"]);
@@ -18,20 +20,50 @@ export interface FetchCall {
   options: RequestOptions;
 }
 
-/** Turns fetch's arguments into a request. Reads a Request's body (it is sent again on a retry). */
-export async function fromFetchArguments(input: RequestInfo | URL, init: RequestInit | undefined): Promise<FetchCall> {
-  const request = typeof Request !== "undefined" && input instanceof Request ? input : undefined;
-  // As fetch does: init's headers replace the Request's, they are not merged.
-  const headers = headerEntries<string>(init?.headers !== undefined ? new Headers(init.headers) : request?.headers);
-  let body: unknown = init?.body;
-  if (body === undefined && request?.body) body = await request.arrayBuffer();
+const isRequest = (input: unknown): input is Request => typeof Request !== "undefined" && input instanceof Request;
+
+/**
+ * The signal fetch would use: init's when init has one (`signal: null` drops the Request's, as
+ * `new Request(request, { signal: null })` does), else the Request's.
+ */
+export function fetchSignal(input: RequestInfo | URL, init: RequestInit | null | undefined): AbortSignal | undefined {
+  const signal = init?.signal !== undefined ? init.signal : isRequest(input) ? input.signal : undefined;
+  return signal ?? undefined;
+}
+
+/**
+ * Turns fetch's arguments into a request. A Request and an init combine as fetch combines them,
+ * through `new Request(request, init)`: init's headers replace the Request's, its body is kept
+ * under another method, a combination fetch refuses (a body on GET) throws its TypeError. The
+ * Request's body is read (it is sent again on a retry); init's own body is sent as it is.
+ */
+export async function fromFetchArguments(input: RequestInfo | URL, init: RequestInit | null | undefined): Promise<FetchCall> {
+  const given = isRequest(input) ? input : undefined;
+  const request = given && init != null ? new Request(given, init) : given;
+  const initBody = init?.body ?? undefined;
+  if (initBody instanceof ReadableStream && (init as { duplex?: string }).duplex === undefined && streamsNeedDuplex()) {
+    throw optionError("duplex", 'is required when sending a ReadableStream body: add duplex: "half", as fetch asks');
+  }
+  const headers = headerEntries<string>(request ? request.headers : init?.headers !== undefined ? new Headers(init.headers) : undefined);
+  let body: unknown = initBody;
+  if (body === undefined && request) body = await requestBody(request);
   const extra: Record<string, unknown> = Object.create(null);
   if (request && request.redirect !== "follow") extra.redirect = request.redirect;
   if (init) for (const key of Object.keys(init)) if (!OWN_FIELDS.has(key) && (init as Record<string, unknown>)[key] !== undefined) extra[key] = (init as Record<string, unknown>)[key];
-  const signal = init?.signal ?? request?.signal;
   return {
-    method: init?.method ?? request?.method ?? "GET",
+    method: request ? request.method : (init?.method ?? "GET"),
     url: request ? request.url : (input as string | URL),
-    options: { headers, body: body as RequestOptions["body"], signal: signal ?? undefined, init: extra },
+    options: { headers, body: body as RequestOptions["body"], signal: fetchSignal(input, init), init: extra },
   };
+}
+
+/**
+ * A Request's body, read once. Firefox has no `Request.body`: there a Request that may carry a
+ * body (not GET or HEAD) is read, and an empty one counts as none.
+ */
+async function requestBody(request: Request): Promise<ArrayBuffer | undefined> {
+  if (request.body !== undefined) return request.body ? request.arrayBuffer() : undefined;
+  if (request.method === "GET" || request.method === "HEAD") return undefined;
+  const bytes = await request.arrayBuffer();
+  return bytes.byteLength ? bytes : undefined;
 }

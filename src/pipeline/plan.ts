@@ -26,12 +26,18 @@ const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 /** What the shortcuts send: valid, upper case, allowed by fetch (no check needed on each request). */
 const COMMON_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
 
-/** Any other method: validated, upper-cased; one fetch refuses is refused here (a custom fetch may send it), never retried. */
-function checkMethod(config: ClientConfig, method: string): string {
+/** The methods fetch upper-cases; it sends any other as given (`patch` stays `patch`). */
+const FETCH_NORMALISED = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+
+/**
+ * Any other method: validated, upper-cased (by api.fetch only where fetch does); one fetch
+ * refuses is refused here (a custom fetch may send it), never retried.
+ */
+function checkMethod(config: ClientConfig, method: string, mode: ReadMode): string {
   check(typeof method === "string" && TOKEN.test(method), "method", "is not an HTTP method");
   const upper = method.toUpperCase();
   if (config.fetch === undefined && FORBIDDEN_METHODS.has(upper)) throw optionError("method", `${upper} is forbidden by fetch: pass a fetch that sends it`);
-  return upper;
+  return mode !== "fetch" || FETCH_NORMALISED.has(upper) ? upper : method;
 }
 
 /** A request with every option resolved. */
@@ -65,7 +71,7 @@ export interface CallPlan extends Readonly<Shared> {
 /** Validates and resolves the options of one request. Throws a TypeError naming the option. */
 export function prepareCall(config: ClientConfig, method: string, input: string | URL, options: RequestOptions | undefined, mode: ReadMode): CallPlan {
   if (config.closer.closedWith) throw closedError();
-  if (!COMMON_METHODS.has(method)) method = checkMethod(config, method);
+  if (!COMMON_METHODS.has(method)) method = checkMethod(config, method, mode);
   const o: RequestOptions = options ?? {};
   check(typeof o === "object" && o !== null, "options", "must be an object");
   // Read one by one: an object rest (`...common`) is a slow path in Node 20's V8, on every request.

@@ -15,7 +15,7 @@ import type { HeaderRecord } from "../http/headers.js";
 import { isSecretHeader } from "../security/secret-names.js";
 import { noop } from "../resilience/timers.js";
 import { isLoopback } from "../http/url.js";
-import { rebuildResponse } from "./tracked-body.js";
+import { standIn } from "./fetched-response.js";
 
 export const MAX_HOPS = 20;
 
@@ -44,7 +44,10 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers that describe a body: dropped with it. */
 const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "content-language", "content-location"];
 
-/** True for a status the client follows. */
+/** True for a redirect status (301, 302, 303, 307, 308). */
+export const isRedirectStatus = (status: number): boolean => REDIRECTS.has(status);
+
+/** True for a response the client follows: a redirect status with a Location. */
 export const isRedirect = (response: Response): boolean => REDIRECTS.has(response.status) && response.headers.has("location");
 
 /**
@@ -85,14 +88,11 @@ export function nextHop(response: Response, hop: Hop, hops: number, rules: Redir
   return next;
 }
 
-/** Marks the final response of a followed chain as fetch would: its URL, and `redirected`. */
+/**
+ * The final response of a followed chain as fetch shows it: its URL (without the fragment, which
+ * a response URL never has) and `redirected`, also on its clones.
+ */
 export function markRedirected(response: Response, url: string): Response {
-  try {
-    Object.defineProperty(response, "url", { value: url, configurable: true });
-    Object.defineProperty(response, "redirected", { value: true, configurable: true });
-    return response;
-  } catch {
-    // edge-runtime's fetched responses hold `url` as their own fixed property: a new Response then.
-    return rebuildResponse(response, response.body, url, true);
-  }
+  const hash = url.indexOf("#");
+  return standIn(response, response.body, hash < 0 ? url : url.slice(0, hash), true);
 }

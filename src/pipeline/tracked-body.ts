@@ -6,6 +6,7 @@
  */
 import type { Progress } from "../options/options.js";
 import { clearTimer, noop, setTimer, type Timer } from "../resilience/timers.js";
+import { isNullBodyStatus, standIn } from "./fetched-response.js";
 
 /** The attempt a body belongs to. */
 export interface BodyWatch {
@@ -27,14 +28,22 @@ export interface BodyWatch {
 
 const onIdle = (watch: BodyWatch) => watch.expire("idle");
 
-/** A Response whose body goes through the watch; status, headers and url are kept. */
-export function trackBody(response: Response, watch: BodyWatch): Response {
+/** A Response whose body goes through the watch, showing what `response` shows (status, headers, url...); `asFetch`: for api.fetch. */
+export function trackBody(response: Response, watch: BodyWatch, asFetch = false): Response {
+  // A null-body status has nothing to watch. Browsers hand a 204 an empty, non-null body:
+  // api.fetch shows the runtime's own Response as fetch does; the client's Response has none.
+  if (isNullBodyStatus(response.status)) {
+    watch.finish();
+    if (asFetch || response.body === null) return response;
+    response.body.cancel().catch(noop);
+    return standIn(response, null);
+  }
   const reader = response.body?.getReader();
   if (!reader) {
     watch.finish();
     return response;
   }
-  const out = rebuildResponse(response, new ReadableStream<Uint8Array>(new WatchedSource(reader, watch, contentLength(response)), { highWaterMark: 0 }));
+  const out = standIn(response, new ReadableStream<Uint8Array>(new WatchedSource(reader, watch, contentLength(response)), { highWaterMark: 0 }));
   // The runtime frees an unread body when its Response is collected, but only an unlocked one:
   // ours holds its reader, so a body dropped unread cancels it here (socket and buffers freed).
   // Registered on the body stream, not the Response: a Response whose body is being read
@@ -141,26 +150,6 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
     this.#watch.onAbort = undefined;
     this.#watch.finish();
   }
-}
-
-/** Statuses whose Response must have a null body (the Response constructor throws otherwise). */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-
-/**
- * A new Response with another body, keeping status, statusText, headers, url and redirected.
- * A null-body status (101, 103, 204, 205, 304) gets a null body, whatever it was given:
- * browsers hand a 204 a non-null empty `body`, which a new Response may not carry. A given
- * stream is then cancelled, so whatever watches it (the attempt) ends. A status no Response can
- * be made with (under 200: 101, 103, an opaque 0) keeps the original.
- */
-export function rebuildResponse(response: Response, body: BodyInit | null, url: string = response.url, redirected: boolean = response.redirected): Response {
-  const nullBody = NULL_BODY_STATUSES.has(response.status);
-  if (nullBody && body instanceof ReadableStream) body.cancel().catch(noop);
-  if (response.status < 200) return response;
-  const out = new Response(nullBody ? null : body, response);
-  if (url) Object.defineProperty(out, "url", { value: url });
-  if (redirected) Object.defineProperty(out, "redirected", { value: true });
-  return out;
 }
 
 /** A body that gives the chunks already read, then a read still in flight, then the rest of the reader's. */

@@ -11,6 +11,8 @@
 // Plain ES2022 with only web-platform globals. Timings are tens of milliseconds with generous
 // upper bounds: the machine is small and busy.
 
+import { defineDifferential } from "./differential.js";
+
 /** Where a ReadableStream request body can be streamed to our HTTP/1.1 server. */
 const STREAM_UPLOAD = {
   node: "works",
@@ -1143,6 +1145,8 @@ export function defineMatrix(h, lib, env) {
         });
       }
     }
+    // api.fetch against the runtime's own fetch, case by case (./differential.js).
+    defineDifferential(h, lib, env);
     test("api.fetch redirect: manual is not followed", async () => {
       const key = newKey("fetch-manual");
       const res = await client().fetch(`${server}/redirect?key=${key}&code=302&to=%2Fjson`, { redirect: "manual" });

@@ -63,7 +63,7 @@ async function runWorker(mode, env) {
   // dist/index.js and the chunks it imports (statically, and with import() for the lazy part).
   const distDir = mode === "smoke" ? null : path.dirname(fileURLToPath(env.distEsm));
   const distFiles = distDir ? readdirSync(distDir).filter((f) => f.endsWith(".js")).map((f) => `dist/${f}`) : [];
-  const files = ["test/conformance/harness.js", "test/conformance/suite.js", ...distFiles];
+  const files = ["test/conformance/harness.js", "test/conformance/suite.js", "test/conformance/differential.js", ...distFiles];
   // workerd's own stderr (e.g. "Uncaught Error ... in global scope") is collected, not printed.
   class CollectingLog extends Log {
     constructor() {

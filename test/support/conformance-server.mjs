@@ -190,6 +190,10 @@ export async function startServer(options = {}) {
       await shape(req, res, q, s);
       return;
     }
+    if (p === "/diff") {
+      diff(req, q, body);
+      return;
+    }
     if (p === "/sse-seq") {
       // Hits 1..n: one event (id = the hit) with `retry: 5`, then the stream ends; later hits: 204.
       const n = Number(q.get("n") ?? 2);
@@ -409,6 +413,46 @@ export async function startServer(options = {}) {
     state,
     close,
   };
+}
+
+/**
+ * /diff: a response written byte for byte on the socket (then closed), for the differential
+ * suite (test/conformance/differential.js), so that any status line a server may send can be:
+ *   status=N    any 100–999 (default 200)
+ *   rx=HEX      the reason phrase's bytes in hex (default none: "HTTP/1.1 200 ")
+ *   h=name:val  a response header (repeatable: duplicates stay separate lines)
+ *   loc=URL     a Location header (absent unless given)
+ *   body=text   the body (default "diff body"); echo=1: JSON of the request instead
+ *               ({ method, search, headers, body }, a multipart boundary replaced by BOUNDARY)
+ * 1xx, 204, 205 and 304 get no body; a HEAD gets the headers only.
+ */
+function diff(req, q, body) {
+  const status = Number(q.get("status") ?? 200);
+  const reason = Buffer.from(q.get("rx") ?? "", "hex");
+  // no-store: a browser would answer the second of the two same requests (300, 301, 308, 410) from its cache.
+  const lines = ["access-control-allow-origin: *", "access-control-expose-headers: *", "cache-control: no-store"];
+  for (const h of q.getAll("h")) lines.push(h);
+  if (q.has("loc")) lines.push(`location: ${q.get("loc")}`);
+  let payload;
+  if (q.get("echo") === "1") {
+    const type = req.headers["content-type"] ?? "";
+    let text = body.toString("latin1");
+    // The multipart boundary is random: from the content-type, or the body's first line when the caller set its own type.
+    const boundary = /boundary=([^;]+)/.exec(type)?.[1] ?? /^--([^\r\n]{10,70})\r\n/.exec(text)?.[1];
+    if (boundary) text = text.split(boundary).join("BOUNDARY");
+    const headers = Object.entries(req.headers)
+      .filter(([name]) => !["host", "connection", "user-agent", "accept-language", "sec-fetch-mode", "origin", "referer"].includes(name))
+      // With a boundary replaced, the length says only how long the random boundary was (Firefox's varies).
+      .map(([name, value]) => [name, !boundary ? value : name === "content-type" ? value.split(boundary).join("BOUNDARY") : name === "content-length" ? "(multipart)" : value])
+      .sort();
+    payload = Buffer.from(JSON.stringify({ method: req.method, search: new URL(req.url, "http://x").search, headers, body: text }), "latin1");
+    lines.push("content-type: application/json");
+  } else payload = Buffer.from(q.get("body") ?? "diff body", "utf8");
+  const bodiless = status < 200 || NULL_BODY.has(status);
+  if (!bodiless) lines.push(`content-length: ${payload.length}`);
+  lines.push("connection: close");
+  const head = Buffer.concat([Buffer.from(`HTTP/1.1 ${status} `, "latin1"), reason, Buffer.from(`\r\n${lines.join("\r\n")}\r\n\r\n`, "latin1")]);
+  req.socket.end(bodiless || req.method === "HEAD" ? head : Buffer.concat([head, payload]));
 }
 
 /** The body of /shape?size=N: N bytes of a repeating, recognisable ASCII pattern. */
