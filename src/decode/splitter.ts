@@ -34,8 +34,8 @@ const JOIN_EVERY = 64;
  * splitter.end();           // ["c"]
  *
  * // The block form, read in place (what sse() does):
- * const block = splitter.take("x\ny\nz"); // read up to splitter.blockEnd (4): "z" is held
- * for (let pos = 0; pos < splitter.blockEnd; ) {
+ * const block = splitter.take("x\ny\nz"); // "z" is held; splitter.first is undefined
+ * for (let pos = splitter.blockStart; pos < splitter.blockEnd; ) {
  *   const end = splitter.lineEnd(block, pos);
  *   console.log(block.slice(pos, end));
  *   pos = splitter.after(block, end);
@@ -57,13 +57,13 @@ export class LineSplitter {
   private bytes = -1;
   /** The last text ended with `\r`: a `\n` starting the next one belongs to it. */
   private skipLF = false;
-  /**
-   * Where the whole lines of the block last taken end: the block may go on past it with
-   * the start of the unfinished line, which is held already (read up to here only).
-   */
+  /** The line held from earlier texts that the block last taken completes, if any. */
+  first: string | undefined;
+  /** Where the whole lines of the block last taken start (after {@link first}) and end. */
+  blockStart = 0;
   blockEnd = 0;
   /** The block last taken holds no `\r`: its lines all end with a lone `\n`. */
-  private lfOnly = true;
+  lfOnly = true;
   /** Next `\n` / `\r` in the block at or after the last position asked, its length when none. */
   private nl = -1;
   private cr = -1;
@@ -76,8 +76,13 @@ export class LineSplitter {
   /** The lines `text` completes, appended to `out`. Throws a LimitError for a line past the limit. */
   push(text: string, out: string[] = []): string[] {
     const block = this.take(text);
+    const first = this.first;
+    if (first !== undefined) {
+      this.checkLine(first, 0, first.length);
+      out.push(first);
+    }
     const stop = this.blockEnd;
-    for (let pos = 0; pos < stop; ) {
+    for (let pos = this.blockStart; pos < stop; ) {
       const end = this.lineEnd(block, pos);
       this.checkLine(block, pos, end);
       out.push(block.slice(pos, end));
@@ -98,11 +103,14 @@ export class LineSplitter {
   }
 
   /**
-   * Takes `text` and returns the whole lines it completes as one block, each with its
-   * terminator (the unfinished line held from earlier texts first), up to
-   * {@link blockEnd}; `""` when it completes none. What follows the last terminator is
-   * held. Read the block up to `blockEnd` with {@link lineEnd} and {@link after}, then
-   * call {@link checkHeld}. Never throws.
+   * Takes `text` and returns it as the block to read: its whole lines lie between
+   * {@link blockStart} and {@link blockEnd}, each with its terminator. A line held from
+   * earlier texts that `text` completes is {@link first} (joined, without its terminator),
+   * to be read before them. What follows the last terminator is held. Read the lines with
+   * {@link lineEnd} and {@link after}, then call {@link checkHeld}. Never throws.
+   *
+   * The text is read in place, never cut or copied: a flat string from the decoder is
+   * searched and sliced faster than a slice or a concatenation of it.
    */
   take(text: string): string {
     if (this.skipLF) {
@@ -112,26 +120,27 @@ export class LineSplitter {
     const firstCr = text.indexOf("\r");
     const lastNl = text.lastIndexOf("\n");
     const cut = (firstCr === -1 ? lastNl : Math.max(lastNl, text.lastIndexOf("\r"))) + 1;
+    this.first = undefined;
+    this.blockStart = 0;
+    this.blockEnd = cut;
     if (cut === 0) {
       this.hold(text);
-      this.blockEnd = 0;
-      return "";
+      return text;
     }
     // A \r ending the text may be the first half of a \r\n.
     this.skipLF = cut === text.length && text.charCodeAt(cut - 1) === CR;
     this.lfOnly = firstCr === -1;
     this.nl = this.cr = -1;
-    // The text is read in place, not cut: a flat string from the decoder searches and
-    // slices faster than a slice or a concatenation of it. Joined (one flat copy) only
-    // when a line held from earlier texts comes first.
-    const held = this.units;
-    const block = held === 0 ? text : [this.joined(), text].join("");
-    this.blockEnd = held + cut;
+    if (this.units > 0) {
+      const end = this.lineEnd(text, 0);
+      this.first = this.joined() + text.slice(0, end);
+      this.blockStart = this.after(text, end);
+    }
     this.head = cut === text.length ? "" : text.slice(cut);
     this.pieces = undefined;
     this.units = this.head.length;
     this.bytes = -1;
-    return block;
+    return text;
   }
 
   /** Where the line of `block` starting at `pos` ends (the index of its terminator). */

@@ -68,6 +68,7 @@ const JOIN_EVERY = 64;
 
 const COLON = 58;
 const SPACE = 32;
+const LF = 10;
 
 /**
  * The event-stream rules over the lines of each text, synchronously: every event a text
@@ -78,8 +79,6 @@ class SseParser implements TextParser<ServerSentEvent> {
   private readonly splitter: LineSplitter;
   /** The event type buffer. */
   private type = "";
-  /** The last non-empty `event` value received. */
-  private lastType = "message";
   /**
    * The data buffer, without the trailing LF the standard adds (lines joined with `\n`),
    * except for the last few lines, still in `more`: a rope node per line (an event of a
@@ -108,17 +107,62 @@ class SseParser implements TextParser<ServerSentEvent> {
   push(text: string, out: ServerSentEvent[]): void {
     const splitter = this.splitter;
     const block = splitter.take(text);
+    const first = splitter.first;
+    if (first !== undefined) this.line(first, 0, first.length, out);
+    const start = splitter.blockStart;
     const stop = splitter.blockEnd;
-    for (let pos = 0; pos < stop; ) {
-      const end = splitter.lineEnd(block, pos);
-      if (end === pos) this.dispatch(out);
-      else {
-        splitter.checkLine(block, pos, end);
-        this.field(block, pos, end);
+    if (splitter.lfOnly) this.lfLines(block, start, stop, out);
+    else {
+      for (let pos = start; pos < stop; ) {
+        const end = splitter.lineEnd(block, pos);
+        this.line(block, pos, end, out);
+        pos = splitter.after(block, end);
       }
-      pos = splitter.after(block, end);
     }
     splitter.checkHeld();
+  }
+
+  /**
+   * The lines of a block without `\r` (what servers send), as {@link push} reads them but
+   * with one search per line and the commonest line inline: the first `data:` line of an
+   * event, dispatched at once when the blank line follows it (`data: {...}\n\n`).
+   */
+  private lfLines(block: string, start: number, stop: number, out: ServerSentEvent[]): void {
+    const limit = this.maxEventBytes;
+    for (let pos = start; pos < stop; ) {
+      const end = block.indexOf("\n", pos);
+      if (
+        this.dataLines === 0 &&
+        block.charCodeAt(pos) === 100 &&
+        block.charCodeAt(pos + 1) === 97 &&
+        block.charCodeAt(pos + 2) === 116 &&
+        block.charCodeAt(pos + 3) === 97 &&
+        block.charCodeAt(pos + 4) === COLON &&
+        (end - pos) * 3 <= limit
+      ) {
+        const v = block.charCodeAt(pos + 5) === SPACE ? pos + 6 : pos + 5;
+        const data = block.slice(v, end);
+        // The blank line follows (never past `stop`: a \n there would end the block).
+        if (block.charCodeAt(end + 1) === LF) {
+          this.emit(data, out);
+          pos = end + 2;
+          continue;
+        }
+        this.data = data;
+        this.dataLines = 1;
+        this.dataUnits = end - v;
+      } else this.line(block, pos, end, out);
+      pos = end + 1;
+    }
+  }
+
+  /** One line, without its terminator: a blank one dispatches, any other is a field. */
+  private line(buf: string, start: number, end: number, out: ServerSentEvent[]): void {
+    if (end === start) this.dispatch(out);
+    else {
+      this.splitter.checkLine(buf, start, end);
+      this.field(buf, start, end);
+    }
   }
 
   /** The stream ended: an event without its blank line is dropped, as is an unfinished line. */
@@ -151,20 +195,15 @@ class SseParser implements TextParser<ServerSentEvent> {
     } else if (c === 101) {
       if (matches(buf, start + 1, "vent")) {
         const v = valueStart(buf, start + 5, end);
-        if (v === -1) return;
-        // Most streams repeat a few types: the last one is kept rather than sliced again.
-        const type = this.lastType;
-        if (end - v === type.length && matches(buf, v, type)) this.type = type;
-        else this.type = this.lastType = buf.slice(v, end);
+        if (v !== -1) this.type = buf.slice(v, end);
       }
     } else if (c === 105) {
       if (buf.charCodeAt(start + 1) === 100) {
         const v = valueStart(buf, start + 2, end);
         if (v !== -1) {
           // An id containing NUL is ignored (it could not be sent back as a header).
-          let i = v;
-          while (i < end && buf.charCodeAt(i) !== 0) i++;
-          if (i === end) this.id = buf.slice(v, end);
+          const value = buf.slice(v, end);
+          if (value.indexOf("\0") === -1) this.id = value;
         }
       }
     } else if (c === 114) {
@@ -208,9 +247,10 @@ class SseParser implements TextParser<ServerSentEvent> {
 
   /** A blank line: dispatch the event, unless its data buffer is empty. */
   private dispatch(out: ServerSentEvent[]): void {
-    const type = this.type;
-    this.type = "";
-    if (this.dataLines === 0) return;
+    if (this.dataLines === 0) {
+      this.type = "";
+      return;
+    }
     const more = this.more;
     const data = more === undefined || more.length === 0 ? this.data : this.data + "\n" + more.join("\n");
     this.data = "";
@@ -218,6 +258,13 @@ class SseParser implements TextParser<ServerSentEvent> {
     this.dataLines = 0;
     this.dataUnits = 0;
     this.dataBytes = -1;
+    this.emit(data, out);
+  }
+
+  /** Makes the event of `data` and the fields received, then resets its type. */
+  private emit(data: string, out: ServerSentEvent[]): void {
+    const type = this.type;
+    this.type = "";
     const event = type === "" ? "message" : type;
     const retry = this.retry;
     if (retry === -1) out.push({ event, data, id: this.id });
