@@ -124,8 +124,8 @@ class SseParser implements TextParser<ServerSentEvent> {
 
   /**
    * The lines of a block without `\r` (what servers send), as {@link push} reads them but
-   * with one search per line and the commonest line inline: the first `data:` line of an
-   * event, dispatched at once when the blank line follows it (`data: {...}\n\n`).
+   * with one search per line and the commonest lines inline: `event:`, `id:`, and the first
+   * `data:` line of an event, dispatched at once when the blank line follows it.
    */
   private lfLines(block: string, start: number, stop: number, out: ServerSentEvent[]): void {
     const limit = this.maxEventBytes;
@@ -151,6 +151,21 @@ class SseParser implements TextParser<ServerSentEvent> {
         this.data = data;
         this.dataLines = 1;
         this.dataUnits = end - v;
+      } else if (
+        block.charCodeAt(pos) === 101 &&
+        block.charCodeAt(pos + 5) === COLON &&
+        block.charCodeAt(pos + 1) === 118 &&
+        block.charCodeAt(pos + 2) === 101 &&
+        block.charCodeAt(pos + 3) === 110 &&
+        block.charCodeAt(pos + 4) === 116 &&
+        (end - pos) * 3 <= limit
+      ) {
+        // "event:", the line before each data line in most typed streams.
+        this.type = block.slice(block.charCodeAt(pos + 6) === SPACE ? pos + 7 : pos + 6, end);
+      } else if (block.charCodeAt(pos) === 105 && block.charCodeAt(pos + 1) === 100 && block.charCodeAt(pos + 2) === COLON && (end - pos) * 3 <= limit) {
+        // "id:", on every event of a resumable stream; ignored when it holds a NUL.
+        const id = block.slice(block.charCodeAt(pos + 3) === SPACE ? pos + 4 : pos + 3, end);
+        if (id.indexOf("\0") === -1) this.id = id;
       } else this.line(block, pos, end, out);
       pos = end + 1;
     }
