@@ -29,9 +29,9 @@ const JOIN_EVERY = 64;
  * @example
  * ```ts
  * const splitter = new LineSplitter(1024, "line");
- * splitter.push("a\r");     // ["a"]
- * splitter.push("\nb\nc");  // ["b"] (the \n after the \r was part of its terminator)
- * splitter.end();           // ["c"]
+ * splitter.push("a\r", []);     // ["a"]
+ * splitter.push("\nb\nc", []);  // ["b"] (the \n after the \r was part of its terminator)
+ * splitter.end([]);             // ["c"]
  *
  * // The block form, read in place (what sse() does):
  * const block = splitter.take("x\ny\nz"); // "z" is held; splitter.first is undefined
@@ -74,7 +74,7 @@ export class LineSplitter {
   }
 
   /** The lines `text` completes, appended to `out`. Throws a LimitError for a line past the limit. */
-  push(text: string, out: string[] = []): string[] {
+  push(text: string, out: string[]): string[] {
     const block = this.take(text);
     const first = this.first;
     if (first !== undefined) {
@@ -93,7 +93,7 @@ export class LineSplitter {
   }
 
   /** The end of the text: the unfinished line, if any, appended to `out`. */
-  end(out: string[] = []): string[] {
+  end(out: string[]): string[] {
     const last = this.rest();
     if (last !== undefined) {
       this.checkLine(last, 0, last.length);
@@ -162,27 +162,28 @@ export class LineSplitter {
 
   /** Where the next line starts, after the terminator at `end`. */
   after(block: string, end: number): number {
-    return !this.lfOnly && block.charCodeAt(end) === CR && block.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
+    return block.charCodeAt(end) === CR && block.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
   }
 
   /** Throws a LimitError when `text.slice(start, end)` is longer than the limit in UTF-8 bytes. */
   checkLine(text: string, start: number, end: number): void {
-    if ((end - start) * 3 > this.limit && overLimit(text, start, end, this.limit)) {
-      throw new LimitError(this.kind, this.limit);
-    }
+    if ((end - start) * 3 > this.limit && overLimit(text, start, end, this.limit)) this.fail();
   }
 
   /** Throws a LimitError when the unfinished line is already longer than the limit. */
   checkHeld(): void {
     const limit = this.limit;
     if (this.units * 3 <= limit) return;
-    if (this.units > limit) throw new LimitError(this.kind, limit);
+    if (this.units > limit) this.fail();
     if (this.bytes === -1) {
-      let bytes = utf8Length(this.head, 0, this.head.length);
-      for (const piece of this.pieces ?? []) bytes += utf8Length(piece, 0, piece.length);
-      this.bytes = bytes;
+      const held = this.joined();
+      this.bytes = utf8Length(held, 0, held.length);
     }
-    if (this.bytes > limit) throw new LimitError(this.kind, limit);
+    if (this.bytes > limit) this.fail();
+  }
+
+  private fail(): never {
+    throw new LimitError(this.kind, this.limit);
   }
 
   /** Takes the unfinished line (the text after the last terminator), `undefined` when there is none. */

@@ -131,14 +131,14 @@ class SseParser implements TextParser<ServerSentEvent> {
     const limit = this.maxEventBytes;
     for (let pos = start; pos < stop; ) {
       const end = block.indexOf("\n", pos);
-      if (
+      if (end - pos > limit / 3) this.line(block, pos, end, out);
+      else if (
         this.dataLines === 0 &&
         block.charCodeAt(pos) === 100 &&
         block.charCodeAt(pos + 1) === 97 &&
         block.charCodeAt(pos + 2) === 116 &&
         block.charCodeAt(pos + 3) === 97 &&
-        block.charCodeAt(pos + 4) === COLON &&
-        (end - pos) * 3 <= limit
+        block.charCodeAt(pos + 4) === COLON
       ) {
         const v = block.charCodeAt(pos + 5) === SPACE ? pos + 6 : pos + 5;
         const data = block.slice(v, end);
@@ -157,12 +157,11 @@ class SseParser implements TextParser<ServerSentEvent> {
         block.charCodeAt(pos + 1) === 118 &&
         block.charCodeAt(pos + 2) === 101 &&
         block.charCodeAt(pos + 3) === 110 &&
-        block.charCodeAt(pos + 4) === 116 &&
-        (end - pos) * 3 <= limit
+        block.charCodeAt(pos + 4) === 116
       ) {
         // "event:", the line before each data line in most typed streams.
         this.type = block.slice(block.charCodeAt(pos + 6) === SPACE ? pos + 7 : pos + 6, end);
-      } else if (block.charCodeAt(pos) === 105 && block.charCodeAt(pos + 1) === 100 && block.charCodeAt(pos + 2) === COLON && (end - pos) * 3 <= limit) {
+      } else if (block.charCodeAt(pos) === 105 && block.charCodeAt(pos + 1) === 100 && block.charCodeAt(pos + 2) === COLON) {
         // "id:", on every event of a resumable stream; ignored when it holds a NUL.
         const id = block.slice(block.charCodeAt(pos + 3) === SPACE ? pos + 4 : pos + 3, end);
         if (id.indexOf("\0") === -1) this.id = id;
@@ -193,22 +192,12 @@ class SseParser implements TextParser<ServerSentEvent> {
     // Comparing past `end` is safe: `buf[end]` is a line terminator, which no field name holds.
     if (c === 100) {
       // "data"
-      if (
-        buf.charCodeAt(start + 1) === 97 &&
-        buf.charCodeAt(start + 2) === 116 &&
-        buf.charCodeAt(start + 3) === 97
-      ) {
+      if (buf.startsWith("ata", start + 1)) {
         const v = valueStart(buf, start + 4, end);
-        if (v === -1) return;
-        if (this.dataLines === 0) {
-          // The first data line of an event: within the limit already (a line is).
-          this.dataLines = 1;
-          this.data = buf.slice(v, end);
-          this.dataUnits = end - v;
-        } else this.addData(buf.slice(v, end));
+        if (v !== -1) this.addData(buf.slice(v, end));
       }
     } else if (c === 101) {
-      if (matches(buf, start + 1, "vent")) {
+      if (buf.startsWith("event", start)) {
         const v = valueStart(buf, start + 5, end);
         if (v !== -1) this.type = buf.slice(v, end);
       }
@@ -222,7 +211,7 @@ class SseParser implements TextParser<ServerSentEvent> {
         }
       }
     } else if (c === 114) {
-      if (matches(buf, start + 1, "etry")) {
+      if (buf.startsWith("retry", start)) {
         const v = valueStart(buf, start + 5, end);
         if (v !== -1 && v < end) {
           let i = v;
@@ -235,7 +224,12 @@ class SseParser implements TextParser<ServerSentEvent> {
 
   /** Appends a `data` value to the data buffer, within the event limit. */
   private addData(value: string): void {
-    this.dataLines++;
+    if (this.dataLines++ === 0) {
+      // The first data line of an event: within the limit already (a line is).
+      this.data = value;
+      this.dataUnits = value.length;
+      return;
+    }
     const units = this.dataUnits + 1 + value.length;
     const limit = this.maxEventBytes;
     if (units * 3 > limit) {
@@ -282,18 +276,9 @@ class SseParser implements TextParser<ServerSentEvent> {
     this.type = "";
     const event = type === "" ? "message" : type;
     const retry = this.retry;
-    if (retry === -1) out.push({ event, data, id: this.id });
-    else {
-      this.retry = -1;
-      out.push({ event, data, id: this.id, retry });
-    }
+    this.retry = -1;
+    out.push(retry === -1 ? { event, data, id: this.id } : { event, data, id: this.id, retry });
   }
-}
-
-/** Whether `buf` holds `text` at `at` (a loop: cheaper than `startsWith` on short texts). */
-function matches(buf: string, at: number, text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (buf.charCodeAt(at + i) !== text.charCodeAt(i)) return false;
-  return true;
 }
 
 function isDigit(c: number): boolean {

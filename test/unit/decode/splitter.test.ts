@@ -60,9 +60,9 @@ const text = fc
 describe("LineSplitter", () => {
   it("pairs a \\r ending one text with a \\n starting the next", () => {
     const splitter = new LineSplitter(BIG, "line");
-    expect(splitter.push("a\r")).toEqual(["a"]);
-    expect(splitter.push("\nb\nc")).toEqual(["b"]);
-    expect(splitter.end()).toEqual(["c"]);
+    expect(splitter.push("a\r", [])).toEqual(["a"]);
+    expect(splitter.push("\nb\nc", [])).toEqual(["b"]);
+    expect(splitter.end([])).toEqual(["c"]);
   });
 
   it("completes a held line with the next text's first line, as `first` in the block form", () => {
@@ -91,16 +91,16 @@ describe("LineSplitter", () => {
 
   it("joins a line trickled one character at a time in linear time", () => {
     const splitter = new LineSplitter(BIG, "line");
-    for (let i = 0; i < 100_000; i++) splitter.push("x");
-    expect(splitter.push("\n")).toEqual(["x".repeat(100_000)]);
+    for (let i = 0; i < 100_000; i++) splitter.push("x", []);
+    expect(splitter.push("\n", [])).toEqual(["x".repeat(100_000)]);
   });
 
   it("throws a LimitError once the unfinished line passes the limit, counted in UTF-8 bytes", () => {
     const splitter = new LineSplitter(6, "line");
-    splitter.push("ééé"); // 6 bytes: at the limit
+    splitter.push("ééé", []); // 6 bytes: at the limit
     let error: unknown;
     try {
-      splitter.push("a");
+      splitter.push("a", []);
     } catch (e) {
       error = e;
     }
