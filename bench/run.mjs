@@ -265,13 +265,13 @@ async function main() {
     machine: { cpu: cpus[0]?.model.trim() ?? "unknown", cores: cpus.length, platform: `${os.platform()} ${os.arch()}`, loadStart: load0, loadEnd: os.loadavg()[0] },
     tierfetch: gitRev(),
     peers: Object.fromEntries(["ky", "ofetch", "axios", "eventsource-parser"].map((p) => [p, version(p)])),
-    nodes: runs.map((r, n) => ({
+    runs: runs.map((r, n) => ({
       node: r.node,
       targets: judged[n],
-      overhead: r.overhead.rows.map((it) => ({ name: it.name, cpuUsPerReq: 1e6 / it.cpu.rps, vsFloor: paired(it, over(r)[FLOOR]), gcUsPerReq: it.gcUs, majorPer1k: it.majorPer1k })),
+      overhead: r.overhead.rows.map((it) => ({ name: it.name, us: 1e6 / it.cpu.rps, vsFloor: paired(it, over(r)[FLOOR]), gcUsPerReq: it.gcUs, majorPer1k: it.majorPer1k })),
       loopback: r.loopback.map((l) => {
         const rows = byName(l.rows);
-        return { concurrency: l.concurrency, rows: l.rows.map((it) => ({ name: it.name, cpuUsPerReq: 1e6 / it.cpu.rps, reqPerSec: it.wall.rps, vsFloorCpu: paired(it, rows[FLOOR]), vsFloorWall: paired(it, rows[FLOOR], "wall") })) };
+        return { concurrency: l.concurrency, rows: l.rows.map((it) => ({ name: it.name, us: 1e6 / it.cpu.rps, reqPerSec: it.wall.rps, vsFloorCpu: paired(it, rows[FLOOR]), vsFloorWall: paired(it, rows[FLOOR], "wall") })) };
       }),
       decoders: {
         rows: (r.decoders ?? []).map(({ corpus, candidate, bytes, items, mbPerSec, wallMbPerSec }) => ({ corpus, candidate, bytes, items, mbPerSecCpu: mbPerSec, mbPerSecWall: wallMbPerSec })),
@@ -279,7 +279,7 @@ async function main() {
       },
     })),
     memory: { node: process.version, n: memory.n, rows: memory.rows },
-    size: size.rows.map((r) => ({ name: r.name, gzip: r.bundle.gzip, min: r.bundle.min, splitGzip: r.split.gzip, splitLazyGzip: r.split.lazyGzip ?? 0 })),
+    size: size.rows.map((r) => ({ name: r.name, peer: Boolean(r.row.peer), gzip: r.bundle.gzip, min: r.bundle.min, splitGzip: r.split.gzip, splitLazyGzip: r.split.lazyGzip ?? 0 })),
   };
   if (!smoke) writeFileSync(`${ROOT}.tmp/bench-results.json`, `${JSON.stringify(results, null, 2)}\n`);
   return lines.join("\n");
@@ -292,7 +292,7 @@ try {
   else {
     mkdirSync(`${ROOT}.tmp`, { recursive: true });
     writeFileSync(`${ROOT}.tmp/bench.md`, md);
-    console.log("written to .tmp/bench.md and .tmp/bench-results.json");
+    console.log("written to .tmp/bench.md");
   }
 } catch (err) {
   console.error(err);
