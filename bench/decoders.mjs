@@ -1,27 +1,26 @@
 #!/usr/bin/env node
-// Throughput of tierfetch's stream decoders, from memory, in 64 KiB chunks.
+// Throughput of tierfetch's stream decoders, from memory, in 16 KiB chunks.
 //
 // Every candidate reads the same bytes from a ReadableStream (as a fetch body would give
-// them) and consumes every item; the figure is input megabytes (10^6 bytes) per CPU-second
-// of this process (user + system, so the GC threads count too), the median of several
-// interleaved runs. CPU time, not wall time: on a machine shared with other jobs, wall
-// time mostly measures the neighbours. Ratios between candidates are the median of the
-// per-run ratios.
+// them) and consumes every item; the figures are input megabytes (10^6 bytes) per CPU-second
+// of this process (user + system, so the GC threads count too) and per wall-second, medians
+// of interleaved runs. CPU time is the figure that counts: on a machine shared with other
+// jobs, wall time mostly measures the neighbours. Ratios between candidates are the median
+// of the per-run ratios (each pairs runs made seconds apart).
 //
-//   sse corpus       — ~50 MB of LLM-style `data: {...}\n\n` chat-completion chunks, with
-//                      an `event:`/`id:` line, a comment and CRLF now and then; the JSON
-//                      escapes non-ASCII as \uXXXX, as OpenAI's API (Python's json.dumps) does
-//   sse-utf8 corpus  — the same events with the non-ASCII text as raw UTF-8
-//   lines corpus     — ~50 MB of NDJSON log records, one in ten with a non-ASCII name
-//   sse-small corpus — small LLM-style token events (~100 B each: `data: {"type":
-//                      "content_block_delta",...}`, an `event:` line now and then), read in
-//                      16 KiB chunks: the per-event cost (async machinery included) is
-//                      what this one measures
+// Corpora (~24 MB each, many responses back to back; the wire shape of each is taken from
+// the docs of the API it names, see openaiCorpus(), anthropicCorpus(), mcpCorpus()):
+//   openai       — OpenAI Chat Completions chunks, `data:` only, non-ASCII as \u escapes
+//   openai-utf8  — the same with the non-ASCII text as raw UTF-8
+//   anthropic    — Anthropic Messages: an `event:` line before every `data:` line, raw UTF-8
+//   mcp          — MCP Streamable HTTP: `event:` + `id:` + `data:` on every event, raw UTF-8
+//   lines        — NDJSON log records, one in ten with a non-ASCII name, 1 in 10 ending CRLF
 //
-// Candidates: tierfetch sse() / lines() / ndjson(); eventsource-parser 4, both its raw
-// callback parser (`createParser` fed by one TextDecoder) and its documented stream form
-// (TextDecoderStream → EventSourceParserStream, read with a reader); and a bare
-// TextDecoderStream pass that decodes every chunk and does nothing else.
+// Candidates: tierfetch sse() / lines() / ndjson(); eventsource-parser, both its raw
+// callback parser (`createParser` fed by one streaming TextDecoder, as a hand-written read
+// loop does) and its documented stream form (TextDecoderStream → EventSourceParserStream,
+// read with a reader); for lines, TextDecoderStream + split("\n") in the read loop (and
+// JSON.parse per line for ndjson).
 //
 // tierfetch comes from ../dist/index.js when it exists and exports `sse`, else from a
 // throwaway esbuild bundle of src/decode/index.ts in .tmp/ (`--src` forces the bundle).
@@ -34,74 +33,86 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CHUNK = 64 * 1024;
-const SMALL_CHUNK = 16 * 1024;
+/** Chunk size: what a TLS record or an HTTP/2 DATA frame typically hands a fetch body. */
+const CHUNK = 16 * 1024;
+
+/** The SSE wire shapes (names are what the JSON results and the README use). */
+export const SSE_SHAPES = ["openai", "openai-utf8", "anthropic", "mcp"];
 
 /**
  * Runs the benchmark.
  * @param {{ smoke?: boolean, runs?: number, mb?: number, fromSource?: boolean, only?: string[] }} [options]
- * @returns {Promise<{ name: string, mbPerSec: number, ms: number[], eventsPerSec?: number }[]>}
- *   `ms`: the CPU milliseconds of each run, in run order (for per-run ratios, see {@link ratio}).
+ * @returns {Promise<{ name: string, corpus: string, candidate: string, bytes: number, mbPerSec: number, wallMbPerSec: number, ms: number[], wallMs: number[], items: number }[]>}
+ *   `ms` / `wallMs`: CPU / wall milliseconds of each run, in run order (for per-run ratios, see {@link ratio}).
  */
 export async function benchDecoders({ smoke = false, runs, mb, fromSource = false, only } = {}) {
-  const size = Math.round((mb ?? (smoke ? 0.25 : 50)) * 1e6);
-  const runCount = runs ?? (smoke ? 1 : 7);
+  const size = Math.round((mb ?? (smoke ? 0.25 : 24)) * 1e6);
+  const runCount = runs ?? (smoke ? 1 : 9);
   const tf = await loadTierfetch(fromSource);
   const { createParser } = await import("eventsource-parser");
   const { EventSourceParserStream } = await import("eventsource-parser/stream");
+  const enc = (text) => new TextEncoder().encode(text);
 
-  const sseBytes = new TextEncoder().encode(sseCorpus(size, true));
-  const sseUtf8Bytes = new TextEncoder().encode(sseCorpus(size, false));
-  const lineBytes = new TextEncoder().encode(linesCorpus(size));
-  const smallBytes = new TextEncoder().encode(smallSseCorpus(size));
-
-  const bare = ["bare TextDecoderStream", bareDecode];
-  const tfSse = ["tierfetch sse()", (s) => countSse(tf.sse(s))];
-  const tfLines = ["tierfetch lines()", (s) => countLines(tf.lines(s))];
-  const esCallback = ["eventsource-parser createParser (callback)", (s) => esParserCallback(s, createParser)];
-  const esStream = ["eventsource-parser EventSourceParserStream", (s) => esParserStream(s, EventSourceParserStream)];
-  const tfNdjson = ["tierfetch ndjson()", (s) => countNdjson(tf.ndjson(s))];
-  /** Each corpus with the candidates that read it. */
+  const tfSse = ["sse()", (s) => countSse(tf.sse(s))];
+  const esCallback = ["createParser", (s) => esParserCallback(s, createParser)];
+  const esStream = ["EventSourceParserStream", (s) => esParserStream(s, EventSourceParserStream)];
+  const sseSet = [tfSse, esCallback, esStream];
+  /** Each corpus (built only when asked for) with the candidates that read it. */
   const corpora = [
-    ["sse", sseBytes, CHUNK, [bare, tfSse, tfLines, esCallback, esStream]],
-    ["sse-utf8", sseUtf8Bytes, CHUNK, [bare, tfSse, esCallback, esStream]],
-    ["lines", lineBytes, CHUNK, [bare, tfLines, tfNdjson]],
-    ["sse-small", smallBytes, SMALL_CHUNK, [tfSse, esCallback, esStream]],
+    ["openai", () => openaiCorpus(size, asciiJson), sseSet],
+    ["openai-utf8", () => openaiCorpus(size, JSON.stringify), sseSet],
+    ["anthropic", () => anthropicCorpus(size), sseSet],
+    ["mcp", () => mcpCorpus(size), sseSet],
+    ["lines", () => linesCorpus(size), [
+      ["lines()", (s) => countLines(tf.lines(s))],
+      ["TextDecoderStream + split", splitLines],
+      ["ndjson()", (s) => countNdjson(tf.ndjson(s))],
+      ["TextDecoderStream + split + JSON.parse", splitNdjson],
+    ]],
   ].filter(([corpus]) => !only || only.includes(corpus));
-  /** @type {{ name: string, bytes: Uint8Array, chunk: number, run: (s: ReadableStream<Uint8Array>) => Promise<number> }[]} */
-  const cases = corpora.flatMap(([corpus, bytes, chunk, candidates]) =>
-    candidates.map(([name, run]) => ({ name: `${corpus} corpus: ${name}`, bytes, chunk, run })),
-  );
+  const cases = corpora.flatMap(([corpus, make, candidates]) => {
+    const bytes = enc(make());
+    return candidates.map(([candidate, run]) => ({ name: `${corpus}: ${candidate}`, corpus, candidate, bytes, run }));
+  });
 
-  // Cross-check (and warm-up): on a corpus, every SSE candidate must see the same events.
+  // Cross-check (and warm-up): on a corpus, every SSE candidate must see the same events,
+  // and every line candidate the same number of lines.
   const counts = new Map();
-  for (const c of cases) counts.set(c.name, await c.run(streamOf(c.bytes, c.chunk)));
-  for (const corpus of ["sse corpus", "sse-utf8 corpus", "sse-small corpus"]) {
-    const seen = [...counts].filter(([n]) => n.startsWith(corpus) && /sse\(\)|eventsource/.test(n));
-    if (new Set(seen.map(([, v]) => v)).size > 1) {
-      throw new Error(`SSE candidates disagree on ${corpus}: ${JSON.stringify(seen)}`);
+  for (const c of cases) counts.set(c.name, await c.run(streamOf(c.bytes, CHUNK)));
+  for (const [corpus] of corpora) {
+    const seen = [...counts].filter(([n]) => n.startsWith(`${corpus}: `));
+    const groups = corpus === "lines" ? [seen.filter(([n]) => !/ndjson|JSON/.test(n)), seen.filter(([n]) => /ndjson|JSON/.test(n))] : [seen];
+    for (const g of groups) {
+      if (new Set(g.map(([, v]) => v)).size > 1) throw new Error(`candidates disagree on ${corpus}: ${JSON.stringify(g)}`);
     }
   }
 
-  /** @type {Map<string, number[]>} */
-  const times = new Map(cases.map((c) => [c.name, []]));
+  const cpu = new Map(cases.map((c) => [c.name, []]));
+  const wall = new Map(cases.map((c) => [c.name, []]));
   for (let r = 0; r < runCount; r++) {
+    // Interleaved: every candidate once per round, the order reversed every other round.
     for (const c of r % 2 === 0 ? cases : [...cases].reverse()) {
-      const stream = streamOf(c.bytes, c.chunk);
+      const stream = streamOf(c.bytes, CHUNK);
+      const w0 = performance.now();
       const t0 = process.cpuUsage();
       await c.run(stream);
       const t = process.cpuUsage(t0);
-      times.get(c.name).push((t.user + t.system) / 1000);
+      wall.get(c.name).push(performance.now() - w0);
+      cpu.get(c.name).push((t.user + t.system) / 1000);
     }
   }
   return cases.map((c) => {
-    const seconds = median(times.get(c.name)) / 1000;
-    const events = /sse\(\)|eventsource/.test(c.name) ? Math.floor(counts.get(c.name) / 1e9) : 0;
+    const mbs = (ms) => Math.round(c.bytes.byteLength / 1e6 / (median(ms) / 1000));
     return {
       name: c.name,
-      mbPerSec: Math.round(c.bytes.byteLength / 1e6 / seconds),
-      ms: times.get(c.name),
-      ...(events > 0 && { eventsPerSec: Math.round(events / seconds) }),
+      corpus: c.corpus,
+      candidate: c.candidate,
+      bytes: c.bytes.byteLength,
+      items: Math.floor(counts.get(c.name) / 1e9) || counts.get(c.name),
+      mbPerSec: mbs(cpu.get(c.name)),
+      wallMbPerSec: mbs(wall.get(c.name)),
+      ms: cpu.get(c.name),
+      wallMs: wall.get(c.name),
     };
   });
 }
@@ -157,14 +168,36 @@ function streamOf(bytes, chunkSize) {
   });
 }
 
-async function bareDecode(stream) {
+/**
+ * The baseline of lines(): TextDecoderStream, each text appended to the unfinished line and
+ * split at \n (a \r before it dropped), the lines handed to a callback in the read loop
+ * (no async step per line: the cheapest way to write it).
+ */
+async function splitText(stream, onLine) {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let chars = 0;
+  let rest = "";
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return chars;
-    chars += value.length;
+    if (done) break;
+    const parts = (rest + value).split("\n");
+    rest = parts.pop();
+    for (const p of parts) onLine(p.endsWith("\r") ? p.slice(0, -1) : p);
   }
+  if (rest !== "") onLine(rest);
+}
+
+async function splitLines(stream) {
+  let n = 0;
+  await splitText(stream, (line) => (n += line.length >= 0 ? 1 : 0));
+  return n;
+}
+
+async function splitNdjson(stream) {
+  let n = 0;
+  await splitText(stream, (line) => {
+    if (line.trim() !== "" && JSON.parse(line) !== undefined) n++;
+  });
+  return n;
 }
 
 async function countSse(events) {
@@ -225,8 +258,8 @@ async function esParserStream(stream, EventSourceParserStream) {
 }
 
 /** How many times faster `a` ran than `b`: the median of the per-run ratios. */
-export function ratio(a, b) {
-  return median(a.ms.map((ms, i) => b.ms[i] / ms));
+export function ratio(a, b, clock = "ms") {
+  return median(a[clock].map((ms, i) => b[clock][i] / ms));
 }
 
 function median(values) {
@@ -246,63 +279,103 @@ function rng(seed) {
   };
 }
 
+/**
+ * Token texts, each as an LLM sends one delta: English with a few accented words, CJK and emoji,
+ * so that a raw UTF-8 corpus is about 1 byte in 12 outside ASCII, as a multilingual chat is.
+ */
 const WORDS = [
   " the", " a", " stream", " of", " tokens", " is", " parsed", " quickly", ",", ".", " and",
-  " résumé", " naïve", " 東京", " 🙂", " model", " response", " into", " events", "\\n",
+  " résumé", " naïve", " 東京", " 🙂", " model", " response", " into", " events", "\\n", " Größe", " данные",
 ];
 
-/** JSON with every non-ASCII character escaped as \\uXXXX (Python's `ensure_ascii`). */
-function asciiJson(value) {
+/** JSON with every non-ASCII character escaped as \\uXXXX (Python's `json.dumps` default, `ensure_ascii`). */
+export function asciiJson(value) {
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
- * Events of `makeEvent(i, words)` (1 to `maxWords` random words each, from a fixed seed)
- * until `size` characters, joined.
+ * Streams of `makeStream(n, tokens, json)` (`tokens`: 8 to 40 texts of 1 to 3 random words,
+ * from a fixed seed) joined until `size` characters: a corpus is many responses back to back.
  */
-function eventCorpus(size, seed, maxWords, makeEvent) {
+function streamCorpus(size, seed, json, makeStream) {
   const rand = rng(seed);
   const parts = [];
   let total = 0;
-  for (let i = 1; total < size; i++) {
-    let words = "";
-    const count = 1 + Math.floor(rand() * maxWords);
-    for (let k = 0; k < count; k++) words += WORDS[Math.floor(rand() * WORDS.length)];
-    const text = makeEvent(i, words);
+  for (let n = 1; total < size; n++) {
+    const tokens = [];
+    const count = 8 + Math.floor(rand() * 33);
+    for (let t = 0; t < count; t++) {
+      let text = "";
+      const words = 1 + Math.floor(rand() * 3);
+      for (let k = 0; k < words; k++) text += WORDS[Math.floor(rand() * WORDS.length)];
+      tokens.push(text);
+    }
+    const text = makeStream(n, tokens, json);
     parts.push(text);
     total += text.length;
   }
   return parts.join("");
 }
 
-function sseCorpus(size, ascii) {
-  return eventCorpus(size, 42, 4, (i, word) => {
-    const chunk = {
-      id: "chatcmpl-9x8Yk2Qw1LmN0pZr",
-      object: "chat.completion.chunk",
-      created: 1718000000 + (i >> 6),
-      model: "gpt-4o-2024-08-06",
-      system_fingerprint: "fp_2b778c6b35",
-      choices: [{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }],
-    };
-    let text = "";
-    if (i % 50 === 0) text += `event: message\nid: ${i}\n`;
-    if (i % 200 === 0) text += ": keep-alive\n\n";
-    const eol = i % 10 === 0 ? "\r\n" : "\n";
-    return `${text}data: ${ascii ? asciiJson(chunk) : JSON.stringify(chunk)}${eol}${eol}`;
+/**
+ * OpenAI Chat Completions, `stream: true`, as its API reference's streaming example shows it
+ * ("The chat completion chunk object"): `data: {chunk}\n\n` only, no `event:` or `id:` line;
+ * a first chunk with the role, one chunk per token, a last one with `finish_reason`, then
+ * `data: [DONE]`. `json` is asciiJson (OpenAI's own API: non-ASCII as \u escapes) or
+ * JSON.stringify (raw UTF-8, as OpenAI-compatible servers written in JS or Go send it).
+ */
+export function openaiCorpus(size, json) {
+  return streamCorpus(size, 42, json, (n, tokens) => {
+    const base = { id: `chatcmpl-9x8Yk2Qw1LmN${n}`, object: "chat.completion.chunk", created: 1718000000 + n, model: "gpt-4o-mini", system_fingerprint: "fp_44709d6fcb" };
+    const chunk = (delta, finish) => `data: ${json({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+    let out = chunk({ role: "assistant", content: "" }, null);
+    for (const content of tokens) out += chunk({ content }, null);
+    return `${out}${chunk({}, "stop")}data: [DONE]\n\n`;
   });
 }
 
-/** Token events of an LLM stream, ~100 B each, as most chat APIs send them one token at a time. */
-function smallSseCorpus(size) {
-  // Anthropic's token event, with its `event:` line on one event in 25 only.
-  return eventCorpus(size, 99, 2, (i, text) => {
-    const event = i % 25 === 0 ? "event: content_block_delta\n" : "";
-    return `${event}data: ${asciiJson({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })}\n\n`;
+/**
+ * Anthropic Messages API, `stream: true`, as its streaming guide's "Basic streaming request"
+ * example shows it: an `event:` line before EVERY `data:` line (message_start,
+ * content_block_start, ping, one content_block_delta per token, content_block_stop,
+ * message_delta, message_stop), JSON with `": "` separators and text as raw UTF-8.
+ */
+export function anthropicCorpus(size) {
+  const json = (v) => JSON.stringify(v).replace(/":/g, '": ').replace(/,"/g, ', "');
+  const ev = (type, value) => `event: ${type}\ndata: ${json({ type, ...value })}\n\n`;
+  return streamCorpus(size, 7, json, (n, tokens) => {
+    let out = ev("message_start", { message: { id: `msg_1nZdL29xx5MUA1yADyHTE${n}`, type: "message", role: "assistant", content: [], model: "claude-sonnet-4-5", stop_reason: null, stop_sequence: null, usage: { input_tokens: 25, output_tokens: 1 } } });
+    out += ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
+    out += ev("ping", {});
+    for (const text of tokens) out += ev("content_block_delta", { index: 0, delta: { type: "text_delta", text } });
+    out += ev("content_block_stop", { index: 0 });
+    out += ev("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: tokens.length } });
+    return out + ev("message_stop", {});
   });
 }
 
-function linesCorpus(size) {
+/**
+ * MCP Streamable HTTP (the Model Context Protocol's transport, spec 2025-03-26 and later), as
+ * the TypeScript SDK's server writes each message when it keeps events for resumption:
+ * `event: message\nid: <stream>_<n>\ndata: <JSON-RPC>\n\n` (writeSSEEvent), raw UTF-8. Per
+ * tool call: `notifications/message` log lines and `notifications/progress` as it works,
+ * then the result, whose text carries the tokens.
+ */
+export function mcpCorpus(size) {
+  return streamCorpus(size, 11, JSON.stringify, (n, tokens) => {
+    let seq = 0;
+    const ev = (message) => `event: message\nid: 7f3c2a9e-${n}_${++seq}\ndata: ${JSON.stringify({ jsonrpc: "2.0", ...message })}\n\n`;
+    let out = "";
+    for (const [i, text] of tokens.entries()) {
+      out += i % 2 === 0
+        ? ev({ method: "notifications/message", params: { level: "info", logger: "search", data: text } })
+        : ev({ method: "notifications/progress", params: { progressToken: n, progress: i, total: tokens.length, message: text } });
+    }
+    return out + ev({ id: n, result: { content: [{ type: "text", text: tokens.join("") }], isError: false } });
+  });
+}
+
+export function linesCorpus(size) {
   const rand = rng(7);
   const parts = [];
   let total = 0;
@@ -328,27 +401,30 @@ function linesCorpus(size) {
   return parts.join("");
 }
 
-function printTable(rows, { from, size }) {
-  const bare = {
-    sse: rows.find((r) => r.name === "sse corpus: bare TextDecoderStream")?.mbPerSec,
-    sseUtf8: rows.find((r) => r.name === "sse-utf8 corpus: bare TextDecoderStream")?.mbPerSec,
-    lines: rows.find((r) => r.name === "lines corpus: bare TextDecoderStream")?.mbPerSec,
+/** Per corpus, tierfetch's decoder against each baseline: median of per-run ratios, CPU and wall. */
+export function decoderRatios(rows) {
+  const pairs = [];
+  const find = (corpus, candidate) => rows.find((r) => r.corpus === corpus && r.candidate === candidate);
+  const pair = (corpus, ours, theirs) => {
+    const a = find(corpus, ours);
+    const b = find(corpus, theirs);
+    if (a && b) pairs.push({ corpus, ours, baseline: theirs, cpu: ratio(a, b), wall: ratio(a, b, "wallMs") });
   };
-  const find = (corpus, what) => rows.find((r) => r.name.startsWith(`${corpus} corpus`) && r.name.includes(what));
-  const width = Math.max(...rows.map((r) => r.name.length));
-  console.log(`tierfetch from ${from}; ${size}; 64 KiB chunks (sse-small: 16 KiB); MB per CPU-second, median of the runs; ratios: median of per-run ratios; Node ${process.version}`);
-  console.log(`${"candidate".padEnd(width)}  ${"MB/s".padStart(7)}  ${"ev/s".padStart(9)}  ${"x bare".padStart(6)}  ${"x esp-stream".padStart(12)}  ${"x esp-callback".padStart(14)}`);
-  for (const r of rows) {
-    const b = r.name.startsWith("sse-utf8") ? bare.sseUtf8 : r.name.startsWith("sse-small") ? undefined : r.name.startsWith("sse") ? bare.sse : bare.lines;
-    const corpus = r.name.slice(0, r.name.indexOf(" corpus"));
-    const es = find(corpus, "EventSourceParserStream");
-    const esRaw = find(corpus, "createParser");
-    const vsEs = es ? ratio(r, es).toFixed(2) : "";
-    const vsRaw = esRaw ? ratio(r, esRaw).toFixed(2) : "";
-    console.log(
-      `${r.name.padEnd(width)}  ${String(r.mbPerSec).padStart(7)}  ${String(r.eventsPerSec ?? "").padStart(9)}  ${(b ? (r.mbPerSec / b).toFixed(2) : "").padStart(6)}  ${vsEs.padStart(12)}  ${vsRaw.padStart(14)}`,
-    );
+  for (const shape of SSE_SHAPES) {
+    pair(shape, "sse()", "createParser");
+    pair(shape, "sse()", "EventSourceParserStream");
   }
+  pair("lines", "lines()", "TextDecoderStream + split");
+  pair("lines", "ndjson()", "TextDecoderStream + split + JSON.parse");
+  return pairs;
+}
+
+function printTable(rows, { from, size }) {
+  console.log(`tierfetch from ${from}; ${size}; 16 KiB chunks; MB per CPU-second (wall in brackets), median of the runs; Node ${process.version}`);
+  const width = Math.max(...rows.map((r) => r.name.length));
+  for (const r of rows) console.log(`${r.name.padEnd(width)}  ${String(r.mbPerSec).padStart(5)} MB/s  (${r.wallMbPerSec} wall)`);
+  console.log("ratios (median of per-run ratios): CPU, wall");
+  for (const p of decoderRatios(rows)) console.log(`${p.corpus.padEnd(12)} ${p.ours} / ${p.baseline}: ${p.cpu.toFixed(2)}x, ${p.wall.toFixed(2)}x`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -365,6 +441,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const rows = await benchDecoders({ smoke, runs, mb, only, fromSource: args.includes("--src") });
   printTable(rows, {
     from: loadTierfetch.from,
-    size: `${mb ?? (smoke ? 0.25 : 50)} MB per corpus`,
+    size: `${mb ?? (smoke ? 0.25 : 24)} MB per corpus`,
   });
 }

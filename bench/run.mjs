@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// `npm run bench`: the targets of issue 14, measured in one run under Node 20 AND Node 22 (the
+// `npm run bench`: the targets of issues 14 and 23, measured in one run under Node 20 AND Node 22 (the
 // pinned binary of runtimes/, installed by scripts/install-runtimes.sh when missing):
 // - overhead (in-memory fetch) and loopback (node:http keep-alive on 127.0.0.1): bench/speed.mjs,
 //   run under each Node in turn, every ratio taken against baselines measured in the same run;
 // - size by architecture (esbuild, with and without code splitting): bench/size.mjs;
-// - the stream decoders: bench/decoders.mjs (another helper's), under each Node too.
+// - the stream decoders on four SSE wire shapes and NDJSON: bench/decoders.mjs, under each Node too;
+// - memory per in-flight request and per open SSE stream (10,000 at once): bench/memory.mjs.
 // Prints markdown (targets first, each stated met or not, then every figure) and writes it to
-// .tmp/bench.md for the README.
+// .tmp/bench.md for the README, and every figure as JSON to .tmp/bench-results.json (for charts).
 //
 // --smoke: a tiny run of every section (~10 s) that `npm test` uses only to check the bench
 // still runs; it prints "1 passed, 0 failed" or fails. No figure of a smoke run means anything.
@@ -14,6 +15,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { decoderRatios } from "./decoders.mjs";
+import { benchMemory } from "./memory.mjs";
 import { nodeBinaries } from "./nodes.mjs";
 import { FLOOR, median } from "./overhead.mjs";
 import { benchSize, budgetChecks, kb, packageSnapshot } from "./size.mjs";
@@ -30,6 +33,14 @@ const TARGETS = {
   loopbackVsFloor: 0.95,
   sseVsStream: 2.5,
   sseVsCallback: 1.0,
+  linesVsSplit: 1.0,
+};
+/** What each decoder pair is held to (baseline name as bench/decoders.mjs gives it). */
+const DECODER_TARGETS = {
+  createParser: TARGETS.sseVsCallback,
+  EventSourceParserStream: TARGETS.sseVsStream,
+  "TextDecoderStream + split": TARGETS.linesVsSplit,
+  "TextDecoderStream + split + JSON.parse": TARGETS.linesVsSplit,
 };
 
 const version = (pkg) => JSON.parse(readFileSync(`${ROOT}node_modules/${pkg}/package.json`, "utf8")).version;
@@ -73,22 +84,12 @@ const DECODERS_FILE = `${ROOT}bench/decoders.mjs`;
 const decodersScript = (smokeRun) =>
   `const { benchDecoders } = await import(${JSON.stringify(pathToFileURL(DECODERS_FILE).href)}); console.log(JSON.stringify(await benchDecoders({ smoke: ${smokeRun} })));`;
 
-/** SSE targets from the decoder rows, when the rows they need are there (names are decoders.mjs's). */
-function sseRatios(rows) {
-  const corpus = rows.filter((r) => /^sse corpus:/.test(r.name));
-  const find = (re) => corpus.find((r) => re.test(r.name));
-  const tf = find(/tierfetch sse\(\)/);
-  const stream = find(/EventSourceParserStream/);
-  const callback = find(/createParser/);
-  if (!tf || !stream || !callback) return undefined;
-  return { vsStream: tf.mbPerSec / stream.mbPerSec, vsCallback: tf.mbPerSec / callback.mbPerSec };
-}
-
 async function main() {
   const started = performance.now();
   const load0 = os.loadavg()[0];
   // One snapshot of the package (package.json + dist/) for every section, so that a rebuild
   // during the run cannot mix builds.
+  mkdirSync(`${ROOT}.tmp`, { recursive: true });
   if (!existsSync(`${ROOT}dist/index.js`)) throw new Error("dist/index.js is missing: run `npx tsup` first");
   const pkgDir = packageSnapshot(`${ROOT}.tmp/bench-pkg`);
   process.env.TIERFETCH_PKG = pkgDir;
@@ -104,6 +105,7 @@ async function main() {
     runs.push({ ...speed, decoders });
   }
   const size = await benchSize({ smoke });
+  const memory = await benchMemory({ smoke });
 
   const lines = [];
   const out = (s = "") => lines.push(s);
@@ -125,27 +127,41 @@ async function main() {
   };
   out(`## Benchmarks${smoke ? " (smoke run: figures meaningless)" : ""}`);
   out();
-  head("target (issue 14)", ...labels);
-  const ratioRow = (label, target, pick) =>
+  head("target (issues 14, 23)", ...labels);
+  /** Per Node (same order as `runs`): every target judged, for .tmp/bench-results.json. */
+  const judged = runs.map(() => []);
+  /** `pick` gives the CPU ratio, or { cpu, wall } (the wall ratio is shown, the CPU one judged). */
+  const ratioRow = (id, label, target, pick) =>
     row(
       label,
-      ...runs.map((r) => {
+      ...runs.map((r, n) => {
         const v = pick(r);
-        return v === undefined ? "not measured" : `${x(v)} ${judge(v >= target)}`;
+        const { cpu, wall } = typeof v === "number" ? { cpu: v, wall: undefined } : (v ?? {});
+        if (cpu === undefined) return "not measured";
+        const ok = cpu >= target;
+        judged[n].push({ id, label, target, cpu, wall: wall ?? null, met: ok });
+        return `${x(cpu)}${wall === undefined ? "" : ` (${x(wall)} wall)`} ${judge(ok)}`;
       }),
     );
   const over = (r) => byName(r.overhead.rows);
-  ratioRow(`in-memory: tierfetch ≥ ${TARGETS.overVsFloor}× the floor`, TARGETS.overVsFloor, (r) => paired(over(r).tierfetch, over(r)[FLOOR]));
-  ratioRow(`in-memory: tierfetch ≥ ${TARGETS.overVsOfetch}× ofetch`, TARGETS.overVsOfetch, (r) => paired(over(r).tierfetch, over(r).ofetch));
-  ratioRow(`in-memory: tierfetch ≥ ${TARGETS.overVsKy}× ky`, TARGETS.overVsKy, (r) => paired(over(r).tierfetch, over(r).ky));
+  ratioRow("overhead-vs-floor", `in-memory: tierfetch ≥ ${TARGETS.overVsFloor}× the floor`, TARGETS.overVsFloor, (r) => paired(over(r).tierfetch, over(r)[FLOOR]));
+  ratioRow("overhead-vs-ofetch", `in-memory: tierfetch ≥ ${TARGETS.overVsOfetch}× ofetch`, TARGETS.overVsOfetch, (r) => paired(over(r).tierfetch, over(r).ofetch));
+  ratioRow("overhead-vs-ky", `in-memory: tierfetch ≥ ${TARGETS.overVsKy}× ky`, TARGETS.overVsKy, (r) => paired(over(r).tierfetch, over(r).ky));
   for (const [i, l] of runs[0].loopback.entries()) {
-    ratioRow(`loopback keep-alive, concurrency ${l.concurrency}: client CPU per request ≥ ${TARGETS.loopbackVsFloor}× the floor's (req per CPU-s)`, TARGETS.loopbackVsFloor, (r) => {
+    ratioRow(`loopback-c${l.concurrency}-vs-floor`, `loopback keep-alive, concurrency ${l.concurrency}: client CPU per request ≥ ${TARGETS.loopbackVsFloor}× the floor's (req per CPU-s; req/s ratio in brackets)`, TARGETS.loopbackVsFloor, (r) => {
       const rows = byName(r.loopback[i].rows);
-      return paired(rows.tierfetch, rows[FLOOR]);
+      return { cpu: paired(rows.tierfetch, rows[FLOOR]), wall: paired(rows.tierfetch, rows[FLOOR], "wall") };
     });
   }
-  ratioRow(`SSE: tierfetch sse() ≥ ${TARGETS.sseVsStream}× eventsource-parser EventSourceParserStream`, TARGETS.sseVsStream, (r) => r.decoders && sseRatios(r.decoders)?.vsStream);
-  ratioRow(`SSE: tierfetch sse() ≥ ${TARGETS.sseVsCallback}× eventsource-parser createParser (callback)`, TARGETS.sseVsCallback, (r) => r.decoders && sseRatios(r.decoders)?.vsCallback);
+  // Decoders: every wire shape against each baseline, CPU ratio judged, wall ratio shown.
+  const pairs = runs.map((r) => (r.decoders ? decoderRatios(r.decoders) : []));
+  for (const [i, p] of (pairs.find((ps) => ps.length) ?? []).entries()) {
+    const target = DECODER_TARGETS[p.baseline];
+    ratioRow(`decoder-${p.corpus}-${p.ours}-vs-${p.baseline}`, `${p.corpus}: tierfetch ${p.ours} ≥ ${target}× ${p.baseline} (MB per CPU-s; per wall-s in brackets)`, target, (r) => {
+      const q = pairs[runs.indexOf(r)][i];
+      return q && { cpu: q.cpu, wall: q.wall };
+    });
+  }
   const one = size.rows.find((r) => r.row.target);
   const sizeOk = one.bundle.gzip <= TARGET_ONE_REQUEST;
   row(`size: one JSON request ≤ ${kb(TARGET_ONE_REQUEST)} gzip, no code splitting (any Node)`, ...runs.map(() => `${kb(one.bundle.gzip)} ${verdict(sizeOk)}`));
@@ -210,12 +226,20 @@ async function main() {
 
   // Decoders
   if (runs.some((r) => r.decoders)) {
-    head("decoders (bench/decoders.mjs)", ...labels);
+    head("decoders (bench/decoders.mjs), MB per CPU-second (per wall-second)", ...labels);
     for (const name of (runs.find((r) => r.decoders)?.decoders ?? []).map((d) => d.name)) {
-      row(name, ...runs.map((r) => `${r.decoders?.find((d) => d.name === name)?.mbPerSec ?? "–"} MB/s`));
+      row(name, ...runs.map((r) => {
+        const d = r.decoders?.find((it) => it.name === name);
+        return d ? `${d.mbPerSec} (${d.wallMbPerSec}) MB/s` : "–";
+      }));
     }
     out();
   }
+
+  // Memory
+  head(`memory, ${fmtInt(memory.n)} at once over loopback (${process.version})`, "heap per in-flight request", "heap per open SSE stream");
+  for (const m of memory.rows) row(m.name, `${(m.requestBytes / 1024).toFixed(1)} KiB`, `${(m.streamBytes / 1024).toFixed(1)} KiB`);
+  out();
 
   // Notes
   const o = runs[0].overhead.settings;
@@ -225,6 +249,8 @@ async function main() {
     `in-memory overhead: every library in a process of its own (its own heap, GC and pretenuring state, as in a user's process; no forced GC), ${o.rounds} rounds, libraries interleaved (one process runs at a time, order rotated every round), each slice ${o.settleMs} ms unmeasured then ${o.ms} ms measured. Request: base URL + \`users\`, query \`page=2\`, header \`x-request-id\`, JSON body parsed; the fetch returns a fresh \`new Response(JSON)\`. µs/req is CPU time per request; GC µs/req is the GC pause time (v8.GCProfiler, wall clock: a busy machine inflates it) inside measured slices per request; full GC/1k = mark-compact collections per 1,000 requests.`,
     `loopback: node:http keep-alive server on 127.0.0.1 in a child process, each library's default fetch (undici) in a process of its own; ${l.rounds} interleaved rounds of ${l.settleMs} + ${l.ms} ms (bounded to ${l.maxCalls} calls) per library and concurrency. Client CPU µs/req is this process's CPU time per request (the server is not counted), which a busy machine disturbs far less than req/s.`,
     `size: esbuild (bundle, minify, platform browser, ESM, es2022), gzip level 9, 1 KB = 1000 B, "tierfetch" resolved through the package's "exports". No code splitting = what wrangler, Deno and single-file builds produce (an \`import()\` is inlined). Code splitting = what a browser app bundler does; chunks reached only through \`import()\` are "lazy". "feature adds" = gzip bytes over the one-request app (no split / split counting the lazy chunks the feature loads). Peers do what one-request.js does (a client with a base URL, one GET, JSON parsed). Budgets: bench/size-table.mjs. "What it would lose without": the app bundled from src/ unminified, the module's code cut out, the rest minified and gzipped (an upper bound of what an entry point of its own saves; modules of each feature listed in bench/size-table.mjs).`,
+    `decoders: each corpus (~24 MB, built from the wire shape of the API it names: see bench/decoders.mjs) read from memory through a ReadableStream in 16 KiB chunks; every candidate consumes every item; interleaved runs (order reversed every other run), MB per CPU-second of the process and per wall-second, ratios = medians of per-run ratios. createParser is fed by one streaming TextDecoder from a reader, as a hand-written loop does; the lines baseline splits each TextDecoderStream text at \\n in the read loop.`,
+    `memory: ${fmtInt(memory.n)} requests (then ${fmtInt(memory.n)} SSE streams) started at once against a loopback server that holds them; heap used after two forced GCs, minus the heap before, divided by the count; each library in a process of its own with its default fetch (undici), whose per-connection state is in every figure. See bench/memory.mjs.`,
     `ky ${version("ky")} declares node ${JSON.parse(readFileSync(`${ROOT}node_modules/ky/package.json`, "utf8")).engines?.node}; on Node 20 it runs this request shape (validated before timing).`,
   ];
   if (!runs.some((r) => r.node.startsWith("v20."))) notes.push("Node 20 was not measured (run `npm run bench` with Node 20 to get both columns).");
@@ -232,6 +258,30 @@ async function main() {
   for (const n of notes) out(`- ${n}`);
   out(`- run took ${((performance.now() - started) / 1000).toFixed(0)} s (\`npm run bench\`).`);
   out();
+  const results = {
+    schema: 1,
+    smoke,
+    date: new Date().toISOString(),
+    machine: { cpu: cpus[0]?.model.trim() ?? "unknown", cores: cpus.length, platform: `${os.platform()} ${os.arch()}`, loadStart: load0, loadEnd: os.loadavg()[0] },
+    tierfetch: gitRev(),
+    peers: Object.fromEntries(["ky", "ofetch", "axios", "eventsource-parser"].map((p) => [p, version(p)])),
+    runs: runs.map((r, n) => ({
+      node: r.node,
+      targets: judged[n],
+      overhead: r.overhead.rows.map((it) => ({ name: it.name, us: 1e6 / it.cpu.rps, vsFloor: paired(it, over(r)[FLOOR]), gcUsPerReq: it.gcUs, majorPer1k: it.majorPer1k })),
+      loopback: r.loopback.map((l) => {
+        const rows = byName(l.rows);
+        return { concurrency: l.concurrency, rows: l.rows.map((it) => ({ name: it.name, us: 1e6 / it.cpu.rps, reqPerSec: it.wall.rps, vsFloorCpu: paired(it, rows[FLOOR]), vsFloorWall: paired(it, rows[FLOOR], "wall") })) };
+      }),
+      decoders: {
+        rows: (r.decoders ?? []).map(({ corpus, candidate, bytes, items, mbPerSec, wallMbPerSec }) => ({ corpus, candidate, bytes, items, mbPerSecCpu: mbPerSec, mbPerSecWall: wallMbPerSec })),
+        ratios: pairs[n].map((q) => ({ ...q, target: DECODER_TARGETS[q.baseline], met: q.cpu >= DECODER_TARGETS[q.baseline] })),
+      },
+    })),
+    memory: { node: process.version, n: memory.n, rows: memory.rows },
+    size: size.rows.map((r) => ({ name: r.name, peer: Boolean(r.row.peer), gzip: r.bundle.gzip, min: r.bundle.min, splitGzip: r.split.gzip, splitLazyGzip: r.split.lazyGzip ?? 0 })),
+  };
+  if (!smoke) writeFileSync(`${ROOT}.tmp/bench-results.json`, `${JSON.stringify(results, null, 2)}\n`);
   return lines.join("\n");
 }
 

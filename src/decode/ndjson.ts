@@ -3,32 +3,64 @@
  *
  * @module
  */
+import { ItemIterator, type TextParser } from "./items.js";
 import { DEFAULT_MAX_LINE_BYTES, byteLimit } from "./limits.js";
-import { LineDecoder, type LinesOptions } from "./lines.js";
+import type { LinesOptions } from "./lines.js";
 import type { ByteSource } from "./source.js";
+import { LineSplitter } from "./splitter.js";
 
 /** How much of a bad line its error message quotes, and of the parser's own message. */
 const PREVIEW_CHARS = 60;
 const REASON_CHARS = 80;
 
-class NdjsonIterator<T> extends LineDecoder<T> {
+class NdjsonParser<T> implements TextParser<T> {
+  private readonly splitter: LineSplitter;
+  /** Lines split and not parsed yet (reused). */
+  private readonly lines: string[] = [];
   private lineNumber = 0;
 
-  protected line(buf: string, start: number, end: number): T | undefined {
-    this.lineNumber++;
-    // Blank (empty, or spaces and tabs only): skipped. Any other line must be JSON.
-    let i = start;
-    while (i < end) {
-      const c = buf.charCodeAt(i);
-      if (c !== 32 && c !== 9) break;
-      i++;
-    }
-    if (i === end) return undefined;
-    const text = buf.slice(start, end);
+  constructor(limit: number) {
+    this.splitter = new LineSplitter(limit, "line");
+  }
+
+  push(text: string, out: T[]): void {
+    // A line past the limit throws after the lines before it: those are parsed first.
     try {
-      return JSON.parse(text) as T;
-    } catch (error) {
-      throw badLine(this.lineNumber, text, error);
+      this.splitter.push(text, this.lines);
+    } finally {
+      this.parse(out);
+    }
+  }
+
+  end(out: T[]): void {
+    try {
+      this.splitter.end(this.lines);
+    } finally {
+      this.parse(out);
+    }
+  }
+
+  private parse(out: T[]): void {
+    const lines = this.lines;
+    try {
+      for (const line of lines) {
+        this.lineNumber++;
+        // Blank (empty, or spaces and tabs only): skipped. Any other line must be JSON.
+        let i = 0;
+        while (i < line.length) {
+          const c = line.charCodeAt(i);
+          if (c !== 32 && c !== 9) break;
+          i++;
+        }
+        if (i === line.length) continue;
+        try {
+          out.push(JSON.parse(line) as T);
+        } catch (error) {
+          throw badLine(this.lineNumber, line, error);
+        }
+      }
+    } finally {
+      lines.length = 0;
     }
   }
 }
@@ -83,5 +115,5 @@ function truncate(text: string, max: number): string {
  * ```
  */
 export function ndjson<T = unknown>(source: ByteSource, options?: LinesOptions): AsyncIterableIterator<T> {
-  return new NdjsonIterator<T>(source, byteLimit(options, "maxLineBytes", DEFAULT_MAX_LINE_BYTES), "line");
+  return new ItemIterator(source, new NdjsonParser<T>(byteLimit(options, "maxLineBytes", DEFAULT_MAX_LINE_BYTES)));
 }

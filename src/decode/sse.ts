@@ -5,9 +5,10 @@
  * @module
  */
 import { LimitError } from "../errors/limit-error.js";
+import { ItemIterator, type TextParser } from "./items.js";
 import { DEFAULT_MAX_EVENT_BYTES, byteLimit, utf8Length } from "./limits.js";
-import { LineDecoder } from "./lines.js";
 import type { ByteSource } from "./source.js";
+import { LineSplitter } from "./splitter.js";
 
 /**
  * One dispatched Server-Sent Event, as {@link sse} yields it.
@@ -69,7 +70,13 @@ const COLON = 58;
 const SPACE = 32;
 const LF = 10;
 
-class SseIterator extends LineDecoder<ServerSentEvent> {
+/**
+ * The event-stream rules over the lines of each text, synchronously: every event a text
+ * completes is made while its block of lines is read in place (one search per line end,
+ * one slice per value), so `sse()` serves them without going back to the source.
+ */
+class SseParser implements TextParser<ServerSentEvent> {
+  private readonly splitter: LineSplitter;
   /** The event type buffer. */
   private type = "";
   /**
@@ -91,28 +98,103 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
   /** A valid `retry` received since the last dispatched event, or -1. */
   private retry = -1;
 
-  constructor(source: ByteSource, lastEventId: string, maxEventBytes: number) {
-    super(source, maxEventBytes, "event");
+  constructor(lastEventId: string, maxEventBytes: number) {
+    this.splitter = new LineSplitter(maxEventBytes, "event");
     this.id = lastEventId;
     this.maxEventBytes = maxEventBytes;
   }
 
-  protected line(buf: string, start: number, end: number): ServerSentEvent | undefined {
-    if (start === end) return this.dispatch();
+  push(text: string, out: ServerSentEvent[]): void {
+    const splitter = this.splitter;
+    const block = splitter.take(text);
+    const first = splitter.first;
+    if (first !== undefined) this.line(first, 0, first.length, out);
+    const start = splitter.blockStart;
+    const stop = splitter.blockEnd;
+    if (splitter.lfOnly) this.lfLines(block, start, stop, out);
+    else {
+      for (let pos = start; pos < stop; ) {
+        const end = splitter.lineEnd(block, pos);
+        this.line(block, pos, end, out);
+        pos = splitter.after(block, end);
+      }
+    }
+    splitter.checkHeld();
+  }
+
+  /**
+   * The lines of a block without `\r` (what servers send), as {@link push} reads them but
+   * with one search per line and the commonest lines inline: `event:`, `id:`, and the first
+   * `data:` line of an event, dispatched at once when the blank line follows it.
+   */
+  private lfLines(block: string, start: number, stop: number, out: ServerSentEvent[]): void {
+    const limit = this.maxEventBytes;
+    for (let pos = start; pos < stop; ) {
+      const end = block.indexOf("\n", pos);
+      if (end - pos > limit / 3) this.line(block, pos, end, out);
+      else if (
+        this.dataLines === 0 &&
+        block.charCodeAt(pos) === 100 &&
+        block.charCodeAt(pos + 1) === 97 &&
+        block.charCodeAt(pos + 2) === 116 &&
+        block.charCodeAt(pos + 3) === 97 &&
+        block.charCodeAt(pos + 4) === COLON
+      ) {
+        const v = block.charCodeAt(pos + 5) === SPACE ? pos + 6 : pos + 5;
+        const data = block.slice(v, end);
+        // The blank line follows (never past `stop`: a \n there would end the block).
+        if (block.charCodeAt(end + 1) === LF) {
+          this.emit(data, out);
+          pos = end + 2;
+          continue;
+        }
+        this.data = data;
+        this.dataLines = 1;
+        this.dataUnits = end - v;
+      } else if (
+        block.charCodeAt(pos) === 101 &&
+        block.charCodeAt(pos + 5) === COLON &&
+        block.charCodeAt(pos + 1) === 118 &&
+        block.charCodeAt(pos + 2) === 101 &&
+        block.charCodeAt(pos + 3) === 110 &&
+        block.charCodeAt(pos + 4) === 116
+      ) {
+        // "event:", the line before each data line in most typed streams.
+        this.type = block.slice(block.charCodeAt(pos + 6) === SPACE ? pos + 7 : pos + 6, end);
+      } else if (block.charCodeAt(pos) === 105 && block.charCodeAt(pos + 1) === 100 && block.charCodeAt(pos + 2) === COLON) {
+        // "id:", on every event of a resumable stream; ignored when it holds a NUL.
+        const id = block.slice(block.charCodeAt(pos + 3) === SPACE ? pos + 4 : pos + 3, end);
+        if (id.indexOf("\0") === -1) this.id = id;
+      } else this.line(block, pos, end, out);
+      pos = end + 1;
+    }
+  }
+
+  /** One line, without its terminator: a blank one dispatches, any other is a field. */
+  private line(buf: string, start: number, end: number, out: ServerSentEvent[]): void {
+    if (end === start) this.dispatch(out);
+    else {
+      this.splitter.checkLine(buf, start, end);
+      this.field(buf, start, end);
+    }
+  }
+
+  /** The stream ended: an event without its blank line is dropped, as is an unfinished line. */
+  end(): void {
+    this.splitter.rest();
+  }
+
+  /** One non-blank line. */
+  private field(buf: string, start: number, end: number): void {
     const c = buf.charCodeAt(start);
     // Only the four known field names matter; any other line (a `:` comment, an unknown
     // field) is ignored, so the colon is only looked for right after a known name.
-    // Comparing past `end` is safe: `buf[end]` is a line terminator (or past the text),
-    // which no field name contains.
+    // Comparing past `end` is safe: `buf[end]` is a line terminator, which no field name holds.
     if (c === 100) {
       // "data"
-      if (
-        buf.charCodeAt(start + 1) === 97 &&
-        buf.charCodeAt(start + 2) === 116 &&
-        buf.charCodeAt(start + 3) === 97
-      ) {
+      if (buf.startsWith("ata", start + 1)) {
         const v = valueStart(buf, start + 4, end);
-        if (v !== -1) this.addData(buf, v, end);
+        if (v !== -1) this.addData(buf.slice(v, end));
       }
     } else if (c === 101) {
       if (buf.startsWith("event", start)) {
@@ -123,8 +205,8 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
       if (buf.charCodeAt(start + 1) === 100) {
         const v = valueStart(buf, start + 2, end);
         if (v !== -1) {
-          const value = buf.slice(v, end);
           // An id containing NUL is ignored (it could not be sent back as a header).
+          const value = buf.slice(v, end);
           if (value.indexOf("\0") === -1) this.id = value;
         }
       }
@@ -138,64 +220,14 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
         }
       }
     }
-    return undefined;
-  }
-
-  /**
-   * The common event first: a lone `data:` line, maybe after one `event:` line, each
-   * ended by `\n`, then the blank line that dispatches it (`data: {...}\n\n` as OpenAI
-   * sends every token, `event: ...\ndata: {...}\n\n` as Anthropic does) is taken here in
-   * one step: one search per line end, no field bookkeeping, no call into the line
-   * machinery. Everything else (other fields, several data lines, `\r`, a line near the
-   * limit, the end of the text, a read under way) goes through {@link LineDecoder.next}
-   * and the line-by-line rules below, which give the same events.
-   */
-  override next(): Promise<IteratorResult<ServerSentEvent, undefined>> {
-    const event = this.idle() && this.dataLines === 0 && this.type === "" && this.retry === -1 ? this.quick() : undefined;
-    return event === undefined ? super.next() : Promise.resolve({ done: false, value: event });
-  }
-
-  /** The event at `pos` if it has the common shape (see {@link next}), else `undefined`. */
-  private quick(): ServerSentEvent | undefined {
-    const buf = this.buf;
-    const limit = this.limit;
-    // `cr`: the first \r at or after `pos` (stale when below it): no \r may end a line first.
-    const cr = this.cr;
-    let pos = this.pos;
-    let nl = this.nl;
-    if (nl < pos) nl = lineFeed(buf, pos);
-    let type = "message";
-    if (buf.charCodeAt(pos) === 101 && buf.startsWith("event:", pos)) {
-      if (cr < nl || (nl - pos) * 3 > limit) return undefined;
-      const v = buf.charCodeAt(pos + 6) === SPACE ? pos + 7 : pos + 6;
-      if (v < nl) type = buf.slice(v, nl);
-      pos = nl + 1;
-      nl = lineFeed(buf, pos);
-    }
-    if (
-      buf.charCodeAt(pos) === 100 &&
-      buf.charCodeAt(pos + 1) === 97 &&
-      buf.charCodeAt(pos + 2) === 116 &&
-      buf.charCodeAt(pos + 3) === 97 &&
-      buf.charCodeAt(pos + 4) === COLON &&
-      buf.charCodeAt(nl + 1) === LF &&
-      cr > nl &&
-      (nl - pos) * 3 <= limit
-    ) {
-      const v = buf.charCodeAt(pos + 5) === SPACE ? pos + 6 : pos + 5;
-      this.pos = nl + 2;
-      return { event: type, data: buf.slice(v, nl), id: this.id };
-    }
-    return undefined;
   }
 
   /** Appends a `data` value to the data buffer, within the event limit. */
-  private addData(buf: string, v: number, end: number): void {
-    const value = v === end ? "" : buf.slice(v, end);
+  private addData(value: string): void {
     if (this.dataLines++ === 0) {
+      // The first data line of an event: within the limit already (a line is).
       this.data = value;
       this.dataUnits = value.length;
-      // A single line is already within the limit (the line limit is the same).
       return;
     }
     const units = this.dataUnits + 1 + value.length;
@@ -222,16 +254,12 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
     return bytes;
   }
 
-  /** The stream ended in the middle of an event: that event is dropped. */
-  protected override lastLine(): undefined {
-    return undefined;
-  }
-
   /** A blank line: dispatch the event, unless its data buffer is empty. */
-  private dispatch(): ServerSentEvent | undefined {
-    const type = this.type;
-    this.type = "";
-    if (this.dataLines === 0) return undefined;
+  private dispatch(out: ServerSentEvent[]): void {
+    if (this.dataLines === 0) {
+      this.type = "";
+      return;
+    }
     const more = this.more;
     const data = more === undefined || more.length === 0 ? this.data : this.data + "\n" + more.join("\n");
     this.data = "";
@@ -239,18 +267,18 @@ class SseIterator extends LineDecoder<ServerSentEvent> {
     this.dataLines = 0;
     this.dataUnits = 0;
     this.dataBytes = -1;
+    this.emit(data, out);
+  }
+
+  /** Makes the event of `data` and the fields received, then resets its type. */
+  private emit(data: string, out: ServerSentEvent[]): void {
+    const type = this.type;
+    this.type = "";
     const event = type === "" ? "message" : type;
     const retry = this.retry;
-    if (retry === -1) return { event, data, id: this.id };
     this.retry = -1;
-    return { event, data, id: this.id, retry };
+    out.push(retry === -1 ? { event, data, id: this.id } : { event, data, id: this.id, retry });
   }
-}
-
-/** Index of the first `\n` at or after `pos`, `buf.length` when there is none. */
-function lineFeed(buf: string, pos: number): number {
-  const nl = buf.indexOf("\n", pos);
-  return nl === -1 ? buf.length : nl;
 }
 
 function isDigit(c: number): boolean {
@@ -328,5 +356,5 @@ export function sse(
   if (typeof lastEventId !== "string") {
     throw new TypeError(`lastEventId must be a string, got ${typeof lastEventId}`);
   }
-  return new SseIterator(source, lastEventId, maxEventBytes);
+  return new ItemIterator(source, new SseParser(lastEventId, maxEventBytes));
 }
