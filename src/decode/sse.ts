@@ -75,7 +75,7 @@ const LF = 10;
  * completes is made while its block of lines is read in place (one search per line end,
  * one slice per value), so `sse()` serves them without going back to the source.
  */
-class SseParser implements TextParser<ServerSentEvent> {
+export class SseParser implements TextParser<ServerSentEvent> {
   private readonly splitter: LineSplitter;
   /** The event type buffer. */
   private type = "";
