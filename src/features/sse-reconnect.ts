@@ -31,7 +31,7 @@ export interface ReconnectPlan {
    * it the reconnections made so far and when the streak began, so its error says why retries
    * stopped. An attempt that fails in a retryable way hands over the retry it took from the budget.
    */
-  open: (lastEventId: string, priorRetries: number, since: number, handOver: (reservation: Reservation) => void) => Promise<Response>;
+  open: (lastEventId: string, priorRetries: number, since: number, handOver: (taken: Reservation | "spent") => void) => Promise<Response>;
   policy: RetryPolicy;
   budget: RetryBudget | undefined;
   stats: Stats;
@@ -47,7 +47,7 @@ export interface ReconnectPlan {
  * from the budget, if it did (each reconnection hands its own over the same way). The loop
  * commits a reservation when it reconnects and releases it when it does not after all.
  */
-export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan, handedByFirst: () => Reservation | undefined = () => undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
+export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan, handedByFirst: () => Reservation | "spent" | undefined = () => undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
   first.catch(noop); // awaited below; never an unhandled rejection meanwhile
   const { policy } = plan;
   const replays = new ReplayFilter();
@@ -58,6 +58,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
   let handed = handedByFirst;
   for (;;) {
     let failure: { error: unknown; status?: number; retryAfter?: number } | undefined;
+    let held: Reservation | undefined;
     try {
       const response = await next;
       if (response.status === 204) return;
@@ -71,20 +72,23 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
         yield event;
       }
     } catch (error) {
-      // The attempt found the budget spent: it said so in its error and counted it.
-      if (error instanceof TierfetchError && error.budgetExhausted) throw error;
+      const taken = handed();
+      // The attempt found the budget spent: it counted that, and its error says so (unless a
+      // beforeError hook replaced it, which is why the attempt's word is asked first).
+      if (taken === "spent" || (error instanceof TierfetchError && error.budgetExhausted)) throw error;
       try {
         failure = reconnectable(error, policy);
       } catch (thrown) {
-        handed()?.release();
+        taken?.release();
         throw thrown;
       }
+      held = taken;
     }
     const { status, retryAfter } = failure ?? {};
     const decision = takeRetry(
       decideRetry({ policy, retries: failures, idempotent: true, replayable: true, status, retryAfter, elapsed: Date.now() - streakStart, preferredDelay: retryMs, override: undefined }),
       plan.budget,
-      failure && handed(),
+      held,
     );
     if (!decision.retry) {
       if (decision.reason === "budget") plan.stats.budgetExhausted++;
@@ -100,9 +104,9 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
     decision.reservation.commit();
     plan.stats.retries++;
     failures++;
-    let reservation: Reservation | undefined;
-    handed = () => reservation;
-    next = plan.open(replays.lastId, failures, streakStart, (r) => (reservation = r));
+    let taken: Reservation | "spent" | undefined;
+    handed = () => taken;
+    next = plan.open(replays.lastId, failures, streakStart, (t) => (taken = t));
     next.catch(noop);
   }
 }

@@ -164,6 +164,33 @@ describe("retry budget under a burst of SSE reconnections", () => {
     expect(api.stats.budgetExhausted).toBe(10);
     expect(ends.every((e) => e instanceof HttpError && e.status === 503 && e.budgetExhausted === true)).toBe(true);
   });
+  it("a beforeError hook that replaces the error: a reconnection the budget refused is counted once, and not sent", async () => {
+    // One retry in the window, held by a plain call's beforeRetry hook while the stream fails.
+    let sent = 0;
+    const fetch = async () => (sent++, new Response("down", { status: 503 }));
+    const api = createClient({
+      baseUrl: "http://api.test",
+      fetch,
+      retry: { ...QUICK, budget: { ratio: 0, minPerSecond: 0.1, window: "10s" } },
+      // An app wrapping errors in its own: the new error does not say budgetExhausted.
+      hooks: { beforeError: [(e) => new HttpError((e as HttpError).request, (e as HttpError).response, "", {})] },
+    });
+    let release!: (answer: boolean) => void;
+    let asked!: () => void;
+    const hookAsked = new Promise<void>((resolve) => (asked = resolve));
+    const holder = api.get("a", { hooks: { beforeRetry: [() => (asked(), new Promise<boolean>((resolve) => (release = resolve)))] } }).catch(() => undefined);
+    await hookAsked; // the one retry is reserved
+    const stream = api.get("events").sse({ reconnect: true });
+    const first = stream.next().catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 10)); // the stream's first attempt fails and finds the budget spent
+    release(false); // the holder gives its retry back
+    const end = await first;
+    await holder;
+    expect(end).toBeInstanceOf(HttpError);
+    expect(api.stats.budgetExhausted).toBe(1); // the stream's refusal, once (it was 2)
+    expect(sent).toBe(2); // the holder's attempt and the stream's: no reconnection with the freed retry
+    expect(api.stats.retries).toBe(0);
+  });
 });
 
 describe("RetryBudget reservations", () => {
