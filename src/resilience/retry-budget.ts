@@ -16,6 +16,12 @@ interface Slot {
   retries: number;
   /** Retries reserved in this tick and not settled yet. */
   reserved: number;
+  /**
+   * Which emptying of the slot this is: a reservation gives its hold back only to the slot's
+   * life it was taken in. (The tick alone is not enough: a clock stepped back and forth can
+   * bring a slot back to the same tick, emptied, holding newer reservations.)
+   */
+  life: number;
 }
 
 const SLOTS = 10;
@@ -41,7 +47,9 @@ export class RetryBudget {
   readonly #floor: number;
   /** Milliseconds per slot. */
   readonly #slotMs: number;
-  readonly #slots: Slot[] = Array.from({ length: SLOTS }, () => ({ tick: -1, calls: 0, retries: 0, reserved: 0 }));
+  readonly #slots: Slot[] = Array.from({ length: SLOTS }, () => ({ tick: -1, calls: 0, retries: 0, reserved: 0, life: 0 }));
+  /** Emptyings of slots so far: each gives the slot a new life. */
+  #lives = 0;
 
   constructor(options: RetryBudgetOptions) {
     const { ratio, minPerSecond, windowMs: ms } = checkBudgetOptions(options);
@@ -62,13 +70,13 @@ export class RetryBudget {
   tryReserve(): Reservation | undefined {
     if (!this.#hasRoom()) return undefined;
     const slot = this.#current();
-    const { tick } = slot;
+    const { life } = slot;
     slot.reserved++;
     let open = true;
     const settle = (sent: boolean): void => {
       if (!open) return;
       open = false;
-      if (slot.tick === tick) slot.reserved--;
+      if (slot.life === life) slot.reserved--;
       if (sent) this.#current().retries++;
     };
     return { commit: () => settle(true), release: () => settle(false) };
@@ -97,6 +105,7 @@ export class RetryBudget {
       slot.calls = 0;
       slot.retries = 0;
       slot.reserved = 0;
+      slot.life = ++this.#lives;
     }
     return slot;
   }

@@ -221,6 +221,19 @@ describe("RetryBudget reservations", () => {
     expect(budget.tryReserve()).toBeDefined();
   });
 
+  it("a clock stepped back and forth (NTP): an old reservation's release does not free a newer one's room", () => {
+    fakeClock();
+    const budget = one();
+    const old = budget.tryReserve()!;
+    vi.setSystemTime(Date.now() - 10_000); // stepped back one window: the same slot, for an older tick
+    budget.tryReserve()?.release();
+    vi.setSystemTime(Date.now() + 10_000); // and forward again: the slot counts this tick afresh
+    const held = budget.tryReserve();
+    expect(held).toBeDefined();
+    old.release(); // it was taken in another life of the slot: it must not free `held`'s room
+    expect(budget.tryReserve()).toBeUndefined();
+  });
+
   it("a reservation never settled (a stream dropped unread) leaves the window like a retry", () => {
     fakeClock();
     const budget = one();
