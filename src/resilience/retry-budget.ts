@@ -93,7 +93,8 @@ export class RetryBudget {
         retries += slot.retries + slot.reserved;
       }
     }
-    return retries + 1 <= this.#ratio * calls + this.#floor;
+    // A hair of slack: 0.7 · 90 is 62.99999999999999 in floating point, and must allow 63.
+    return retries + 1 <= this.#ratio * calls + this.#floor + 1e-9;
   }
 
   /** The slot of this tick, emptied first when it last counted an older one. */

@@ -55,6 +55,13 @@ describe("retry budget under a burst", () => {
     expect(api.stats.budgetExhausted).toBe(200);
   });
 
+  it("ratio 0.7 over 90 calls allows 63 retries, not 62 (0.7 · 90 is 62.99999999999999 in floating point)", async () => {
+    const { api, fetch } = client({ ratio: 0.7, minPerSecond: 0 });
+    await burst(() => api.get("r"), 90);
+    expect(api.stats.retries).toBe(63);
+    expect(fetch.sent).toBe(153);
+  });
+
   it("stats add up: every failed attempt was either retried, refused by the budget, or the last one allowed", async () => {
     // ratio 0.5 over 10 calls: 5 retries; maxRetries 1 so a retried call ends on max-retries.
     const fetch = failingFetch();
