@@ -57,8 +57,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
   let next: Promise<Response> = first;
   let handed = handedByFirst;
   for (;;) {
-    let failure: { error: unknown; status?: number; retryAfter?: number } | undefined;
-    let held: Reservation | undefined;
+    let failure: Failure | undefined;
     try {
       const response = await next;
       if (response.status === 204) return;
@@ -72,23 +71,13 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
         yield event;
       }
     } catch (error) {
-      const taken = handed();
-      // The attempt found the budget spent: it counted that, and its error says so (unless a
-      // beforeError hook replaced it, which is why the attempt's word is asked first).
-      if (taken === "spent" || (error instanceof TierfetchError && error.budgetExhausted)) throw error;
-      try {
-        failure = reconnectable(error, policy);
-      } catch (thrown) {
-        taken?.release();
-        throw thrown;
-      }
-      held = taken;
+      failure = judge(error, handed(), policy);
     }
     const { status, retryAfter } = failure ?? {};
     const decision = takeRetry(
       decideRetry({ policy, retries: failures, idempotent: true, replayable: true, status, retryAfter, elapsed: Date.now() - streakStart, preferredDelay: retryMs, override: undefined }),
       plan.budget,
-      held,
+      failure?.held,
     );
     if (!decision.retry) {
       if (decision.reason === "budget") plan.stats.budgetExhausted++;
@@ -111,8 +100,31 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
   }
 }
 
+/** What a stream reconnects after, and the retry its attempt took from the budget for it. */
+interface Failure {
+  error: unknown;
+  status?: number;
+  retryAfter?: number;
+  held?: Reservation | undefined;
+}
+
+/**
+ * A failed attempt judged, with what it handed over (`taken`): a failure to reconnect after,
+ * or thrown on. An attempt that found the budget spent counted that, and its error says so
+ * unless a beforeError hook replaced it: which is why the attempt's word is asked first.
+ */
+function judge(error: unknown, taken: Reservation | "spent" | undefined, policy: RetryPolicy): Failure {
+  if (taken === "spent" || (error instanceof TierfetchError && error.budgetExhausted)) throw error;
+  try {
+    return { ...reconnectable(error, policy), held: taken };
+  } catch (thrown) {
+    taken?.release();
+    throw thrown;
+  }
+}
+
 /** Only a dropped or timed-out stream, or a retryable status, reconnects: anything else is thrown. */
-function reconnectable(error: unknown, policy: RetryPolicy): { error: unknown; status?: number; retryAfter?: number } {
+function reconnectable(error: unknown, policy: RetryPolicy): Failure {
   if (error instanceof HttpError) {
     if (!isRetryable(policy, true, error.status)) throw error;
     error.response.body?.cancel().catch(noop);
