@@ -16,12 +16,6 @@ interface Slot {
   retries: number;
   /** Retries reserved in this tick and not settled yet. */
   reserved: number;
-  /**
-   * Which emptying of the slot this is: a reservation gives its hold back only to the slot's
-   * life it was taken in. (The tick alone is not enough: a clock stepped back and forth can
-   * bring a slot back to the same tick, emptied, holding newer reservations.)
-   */
-  life: number;
 }
 
 const SLOTS = 10;
@@ -47,9 +41,7 @@ export class RetryBudget {
   readonly #floor: number;
   /** Milliseconds per slot. */
   readonly #slotMs: number;
-  readonly #slots: Slot[] = Array.from({ length: SLOTS }, () => ({ tick: -1, calls: 0, retries: 0, reserved: 0, life: 0 }));
-  /** Emptyings of slots so far: each gives the slot a new life. */
-  #lives = 0;
+  readonly #slots: Slot[] = Array.from({ length: SLOTS }, () => ({ tick: -1, calls: 0, retries: 0, reserved: 0 }));
 
   constructor(options: RetryBudgetOptions) {
     const { ratio, minPerSecond, windowMs: ms } = checkBudgetOptions(options);
@@ -69,14 +61,15 @@ export class RetryBudget {
    */
   tryReserve(): Reservation | undefined {
     if (!this.#hasRoom()) return undefined;
+    // The slot object of this tick: a later tick gets a new one, so a release after that changes
+    // nothing that counts (not even when a clock stepped back and forth brings the tick back).
     const slot = this.#current();
-    const { life } = slot;
     slot.reserved++;
     let open = true;
     const settle = (sent: boolean): void => {
       if (!open) return;
       open = false;
-      if (slot.life === life) slot.reserved--;
+      slot.reserved--;
       if (sent) this.#current().retries++;
     };
     return { commit: () => settle(true), release: () => settle(false) };
@@ -97,18 +90,12 @@ export class RetryBudget {
     return retries + 1 <= this.#ratio * calls + this.#floor + 1e-9;
   }
 
-  /** The slot of this tick, emptied first when it last counted an older one. */
+  /** The slot of this tick: a new one when the slot last counted another tick. */
   #current(): Slot {
     const tick = Math.floor(Date.now() / this.#slotMs);
-    const slot = this.#slots[tick % SLOTS]!;
-    if (slot.tick !== tick) {
-      slot.tick = tick;
-      slot.calls = 0;
-      slot.retries = 0;
-      slot.reserved = 0;
-      slot.life = ++this.#lives;
-    }
-    return slot;
+    const i = tick % SLOTS;
+    const slot = this.#slots[i]!;
+    return slot.tick === tick ? slot : (this.#slots[i] = { tick, calls: 0, retries: 0, reserved: 0 });
   }
 }
 
