@@ -203,7 +203,7 @@ function buildError(state: CallState, outcome: Exclude<Outcome, { type: "ok" }>,
   const d: ErrorDetails = { ...details(state), ...extra };
   if (outcome.type === "http") return new HttpError(d.request!, outcome.response, outcome.bodyStart, d, outcome.secrets);
   const { failure } = outcome;
-  return failure.type === "timeout" ? new TimeoutError(failure.ms, failure.tier, failure.kind, d) : new NetworkError(failure.cause, { ...d, cause: failure.cause });
+  return failure.type === "timeout" ? new TimeoutError(failure.ms, failure.tier, failure.kind, d) : new NetworkError(failure.cause, { ...d, cause: failure.cause }, state.ctx.secrets());
 }
 
 function details(state: CallState): ErrorDetails {

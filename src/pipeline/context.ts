@@ -48,8 +48,11 @@ class Context {
     if (!this.#sentTo.includes(url)) this.#sentTo.push(url);
   }
 
-  /** The secret values sent (the current attempt's headers, or `headers`; every URL), to mask in text a server echoes. */
-  secrets(headers: Record<string, string> = this.#headers): string[] {
+  /**
+   * The secret values sent (the current request's headers, a hook's included, or `headers`;
+   * every URL), to mask in text a server echoes.
+   */
+  secrets(headers: Record<string, string> = Object.fromEntries(this.request.headers)): string[] {
     return secretValues(headers, ...this.#sentTo);
   }
 

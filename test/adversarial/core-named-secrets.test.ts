@@ -188,4 +188,19 @@ describe("a network error whose cause quotes a credential", () => {
     expect(error.message).toContain("proxy refused session");
     for (const shown of await shownForms(error)) expect(shown).not.toContain("S3CR3T");
   });
+
+  test("on a redirect hop, quoting the hop's secret query value: masked as the hop's HTTP error masks it", async () => {
+    // A proxy (or custom fetch) refusing the hop and saying why, with the ticket the Location carried.
+    const hops = async (input: Request | string) => {
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      if (url.pathname === "/start") return new Response(null, { status: 302, headers: { location: "/final?ticket=HOP-TICKET-S3CR3T&page=2" } });
+      throw new TypeError(`proxy refused ticket ${url.searchParams.get("ticket")} (page ${url.searchParams.get("page")})`);
+    };
+    const api = client({ retry: false, fetch: hops });
+    const error = await rejection(api.get("https://api.example.com/start"));
+    expect(error.code).toBe("ERR_NETWORK");
+    expect(error.message).toContain("proxy refused ticket"); // the cause is shown, masked
+    expect(error.message).toContain("(page 2)");
+    for (const shown of await shownForms(error)) expect(shown).not.toContain("S3CR3T");
+  });
 });
