@@ -150,17 +150,17 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
   ctx.retryAfter = retryAfter;
   if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = answer(await bounded(plan, state, () => policy.shouldRetry!(ctx as unknown as RetryContext)));
   const decision = takeRetry(decideRetry(facts, delay), plan.config.budget);
+  if (!decision.retry) {
+    // (Only a one-attempt call has a caller to tell.)
+    if (decision.reason === "budget") run.handOver?.("spent");
+    return decision;
+  }
   // One attempt only: the caller (SSE reconnection) retries, with the reservation handed over.
   if (!run.retries) {
-    if (!decision.retry) {
-      if (decision.reason === "budget") run.handOver?.("spent");
-      return decision;
-    }
     if (run.handOver) run.handOver(decision.reservation);
     else decision.reservation.release();
     return { retry: false, reason: "handed-back", delay };
   }
-  if (!decision.retry) return decision;
   try {
     for (const hook of plan.hooks.beforeRetry) {
       if ((await bounded(plan, state, () => hook(ctx as unknown as RetryContext))) === false) {

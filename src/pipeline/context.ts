@@ -43,9 +43,12 @@ class Context {
     this.error = undefined;
   }
 
-  /** Records a URL a request of the call went to (a redirect hop): its secret query values are masked too. */
+  /**
+   * Records a URL a request of the call went to (a redirect hop): its secret query values are
+   * masked too. (A URL seen twice adds no value twice: secretValues keeps each value once.)
+   */
   sentTo(url: string): void {
-    if (!this.#sentTo.includes(url)) this.#sentTo.push(url);
+    this.#sentTo.push(url);
   }
 
   /**
