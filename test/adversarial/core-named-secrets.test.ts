@@ -140,6 +140,19 @@ describe("a secret query value on a redirect hop's URL", () => {
     for (const shown of await shownForms(error)) expect(shown).not.toContain(HOP_SECRET);
   });
 
+  test("a secret inside another parameter's value (?next=/app?access_token=…), echoed decoded: masked, on a hop and on the first URL", async () => {
+    const [a] = servers();
+    a!.route("/start", (_req, res) => res.writeHead(302, { location: `/final?next=${encodeURIComponent(`/app?access_token=${HOP_SECRET}&tab=1`)}&page=2` }).end());
+    a!.route("/final", (req, res) => res.writeHead(500, { "content-type": "text/plain" }).end(`cannot continue to ${new URL(req.url!, "http://x").searchParams.get("next")}`));
+    const api = client({ baseUrl: a!.url, retry: false });
+    const hop = await rejection(api.get("/start"));
+    expect(hop.message).toContain("cannot continue to /app?access_token=");
+    for (const shown of await shownForms(hop)) expect(shown).not.toContain(HOP_SECRET);
+    const first = await rejection(api.get(`/final?next=/app?token=${HOP_SECRET}`));
+    expect(first.message).toContain("cannot continue to /app?token=");
+    for (const shown of await shownForms(first)) expect(shown).not.toContain(HOP_SECRET);
+  });
+
   test("a hop to another origin, a status text echoing it too", async () => {
     const [a, b] = servers();
     a!.route("/start", (_req, res) => res.writeHead(307, { location: `${b!.url}/final?code=${HOP_SECRET}` }).end());
