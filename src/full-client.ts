@@ -56,8 +56,8 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
           throw error;
         })();
       }
-      let firstHanded: Reservation | undefined;
-      once.handOver = (reservation) => (firstHanded = reservation);
+      let firstHanded: Reservation | "spent" | undefined;
+      once.handOver = (taken) => (firstHanded = taken);
       return reconnectingSse(first, {
         open: (lastEventId, priorRetries, since, handOver) =>
           call(method, url, { ...opts, throwHttpErrors: true, headers: withLastEventId(opts?.headers, lastEventId) }, "response", { retries: false, priorRetries, since, reconnection: true, handOver }).then((r) => r.response),

@@ -18,8 +18,9 @@ export function showHeaderValue(name: string, value: string): string {
   if (!isSecretHeader(name)) {
     if (URL_HEADERS.has(n)) return redactUrl(value);
     // Link: `<url>; rel="next", <url>; rel="prev"`: each URL on its own, so a masked value
-    // stops at its `>` instead of swallowing the parameters after it.
-    if (n === "link") return value.replace(/<([^>]*)>/g, (_, url: string) => `<${redactUrl(url)}>`);
+    // stops at its `>` instead of swallowing the parameters after it. A URL holds no `<`: the
+    // match stops there too, so a value of many `<` and no `>` is read once, not once per `<`.
+    if (n === "link") return value.replace(/<([^<>]*)>/g, (_, url: string) => `<${redactUrl(url)}>`);
     return value;
   }
   if (n === "authorization" || n === "proxy-authorization") {

@@ -38,15 +38,16 @@ function innermost(error: unknown, depth: number): string {
 /**
  * Why a request failed, readable in one line: the runtime's message and its innermost cause
  * (`fetch failed: UND_ERR_SOCKET: other side closed`, `terminated: read ECONNRESET`), URLs in
- * it redacted (Deno and Bun put the request URL there), the request's secret values masked
- * (secretValues: secret header values, each cookie, secret query values), cut at 300 characters.
+ * it redacted (Deno and Bun put the request URL there), `secrets` masked (by default the
+ * request's: secret header values, each cookie, secret query values; a call passes all it sent,
+ * a redirect hop's query values included), cut at 300 characters.
  */
-export function describeCause(cause: unknown, request?: Request): string {
+export function describeCause(cause: unknown, request?: Request, secrets = request ? secretValues(Object.fromEntries(request.headers), request.url) : []): string {
   const outer = describe(cause);
   const inner = innermost(cause, 0);
   let reason = !inner || inner === outer ? outer : outer && !inner.includes(outer) ? `${outer}: ${inner}` : inner;
   reason = reason.replace(/\b(?:https?|wss?):\/\/[^\s)'"<>]+/gi, (url) => redactUrl(url));
-  if (request) reason = maskSecrets(reason, secretValues(Object.fromEntries(request.headers), request.url));
+  reason = maskSecrets(reason, secrets);
   return reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 3)}...` : reason || "unknown reason";
 }
 
@@ -54,8 +55,9 @@ export function describeCause(cause: unknown, request?: Request): string {
 export class NetworkError extends TierfetchError {
   override name = "NetworkError";
 
-  constructor(cause: unknown, details: ErrorDetails = {}) {
-    super(at(details.request, `failed with a network error: ${describeCause(cause, details.request)}`), "ERR_NETWORK", { ...details, cause });
+  /** `secrets`: every secret value the call sent (a redirect hop's too), masked in the message; by default `details.request`'s. */
+  constructor(cause: unknown, details: ErrorDetails = {}, secrets?: string[]) {
+    super(at(details.request, `failed with a network error: ${describeCause(cause, details.request, secrets)}`), "ERR_NETWORK", { ...details, cause });
   }
 }
 

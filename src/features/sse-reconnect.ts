@@ -31,7 +31,7 @@ export interface ReconnectPlan {
    * it the reconnections made so far and when the streak began, so its error says why retries
    * stopped. An attempt that fails in a retryable way hands over the retry it took from the budget.
    */
-  open: (lastEventId: string, priorRetries: number, since: number, handOver: (reservation: Reservation) => void) => Promise<Response>;
+  open: (lastEventId: string, priorRetries: number, since: number, handOver: (taken: Reservation | "spent") => void) => Promise<Response>;
   policy: RetryPolicy;
   budget: RetryBudget | undefined;
   stats: Stats;
@@ -47,7 +47,7 @@ export interface ReconnectPlan {
  * from the budget, if it did (each reconnection hands its own over the same way). The loop
  * commits a reservation when it reconnects and releases it when it does not after all.
  */
-export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan, handedByFirst: () => Reservation | undefined = () => undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
+export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan, handedByFirst: () => Reservation | "spent" | undefined = () => undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
   first.catch(noop); // awaited below; never an unhandled rejection meanwhile
   const { policy } = plan;
   const replays = new ReplayFilter();
@@ -57,7 +57,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
   let next: Promise<Response> = first;
   let handed = handedByFirst;
   for (;;) {
-    let failure: { error: unknown; status?: number; retryAfter?: number } | undefined;
+    let failure: Failure | undefined;
     try {
       const response = await next;
       if (response.status === 204) return;
@@ -71,20 +71,13 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
         yield event;
       }
     } catch (error) {
-      // The attempt found the budget spent: it said so in its error and counted it.
-      if (error instanceof TierfetchError && error.budgetExhausted) throw error;
-      try {
-        failure = reconnectable(error, policy);
-      } catch (thrown) {
-        handed()?.release();
-        throw thrown;
-      }
+      failure = judge(error, handed(), policy);
     }
     const { status, retryAfter } = failure ?? {};
     const decision = takeRetry(
       decideRetry({ policy, retries: failures, idempotent: true, replayable: true, status, retryAfter, elapsed: Date.now() - streakStart, preferredDelay: retryMs, override: undefined }),
       plan.budget,
-      failure && handed(),
+      failure?.held,
     );
     if (!decision.retry) {
       if (decision.reason === "budget") plan.stats.budgetExhausted++;
@@ -100,15 +93,38 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
     decision.reservation.commit();
     plan.stats.retries++;
     failures++;
-    let reservation: Reservation | undefined;
-    handed = () => reservation;
-    next = plan.open(replays.lastId, failures, streakStart, (r) => (reservation = r));
+    let taken: Reservation | "spent" | undefined;
+    handed = () => taken;
+    next = plan.open(replays.lastId, failures, streakStart, (t) => (taken = t));
     next.catch(noop);
   }
 }
 
+/** What a stream reconnects after, and the retry its attempt took from the budget for it. */
+interface Failure {
+  error: unknown;
+  status?: number;
+  retryAfter?: number;
+  held?: Reservation | undefined;
+}
+
+/**
+ * A failed attempt judged, with what it handed over (`taken`): a failure to reconnect after,
+ * or thrown on. An attempt that found the budget spent counted that, and its error says so
+ * unless a beforeError hook replaced it: which is why the attempt's word is asked first.
+ */
+function judge(error: unknown, taken: Reservation | "spent" | undefined, policy: RetryPolicy): Failure {
+  if (taken === "spent" || (error instanceof TierfetchError && error.budgetExhausted)) throw error;
+  try {
+    return { ...reconnectable(error, policy), held: taken };
+  } catch (thrown) {
+    taken?.release();
+    throw thrown;
+  }
+}
+
 /** Only a dropped or timed-out stream, or a retryable status, reconnects: anything else is thrown. */
-function reconnectable(error: unknown, policy: RetryPolicy): { error: unknown; status?: number; retryAfter?: number } {
+function reconnectable(error: unknown, policy: RetryPolicy): Failure {
   if (error instanceof HttpError) {
     if (!isRetryable(policy, true, error.status)) throw error;
     error.response.body?.cancel().catch(noop);

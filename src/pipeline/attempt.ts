@@ -135,7 +135,7 @@ class Attempt implements BodyWatch, Abortable {
       if (reason === this.#expired) return reason;
       return isCloseReason(reason) ? closedError(this.details()) : reason;
     }
-    return error instanceof TierfetchError ? error : new NetworkError(error, this.details());
+    return error instanceof TierfetchError ? error : new NetworkError(error, this.details(), this.state.ctx.secrets());
   }
 
   /** Waits for `value`, or rejects at once when the attempt is aborted. */
@@ -324,7 +324,7 @@ class Attempt implements BodyWatch, Abortable {
     const refused = refusedByFetch(this.plan, error);
     if (refused) throw refused;
     // The body did not match init.integrity: the same bytes would come again, so not retried.
-    if (this.plan.init.integrity !== undefined && integrityMismatch(error)) throw new NetworkError(error, this.details());
+    if (this.plan.init.integrity !== undefined && integrityMismatch(error)) throw new NetworkError(error, this.details(), this.state.ctx.secrets());
     return { type: "failed", failure: { type: "network", cause: error } };
   }
 

@@ -43,8 +43,10 @@ export interface RunOptions {
   /**
    * A one-attempt call that would have retried took a retry from the budget for its caller:
    * this hands it over (the caller commits or releases it). Without it, it is given back.
+   * `"spent"`: the budget refused the retry, and the call counted that (its error says so,
+   * unless a beforeError hook replaced it): the caller must not ask the budget again.
    */
-  handOver?: (reservation: Reservation) => void;
+  handOver?: (taken: Reservation | "spent") => void;
 }
 
 /** The retry loop. Resolves with the final response, or rejects with the last attempt's error. */
@@ -148,7 +150,11 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
   ctx.retryAfter = retryAfter;
   if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = answer(await bounded(plan, state, () => policy.shouldRetry!(ctx as unknown as RetryContext)));
   const decision = takeRetry(decideRetry(facts, delay), plan.config.budget);
-  if (!decision.retry) return decision;
+  if (!decision.retry) {
+    // (Only a one-attempt call has a caller to tell.)
+    if (decision.reason === "budget") run.handOver?.("spent");
+    return decision;
+  }
   // One attempt only: the caller (SSE reconnection) retries, with the reservation handed over.
   if (!run.retries) {
     if (run.handOver) run.handOver(decision.reservation);
@@ -197,7 +203,7 @@ function buildError(state: CallState, outcome: Exclude<Outcome, { type: "ok" }>,
   const d: ErrorDetails = { ...details(state), ...extra };
   if (outcome.type === "http") return new HttpError(d.request!, outcome.response, outcome.bodyStart, d, outcome.secrets);
   const { failure } = outcome;
-  return failure.type === "timeout" ? new TimeoutError(failure.ms, failure.tier, failure.kind, d) : new NetworkError(failure.cause, { ...d, cause: failure.cause });
+  return failure.type === "timeout" ? new TimeoutError(failure.ms, failure.tier, failure.kind, d) : new NetworkError(failure.cause, { ...d, cause: failure.cause }, state.ctx.secrets());
 }
 
 function details(state: CallState): ErrorDetails {

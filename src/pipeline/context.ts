@@ -43,13 +43,19 @@ class Context {
     this.error = undefined;
   }
 
-  /** Records a URL a request of the call went to (a redirect hop): its secret query values are masked too. */
+  /**
+   * Records a URL a request of the call went to (a redirect hop): its secret query values are
+   * masked too. (A URL seen twice adds no value twice: secretValues keeps each value once.)
+   */
   sentTo(url: string): void {
-    if (!this.#sentTo.includes(url)) this.#sentTo.push(url);
+    this.#sentTo.push(url);
   }
 
-  /** The secret values sent (the current attempt's headers, or `headers`; every URL), to mask in text a server echoes. */
-  secrets(headers: Record<string, string> = this.#headers): string[] {
+  /**
+   * The secret values sent (the current request's headers, a hook's included, or `headers`;
+   * every URL), to mask in text a server echoes.
+   */
+  secrets(headers: Record<string, string> = Object.fromEntries(this.request.headers)): string[] {
     return secretValues(headers, ...this.#sentTo);
   }
 

@@ -61,14 +61,15 @@ export class RetryBudget {
    */
   tryReserve(): Reservation | undefined {
     if (!this.#hasRoom()) return undefined;
+    // The slot object of this tick: a later tick gets a new one, so a release after that changes
+    // nothing that counts (not even when a clock stepped back and forth brings the tick back).
     const slot = this.#current();
-    const { tick } = slot;
     slot.reserved++;
     let open = true;
     const settle = (sent: boolean): void => {
       if (!open) return;
       open = false;
-      if (slot.tick === tick) slot.reserved--;
+      slot.reserved--;
       if (sent) this.#current().retries++;
     };
     return { commit: () => settle(true), release: () => settle(false) };
@@ -85,20 +86,16 @@ export class RetryBudget {
         retries += slot.retries + slot.reserved;
       }
     }
-    return retries + 1 <= this.#ratio * calls + this.#floor;
+    // A hair of slack: 0.7 · 90 is 62.99999999999999 in floating point, and must allow 63.
+    return retries + 1 <= this.#ratio * calls + this.#floor + 1e-9;
   }
 
-  /** The slot of this tick, emptied first when it last counted an older one. */
+  /** The slot of this tick: a new one when the slot last counted another tick. */
   #current(): Slot {
     const tick = Math.floor(Date.now() / this.#slotMs);
-    const slot = this.#slots[tick % SLOTS]!;
-    if (slot.tick !== tick) {
-      slot.tick = tick;
-      slot.calls = 0;
-      slot.retries = 0;
-      slot.reserved = 0;
-    }
-    return slot;
+    const i = tick % SLOTS;
+    const slot = this.#slots[i]!;
+    return slot.tick === tick ? slot : (this.#slots[i] = { tick, calls: 0, retries: 0, reserved: 0 });
   }
 }
 

@@ -31,7 +31,7 @@ const SECRET_HEADERS = /* @__PURE__ */ new Set([
  * Google Cloud Storage (`x-goog-[copy-source-]encryption-key`). Its `-MD5` / `-sha256` digest
  * headers are not secret.
  */
-const ENCRYPTION_KEY = /encryption-(?:customer-)?key$/i;
+const ENCRYPTION_KEY = /encryption[-_](?:customer[-_])?key$/i;
 /** A header or parameter name holding one of these (any case) holds a secret. */
 const SECRET_NAME =
   /api[-_]?key|access[-_]?key|private[-_]?key|token|secret|passw(?:or)?d|passphrase|pwd|jwt|credential|session|signature|assertion|authorization/i;
@@ -64,12 +64,13 @@ const PARAM_WORD = /sig|otp|hmac/;
 /**
  * True for a header whose value must never be shown: Authorization, Proxy-Authorization,
  * Cookie, Set-Cookie, the vetted credential headers (X-Auth-Key, Ocp-Apim-Subscription-Key...),
- * the customer-supplied encryption keys, and any name holding api-key, access-key,
+ * the customer-supplied encryption keys (all of these with `_` for `-` too), and any name holding api-key, access-key,
  * private-key, token, secret, password, passphrase, pwd, jwt, credential, session, signature,
  * assertion or authorization.
  */
 export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase()) || SECRET_NAME.test(name) || ENCRYPTION_KEY.test(name);
+  // `_` read as `-`: fetch sends X_Auth_Key as it is, and CGI, WSGI, PHP and Rack servers read it as X-Auth-Key.
+  return SECRET_HEADERS.has(name.toLowerCase().replace(/_/g, "-")) || SECRET_NAME.test(name) || ENCRYPTION_KEY.test(name);
 }
 
 /**

@@ -25,12 +25,19 @@ export function secretValues(headers: Record<string, string>, ...urls: string[])
     if (space > 0) add(value.slice(space + 1).trim());
     if (name === "cookie") for (const pair of value.split(";")) add(pair.slice(pair.indexOf("=") + 1).trim());
   }
+  // A query's secret values, and those of a query inside a value (`?next=/app?token=…`).
+  const addQuery = (query: string, nested?: boolean): void => {
+    for (const [key, value] of new URLSearchParams(query)) {
+      if (isSecretParam(key)) add(value);
+      else if (!nested) addQuery(value.slice(value.indexOf("?") + 1), true);
+    }
+  };
   for (const url of urls) {
     try {
       const parsed = new URL(url);
       add(decodeSafely(parsed.password));
       add(parsed.password);
-      for (const [key, value] of parsed.searchParams) if (isSecretParam(key)) add(value);
+      addQuery(parsed.search);
     } catch {
       /* not a URL: no URL secrets */
     }

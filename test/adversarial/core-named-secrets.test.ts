@@ -140,6 +140,19 @@ describe("a secret query value on a redirect hop's URL", () => {
     for (const shown of await shownForms(error)) expect(shown).not.toContain(HOP_SECRET);
   });
 
+  test("a secret inside another parameter's value (?next=/app?access_token=…), echoed decoded: masked, on a hop and on the first URL", async () => {
+    const [a] = servers();
+    a!.route("/start", (_req, res) => res.writeHead(302, { location: `/final?next=${encodeURIComponent(`/app?access_token=${HOP_SECRET}&tab=1`)}&page=2` }).end());
+    a!.route("/final", (req, res) => res.writeHead(500, { "content-type": "text/plain" }).end(`cannot continue to ${new URL(req.url!, "http://x").searchParams.get("next")}`));
+    const api = client({ baseUrl: a!.url, retry: false });
+    const hop = await rejection(api.get("/start"));
+    expect(hop.message).toContain("cannot continue to /app?access_token=");
+    for (const shown of await shownForms(hop)) expect(shown).not.toContain(HOP_SECRET);
+    const first = await rejection(api.get(`/final?next=/app?token=${HOP_SECRET}`));
+    expect(first.message).toContain("cannot continue to /app?token=");
+    for (const shown of await shownForms(first)) expect(shown).not.toContain(HOP_SECRET);
+  });
+
   test("a hop to another origin, a status text echoing it too", async () => {
     const [a, b] = servers();
     a!.route("/start", (_req, res) => res.writeHead(307, { location: `${b!.url}/final?code=${HOP_SECRET}` }).end());
@@ -186,6 +199,21 @@ describe("a network error whose cause quotes a credential", () => {
     const error = await rejection(api.get("http://127.0.0.1:1/x?ticket=ST-TICKET-S3CR3T", { headers: { cookie: "theme=dark; session_id=COOKIE-S3CR3T-9", "x-auth-key": "CF-KEY-S3CR3T" } }));
     expect(error.code).toBe("ERR_NETWORK");
     expect(error.message).toContain("proxy refused session");
+    for (const shown of await shownForms(error)) expect(shown).not.toContain("S3CR3T");
+  });
+
+  test("on a redirect hop, quoting the hop's secret query value: masked as the hop's HTTP error masks it", async () => {
+    // A proxy (or custom fetch) refusing the hop and saying why, with the ticket the Location carried.
+    const hops = async (input: Request | string) => {
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      if (url.pathname === "/start") return new Response(null, { status: 302, headers: { location: "/final?ticket=HOP-TICKET-S3CR3T&page=2" } });
+      throw new TypeError(`proxy refused ticket ${url.searchParams.get("ticket")} (page ${url.searchParams.get("page")})`);
+    };
+    const api = client({ retry: false, fetch: hops });
+    const error = await rejection(api.get("https://api.example.com/start"));
+    expect(error.code).toBe("ERR_NETWORK");
+    expect(error.message).toContain("proxy refused ticket"); // the cause is shown, masked
+    expect(error.message).toContain("(page 2)");
     for (const shown of await shownForms(error)) expect(shown).not.toContain("S3CR3T");
   });
 });

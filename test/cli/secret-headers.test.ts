@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "./support/harness.js";
+import { showHeaderValue } from "../../src/cli/shown-header.js";
 
 let h: Harness;
 
@@ -84,5 +85,18 @@ describe("a redirect hop's secret query values on stderr", () => {
     expect(r.stderr).toContain("Forbidden for [REDACTED]");
     expect(r.stderr).not.toContain("S3CR3T");
     expect(r.stdout).toContain("denied"); // the error body is the answer on stdout, as sent
+  });
+});
+
+describe("a hostile Link header in -v", () => {
+  it("'<' after '<' and no '>': shown in linear time (it took 5 s for 64,000 characters), each URL still masked", () => {
+    // Each `<` used to scan to the end of the value looking for its `>`: quadratic in the value.
+    for (const value of ["<".repeat(64_000), "<a".repeat(32_000), `${"<".repeat(32_000)}<https://a/?token=LINK-S3CR3T>; rel="next"`]) {
+      const started = performance.now();
+      const shown = showHeaderValue("link", value);
+      expect(performance.now() - started).toBeLessThan(1_000); // milliseconds now; seconds before
+      expect(shown).not.toContain("S3CR3T");
+    }
+    expect(showHeaderValue("link", '<<https://a/?code=C0DE-S3CR3T>; rel="x"')).toBe('<<https://a/?code=[REDACTED]>; rel="x"');
   });
 });

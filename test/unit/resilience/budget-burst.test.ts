@@ -55,6 +55,13 @@ describe("retry budget under a burst", () => {
     expect(api.stats.budgetExhausted).toBe(200);
   });
 
+  it("ratio 0.7 over 90 calls allows 63 retries, not 62 (0.7 · 90 is 62.99999999999999 in floating point)", async () => {
+    const { api, fetch } = client({ ratio: 0.7, minPerSecond: 0 });
+    await burst(() => api.get("r"), 90);
+    expect(api.stats.retries).toBe(63);
+    expect(fetch.sent).toBe(153);
+  });
+
   it("stats add up: every failed attempt was either retried, refused by the budget, or the last one allowed", async () => {
     // ratio 0.5 over 10 calls: 5 retries; maxRetries 1 so a retried call ends on max-retries.
     const fetch = failingFetch();
@@ -164,6 +171,33 @@ describe("retry budget under a burst of SSE reconnections", () => {
     expect(api.stats.budgetExhausted).toBe(10);
     expect(ends.every((e) => e instanceof HttpError && e.status === 503 && e.budgetExhausted === true)).toBe(true);
   });
+  it("a beforeError hook that replaces the error: a reconnection the budget refused is counted once, and not sent", async () => {
+    // One retry in the window, held by a plain call's beforeRetry hook while the stream fails.
+    let sent = 0;
+    const fetch = async () => (sent++, new Response("down", { status: 503 }));
+    const api = createClient({
+      baseUrl: "http://api.test",
+      fetch,
+      retry: { ...QUICK, budget: { ratio: 0, minPerSecond: 0.1, window: "10s" } },
+      // An app wrapping errors in its own: the new error does not say budgetExhausted.
+      hooks: { beforeError: [(e) => new HttpError((e as HttpError).request, (e as HttpError).response, "", {})] },
+    });
+    let release!: (answer: boolean) => void;
+    let asked!: () => void;
+    const hookAsked = new Promise<void>((resolve) => (asked = resolve));
+    const holder = api.get("a", { hooks: { beforeRetry: [() => (asked(), new Promise<boolean>((resolve) => (release = resolve)))] } }).catch(() => undefined);
+    await hookAsked; // the one retry is reserved
+    const stream = api.get("events").sse({ reconnect: true });
+    const first = stream.next().catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 10)); // the stream's first attempt fails and finds the budget spent
+    release(false); // the holder gives its retry back
+    const end = await first;
+    await holder;
+    expect(end).toBeInstanceOf(HttpError);
+    expect(api.stats.budgetExhausted).toBe(1); // the stream's refusal, once (it was 2)
+    expect(sent).toBe(2); // the holder's attempt and the stream's: no reconnection with the freed retry
+    expect(api.stats.retries).toBe(0);
+  });
 });
 
 describe("RetryBudget reservations", () => {
@@ -192,6 +226,19 @@ describe("RetryBudget reservations", () => {
     expect(budget.tryReserve()).toBeUndefined();
     vi.advanceTimersByTime(11_000);
     expect(budget.tryReserve()).toBeDefined();
+  });
+
+  it("a clock stepped back and forth (NTP): an old reservation's release does not free a newer one's room", () => {
+    fakeClock();
+    const budget = one();
+    const old = budget.tryReserve()!;
+    vi.setSystemTime(Date.now() - 10_000); // stepped back one window: the same slot, for an older tick
+    budget.tryReserve()?.release();
+    vi.setSystemTime(Date.now() + 10_000); // and forward again: the slot counts this tick afresh
+    const held = budget.tryReserve();
+    expect(held).toBeDefined();
+    old.release(); // it was taken in another life of the slot: it must not free `held`'s room
+    expect(budget.tryReserve()).toBeUndefined();
   });
 
   it("a reservation never settled (a stream dropped unread) leaves the window like a retry", () => {

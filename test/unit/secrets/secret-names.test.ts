@@ -72,6 +72,17 @@ describe("the vetted credential headers", () => {
     expect(isSecretHeader(name.toUpperCase())).toBe(true);
   });
 
+  it.each(Object.keys(VETTED_HEADERS))("%s spelt with underscores is secret too (CGI, WSGI, PHP and Rack servers read - and _ as one)", (name) => {
+    // fetch sends X_Auth_Key as it is, and a WSGI app reads it as HTTP_X_AUTH_KEY, like X-Auth-Key.
+    expect(isSecretHeader(name.replace(/-/g, "_"))).toBe(true);
+  });
+
+  it("customer encryption keys spelt with underscores are secret; their digests are not", () => {
+    expect(isSecretHeader("x_amz_server_side_encryption_customer_key")).toBe(true);
+    expect(isSecretHeader("x_goog_encryption_key")).toBe(true);
+    expect(isSecretHeader("x_goog_encryption_key_sha256")).toBe(false);
+  });
+
   it.each(PATTERN_HEADERS)("%s is still secret (the pattern)", (name) => {
     expect(isSecretHeader(name)).toBe(true);
   });
