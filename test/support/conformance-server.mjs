@@ -255,7 +255,10 @@ export async function startServer(options = {}) {
     }
     if (p === "/flaky") {
       // /flaky?key&fail=N&status=503&ra=<Retry-After>&rams=<retry-after-ms>: first N hits fail.
+      // &close=1: every answer closes its connection, so a burst leaves no idle keep-alive
+      // connections behind (a runtime resends a request itself when a reused one breaks).
       const fail = Number(q.get("fail") ?? 1);
+      if (q.has("close")) res.setHeader("connection", "close");
       if (s.hits <= fail) {
         const headers = { "content-type": "text/plain" };
         if (q.has("ra")) headers["retry-after"] = q.get("ra");
