@@ -78,7 +78,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   // Own properties only, as every option is read (options parsed from JSON may carry a prototype).
   const fields = ownFields(o);
   const { json, body, signal, idempotencyKey, onUploadProgress, headers: given } = fields;
-  checkRequestFields(config, signal, onUploadProgress);
+  checkRequestFields(config, signal, onUploadProgress, fields.retry);
   const shared = resolveShared(o, config, config.tiers, requestOnly);
 
   const resolved = resolveUrl(config, input, shared.query);
@@ -130,8 +130,10 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
 }
 
 /** The signal and onUploadProgress of a request (json, body and idempotencyKey are checked as they are encoded). */
-function checkRequestFields(config: ClientConfig, signal: unknown, onUploadProgress: unknown): void {
+function checkRequestFields(config: ClientConfig, signal: unknown, onUploadProgress: unknown, retry: unknown): void {
   check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
+  // One budget per client family: a request's own would be ignored, so it is refused.
+  check(typeof retry !== "object" || retry === null || (retry as { budget?: unknown }).budget === undefined, "retry.budget", "is client-wide: set it in createClient() or extend()");
   check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
   check(onUploadProgress === undefined || config.upload !== undefined, "onUploadProgress", "needs createClient(): createCoreClient leaves upload progress out");
 }

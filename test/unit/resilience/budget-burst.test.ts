@@ -251,3 +251,23 @@ describe("RetryBudget reservations", () => {
     expect(budget.tryReserve()).toBeDefined();
   });
 });
+
+describe("the budget is client-wide", () => {
+  it("a request's retry.budget is a TypeError naming it, and nothing is sent (it was accepted and ignored)", async () => {
+    const { api, fetch } = client({ ratio: 0.1, minPerSecond: 0 });
+    for (const budget of [false, { ratio: 1 }]) {
+      const error = await api.get("r", { retry: { maxRetries: 2, budget } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(String((error as Error).message)).toMatch(/retry\.budget.*client-wide/);
+    }
+    // retry.budget: undefined is no budget option at all; the request goes.
+    await api.get("r", { retry: { maxRetries: 0, budget: undefined } }).catch(() => undefined);
+    expect(fetch.sent).toBe(1);
+  });
+
+  it("api.fetch and extend() keep their behaviour: a child may set its own budget", async () => {
+    const { api } = client(undefined);
+    const child = api.extend({ retry: { budget: false } });
+    await expect(child.get("r", { retry: 0 })).rejects.toBeInstanceOf(HttpError);
+  });
+});
