@@ -52,7 +52,8 @@ export async function fromFetchArguments(input: RequestInfo | URL, init: Request
   if (init) for (const key of Object.keys(init)) if (!OWN_FIELDS.has(key) && (init as Record<string, unknown>)[key] !== undefined) extra[key] = (init as Record<string, unknown>)[key];
   return {
     method: request ? request.method : (init?.method ?? "GET"),
-    url: request ? request.url : (input as string | URL),
+    // fetch reads any other input as a string (its toString), as `new Request(input)` does.
+    url: request ? request.url : input instanceof URL ? input : String(input),
     options: { headers, body: body as RequestOptions["body"], signal: fetchSignal(input, init), init: extra },
   };
 }
