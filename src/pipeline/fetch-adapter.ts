@@ -38,6 +38,7 @@ export function fetchSignal(input: RequestInfo | URL, init: RequestInit | null |
  * Request's body is read (it is sent again on a retry); init's own body is sent as it is.
  */
 export async function fromFetchArguments(input: RequestInfo | URL, init: RequestInit | null | undefined): Promise<FetchCall> {
+  checkDuplex((init as { duplex?: unknown } | null | undefined)?.duplex);
   const given = isRequest(input) ? input : undefined;
   const request = given && init != null ? new Request(given, init) : given;
   const initBody = init?.body ?? undefined;
@@ -56,6 +57,20 @@ export async function fromFetchArguments(input: RequestInfo | URL, init: Request
     url: request ? request.url : input instanceof URL ? input : String(input),
     options: { headers, body: body as RequestOptions["body"], signal: fetchSignal(input, init), init: extra },
   };
+}
+
+/**
+ * fetch refuses an init.duplex other than "half" where the runtime knows the field (Node,
+ * Chromium; Bun ignores it): the same value goes to this runtime's Request constructor, which
+ * judges it as its fetch would (duplex is tierfetch's own field, never passed on as it is).
+ */
+function checkDuplex(duplex: unknown): void {
+  if (duplex === undefined || duplex === "half" || typeof Request === "undefined") return;
+  try {
+    new Request("http://localhost/", { duplex } as RequestInit);
+  } catch {
+    throw optionError("duplex", 'must be "half", as fetch asks');
+  }
 }
 
 /**

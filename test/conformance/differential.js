@@ -182,6 +182,8 @@ export function differentialCases(env) {
   add("Request with redirect: error", () => [new Request(diff({ status: 302, loc: "/diff?status=200" }), { redirect: "error" })]);
   add("input an object with a toString (fetch takes its string)", () => [{ toString: () => echo({ from: "toString" }) }]);
   add("input an object with a toString + init", () => [{ toString: () => echo() }, { method: "POST", body: "x" }]);
+  add('init.duplex not "half" (fetch refuses it)', () => [echo(), { method: "POST", body: "x", duplex: "full" }]);
+  add('init.duplex not "half" without a body', () => [echo(), { duplex: "bogus" }]);
   add("init null", () => [echo(), null], { lenient: "Node 18's fetch refuses init null with a TypeError (WebIDL reads null as an empty init, as Node 20+, Deno, Bun and browsers do)" });
   add("init with a cache mode", () => [echo(), { cache: "no-store" }]);
   add("init with an invalid mode value", () => [echo(), { mode: "bogus" }]);
