@@ -2,8 +2,9 @@
  * `api.fetch`: the global fetch's contract on top of the client, so any SDK or library that
  * takes a custom `fetch` (OpenAI, Anthropic, ky…) runs on tierfetch. The arguments of fetch
  * become the options of one request: a Request's method, headers, body and signal are used
- * (its body read once, so that it can be sent again), init's fields override them, and the
- * fields tierfetch does not know pass to fetch as they are.
+ * (its body read once, so that it can be sent again), its other fields (cache, credentials,
+ * integrity...) pass to fetch, init's fields override them, and the fields tierfetch does not
+ * know pass to fetch as they are.
  */
 import { headerEntries } from "../http/headers.js";
 import type { RequestOptions } from "../options/options.js";
@@ -49,7 +50,7 @@ export async function fromFetchArguments(input: RequestInfo | URL, init: Request
   let body: unknown = initBody;
   if (body === undefined && request) body = await requestBody(request);
   const extra: Record<string, unknown> = Object.create(null);
-  if (request && request.redirect !== "follow") extra.redirect = request.redirect;
+  if (request) requestFields(request, extra);
   if (init) for (const key of Object.keys(init)) if (!OWN_FIELDS.has(key) && (init as Record<string, unknown>)[key] !== undefined) extra[key] = (init as Record<string, unknown>)[key];
   return {
     method: request ? request.method : (init?.method ?? "GET"),
@@ -57,6 +58,32 @@ export async function fromFetchArguments(input: RequestInfo | URL, init: Request
     url: request ? request.url : input instanceof URL ? input : String(input),
     options: { headers, body: body as RequestOptions["body"], signal: fetchSignal(input, init), init: extra },
   };
+}
+
+/**
+ * The fields of a Request that fetch honours besides its method, headers, body and signal, each
+ * with the value it has when never set: a Request's own value (init's, once combined) passes
+ * to fetch as an init field. A field a runtime does not have reads undefined and is left out.
+ */
+const REQUEST_DEFAULTS: Readonly<Record<string, unknown>> = {
+  redirect: "follow",
+  cache: "default",
+  credentials: "same-origin",
+  integrity: "",
+  keepalive: false,
+  mode: "cors",
+  referrer: "about:client",
+  referrerPolicy: "",
+};
+
+/** Copies the fields of `request` that differ from their defaults into `extra` (init fields for fetch). */
+function requestFields(request: Request, extra: Record<string, unknown>): void {
+  for (const key in REQUEST_DEFAULTS) {
+    let value = (request as unknown as Record<string, unknown>)[key];
+    // fetch with an init turns a navigation's mode into same-origin (init may not ask for "navigate").
+    if (key === "mode" && value === "navigate") value = "same-origin";
+    if (value !== undefined && value !== REQUEST_DEFAULTS[key]) extra[key] = value;
+  }
 }
 
 /**

@@ -184,6 +184,10 @@ export function differentialCases(env) {
   add("input an object with a toString + init", () => [{ toString: () => echo() }, { method: "POST", body: "x" }]);
   add('init.duplex not "half" (fetch refuses it)', () => [echo(), { method: "POST", body: "x", duplex: "full" }]);
   add('init.duplex not "half" without a body', () => [echo(), { duplex: "bogus" }]);
+  add("Request with cache: no-store", () => [new Request(echo(), { cache: "no-store" })]);
+  add("Request with cache: no-store + init.headers", () => [new Request(echo(), { cache: "no-store" }), { headers: { "x-i": "1" } }]);
+  add("Request with cache: no-store + init.cache default", () => [new Request(echo(), { cache: "no-store" }), { cache: "default" }]);
+  add("Request with an integrity the body does not match", () => [new Request(echo(), { integrity: `sha256-${"A".repeat(43)}=` })]);
   add("init null", () => [echo(), null], { lenient: "Node 18's fetch refuses init null with a TypeError (WebIDL reads null as an empty init, as Node 20+, Deno, Bun and browsers do)" });
   add("init with a cache mode", () => [echo(), { cache: "no-store" }]);
   add("init with an invalid mode value", () => [echo(), { mode: "bogus" }]);
