@@ -21,7 +21,15 @@ export interface FetchCall {
   options: RequestOptions;
 }
 
-const isRequest = (input: unknown): input is Request => typeof Request !== "undefined" && input instanceof Request;
+/**
+ * A Request, of this realm or of another (an iframe's: `instanceof` fails there, its brand shows
+ * in Object.prototype.toString), as fetch takes both; anything else fetch reads as a string.
+ */
+const isRequest = (input: unknown): input is Request =>
+  typeof Request !== "undefined" && (input instanceof Request || (typeof input === "object" && input !== null && Object.prototype.toString.call(input) === "[object Request]"));
+
+/** `input` as a Request of this realm (another realm's copied as fetch copies it: its body then used), or undefined. */
+const ownRequest = (input: unknown): Request | undefined => (input instanceof Request ? input : isRequest(input) ? new Request(input) : undefined);
 
 /**
  * The signal fetch would use: init's when init has one (`signal: null` drops the Request's, as
@@ -40,7 +48,7 @@ export function fetchSignal(input: RequestInfo | URL, init: RequestInit | null |
  */
 export async function fromFetchArguments(input: RequestInfo | URL, init: RequestInit | null | undefined): Promise<FetchCall> {
   checkDuplex((init as { duplex?: unknown } | null | undefined)?.duplex);
-  const given = isRequest(input) ? input : undefined;
+  const given = ownRequest(input);
   const request = given && init != null ? new Request(given, init) : given;
   const initBody = init?.body ?? undefined;
   if (initBody instanceof ReadableStream && (init as { duplex?: string }).duplex === undefined && streamsNeedDuplex()) {
