@@ -257,4 +257,76 @@ describe("a body being read outlives its Response", () => {
       expect((await reading).length, mode).toBe(5000);
     }
   }, 20_000);
+
+  // The stand-in Response's clone() wraps a tee branch in a Response of its own, and api.fetch
+  // hands over the stand-in: neither may let GC of a dropped Response or branch end a read.
+  test("GC mid-read of api.fetch and of clones: the read copy gets every byte, a dropped copy does not end it", async () => {
+    const gc = exposedGc();
+    const [s] = servers();
+    const chunk = "y".repeat(1000);
+    s!.route("/slow-clone", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      let sent = 0;
+      const next = () => {
+        if (res.destroyed) return;
+        if (sent++ === 5) return void res.end();
+        res.write(chunk);
+        s!.later(30, next);
+      };
+      next();
+    });
+    const api = client({ baseUrl: s!.url, timeout: "long" });
+    const url = `${s!.url}/slow-clone`;
+    const kept = {
+      "api.fetch, read by text()": async () => (await api.fetch(url)).text(),
+      "a clone read, the original dropped": async () => (await api.get("/slow-clone")).clone().text(),
+      "the original read, its clone dropped": async () => {
+        const response = await api.fetch(url);
+        response.clone();
+        return response.text();
+      },
+      "a clone of a clone read": async () => (await api.fetch(url)).clone().clone().text(),
+      "one tee branch read, the other dropped": async () => new Response((await api.get("/slow-clone")).body!.tee()[0]).text(),
+    };
+    for (const [name, read] of Object.entries(kept)) {
+      const reading = read();
+      for (let i = 0; i < 4; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect((await reading).length, name).toBe(5000);
+    }
+  }, 20_000);
+
+  test("a stand-in dropped unread (api.fetch, with its clone, a redirected one) still frees its connection after GC", async () => {
+    const gc = exposedGc();
+    const [s] = servers();
+    let closed = 0;
+    s!.route("/endless", (_req, res) => {
+      res.on("close", () => closed++);
+      res.writeHead(200, { "content-type": "text/plain" });
+      const next = () => {
+        if (res.destroyed) return;
+        res.write("z".repeat(100));
+        s!.later(20, next);
+      };
+      next();
+    });
+    s!.route("/hop", (_req, res) => res.writeHead(302, { location: "/endless" }).end());
+    const api = client({ baseUrl: s!.url, timeout: "long" });
+    const drops = {
+      "api.fetch": async () => void (await api.fetch(`${s!.url}/endless`)).status,
+      "api.fetch and its clone": async () => void (await api.fetch(`${s!.url}/endless`)).clone().status,
+      "a redirected api.get": async () => void (await api.get("/hop")).redirected,
+    };
+    for (const [name, drop] of Object.entries(drops)) {
+      const before = closed;
+      await drop();
+      for (let i = 0; i < 20 && closed === before; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(closed - before, name).toBe(1);
+    }
+  }, 20_000);
 });
