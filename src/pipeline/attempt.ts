@@ -283,7 +283,10 @@ class Attempt implements BodyWatch, Abortable {
     let bodyStart = "";
     let out = watched;
     if (reader) {
-      const { head, done, pending } = await readHead(reader);
+      // Handed back rather than thrown (api.fetch, throwHttpErrors: false), the Response is due
+      // at its headers, as fetch resolves: its message (for retry hooks) gets what has arrived.
+      const { plan } = this;
+      const { head, done, pending } = await readHead(reader, plan.mode === "fetch" || !plan.throwHttpErrors ? 0 : undefined);
       const start = new Blob(head as BlobPart[]);
       bodyStart = await start.slice(0, 1024).text();
       out = standIn(watched, done ? start : replay(head, reader, pending));
