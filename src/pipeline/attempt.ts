@@ -278,6 +278,9 @@ class Attempt implements BodyWatch, Abortable {
    */
   async #errorStatus(response: Response, headers: HeaderRecord): Promise<Outcome> {
     unrefTimer(this.#timer);
+    // Handed on (api.fetch, throwHttpErrors: false, HttpError.response, or discarded before a
+    // retry): close() still reaches it, but one dropped unread must not stay pinned until then.
+    this.plan.config.closer.holdWeakly(this);
     const watched = trackBody(response, this);
     const reader = watched.body?.getReader();
     let bodyStart = "";

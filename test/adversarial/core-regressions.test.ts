@@ -543,3 +543,52 @@ describe("core-client-errors (redirect: \"error\")", () => {
     expect(s!.hits).toHaveLength(1);
   });
 });
+
+describe("core-hangs (an error status's Response dropped unread is pinned until close())", () => {
+  // src/pipeline/attempt.ts #errorStatus hands an error status's Response on (api.fetch,
+  // throwHttpErrors: false, HttpError.response) with its body still watched, but only #handOver
+  // (ok statuses) let the client's closer hold the attempt weakly: the closer's strong hold kept
+  // the watched body, its buffers and its connection, until close() (with timeout "none": for
+  // ever), where fetch frees a dropped Response after GC.
+  test('timeout "none": a 500 dropped unread (api.fetch, throwHttpErrors: false, HttpError) frees its connection after GC', async () => {
+    const gc = exposedGc();
+    const [s] = servers();
+    let closed = 0;
+    s!.route("/endless-500", (_req, res) => {
+      res.on("close", () => closed++);
+      res.writeHead(500, { "content-type": "text/plain" });
+      const next = () => {
+        if (res.destroyed) return;
+        res.write("still failing ");
+        s!.later(20, next);
+      };
+      next();
+    });
+    const api = client({ baseUrl: s!.url, timeout: "none", retry: false });
+    const drops = {
+      "api.fetch": async () => void (await api.fetch(`${s!.url}/endless-500`)).status,
+      "throwHttpErrors: false": async () => void (await api.get("/endless-500", { throwHttpErrors: false })).status,
+      HttpError: async () => void (await rejection(api.get("/endless-500"))).status,
+    };
+    for (const [name, drop] of Object.entries(drops)) {
+      const before = closed;
+      await drop();
+      for (let i = 0; i < 20 && closed === before; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(closed - before, name).toBe(1);
+    }
+  }, 20_000);
+
+  test("close() still ends an error status's body the caller holds and reads", async () => {
+    const [s] = servers();
+    s!.route("/open-500", (_req, res) => res.writeHead(500, { "content-type": "text/plain" }).write("failing"));
+    const api = client({ baseUrl: s!.url, timeout: "none", retry: false });
+    const held = await api.fetch(`${s!.url}/open-500`);
+    const reading = held.text();
+    await new Promise((r) => setTimeout(r, 20));
+    await api.close();
+    expect((await rejection(reading, 3_000)).code).toBe("ERR_CLOSED");
+  });
+});
