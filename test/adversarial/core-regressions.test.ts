@@ -550,7 +550,7 @@ describe("core-hangs (an error status's Response dropped unread is pinned until 
   // (ok statuses) let the client's closer hold the attempt weakly: the closer's strong hold kept
   // the watched body, its buffers and its connection, until close() (with timeout "none": for
   // ever), where fetch frees a dropped Response after GC.
-  test('timeout "none": a 500 dropped unread (api.fetch, throwHttpErrors: false, HttpError) frees its connection after GC', async () => {
+  test.each(["none", "long"] as const)('timeout "%s": a 500 dropped unread (api.fetch, throwHttpErrors: false, HttpError) frees its connection after GC', async (timeout) => {
     const gc = exposedGc();
     const [s] = servers();
     let closed = 0;
@@ -564,7 +564,7 @@ describe("core-hangs (an error status's Response dropped unread is pinned until 
       };
       next();
     });
-    const api = client({ baseUrl: s!.url, timeout: "none", retry: false });
+    const api = client({ baseUrl: s!.url, timeout, retry: false });
     const drops = {
       "api.fetch": async () => void (await api.fetch(`${s!.url}/endless-500`)).status,
       "throwHttpErrors: false": async () => void (await api.get("/endless-500", { throwHttpErrors: false })).status,
@@ -580,6 +580,26 @@ describe("core-hangs (an error status's Response dropped unread is pinned until 
       expect(closed - before, name).toBe(1);
     }
   }, 20_000);
+
+  // A tier bounds the wait for the headers and then each gap of a body handed over: an error
+  // status's too (it was the attempt's timer, bounding the whole body and pinning it till then).
+  test("a tier bounds each gap of an error status's body, not the whole of it", async () => {
+    const [s] = servers();
+    s!.route("/slow-500", (_req, res) => {
+      res.writeHead(500, { "content-type": "text/plain" });
+      let sent = 0;
+      const next = () => {
+        if (res.destroyed) return;
+        if (sent++ === 6) return void res.end();
+        res.write("part ");
+        s!.later(250, next);
+      };
+      next();
+    });
+    const api = client({ baseUrl: s!.url, timeout: "short", timeouts: { short: "1s" }, retry: false });
+    expect(await (await api.fetch(`${s!.url}/slow-500`)).text()).toBe("part ".repeat(6));
+    expect(api.stats.timeouts).toBe(0);
+  });
 
   test("close() still ends an error status's body the caller holds and reads", async () => {
     const [s] = servers();
