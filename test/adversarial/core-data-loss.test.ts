@@ -5,7 +5,7 @@
  * for byte.
  */
 import { describe, expect, test } from "vitest";
-import { readBody, rejection, useClients, useServers, type TestServer, exposedGc } from "./support/harness.js";
+import { dripRoute, exposedGc, pinnedAfterGc, readBody, rejection, useClients, useServers, type TestServer } from "./support/harness.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -226,18 +226,7 @@ describe("a body being read outlives its Response", () => {
   test("GC of the Response mid-read: every byte arrives, and the read does not end early", async () => {
     const gc = exposedGc();
     const [s] = servers();
-    const chunk = "x".repeat(1000);
-    s!.route("/slow", (_req, res) => {
-      res.writeHead(200, { "content-type": "text/plain" });
-      let sent = 0;
-      const next = () => {
-        if (res.destroyed) return;
-        if (sent++ === 5) return void res.end();
-        res.write(chunk);
-        s!.later(40, next);
-      };
-      next();
-    });
+    dripRoute(s!, "/slow", { part: "x".repeat(1000), count: 5, gap: 40 });
     const api = client({ baseUrl: s!.url, timeout: "long" });
     for (const mode of ["reader", "text"] as const) {
       let response: Response | undefined = await api.get("/slow");
@@ -263,18 +252,7 @@ describe("a body being read outlives its Response", () => {
   test("GC mid-read of api.fetch and of clones: the read copy gets every byte, a dropped copy does not end it", async () => {
     const gc = exposedGc();
     const [s] = servers();
-    const chunk = "y".repeat(1000);
-    s!.route("/slow-clone", (_req, res) => {
-      res.writeHead(200, { "content-type": "text/plain" });
-      let sent = 0;
-      const next = () => {
-        if (res.destroyed) return;
-        if (sent++ === 5) return void res.end();
-        res.write(chunk);
-        s!.later(30, next);
-      };
-      next();
-    });
+    dripRoute(s!, "/slow-clone", { part: "y".repeat(1000), count: 5, gap: 30 });
     const api = client({ baseUrl: s!.url, timeout: "long" });
     const url = `${s!.url}/slow-clone`;
     const kept = {
@@ -299,34 +277,15 @@ describe("a body being read outlives its Response", () => {
   }, 20_000);
 
   test("a stand-in dropped unread (api.fetch, with its clone, a redirected one) still frees its connection after GC", async () => {
-    const gc = exposedGc();
     const [s] = servers();
-    let closed = 0;
-    s!.route("/endless", (_req, res) => {
-      res.on("close", () => closed++);
-      res.writeHead(200, { "content-type": "text/plain" });
-      const next = () => {
-        if (res.destroyed) return;
-        res.write("z".repeat(100));
-        s!.later(20, next);
-      };
-      next();
-    });
+    const closed = dripRoute(s!, "/endless", { part: "z".repeat(100), count: Infinity, gap: 20 });
     s!.route("/hop", (_req, res) => res.writeHead(302, { location: "/endless" }).end());
     const api = client({ baseUrl: s!.url, timeout: "long" });
-    const drops = {
+    const pinned = await pinnedAfterGc(closed, {
       "api.fetch": async () => void (await api.fetch(`${s!.url}/endless`)).status,
       "api.fetch and its clone": async () => void (await api.fetch(`${s!.url}/endless`)).clone().status,
       "a redirected api.get": async () => void (await api.get("/hop")).redirected,
-    };
-    for (const [name, drop] of Object.entries(drops)) {
-      const before = closed;
-      await drop();
-      for (let i = 0; i < 20 && closed === before; i++) {
-        gc();
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      expect(closed - before, name).toBe(1);
-    }
+    });
+    expect(pinned).toEqual([]);
   }, 20_000);
 });

@@ -3,7 +3,7 @@
  * each comment names the line that was wrong. They fail on the code before the fix.
  */
 import { describe, expect, test } from "vitest";
-import { rejection, useClients, useServers, exposedGc } from "./support/harness.js";
+import { dripRoute, exposedGc, pinnedAfterGc, rejection, useClients, useServers } from "./support/harness.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -551,51 +551,22 @@ describe("core-hangs (an error status's Response dropped unread is pinned until 
   // the watched body, its buffers and its connection, until close() (with timeout "none": for
   // ever), where fetch frees a dropped Response after GC.
   test.each(["none", "long"] as const)('timeout "%s": a 500 dropped unread (api.fetch, throwHttpErrors: false, HttpError) frees its connection after GC', async (timeout) => {
-    const gc = exposedGc();
     const [s] = servers();
-    let closed = 0;
-    s!.route("/endless-500", (_req, res) => {
-      res.on("close", () => closed++);
-      res.writeHead(500, { "content-type": "text/plain" });
-      const next = () => {
-        if (res.destroyed) return;
-        res.write("still failing ");
-        s!.later(20, next);
-      };
-      next();
-    });
+    const closed = dripRoute(s!, "/endless-500", { status: 500, part: "still failing ", count: Infinity, gap: 20 });
     const api = client({ baseUrl: s!.url, timeout, retry: false });
-    const drops = {
+    const pinned = await pinnedAfterGc(closed, {
       "api.fetch": async () => void (await api.fetch(`${s!.url}/endless-500`)).status,
       "throwHttpErrors: false": async () => void (await api.get("/endless-500", { throwHttpErrors: false })).status,
       HttpError: async () => void (await rejection(api.get("/endless-500"))).status,
-    };
-    for (const [name, drop] of Object.entries(drops)) {
-      const before = closed;
-      await drop();
-      for (let i = 0; i < 20 && closed === before; i++) {
-        gc();
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      expect(closed - before, name).toBe(1);
-    }
+    });
+    expect(pinned).toEqual([]);
   }, 20_000);
 
   // A tier bounds the wait for the headers and then each gap of a body handed over: an error
   // status's too (it was the attempt's timer, bounding the whole body and pinning it till then).
   test("a tier bounds each gap of an error status's body, not the whole of it", async () => {
     const [s] = servers();
-    s!.route("/slow-500", (_req, res) => {
-      res.writeHead(500, { "content-type": "text/plain" });
-      let sent = 0;
-      const next = () => {
-        if (res.destroyed) return;
-        if (sent++ === 6) return void res.end();
-        res.write("part ");
-        s!.later(250, next);
-      };
-      next();
-    });
+    dripRoute(s!, "/slow-500", { status: 500, part: "part ", count: 6, gap: 250 });
     const api = client({ baseUrl: s!.url, timeout: "short", timeouts: { short: "1s" }, retry: false });
     expect(await (await api.fetch(`${s!.url}/slow-500`)).text()).toBe("part ".repeat(6));
     expect(api.stats.timeouts).toBe(0);
