@@ -572,6 +572,28 @@ describe("core-hangs (an error status's Response dropped unread is pinned until 
     expect(api.stats.timeouts).toBe(0);
   });
 
+  // Held weakly now: GC of what the caller dropped (the HttpError, the Response while its body
+  // is read) must not end a read in progress early.
+  test("an error status's body read with GC forced mid-read gets every byte (api.fetch, its clone, HttpError.response)", async () => {
+    const gc = exposedGc();
+    const [s] = servers();
+    dripRoute(s!, "/slow-fail", { status: 500, part: "e".repeat(1000), count: 5, gap: 30 });
+    const api = client({ baseUrl: s!.url, timeout: "none", retry: false });
+    const reads = {
+      "api.fetch": async () => (await api.fetch(`${s!.url}/slow-fail`)).text(),
+      "its clone": async () => (await api.fetch(`${s!.url}/slow-fail`)).clone().text(),
+      "HttpError.response": async () => (await rejection(api.get("/slow-fail"))).response.text(),
+    };
+    for (const [name, read] of Object.entries(reads)) {
+      const reading = read();
+      for (let i = 0; i < 4; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect((await reading).length, name).toBe(5000);
+    }
+  }, 20_000);
+
   test("close() still ends an error status's body the caller holds and reads", async () => {
     const [s] = servers();
     s!.route("/open-500", (_req, res) => res.writeHead(500, { "content-type": "text/plain" }).write("failing"));
