@@ -134,3 +134,19 @@ export async function pinnedAfterGc(closed: () => number, drops: Record<string, 
   return pinned;
 }
 
+/** Starts each read, forces GC while it runs, and returns the reads that did not get `length` characters (with what they got). */
+export async function shortReadsUnderGc(length: number, reads: Record<string, () => Promise<string>>): Promise<string[]> {
+  const gc = exposedGc();
+  const short: string[] = [];
+  for (const [name, read] of Object.entries(reads)) {
+    const reading = read();
+    for (let i = 0; i < 4; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const got = (await reading).length;
+    if (got !== length) short.push(`${name}: ${got}`);
+  }
+  return short;
+}
+
