@@ -273,17 +273,22 @@ class Attempt implements BodyWatch, Abortable {
   /**
    * An error status: the start of the body for HttpError's message, read from the body itself
    * and handed on in a Response that replays it before the rest. No clone: a tee branch nobody
-   * reads pins memory and makes Workers warn (ky #569). The attempt's timer (no longer keeping
-   * a process alive) bounds the rest of an unread body.
+   * reads pins memory and makes Workers warn (ky #569). As for an ok status's body, a tier
+   * bounds each gap of the rest, a Duration the whole attempt, and GC takes one dropped unread.
    */
   async #errorStatus(response: Response, headers: HeaderRecord): Promise<Outcome> {
-    unrefTimer(this.#timer);
+    // Handed on (api.fetch, throwHttpErrors: false, HttpError.response, or discarded before a
+    // retry). Its timeouts stay an HTTP error's in stats: the outcome was counted as that.
+    this.#handOn();
     const watched = trackBody(response, this);
     const reader = watched.body?.getReader();
     let bodyStart = "";
     let out = watched;
     if (reader) {
-      const { head, done, pending } = await readHead(reader);
+      // Handed back rather than thrown (api.fetch, throwHttpErrors: false), the Response is due
+      // at its headers, as fetch resolves: its message (for retry hooks) gets what has arrived.
+      const { plan } = this;
+      const { head, done, pending } = await readHead(reader, plan.mode === "fetch" || !plan.throwHttpErrors ? 0 : undefined);
       const start = new Blob(head as BlobPart[]);
       bodyStart = await start.slice(0, 1024).text();
       out = standIn(watched, done ? start : replay(head, reader, pending));
@@ -295,6 +300,13 @@ class Attempt implements BodyWatch, Abortable {
 
   /** An ok status whose body the caller reads: handed over watched. */
   #handOver(response: Response): Outcome {
+    this.#handOn();
+    this.#handedOver = true;
+    return { type: "ok", response: trackBody(response, this, this.plan.mode === "fetch") };
+  }
+
+  /** A body that goes on to the caller (an ok status's, or an error status's), still watched. */
+  #handOn(): void {
     const { plan } = this;
     // A streamed body: a tier bounds the wait for headers and then each gap between chunks;
     // a Duration bounds the whole attempt (the timer stays, no longer keeping a process alive).
@@ -305,8 +317,6 @@ class Attempt implements BodyWatch, Abortable {
     // The caller holds the body now: close() still reaches it, but a Response dropped unread
     // must not stay pinned (buffers, socket) until then.
     plan.config.closer.holdWeakly(this);
-    this.#handedOver = true;
-    return { type: "ok", response: trackBody(response, this, plan.mode === "fetch") };
   }
 
   /** What went wrong: an outcome to decide on, or an error that ends the call at once. */

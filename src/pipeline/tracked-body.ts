@@ -176,12 +176,13 @@ const HEAD_WAIT_MS = 1000;
 
 /**
  * Reads the start of a body for an error message: up to HEAD_BYTES, or what arrived within
- * HEAD_WAIT_MS (a 500 whose body never ends still becomes its HttpError at once). `done` when
- * that was all of it; `pending` is a read still in flight, for the replay to give first.
+ * `waitMs` (a 500 whose body never ends still becomes its HttpError at once; 0: only what has
+ * arrived already). `done` when that was all of it; `pending` is a read still in flight, for
+ * the replay to give first.
  */
-export async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<{ head: Uint8Array[]; done: boolean; pending?: Promise<ReadableStreamReadResult<Uint8Array>> }> {
+export async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>, waitMs: number = HEAD_WAIT_MS): Promise<{ head: Uint8Array[]; done: boolean; pending?: Promise<ReadableStreamReadResult<Uint8Array>> }> {
   const head: Uint8Array[] = [];
-  const until = Date.now() + HEAD_WAIT_MS;
+  const until = Date.now() + waitMs;
   for (let size = 0; size < HEAD_BYTES; ) {
     const read = reader.read();
     const r = await withinMs(read, until - Date.now());

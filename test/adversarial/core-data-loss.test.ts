@@ -5,7 +5,7 @@
  * for byte.
  */
 import { describe, expect, test } from "vitest";
-import { readBody, rejection, useClients, useServers, type TestServer, exposedGc } from "./support/harness.js";
+import { dripRoute, exposedGc, pinnedAfterGc, shortReadsUnderGc, readBody, rejection, useClients, useServers, type TestServer } from "./support/harness.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -226,18 +226,7 @@ describe("a body being read outlives its Response", () => {
   test("GC of the Response mid-read: every byte arrives, and the read does not end early", async () => {
     const gc = exposedGc();
     const [s] = servers();
-    const chunk = "x".repeat(1000);
-    s!.route("/slow", (_req, res) => {
-      res.writeHead(200, { "content-type": "text/plain" });
-      let sent = 0;
-      const next = () => {
-        if (res.destroyed) return;
-        if (sent++ === 5) return void res.end();
-        res.write(chunk);
-        s!.later(40, next);
-      };
-      next();
-    });
+    dripRoute(s!, "/slow", { part: "x".repeat(1000), count: 5, gap: 40 });
     const api = client({ baseUrl: s!.url, timeout: "long" });
     for (const mode of ["reader", "text"] as const) {
       let response: Response | undefined = await api.get("/slow");
@@ -256,5 +245,39 @@ describe("a body being read outlives its Response", () => {
       }
       expect((await reading).length, mode).toBe(5000);
     }
+  }, 20_000);
+
+  // The stand-in Response's clone() wraps a tee branch in a Response of its own, and api.fetch
+  // hands over the stand-in: neither may let GC of a dropped Response or branch end a read.
+  test("GC mid-read of api.fetch and of clones: the read copy gets every byte, a dropped copy does not end it", async () => {
+    const [s] = servers();
+    dripRoute(s!, "/slow-clone", { part: "y".repeat(1000), count: 5, gap: 30 });
+    const api = client({ baseUrl: s!.url, timeout: "long" });
+    const url = `${s!.url}/slow-clone`;
+    const short = await shortReadsUnderGc(5000, {
+      "api.fetch, read by text()": async () => (await api.fetch(url)).text(),
+      "a clone read, the original dropped": async () => (await api.get("/slow-clone")).clone().text(),
+      "the original read, its clone dropped": async () => {
+        const response = await api.fetch(url);
+        response.clone();
+        return response.text();
+      },
+      "a clone of a clone read": async () => (await api.fetch(url)).clone().clone().text(),
+      "one tee branch read, the other dropped": async () => new Response((await api.get("/slow-clone")).body!.tee()[0]).text(),
+    });
+    expect(short).toEqual([]);
+  }, 20_000);
+
+  test("a stand-in dropped unread (api.fetch, with its clone, a redirected one) still frees its connection after GC", async () => {
+    const [s] = servers();
+    const closed = dripRoute(s!, "/endless", { part: "z".repeat(100), count: Infinity, gap: 20 });
+    s!.route("/hop", (_req, res) => res.writeHead(302, { location: "/endless" }).end());
+    const api = client({ baseUrl: s!.url, timeout: "long" });
+    const pinned = await pinnedAfterGc(closed, {
+      "api.fetch": async () => void (await api.fetch(`${s!.url}/endless`)).status,
+      "api.fetch and its clone": async () => void (await api.fetch(`${s!.url}/endless`)).clone().status,
+      "a redirected api.get": async () => void (await api.get("/hop")).redirected,
+    });
+    expect(pinned).toEqual([]);
   }, 20_000);
 });

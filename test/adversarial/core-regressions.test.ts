@@ -3,7 +3,7 @@
  * each comment names the line that was wrong. They fail on the code before the fix.
  */
 import { describe, expect, test } from "vitest";
-import { rejection, useClients, useServers, exposedGc } from "./support/harness.js";
+import { dripRoute, exposedGc, pinnedAfterGc, shortReadsUnderGc, rejection, useClients, useServers } from "./support/harness.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -541,5 +541,59 @@ describe("core-client-errors (redirect: \"error\")", () => {
     const error = await rejection(api.get("/x", { redirect: "error" }).text());
     expect(error.code).toBe("ERR_REDIRECT");
     expect(s!.hits).toHaveLength(1);
+  });
+});
+
+describe("core-hangs (an error status's Response dropped unread is pinned until close())", () => {
+  // src/pipeline/attempt.ts #errorStatus hands an error status's Response on (api.fetch,
+  // throwHttpErrors: false, HttpError.response) with its body still watched, but only #handOver
+  // (ok statuses) let the client's closer hold the attempt weakly: the closer's strong hold kept
+  // the watched body, its buffers and its connection, until close() (with timeout "none": for
+  // ever), where fetch frees a dropped Response after GC.
+  test.each(["none", "long"] as const)('timeout "%s": a 500 dropped unread (api.fetch, throwHttpErrors: false, HttpError) frees its connection after GC', async (timeout) => {
+    const [s] = servers();
+    const closed = dripRoute(s!, "/endless-500", { status: 500, part: "still failing ", count: Infinity, gap: 20 });
+    const api = client({ baseUrl: s!.url, timeout, retry: false });
+    const pinned = await pinnedAfterGc(closed, {
+      "api.fetch": async () => void (await api.fetch(`${s!.url}/endless-500`)).status,
+      "throwHttpErrors: false": async () => void (await api.get("/endless-500", { throwHttpErrors: false })).status,
+      HttpError: async () => void (await rejection(api.get("/endless-500"))).status,
+    });
+    expect(pinned).toEqual([]);
+  }, 20_000);
+
+  // A tier bounds the wait for the headers and then each gap of a body handed over: an error
+  // status's too (it was the attempt's timer, bounding the whole body and pinning it till then).
+  test("a tier bounds each gap of an error status's body, not the whole of it", async () => {
+    const [s] = servers();
+    dripRoute(s!, "/slow-500", { status: 500, part: "part ", count: 6, gap: 250 });
+    const api = client({ baseUrl: s!.url, timeout: "short", timeouts: { short: "1s" }, retry: false });
+    expect(await (await api.fetch(`${s!.url}/slow-500`)).text()).toBe("part ".repeat(6));
+    expect(api.stats.timeouts).toBe(0);
+  });
+
+  // Held weakly now: GC of what the caller dropped (the HttpError, the Response while its body
+  // is read) must not end a read in progress early.
+  test("an error status's body read with GC forced mid-read gets every byte (api.fetch, its clone, HttpError.response)", async () => {
+    const [s] = servers();
+    dripRoute(s!, "/slow-fail", { status: 500, part: "e".repeat(1000), count: 5, gap: 30 });
+    const api = client({ baseUrl: s!.url, timeout: "none", retry: false });
+    const short = await shortReadsUnderGc(5000, {
+      "api.fetch": async () => (await api.fetch(`${s!.url}/slow-fail`)).text(),
+      "its clone": async () => (await api.fetch(`${s!.url}/slow-fail`)).clone().text(),
+      "HttpError.response": async () => (await rejection(api.get("/slow-fail"))).response.text(),
+    });
+    expect(short).toEqual([]);
+  }, 20_000);
+
+  test("close() still ends an error status's body the caller holds and reads", async () => {
+    const [s] = servers();
+    s!.route("/open-500", (_req, res) => res.writeHead(500, { "content-type": "text/plain" }).write("failing"));
+    const api = client({ baseUrl: s!.url, timeout: "none", retry: false });
+    const held = await api.fetch(`${s!.url}/open-500`);
+    const reading = held.text();
+    await new Promise((r) => setTimeout(r, 20));
+    await api.close();
+    expect((await rejection(reading, 3_000)).code).toBe("ERR_CLOSED");
   });
 });

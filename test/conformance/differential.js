@@ -180,6 +180,31 @@ export function differentialCases(env) {
   add("Request with redirect: manual", () => [new Request(diff({ status: 302, loc: "/diff?status=200" }), { redirect: "manual" })]);
   add("Request with redirect: manual + init.redirect follow", () => [new Request(diff({ status: 302, loc: "/diff?status=200" }), { redirect: "manual" }), { redirect: "follow" }]);
   add("Request with redirect: error", () => [new Request(diff({ status: 302, loc: "/diff?status=200" }), { redirect: "error" })]);
+  add("input an object with a toString (fetch takes its string)", () => [{ toString: () => echo({ from: "toString" }) }]);
+  add("input an object with a toString + init", () => [{ toString: () => echo() }, { method: "POST", body: "x" }]);
+  add('init.duplex not "half" (fetch refuses it)', () => [echo(), { method: "POST", body: "x", duplex: "full" }]);
+  add('init.duplex not "half" without a body', () => [echo(), { duplex: "bogus" }]);
+  add("Request with cache: no-store", () => [new Request(echo(), { cache: "no-store" })]);
+  add("Request with cache: no-store + init.headers", () => [new Request(echo(), { cache: "no-store" }), { headers: { "x-i": "1" } }]);
+  add("Request with cache: no-store + init.cache default", () => [new Request(echo(), { cache: "no-store" }), { cache: "default" }]);
+  add("Request with an integrity the body does not match", () => [new Request(echo(), { integrity: `sha256-${"A".repeat(43)}=` })]);
+  const realms = typeof document === "undefined" ? "no other realm with a Request here: an iframe's (browsers)" : undefined;
+  add(
+    "input a Request from another realm (an iframe's)",
+    () => {
+      const frame = document.body.appendChild(document.createElement("iframe"));
+      return [new frame.contentWindow.Request(echo(), { method: "POST", body: "realm", headers: { "x-r": "1" } })];
+    },
+    { skip: realms },
+  );
+  add(
+    "input a Request from another realm + init",
+    () => {
+      const frame = document.body.appendChild(document.createElement("iframe"));
+      return [new frame.contentWindow.Request(echo(), { method: "POST", body: "realm" }), { method: "PUT" }];
+    },
+    { skip: realms },
+  );
   add("init null", () => [echo(), null], { lenient: "Node 18's fetch refuses init null with a TypeError (WebIDL reads null as an empty init, as Node 20+, Deno, Bun and browsers do)" });
   add("init with a cache mode", () => [echo(), { cache: "no-store" }]);
   add("init with an invalid mode value", () => [echo(), { mode: "bogus" }]);

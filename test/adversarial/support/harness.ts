@@ -96,3 +96,57 @@ export function exposedGc(): () => void {
   setFlagsFromString("--expose_gc");
   return runInNewContext("gc") as () => void;
 }
+
+/**
+ * Answers `path` with `status` and a body written in parts `gap` ms apart: `count` parts of
+ * `part`, then the end (never, with count Infinity). Returns how many such responses closed.
+ */
+export function dripRoute(s: TestServer, path: string, opts: { status?: number; part: string; count: number; gap: number }): () => number {
+  let closed = 0;
+  s.route(path, (_req, res) => {
+    res.on("close", () => closed++);
+    res.writeHead(opts.status ?? 200, { "content-type": "text/plain" });
+    let sent = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      if (sent++ === opts.count) return void res.end();
+      res.write(opts.part);
+      s.later(opts.gap, next);
+    };
+    next();
+  });
+  return () => closed;
+}
+
+/** Runs each `drop` (a call whose Response is dropped unread), then forces GC until its connection closes: the drops that never freed theirs. */
+export async function pinnedAfterGc(closed: () => number, drops: Record<string, () => Promise<void>>): Promise<string[]> {
+  const gc = exposedGc();
+  const pinned: string[] = [];
+  for (const [name, drop] of Object.entries(drops)) {
+    const before = closed();
+    await drop();
+    for (let i = 0; i < 20 && closed() === before; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    if (closed() === before) pinned.push(name);
+  }
+  return pinned;
+}
+
+/** Starts each read, forces GC while it runs, and returns the reads that did not get `length` characters (with what they got). */
+export async function shortReadsUnderGc(length: number, reads: Record<string, () => Promise<string>>): Promise<string[]> {
+  const gc = exposedGc();
+  const short: string[] = [];
+  for (const [name, read] of Object.entries(reads)) {
+    const reading = read();
+    for (let i = 0; i < 4; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const got = (await reading).length;
+    if (got !== length) short.push(`${name}: ${got}`);
+  }
+  return short;
+}
+
