@@ -74,6 +74,8 @@ class Attempt implements BodyWatch, Abortable {
   #finished = false;
   /** An ok outcome handed the body to the caller: a timeout after that ends the attempt past its outcome. */
   #handedOver = false;
+  /** Whether the caller began to read a handed-over body (BodyWatch). */
+  reading = false;
   /** True while fetch or a body read is under way: a failure then is the network's (or the timer's). */
   #network = false;
   /** The upload goes through XMLHttpRequest, for real progress events (a browser, where fetch cannot stream it). */
@@ -101,8 +103,9 @@ class Attempt implements BodyWatch, Abortable {
 
   /** Aborts with this attempt's own TimeoutError: the whole attempt's, or the idle gap's. */
   expire(kind: "attempt" | "idle"): void {
-    // A body the caller reads after the outcome (a streamed Response, .sse(), api.fetch): no outcome counts this one.
-    if (this.#handedOver && !this.controller.signal.aborted) this.plan.config.stats.timeouts++;
+    // A body the caller reads after the outcome (a streamed Response, .sse(), api.fetch): no outcome
+    // counts this one. A body nobody began to read is only freed by the timer: no timeout ended a read.
+    if (this.#handedOver && this.reading && !this.controller.signal.aborted) this.plan.config.stats.timeouts++;
     const idle = kind === "idle";
     const ms = idle ? this.idle! : this.#ms!;
     const tier = idle && this.plan.idleTimeout !== undefined ? undefined : this.plan.timeout.tier;

@@ -24,6 +24,8 @@ export interface BodyWatch {
   blame(error: unknown): void;
   /** Aborts the attempt with its own TimeoutError (here: the idle gap's). */
   expire(kind: "idle"): void;
+  /** Set once the caller reads the body (a first pull): a timeout before that interrupted no read. */
+  reading: boolean;
 }
 
 const onIdle = (watch: BodyWatch) => watch.expire("idle");
@@ -88,6 +90,7 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
 
   async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     const watch = this.#watch;
+    watch.reading = true;
     if (watch.idle !== undefined) this.#idle = setTimer(onIdle, watch.idle, watch);
     let chunk: ReadableStreamReadResult<Uint8Array>;
     try {

@@ -99,4 +99,18 @@ describe("stats.timeouts counts timeouts in a body read after the response", { t
     await new Promise((r) => setTimeout(r, 250)); // past the 150 ms the attempt's timer had
     expect(api.stats.timeouts).toBe(0);
   });
+
+  test("a body nobody reads is no timeout: its Duration passing frees it, uncounted", async () => {
+    srv().route("/done", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("complete");
+    });
+    const api = client({ retry: false });
+    await within(api.get("done", { timeout: 100 }), 2_000, "the response head");
+    const viaFetch = client({ retry: false, timeout: 100 });
+    await within(viaFetch.fetch(`${srv().url}/done`), 2_000, "the response head");
+    await new Promise((r) => setTimeout(r, 300)); // past the 100 ms each attempt's timer had
+    expect(api.stats.timeouts).toBe(0);
+    expect(viaFetch.stats.timeouts).toBe(0);
+  });
 });
