@@ -62,7 +62,7 @@ function sseReconnect(config: ClientConfig, method: string, url: Input, opts: Re
         open: (lastEventId, priorRetries, since, handOver) =>
           call(method, url, { ...opts, throwHttpErrors: true, headers: withLastEventId(opts?.headers, lastEventId) }, "response", { retries: false, priorRetries, since, reconnection: true, handOver }).then((r) => r.response),
         policy: plan.retry,
-        budget: config.budget,
+        budget: plan.retry.budget === false ? undefined : config.budget,
         stats: config.stats,
         signal: plan.signal,
         closer: config.closer,

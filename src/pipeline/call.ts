@@ -149,7 +149,8 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
   ctx.delay = delay;
   ctx.retryAfter = retryAfter;
   if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = answer(await bounded(plan, state, () => policy.shouldRetry!(ctx as unknown as RetryContext)));
-  const decision = takeRetry(decideRetry(facts, delay), plan.config.budget);
+  // A request's retry: { budget: false } keeps it out of the client's budget.
+  const decision = takeRetry(decideRetry(facts, delay), policy.budget === false ? undefined : plan.config.budget);
   if (!decision.retry) {
     // (Only a one-attempt call has a caller to tell.)
     if (decision.reason === "budget") run.handOver?.("spent");

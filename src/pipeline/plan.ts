@@ -132,8 +132,8 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
 /** The signal and onUploadProgress of a request (json, body and idempotencyKey are checked as they are encoded). */
 function checkRequestFields(config: ClientConfig, signal: unknown, onUploadProgress: unknown, retry: unknown): void {
   check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
-  // One budget per client family: a request's own would be ignored, so it is refused.
-  check(typeof retry !== "object" || retry === null || (retry as { budget?: unknown }).budget === undefined, "retry.budget", "is client-wide: set it in createClient() or extend()");
+  // One budget per client family: a request may stay out of it (false), not bring its own.
+  check(typeof retry !== "object" || retry === null || (retry as { budget?: unknown }).budget === undefined || (retry as { budget?: unknown }).budget === false, "retry.budget", "is client-wide: set it in createClient() or extend(); a request may only turn it off (false)");
   check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
   check(onUploadProgress === undefined || config.upload !== undefined, "onUploadProgress", "needs createClient(): createCoreClient leaves upload progress out");
 }

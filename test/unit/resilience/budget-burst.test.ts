@@ -253,19 +253,27 @@ describe("RetryBudget reservations", () => {
 });
 
 describe("the budget is client-wide", () => {
-  it("a request's retry.budget is a TypeError naming it, and nothing is sent (it was accepted and ignored)", async () => {
+  it("a request's own budget object is a TypeError naming retry.budget, and nothing is sent (it was accepted and ignored)", async () => {
     const { api, fetch } = client({ ratio: 0.1, minPerSecond: 0 });
-    for (const budget of [false, { ratio: 1 }]) {
-      const error = await api.get("r", { retry: { maxRetries: 2, budget } }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TypeError);
-      expect(String((error as Error).message)).toMatch(/retry\.budget.*client-wide/);
-    }
-    // retry.budget: undefined is no budget option at all; the request goes.
-    await api.get("r", { retry: { maxRetries: 0, budget: undefined } }).catch(() => undefined);
-    expect(fetch.sent).toBe(1);
+    const error = await api.get("r", { retry: { maxRetries: 2, budget: { ratio: 1 } } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String((error as Error).message)).toMatch(/retry\.budget.*client-wide/);
+    expect(fetch.sent).toBe(0);
   });
 
-  it("api.fetch and extend() keep their behaviour: a child may set its own budget", async () => {
+  it("a request's retry: { budget: false } keeps it out of the budget (it was ignored: budgetExhausted all the same)", async () => {
+    const { api, fetch } = client({ ratio: 0.1, minPerSecond: 0 });
+    const error = await api.get("r", { retry: { ...QUICK, maxRetries: 3, budget: false } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).budgetExhausted).not.toBe(true);
+    expect(fetch.sent).toBe(4);
+    expect(api.stats.budgetExhausted).toBe(0);
+    // The next request, without the opt-out, meets the budget as before (ratio 0.1 of 2 calls: no retry).
+    await api.get("r", { retry: { ...QUICK, maxRetries: 3 } }).catch(() => undefined);
+    expect(api.stats.budgetExhausted).toBe(1);
+  });
+
+  it("extend() keeps its behaviour: a child may set its own budget", async () => {
     const { api } = client(undefined);
     const child = api.extend({ retry: { budget: false } });
     await expect(child.get("r", { retry: 0 })).rejects.toBeInstanceOf(HttpError);
