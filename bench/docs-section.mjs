@@ -16,6 +16,7 @@ const END = "<!-- bench-run:end -->";
 const run = readFileSync(process.argv[2] ?? `${ROOT}.tmp/bench.md`, "utf8")
   .replace(/^## Benchmarks.*\n+/, "")
   .replace(/ \(issue \d+\)/g, "")
+  .replace(/ \(issues [\d, ]+\)/g, "")
   .replace(/\bissue \d+'s\b/g, "the project's")
   .trim();
 const page = readFileSync(PAGE, "utf8");
