@@ -6,6 +6,9 @@
 // SseParser and createParser), the whole pipeline each way, a reader alone, and a bare `for await`
 // over as many ready items: the cost an async iterator pays per item and a callback parser does
 // not. On the dense shapes (Anthropic, MCP) that last row is the gap between sse() and createParser.
+// The row after it serves the same items from a next() that returns no promise at all: it costs
+// the same, so the cost is the consumer's `await` per item (a microtask and a resume), which no
+// iterator can save, not the promise an iterator makes.
 import * as B from "./decoders.mjs";
 import { build } from "esbuild";
 import { createParser } from "eventsource-parser";
@@ -20,6 +23,9 @@ const texts = []; { const d = new TextDecoder(); for (const c of chunks) texts.p
 let N = 0; { const p = new SseParser("", 1 << 24); const out = []; for (const t of texts) { p.push(t, out); N += out.length; out.length = 0; } }
 const ev = { event: "message", data: "x", id: "" };
 function items() { let i = 0; return { [Symbol.asyncIterator]() { return this; }, next() { return Promise.resolve(i++ < N ? { done: false, value: ev } : { done: true, value: undefined }); } }; }
+// The same items from a next() that returns the result itself, not a promise of it (outside the
+// async iterator contract): for await awaits it all the same, so this is the cost of the await.
+function plainItems() { let i = 0; return { [Symbol.asyncIterator]() { return this; }, next() { return i++ < N ? { done: false, value: ev } : { done: true, value: undefined }; } }; }
 const med = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
 function streamOf() { let i = 0; return new ReadableStream({ pull(c) { if (i >= chunks.length) return c.close(); c.enqueue(chunks[i++]); } }); }
 const cands = {
@@ -31,6 +37,7 @@ const cands = {
   "createParser full": async () => { let n = 0; const p = createParser({ onEvent(e) { n += e.data.length; } }); const d = new TextDecoder(); const r = streamOf().getReader(); for (;;) { const { done, value } = await r.read(); if (done) break; p.feed(d.decode(value, { stream: true })); } },
   "reader only": async () => { const r = streamOf().getReader(); for (;;) { const { done } = await r.read(); if (done) break; } },
   "for await over N items": async () => { let n = 0; for await (const e of items()) n += e.data.length; },
+  "for await, no promises": async () => { let n = 0; for await (const e of plainItems()) n += e.data.length; },
 };
 const t = Object.fromEntries(Object.keys(cands).map((n) => [n, []]));
 for (let r = 0; r < 11; r++) for (const [n, f] of Object.entries(cands)) { const c = process.cpuUsage(); await f(); const u = process.cpuUsage(c); t[n].push(u.user + u.system); }
