@@ -10,7 +10,7 @@
  * trickled a byte at a time costs linear time, and its pieces are joined a few dozen at a
  * time so that it never costs much more memory than its text.
  *
- * Memory is bounded by the limit, not by the body: {@link LineSplitter.checkHeld} fails as
+ * Memory is bounded by the limit, not by the body: {@link BlockSplitter.checkHeld} fails as
  * soon as the unfinished line passes it, and each line is checked as it is read.
  *
  * @module
@@ -24,27 +24,25 @@ const CR = 13;
 const JOIN_EVERY = 64;
 
 /**
- * Splits text into lines, text by text.
+ * Text into blocks of whole lines, read in place (what `sse()` does): each text is taken
+ * as one block, its lines read with {@link lineEnd} and {@link after}; the unfinished line
+ * is held for the next. {@link LineSplitter} adds the line-by-line form.
  *
  * @example
  * ```ts
- * const splitter = new LineSplitter(1024, "line");
- * splitter.push("a\r", []);     // ["a"]
- * splitter.push("\nb\nc", []);  // ["b"] (the \n after the \r was part of its terminator)
- * splitter.end([]);             // ["c"]
- *
- * // The block form, read in place (what sse() does):
+ * const splitter = new BlockSplitter(1024, "event");
  * const block = splitter.take("x\ny\nz"); // "z" is held; splitter.first is undefined
  * for (let pos = splitter.blockStart; pos < splitter.blockEnd; ) {
  *   const end = splitter.lineEnd(block, pos);
  *   console.log(block.slice(pos, end));
  *   pos = splitter.after(block, end);
  * }
+ * splitter.checkHeld();
  * ```
  *
  * @internal
  */
-export class LineSplitter {
+export class BlockSplitter {
   /** The longest line allowed, in UTF-8 bytes, and what a longer one is reported as. */
   readonly limit: number;
   readonly kind: LimitKind;
@@ -71,35 +69,6 @@ export class LineSplitter {
   constructor(limit: number, kind: LimitKind) {
     this.limit = limit;
     this.kind = kind;
-  }
-
-  /** The lines `text` completes, appended to `out`. Throws a LimitError for a line past the limit. */
-  push(text: string, out: string[]): string[] {
-    const block = this.take(text);
-    const first = this.first;
-    if (first !== undefined) {
-      this.checkLine(first, 0, first.length);
-      out.push(first);
-    }
-    const stop = this.blockEnd;
-    for (let pos = this.blockStart; pos < stop; ) {
-      const end = this.lineEnd(block, pos);
-      this.checkLine(block, pos, end);
-      out.push(block.slice(pos, end));
-      pos = this.after(block, end);
-    }
-    this.checkHeld();
-    return out;
-  }
-
-  /** The end of the text: the unfinished line, if any, appended to `out`. */
-  end(out: string[]): string[] {
-    const last = this.rest();
-    if (last !== undefined) {
-      this.checkLine(last, 0, last.length);
-      out.push(last);
-    }
-    return out;
   }
 
   /**
@@ -218,5 +187,50 @@ export class LineSplitter {
       this.head += pieces.join("");
     }
     return this.head;
+  }
+}
+
+/**
+ * Splits text into lines, text by text: the lines each text completes, as strings (what
+ * `lines()` and `ndjson()` use; `sse()` reads the blocks in place and does without these).
+ *
+ * @example
+ * ```ts
+ * const splitter = new LineSplitter(1024, "line");
+ * splitter.push("a\r", []);     // ["a"]
+ * splitter.push("\nb\nc", []);  // ["b"] (the \n after the \r was part of its terminator)
+ * splitter.end([]);             // ["c"]
+ * ```
+ *
+ * @internal
+ */
+export class LineSplitter extends BlockSplitter {
+  /** The lines `text` completes, appended to `out`. Throws a LimitError for a line past the limit. */
+  push(text: string, out: string[]): string[] {
+    const block = this.take(text);
+    const first = this.first;
+    if (first !== undefined) {
+      this.checkLine(first, 0, first.length);
+      out.push(first);
+    }
+    const stop = this.blockEnd;
+    for (let pos = this.blockStart; pos < stop; ) {
+      const end = this.lineEnd(block, pos);
+      this.checkLine(block, pos, end);
+      out.push(block.slice(pos, end));
+      pos = this.after(block, end);
+    }
+    this.checkHeld();
+    return out;
+  }
+
+  /** The end of the text: the unfinished line, if any, appended to `out`. */
+  end(out: string[]): string[] {
+    const last = this.rest();
+    if (last !== undefined) {
+      this.checkLine(last, 0, last.length);
+      out.push(last);
+    }
+    return out;
   }
 }

@@ -8,7 +8,7 @@ import { LimitError } from "../errors/limit-error.js";
 import { ItemIterator, type TextParser } from "./items.js";
 import { DEFAULT_MAX_EVENT_BYTES, byteLimit, utf8Length } from "./limits.js";
 import type { ByteSource } from "./source.js";
-import { LineSplitter } from "./splitter.js";
+import { BlockSplitter } from "./splitter.js";
 
 /**
  * One dispatched Server-Sent Event, as {@link sse} yields it.
@@ -76,7 +76,7 @@ const LF = 10;
  * one slice per value), so `sse()` serves them without going back to the source.
  */
 export class SseParser implements TextParser<ServerSentEvent> {
-  private readonly splitter: LineSplitter;
+  private readonly splitter: BlockSplitter;
   /** The event type buffer. */
   private type = "";
   /**
@@ -99,7 +99,7 @@ export class SseParser implements TextParser<ServerSentEvent> {
   private retry = -1;
 
   constructor(lastEventId: string, maxEventBytes: number) {
-    this.splitter = new LineSplitter(maxEventBytes, "event");
+    this.splitter = new BlockSplitter(maxEventBytes, "event");
     this.id = lastEventId;
     this.maxEventBytes = maxEventBytes;
   }
