@@ -82,7 +82,7 @@ export interface UploadPlan {
  * where uploads cannot be streamed the body goes as it is, and its size is returned for the
  * one 100 % event sent when the response starts.
  */
-async function prepareUpload(hop: UploadHop, request: UploadRequest): Promise<UploadPlan> {
+export async function prepareUpload(hop: UploadHop, request: UploadRequest): Promise<UploadPlan> {
   const onUploadProgress = request.onUploadProgress;
   if (!canCountUploads()) {
     if (typeof XMLHttpRequest === "function" && !request.customFetch && (request.redirect ?? "follow") === "follow") {
@@ -96,10 +96,3 @@ async function prepareUpload(hop: UploadHop, request: UploadRequest): Promise<Up
   if (contentType && hop.headers["content-type"] === undefined) hop.headers = { ...hop.headers, "content-type": contentType };
   return {};
 }
-
-/** What an attempt needs for `onUploadProgress`: given to the config by the full client only, so the core client bundles none of it. */
-export interface UploadProgress {
-  prepare: typeof prepareUpload;
-}
-
-export const UPLOAD_PROGRESS: UploadProgress = { prepare: prepareUpload };
