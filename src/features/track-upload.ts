@@ -3,7 +3,7 @@
  * their `onUploadProgress` option. Only an app that imports it bundles the counted stream and
  * the XMLHttpRequest path (http/upload-progress.ts, http/xhr-fetch.ts).
  */
-import type { Progress } from "../options/options.js";
+import type { Progress } from "../options/progress.js";
 import { check } from "../options/option-error.js";
 import { prepareUpload } from "../http/upload-progress.js";
 import { PREPARE_UPLOAD, type UploadTracker } from "../http/upload-tracker.js";

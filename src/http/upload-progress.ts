@@ -4,7 +4,7 @@
  * an upload only over HTTP/2 and Firefox not at all, so there the body is sent as it is and a
  * single 100 % event is reported once the response has started (the body was sent).
  */
-import type { Progress } from "../options/options.js";
+import type { Progress } from "../options/progress.js";
 import { isBrowser } from "./runtime.js";
 import { supportsRequestStreams } from "./stream-uploads.js";
 import { xhrFetch } from "./xhr-fetch.js";

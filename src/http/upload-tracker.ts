@@ -3,7 +3,7 @@
  * upload, made only by `trackUpload()` (features/track-upload.ts). The attempt calls what the
  * value carries, so the upload code is in a bundle only when the app imports `trackUpload`.
  */
-import type { Progress } from "../options/options.js";
+import type { Progress } from "../options/progress.js";
 import type { UploadHop, UploadPlan, UploadRequest } from "./upload-progress.js";
 
 /** @internal The key of an upload tracker's way to prepare an upload. */

@@ -6,6 +6,7 @@
 import type { Duration } from "../resilience/durations.js";
 import type { ServerSentEvent } from "../decode/sse.js";
 import type { UploadTracker } from "../http/upload-tracker.js";
+import type { Progress } from "./progress.js";
 
 /** A named timeout tier. */
 export type TierName = "short" | "medium" | "long";
@@ -124,15 +125,7 @@ export interface Hooks {
   beforeError?: BeforeErrorHook[];
 }
 
-/** Progress of a body download. */
-export interface Progress {
-  /** Bytes received so far. */
-  loaded: number;
-  /** Content-Length when known (and the body is not content-encoded). */
-  total: number | undefined;
-  /** 0–100 when `total` is known. */
-  percent: number | undefined;
-}
+export type { Progress } from "./progress.js";
 
 /** `fetch` as tierfetch calls it. */
 export type FetchFunction = (input: Request | string, init?: RequestInit) => Promise<Response>;
