@@ -72,7 +72,8 @@ type Bound = <R>(signal: AbortSignal | undefined, work: () => R | PromiseLike<R>
  * for await (const user of paginate<User>(api, "users", { limit: 100 })) console.log(user.name);
  */
 export function paginate<T = unknown, B = any>(api: Client, url: string | URL, options?: PaginateOptions<T, B>): AsyncIterableIterator<T> {
-  const closer = api[CLOSER];
+  const closer = api?.[CLOSER];
+  check(closer !== undefined && typeof api.get === "function", "paginate", "needs a client made by createClient() as its first argument");
   return pages((u, o) => api.get(u, o), (signal, work) => bounded({ signal, closer }, work), url, options as PaginateOptions<T>);
 }
 
