@@ -106,10 +106,7 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
 
   /** Rejects with `error`; a call not started that no shortcut reads yet is never sent and rejects with it too. */
   #refuse(error: TypeError): Promise<never> {
-    if (!this.#started && this.#mode === "response") {
-      this.#refused = error;
-      this.then(undefined, noop);
-    }
+    if (this.#mode === "response") this[HOLD](error, false);
     return Promise.reject(error);
   }
 
