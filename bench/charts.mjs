@@ -115,7 +115,7 @@ const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 const FONT = `font-family="system-ui, -apple-system, Segoe UI, sans-serif"`;
 const COLORS = { tierfetch: "#2563eb", floor: "#6b7280", "raw fetch": "#9ca3af", peer: "#f59e0b" };
 const colorOf = (name, peer = !/^(tierfetch|floor|raw fetch)/.test(name)) =>
-  /^tierfetch|createClient|createCoreClient|decoders|whole public|sse/.test(name) ? COLORS.tierfetch : name === "floor" ? COLORS.floor : name === "raw fetch" ? COLORS["raw fetch"] : peer ? COLORS.peer : COLORS.tierfetch;
+  /^tierfetch|createClient|decoders|whole public|sse/.test(name) ? COLORS.tierfetch : name === "floor" ? COLORS.floor : name === "raw fetch" ? COLORS["raw fetch"] : peer ? COLORS.peer : COLORS.tierfetch;
 
 /** One horizontal bar chart panel; returns [svg, height]. */
 function panel({ title, rows, unit, x0, y0, width, mark }) {

@@ -89,12 +89,12 @@ async function makeCall(name, base) {
     };
   }
   if (name === "tierfetch") {
-    const { createClient } = await import(pathToFileURL(process.env.TIERFETCH_ENTRY ?? `${ROOT}dist/index.js`).href);
+    const { createClient, sse } = await import(pathToFileURL(process.env.TIERFETCH_ENTRY ?? `${ROOT}dist/index.js`).href);
     const client = createClient({ baseUrl: base });
     return {
       request: () => client.get("users", { query: { page: 2 }, headers, timeout: "long" }).json(),
       stream: async () => {
-        const events = client.get("stream", { timeout: "none" }).sse();
+        const events = sse(client.get("stream", { timeout: "none" }));
         const first = await events.next();
         if (first.done) throw new Error("stream ended before its first event");
         return { finish: async () => { while (!(await events.next()).done); } };

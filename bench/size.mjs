@@ -6,7 +6,7 @@
 //   `import()` are "lazy": listed apart, not counted as initial).
 // Minify, platform browser, ESM, target es2022, gzip level 9, 1 KB = 1000 B. A feature row's
 // marginal cost is its app minus its base app (split: counting the lazy chunks the feature loads).
-// Also checks that the decoders tree-shake away from the one-request app, and attributes the
+// Also checks that the features (readers, paginate, upload, schema) tree-shake away from the one-request app, and attributes the
 // one-request app's bytes to tierfetch's src/ modules.
 //
 // "tierfetch" resolves to a snapshot of the package (package.json + dist/) through its "exports",
@@ -21,8 +21,9 @@ import { FEATURE_MODULES, SIZE_TABLE } from "./size-table.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const APPS = `${ROOT}bench/size-apps/`;
-export const DECODERS = ["lines", "ndjson", "sse"];
-/** Below this many added bytes a decoder was in the app already (each one is far larger). */
+/** What an app imports on purpose: none of it may be in a bundle that does not import it. */
+export const FEATURES = ["lines", "ndjson", "sse", "paginate", "trackUpload", "validateJson"];
+/** Below this many added bytes a feature was in the app already (each one is far larger). */
 const PRESENT_BELOW = 40;
 
 const version = (pkg) => JSON.parse(readFileSync(`${ROOT}node_modules/${pkg}/package.json`, "utf8")).version;
@@ -133,29 +134,29 @@ export function budgetChecks(r) {
 }
 
 /**
- * Bytes (minified, split build) that each decoder adds to the core one-request app when referenced,
+ * Bytes (minified, split build) that each feature adds to the one-request app when referenced,
  * beyond what referencing an export the app already holds costs: about 0 means it was bundled
  * already, hundreds means it had been shaken away.
  */
-export async function decoderCost(pkgDir) {
-  const app = readFileSync(`${APPS}core-one-request.js`, "utf8");
+export async function featureCost(pkgDir) {
+  const app = readFileSync(`${APPS}one-request.js`, "utf8");
   const probe = async (name) => (await measure(`${app}\nimport { ${name} as __probe } from "tierfetch";\nconsole.log(__probe);\n`, { splitting: true, pkgDir })).min;
-  const reference = await probe("createCoreClient");
+  const reference = await probe("createClient");
   const out = {};
-  for (const d of DECODERS) out[d] = (await probe(d)) - reference;
+  for (const d of FEATURES) out[d] = (await probe(d)) - reference;
   return out;
 }
 
-/** Tree-shake checks, each `{ name, ok, detail }`: the core one-request app holds none of lines / ndjson / sse. */
+/** Tree-shake checks, each `{ name, ok, detail }`: the one-request app holds none of the features. */
 export async function treeShakeChecks(pkgDir = defaultPackageDir()) {
-  const cost = await decoderCost(pkgDir);
-  const kept = DECODERS.filter((d) => cost[d] < PRESENT_BELOW);
+  const cost = await featureCost(pkgDir);
+  const kept = FEATURES.filter((d) => cost[d] < PRESENT_BELOW);
   return [
     {
-      name: "decoders tree-shake away from the core one-request app",
+      name: "features tree-shake away from the one-request app",
       ok: kept.length === 0,
       detail:
-        DECODERS.map((d) => `referencing ${d} adds ${cost[d]} B`).join(", ") +
+        FEATURES.map((d) => `referencing ${d} adds ${cost[d]} B`).join(", ") +
         (kept.length ? ` -> already bundled without being used: ${kept.join(", ")}` : " -> none bundled until used"),
     },
   ];
@@ -228,7 +229,6 @@ export async function benchSize({ smoke = false } = {}) {
     try {
       attr = await attribution();
       costs = await moduleCosts();
-      costs.core = await moduleCosts("core-one-request.js");
     } catch {
       attr = costs = undefined; // src/ mid-edit: attribution is a nicety, the sizes above come from dist/
     }

@@ -8,7 +8,7 @@
 // To hold a new entry point to a budget, add a row to bench/size-table.mjs; nothing here changes.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { budgetChecks, kb, measureTable, packageSnapshot } from "../bench/size.mjs";
+import { budgetChecks, kb, measureTable, packageSnapshot, treeShakeChecks } from "../bench/size.mjs";
 import { SIZE_TABLE } from "../bench/size-table.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -40,9 +40,9 @@ if (!existsSync(`${ROOT}dist/index.js`)) {
       report(c.ok, `${r.name}, ${mode}: ${kb(c.gzip)} gzip${lazy}, budget ${kb(c.limit)}${c.ok ? "" : ` -> ${c.gzip - c.limit} B over`}`);
     }
   }
-  // No tree-shake check of the decoders any more: the ResponsePromise shortcuts (.lines(),
-  // .ndjson(), .sse(), in SPEC.md) reach them statically since the lazy import() chunk went
-  // (issue 11), so every client bundles them; the budgets above hold the whole.
+  // The features are functions an app imports (one factory, issue 20): none may be reachable
+  // from the one-request app.
+  for (const c of await treeShakeChecks(pkgDir)) report(c.ok, `${c.name}: ${c.detail}`);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

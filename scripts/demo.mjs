@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: a tour of tierfetch against a local server it starts itself (no network).
 import http from "node:http";
-import { createClient, createCoreClient, HttpError, TimeoutError } from "../dist/index.js";
+import { createClient, sse, HttpError, TimeoutError } from "../dist/index.js";
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code) => (s) => (color ? `\x1b[${code}m${s}\x1b[0m` : String(s));
@@ -151,7 +151,7 @@ const bytes = await api.get("download", {
 console.log(`  ${t()} got ${bytes.byteLength} bytes`);
 
 title("Server-Sent Events that reconnect with Last-Event-ID after a dropped connection");
-for await (const event of api.get("ticker", { timeout: "none", idleTimeout: "2s" }).sse({ reconnect: true })) {
+for await (const event of sse(api.get("ticker", { timeout: "none", idleTimeout: "2s" }), { reconnect: true })) {
   console.log(`  ${t()} ${event.event} id=${event.id} data=${event.data}`);
 }
 console.log(`  ${t()} the server answered the last reconnection with 204 No Content: the stream is over (as EventSource stops on 204)`);
@@ -174,13 +174,13 @@ if (OpenAI) {
   await llm.close();
 }
 
-title("createCoreClient: the same pipeline for the smallest bundle (buffered shortcuts only)");
+title("One factory: an app bundles only the features it imports");
 {
   flaky = 0; // busy twice again
-  const core = createCoreClient({ baseUrl: base, retry: { maxRetries: 3, minDelay: "100ms" }, hooks: { beforeRetry: [logRetry] } });
-  const body = await core.get("flaky").json();
-  console.log(`  ${t()} ${green("ok")}`, body, dim(`— ${core.stats.retries} retries; .sse()/.lines() are createClient's (or the standalone decoders)`));
-  await core.close();
+  const small = createClient({ baseUrl: base, retry: { maxRetries: 3, minDelay: "100ms" }, hooks: { beforeRetry: [logRetry] } });
+  const body = await small.get("flaky").json();
+  console.log(`  ${t()} ${green("ok")}`, body, dim(`— ${small.stats.retries} retries; sse(), lines(), paginate() and trackUpload() are imported functions`));
+  await small.close();
 }
 
 title("Statistics (never a header or a token)");

@@ -1,8 +1,5 @@
-export { createClient, tierfetch } from "./full-client.js";
-export { createCoreClient } from "./core.js";
-export type { Client, CoreClient, Input } from "./client.js";
+export { createClient, tierfetch, type Client, type Input } from "./client.js";
 export { ResponsePromise } from "./pipeline/response.js";
-export { CoreResponsePromise } from "./pipeline/response-core.js";
 export { parseDuration, type Duration } from "./resilience/durations.js";
 export {
   TierfetchError, HttpError, TimeoutError, NetworkError,
@@ -10,7 +7,13 @@ export {
   ValidationError, isValidationError, RedirectError, isRedirectError, ParseError, isParseError, type ErrorCode, type TimeoutKind,
   LimitError, isLimitError, type LimitKind,
 } from "./errors/index.js";
-export { lines, ndjson, sse } from "./decode/index.js";
+export { lines, ndjson } from "./features/read-lines.js";
+export { sse } from "./features/sse-request.js";
+export type { ResponseSource } from "./features/pending-response.js";
+export { paginate, type PaginateOptions, type PageContext, type NextPage } from "./features/paginate.js";
+export { trackUpload } from "./features/track-upload.js";
+export type { UploadTracker } from "./http/upload-tracker.js";
+export { validateJson, type StandardSchemaV1, type StandardIssue } from "./features/schema.js";
 export type { ServerSentEvent, SseOptions, LinesOptions, ByteSource } from "./decode/index.js";
 export type { Stats } from "./stats.js";
 export type {
@@ -18,5 +21,3 @@ export type {
   TimeoutOption, TimeoutTiers, TierName, Hooks, HookContext, BeforeRequestHook, BeforeRetryHook, AfterResponseHook,
   BeforeErrorHook, Progress, QueryOptions, QueryValue, HeadersOption, FetchFunction, TokenOption, SseRequestOptions,
 } from "./options/options.js";
-export type { PaginateOptions, PageContext, NextPage } from "./features/paginate.js";
-export type { StandardSchemaV1, StandardIssue } from "./features/schema.js";

@@ -1,6 +1,6 @@
 import { TierfetchError, at, hide, isTierfetchError, type ErrorDetails } from "./tierfetch-error.js";
 
-/** A response body was not what the shortcut reads: not JSON for `.json()`, not an event stream for `.sse()`. */
+/** A response body was not what the shortcut reads: not JSON for `.json()`, not an event stream for `sse(p)`. */
 export class ParseError extends TierfetchError {
   override name = "ParseError";
   /** The status of the response. */

@@ -1,5 +1,5 @@
 /**
- * `api.paginate()`: the items of every page, one by one. Follows `Link: <…>; rel="next"` by
+ * `paginate(api, url)`: the items of every page, one by one. Follows `Link: <…>; rel="next"` by
  * default, or a `next()` function (cursor, offset, page number). Every page goes through the
  * same tiers, retries and hooks as any request.
  */
@@ -7,6 +7,8 @@ import { TierfetchError } from "../errors/tierfetch-error.js";
 import { check } from "../options/option-error.js";
 import type { RequestOptions } from "../options/options.js";
 import type { ResponsePromise } from "../pipeline/response.js";
+import { bounded } from "../pipeline/bounded.js";
+import { CLOSER, type Client } from "../client.js";
 import { redactUrl } from "../security/redact.js";
 
 /** What `next()` is told about a page; `B` is the type of the page's body. */
@@ -27,7 +29,7 @@ export interface PageContext<T, B = unknown> {
 export type NextPage = string | URL | (RequestOptions & { url?: string | URL }) | null | undefined | false;
 
 /**
- * Options of `api.paginate()`. `B` is the type of a page's parsed JSON body, the same for
+ * Options of `paginate()`. `B` is the type of a page's parsed JSON body, the same for
  * `items` and `next`: `any` unless given (`paginate<User, UsersPage>(…)`) or taken from an
  * annotated `items: (body: UsersPage) => body.data`.
  */
@@ -60,11 +62,22 @@ type Get = (url: string | URL, options: RequestOptions) => ResponsePromise;
 type Bound = <R>(signal: AbortSignal | undefined, work: () => R | PromiseLike<R>) => Promise<R>;
 
 /**
- * The items of every page; `get` sends a request through the client. A next page that repeats
- * one already fetched (same URL and query) ends the iteration with ERR_PAGINATION, as do more
- * than `maxEmptyPages` empty pages in a row: a looping server cannot make it run forever.
+ * The items of every page of `url` on `api`, following `Link: rel="next"` or a `next()`
+ * function; each page is a GET through the client's tiers, retries and hooks. A next page that
+ * repeats one already fetched ends the iteration with ERR_PAGINATION, as do more than
+ * `maxEmptyPages` empty pages in a row. The caller's `next()` is bounded by the request's
+ * signal and the client's `close()`.
+ * @example
+ * import { createClient, paginate } from "tierfetch";
+ * for await (const user of paginate<User>(api, "users", { limit: 100 })) console.log(user.name);
  */
-export async function* paginate<T>(get: Get, bound: Bound, url: string | URL, options: PaginateOptions<T> = {}): AsyncGenerator<T, void, undefined> {
+export function paginate<T = unknown, B = any>(api: Client, url: string | URL, options?: PaginateOptions<T, B>): AsyncIterableIterator<T> {
+  const closer = api?.[CLOSER];
+  check(closer !== undefined && typeof api.get === "function", "paginate", "needs a client made by createClient() as its first argument");
+  return pages((u, o) => api.get(u, o), (signal, work) => bounded({ signal, closer }, work), url, options as PaginateOptions<T>);
+}
+
+async function* pages<T>(get: Get, bound: Bound, url: string | URL, options: PaginateOptions<T> = {}): AsyncGenerator<T, void, undefined> {
   const { items: pick = defaultItems as (body: unknown, response: Response) => T[], next = linkNext, limit = Infinity, pageLimit = Infinity, maxEmptyPages = 16, ...first } = options;
   check(typeof pick === "function", "items", "must be a function");
   check(typeof next === "function", "next", "must be a function");

@@ -4,6 +4,7 @@
  */
 import { ValidationError } from "../errors/validation-error.js";
 import { check } from "../options/option-error.js";
+import { redactUrl } from "../security/redact.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
 export type { StandardSchemaV1, StandardIssue, StandardResult } from "./standard-schema.js";
@@ -18,4 +19,16 @@ export async function validate<T>(schema: StandardSchemaV1<unknown, T>, value: u
   const result = await std.validate(value);
   if (result.issues) throw new ValidationError(where, result.issues);
   return result.value;
+}
+
+/**
+ * The JSON body of a request (or a Response), validated with a Standard Schema (zod, valibot,
+ * arktype...): rejects with a ValidationError carrying the issues. Given what a request returns,
+ * the body is read inside the attempt, as `.json()` reads it.
+ * @example
+ * import { validateJson } from "tierfetch";
+ * const user = await validateJson(api.get("users/42"), UserSchema);
+ */
+export function validateJson<T>(source: { json(): Promise<unknown> } & PromiseLike<Response> | Response, schema: StandardSchemaV1<unknown, T>): Promise<T> {
+  return Promise.all([source.json(), source]).then(([value, response]) => validate(schema, value, response.url ? redactUrl(response.url) : "response"));
 }

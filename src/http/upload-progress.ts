@@ -4,7 +4,7 @@
  * an upload only over HTTP/2 and Firefox not at all, so there the body is sent as it is and a
  * single 100 % event is reported once the response has started (the body was sent).
  */
-import type { Progress } from "../options/options.js";
+import type { Progress } from "../options/progress.js";
 import { isBrowser } from "./runtime.js";
 import { supportsRequestStreams } from "./stream-uploads.js";
 import { xhrFetch } from "./xhr-fetch.js";
@@ -82,7 +82,7 @@ export interface UploadPlan {
  * where uploads cannot be streamed the body goes as it is, and its size is returned for the
  * one 100 % event sent when the response starts.
  */
-async function prepareUpload(hop: UploadHop, request: UploadRequest): Promise<UploadPlan> {
+export async function prepareUpload(hop: UploadHop, request: UploadRequest): Promise<UploadPlan> {
   const onUploadProgress = request.onUploadProgress;
   if (!canCountUploads()) {
     if (typeof XMLHttpRequest === "function" && !request.customFetch && (request.redirect ?? "follow") === "follow") {
@@ -96,10 +96,3 @@ async function prepareUpload(hop: UploadHop, request: UploadRequest): Promise<Up
   if (contentType && hop.headers["content-type"] === undefined) hop.headers = { ...hop.headers, "content-type": contentType };
   return {};
 }
-
-/** What an attempt needs for `onUploadProgress`: given to the config by the full client only, so the core client bundles none of it. */
-export interface UploadProgress {
-  prepare: typeof prepareUpload;
-}
-
-export const UPLOAD_PROGRESS: UploadProgress = { prepare: prepareUpload };

@@ -14,7 +14,6 @@ import { RetryBudget } from "../resilience/retry-budget.js";
 import { createStats, type Stats } from "../stats.js";
 import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "../http/url.js";
-import type { UploadProgress } from "../http/upload-progress.js";
 import { removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 
 /** Hooks as arrays, never undefined. */
@@ -50,8 +49,6 @@ export interface ClientConfig extends Shared {
   readonly stats: Stats;
   /** What close() aborts: this client's operations in flight, and its children's. */
   readonly closer: Closer;
-  /** How `onUploadProgress` is served (the full client's; undefined: the option is refused). */
-  readonly upload: UploadProgress | undefined;
 }
 
 /** RequestInit fields tierfetch sets itself on every attempt. */
@@ -156,7 +153,7 @@ const ROOT: Shared = {
 };
 
 /** Validates and normalises client options over `parent`'s config (what `extend()` inherits). */
-export function normaliseClient(options: ClientOptions, parent?: ClientConfig, upload?: UploadProgress): ClientConfig {
+export function normaliseClient(options: ClientOptions, parent?: ClientConfig): ClientConfig {
   check(typeof options === "object" && options !== null, "options", "must be an object");
   const o = options as Record<string, unknown>;
   // Tier lengths first: the timeouts (own and inherited) are read against them.
@@ -211,7 +208,6 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
     allowHttp,
     stats: parent?.stats ?? createStats(),
     closer: new Closer(parent?.closer),
-    upload: parent ? parent.upload : upload,
   };
 }
 

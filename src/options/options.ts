@@ -5,6 +5,8 @@
  */
 import type { Duration } from "../resilience/durations.js";
 import type { ServerSentEvent } from "../decode/sse.js";
+import type { UploadTracker } from "../http/upload-tracker.js";
+import type { Progress } from "./progress.js";
 
 /** A named timeout tier. */
 export type TierName = "short" | "medium" | "long";
@@ -123,15 +125,7 @@ export interface Hooks {
   beforeError?: BeforeErrorHook[];
 }
 
-/** Progress of a body download. */
-export interface Progress {
-  /** Bytes received so far. */
-  loaded: number;
-  /** Content-Length when known (and the body is not content-encoded). */
-  total: number | undefined;
-  /** 0–100 when `total` is known. */
-  percent: number | undefined;
-}
+export type { Progress } from "./progress.js";
 
 /** `fetch` as tierfetch calls it. */
 export type FetchFunction = (input: Request | string, init?: RequestInit) => Promise<Response>;
@@ -252,15 +246,16 @@ export interface RequestOptions extends CommonOptions {
    */
   idempotencyKey?: string | true;
   /**
-   * Called as the request body uploads. Where the runtime streams uploads (Node, Deno, Bun,
-   * workerd, edge-runtime) the body goes as a counted stream (chunked); in browsers it is sent
-   * as it is and one 100 % event comes when the response starts.
-   * @example onUploadProgress: ({ percent }) => bar.set(percent)
+   * Upload progress: a callback made by `trackUpload()` (imported from "tierfetch", so only an
+   * app that uses it bundles the upload code). Where the runtime streams uploads (Node, Deno,
+   * Bun, workerd, edge-runtime) the body goes as a counted stream (chunked); in a browser it
+   * goes through XMLHttpRequest. A plain function is refused with a TypeError.
+   * @example onUploadProgress: trackUpload(({ percent }) => bar.set(percent))
    */
-  onUploadProgress?: (progress: Progress) => void;
+  onUploadProgress?: UploadTracker;
 }
 
-/** Options of `.sse()`. */
+/** Options of `sse()` given a client's ResponsePromise (`sse(api.get(u), options)`). */
 export interface SseRequestOptions {
   /**
    * Re-issue the request (GET only) when the stream ends or drops, after the server's `retry`

@@ -26,6 +26,7 @@ import { attemptTimeout } from "../resilience/timeouts.js";
 import { readHead, replay, trackBody, type BodyWatch } from "./tracked-body.js";
 import { standIn } from "./fetched-response.js";
 import type { SerialisedBody } from "../http/upload-progress.js";
+import { PREPARE_UPLOAD, type UploadTracker } from "../http/upload-tracker.js";
 
 /** What went wrong in an attempt that may be retried. */
 export type Failure = { type: "timeout"; ms: number; tier: CallPlan["timeout"]["tier"]; kind: TimeoutKind } | { type: "network"; cause: unknown };
@@ -341,10 +342,10 @@ class Attempt implements BodyWatch, Abortable {
     return { type: "failed", failure: { type: "network", cause: error } };
   }
 
-  /** onUploadProgress (the full client's UploadProgress; prepareCall refuses the option without it): the size for a single 100 % event, or none. */
-  async #prepareUpload(hop: Hop, onUploadProgress: (p: Progress) => void): Promise<number | undefined> {
+  /** onUploadProgress (made by trackUpload(), which carries how to prepare it): the size for a single 100 % event, or none. */
+  async #prepareUpload(hop: Hop, onUploadProgress: UploadTracker): Promise<number | undefined> {
     const { plan } = this;
-    const upload = await plan.config.upload!.prepare(hop, {
+    const upload = await onUploadProgress[PREPARE_UPLOAD](hop, {
       onUploadProgress,
       customFetch: plan.config.fetch !== undefined,
       redirect: plan.init.redirect,

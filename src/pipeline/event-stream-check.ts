@@ -1,5 +1,5 @@
 /**
- * `.sse()` on a response that is not an event stream (the usual mistake: `stream: true`
+ * `sse(p)` on a request whose response is not an event stream (the usual mistake: `stream: true`
  * forgotten, and a JSON body arrives) would yield no event and no error: it is refused, saying
  * what arrived. `{ anyContentType: true }` accepts a server that mislabels its stream.
  */
@@ -13,5 +13,5 @@ export function checkEventStream(response: Response, request: Request | undefine
   const type = response.headers.get("content-type");
   if (type && /^\s*text\/event-stream\s*(?:;|$)/i.test(type)) return;
   response.body?.cancel().catch(noop);
-  throw new ParseError(request, response, `.sse() expected text/event-stream but the content-type is ${type ? JSON.stringify(type.slice(0, 80)) : "missing"} (use .json() for a JSON body, or .sse({ anyContentType: true }) for a server that mislabels its stream)`);
+  throw new ParseError(request, response, `sse() expected text/event-stream but the content-type is ${type ? JSON.stringify(type.slice(0, 80)) : "missing"} (use .json() for a JSON body, or sse(p, { anyContentType: true }) for a server that mislabels its stream)`);
 }

@@ -7,7 +7,8 @@ import { closedError } from "../resilience/closer.js";
 import { encodeBody, type BodyPlan } from "../http/body.js";
 import { resolveShared, type ClientConfig, type Shared } from "../options/config.js";
 import { TOKEN, checkHeader, type HeaderRecord } from "../http/headers.js";
-import type { Progress, RequestOptions, TokenOption } from "../options/options.js";
+import type { RequestOptions, TokenOption } from "../options/options.js";
+import { isUploadTracker, type UploadTracker } from "../http/upload-tracker.js";
 import { isSecretHeader } from "../security/secret-names.js";
 import { hasSecretParam, removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 import { bare } from "../options/option-keys.js";
@@ -57,7 +58,7 @@ export interface CallPlan extends Readonly<Shared> {
   /** Whether the request carries credentials (token, secret-named headers): a redirect to plain http is refused then. */
   readonly hasCredentials: boolean;
   readonly signal: AbortSignal | undefined;
-  readonly onUploadProgress: ((p: Progress) => void) | undefined;
+  readonly onUploadProgress: UploadTracker | undefined;
   /** Whether the client follows redirects itself (fetch would otherwise; browsers always do). */
   /**
    * Who handles a redirect: the client follows it (`follow`) or refuses it as a RedirectError
@@ -78,7 +79,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   // Own properties only, as every option is read (options parsed from JSON may carry a prototype).
   const fields = ownFields(o);
   const { json, body, signal, idempotencyKey, onUploadProgress, headers: given } = fields;
-  checkRequestFields(config, signal, onUploadProgress, fields.retry);
+  checkRequestFields(signal, onUploadProgress, fields.retry);
   const shared = resolveShared(o, config, config.tiers, requestOnly);
 
   const resolved = resolveUrl(config, input, shared.query);
@@ -130,12 +131,11 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
 }
 
 /** The signal and onUploadProgress of a request (json, body and idempotencyKey are checked as they are encoded). */
-function checkRequestFields(config: ClientConfig, signal: unknown, onUploadProgress: unknown, retry: unknown): void {
+function checkRequestFields(signal: unknown, onUploadProgress: unknown, retry: unknown): void {
   check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
   // One budget per client family: a request may stay out of it (false), not bring its own.
   check(typeof retry !== "object" || retry === null || (retry as { budget?: unknown }).budget === undefined || (retry as { budget?: unknown }).budget === false, "retry.budget", "is client-wide: set it in createClient() or extend(); a request may only turn it off (false)");
-  check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
-  check(onUploadProgress === undefined || config.upload !== undefined, "onUploadProgress", "needs createClient(): createCoreClient leaves upload progress out");
+  check(onUploadProgress === undefined || isUploadTracker(onUploadProgress), "onUploadProgress", "must be made by trackUpload()");
 }
 
 /** The request-only fields, read as own properties: a plain object as it is, anything else through a copy of its own properties. */

@@ -1,121 +1,150 @@
 /**
- * ResponsePromise: the core shortcuts (response-core.ts) and the streaming ones — `.lines()`,
- * `.ndjson()`, `.sse()` (with reconnection) — and `.json(schema)`. What `tierfetch`'s
- * createClient returns; createCoreClient's requests return a CoreResponsePromise and bundle none of this.
+ * ResponsePromise: a real Promise of the standard Response with the buffered shortcuts
+ * (`json`, `text`, `bytes`, `arrayBuffer`, `blob`). The request starts on the next microtask,
+ * so a shortcut chained at once (`api.get(u).json()`) reads the body inside the attempt, where
+ * the timeout and the retries cover it. Streaming reads are functions that take the promise
+ * (`lines(p)`, `ndjson(p)`, `sse(p)`, features/), so a bundle holds only the ones it imports;
+ * what they need of the promise is the symbol-keyed capability below.
  */
-import { CoreResponsePromise, type StartCall } from "./response-core.js";
-import { lines, ndjson, sse, type LinesOptions, type ServerSentEvent } from "../decode/index.js";
-import type { SseRequestOptions } from "../options/options.js";
-import { validate, type StandardSchemaV1 } from "../features/schema.js";
+import { readData } from "./attempt.js";
+import type { CallResult } from "./call.js";
+import type { ReadMode } from "./plan.js";
 import { noop } from "../resilience/timers.js";
-import { redactUrl } from "../security/redact.js";
-import { checkEventStream } from "./event-stream-check.js";
+import { ParseError } from "../errors/parse-error.js";
+import { maskSecrets } from "../security/secrets.js";
+import { HOLD, type Resend } from "./resend.js";
 import { optionError } from "../options/option-error.js";
 
-/** What `.sse({ reconnect: true })` is handed: the first response, or the error to end with before anything is sent. */
-export interface Reconnect {
-  /** A TypeError when this request cannot reconnect (not a GET): nothing is sent then. */
-  refuse(): TypeError | undefined;
-  open(options: SseRequestOptions, first: Promise<Response>): AsyncIterableIterator<ServerSentEvent>;
-}
+/** Starts the call in a mode; `single` sends one attempt (SSE reconnection does its own retrying). */
+export type StartCall = (mode: ReadMode, single: boolean) => Promise<CallResult>;
 
-/** A Promise<Response> with `.json()`, `.text()`, `.bytes()`, `.blob()`, `.arrayBuffer()`, `.lines()`, `.ndjson()` and `.sse()`. */
-export class ResponsePromise<T = unknown> extends CoreResponsePromise<T> {
-  #reconnect: Reconnect | undefined;
+const resolved = Promise.resolve();
 
-  /** @internal Starts `start` on the next microtask; `reconnect` is what `.sse({ reconnect: true })` uses. */
-  static streaming<T>(start: StartCall, reconnect: Reconnect): ResponsePromise<T> {
-    const p = ResponsePromise.start(start) as ResponsePromise<T>;
-    p.#reconnect = reconnect;
+/** A Promise<Response> with `.json()`, `.text()`, `.bytes()`, `.blob()` and `.arrayBuffer()`. */
+export class ResponsePromise<T = unknown> extends Promise<Response> {
+  // then/catch/finally return plain Promises, not ResponsePromises.
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  /** How the call reads the body: "response" (the caller does) until a buffered shortcut asks first. */
+  #mode: ReadMode = "response";
+  #started = false;
+  #single = false;
+  #refused: TypeError | undefined;
+  /** The call's outcome; read only by buffered shortcuts, which pass its rejection on. */
+  #result!: Promise<CallResult>;
+  #resend: Resend | undefined;
+
+  /** @internal Starts `start` on the next microtask; `resend` is how the request can be sent again. */
+  static start<T>(start: StartCall, resend?: Resend): ResponsePromise<T> {
+    let resolve!: (r: Response) => void;
+    let reject!: (e: unknown) => void;
+    const p = new ResponsePromise<T>((a, b) => {
+      resolve = a;
+      reject = b;
+    });
+    p.#resend = resend;
+    let settle!: (r: Promise<CallResult>) => void;
+    (p.#result = new Promise<CallResult>((a) => (settle = a))).catch(noop);
+    // A resolved promise rather than queueMicrotask: Node wraps each queued microtask in an async resource.
+    void resolved.then(() => {
+      p.#started = true;
+      let run: Promise<CallResult>;
+      try {
+        run = p.#refused ? Promise.reject(p.#refused) : start(p.#mode, p.#single);
+      } catch (error) {
+        run = Promise.reject(error);
+      }
+      settle(run);
+      run.then((r) => resolve(r.response), reject);
+    });
     return p;
   }
 
   /**
-   * Parses the body as JSON (undefined for an empty body); sets `Accept: application/json`
-   * unless given. With a Standard Schema (zod, valibot, arktype...), validates it and rejects
-   * with a ValidationError carrying the issues.
-   * @example const user = await api.get("users/42").json(UserSchema);
+   * @internal For a reader that decides before the request goes: when the call has not started,
+   * it sends nothing and rejects with `refused`, or (`single`: a stream that does its own
+   * retrying, SSE reconnection) sends one attempt. Returns how to send the request again, when
+   * a client made it (undefined for a promise made otherwise).
    */
-  override json<J = T>(schema?: StandardSchemaV1<unknown, J>): Promise<J> {
-    const parsed = super.json<J>();
-    if (!schema) return parsed;
-    return Promise.all([parsed, this]).then(([value, response]) => validate(schema, value, response.url ? redactUrl(response.url) : "response"));
+  [HOLD](refused: TypeError | undefined, single: boolean): Resend | undefined {
+    if (!this.#started) {
+      this.#single = single;
+      this.#refused = refused;
+      this.then(undefined, noop);
+    }
+    return this.#resend;
   }
 
-  /** The body's lines, decoded as they arrive; leaving the loop early cancels the body. A line past `maxLineBytes` (8 MiB) ends it with a LimitError. */
-  lines(options?: LinesOptions): AsyncIterableIterator<string> {
-    return afterResponse(this, (r) => lines(r, options));
-  }
-
-  /** The body as newline-delimited JSON, parsed as it arrives. A line past `maxLineBytes` (8 MiB) ends it with a LimitError. */
-  ndjson<J = T>(options?: LinesOptions): AsyncIterableIterator<J> {
-    return afterResponse(this, (r) => ndjson<J>(r, options));
+  /** Reads the body in the given mode: inside the attempt when the call has not started yet. */
+  #read(mode: ReadMode): Promise<CallResult> {
+    // Made with `new` or a Promise static (`resolve`), not by start(): the Response is all there is.
+    if (this.#result === undefined) return this.then(async (response) => ({ response, data: await readData(response, mode) }));
+    const m = this.#mode;
+    if (!this.#started && m === "response") {
+      this.#mode = mode;
+      this.then(undefined, noop); // the shortcut's promise carries the rejection
+    } else if (m !== mode && !(m === "json" && mode === "text") && !(m === "text" && mode === "json")) {
+      return this.#result.then(async (r) => ({ ...r, data: await readData(r.response, mode) }));
+    }
+    return this.#result;
   }
 
   /**
-   * The body as Server-Sent Events. With `{ reconnect: true }` (GET only) the request is sent
-   * again when the stream ends or drops, with `Last-Event-ID`, up to the retry policy's limits.
+   * Parses the body as JSON (undefined for an empty body); sets `Accept: application/json`
+   * unless given. To validate it with a schema: `validateJson(p, schema)`; a schema passed here
+   * (from JavaScript) is refused rather than skipped, and a request nothing else reads yet is
+   * then not sent.
+   * @example const user = await api.get<User>("users/42").json();
    */
-  sse(options?: SseRequestOptions): AsyncIterableIterator<ServerSentEvent> {
-    const reconnect = options?.reconnect ? this.#reconnect : undefined;
-    const refused =
-      sseOptionsError(options) ??
-      (!options?.reconnect ? undefined : reconnect ? reconnect.refuse() : optionError("reconnect", "needs a promise a client's request returned: there is no request to send again"));
-    // Chained at once: a refused request is never sent, and a reconnecting stream does the retrying.
-    if (refused || options?.reconnect) this.sendOnce(refused);
-    if (refused) return failing(refused);
-    if (reconnect) return reconnect.open(options!, this);
-    const anyContentType = options?.anyContentType;
-    const limit = options?.maxEventBytes === undefined ? undefined : { maxEventBytes: options.maxEventBytes };
-    return afterResponse(this, (r) => (checkEventStream(r, undefined, anyContentType), sse(r, limit)));
+  json<J = T>(): Promise<J> {
+    // eslint-disable-next-line prefer-rest-params
+    if (arguments[0] != null) return this.#refuse(optionError("json(schema)", "is validateJson(p, schema): import { validateJson } from \"tierfetch\""));
+    return this.#read("json").then(parseJson) as Promise<J>;
+  }
+
+  /** Rejects with `error`; a call not started that no shortcut reads yet is never sent and rejects with it too. */
+  #refuse(error: TypeError): Promise<never> {
+    if (this.#mode === "response") this[HOLD](error, false);
+    return Promise.reject(error);
+  }
+
+  /** The body as text. */
+  text(): Promise<string> {
+    return this.#read("text").then(dataOf) as Promise<string>;
+  }
+
+  /** The body as bytes. */
+  bytes(): Promise<Uint8Array> {
+    return this.#read("bytes").then((r) => new Uint8Array(r.data as ArrayBuffer));
+  }
+
+  /** The body as an ArrayBuffer. */
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#read("arrayBuffer").then(dataOf) as Promise<ArrayBuffer>;
+  }
+
+  /** The body as a Blob. */
+  blob(): Promise<Blob> {
+    return this.#read("blob").then(dataOf) as Promise<Blob>;
   }
 }
 
-const SSE_OPTIONS = ["reconnect", "anyContentType", "maxEventBytes"];
+const dataOf = (r: CallResult): unknown => r.data;
 
-/** Options of `.sse()` that are not an object, or that name a key it does not know. */
-function sseOptionsError(options: unknown): TypeError | undefined {
-  if (options == null) return undefined;
-  if (typeof options !== "object") return optionError("sse", "options must be an object");
-  for (const key of Object.keys(options)) if (!SSE_OPTIONS.includes(key)) return optionError(`sse.${key.slice(0, 64)}`, `is not an option of .sse(): use ${SSE_OPTIONS.join(", ")}`);
-  return undefined;
-}
-
-/**
- * An iterator over the response once it arrives: after the first `next()` every call goes
- * straight to the decoder. Leaving before the first item cancels the unread body.
- */
-function afterResponse<T>(p: Promise<Response>, open: (response: Response) => AsyncIterableIterator<T>): AsyncIterableIterator<T> {
-  p.catch(noop); // the iterator's next() carries the failure
-  let inner: AsyncIterableIterator<T> | undefined;
-  let opening: Promise<AsyncIterableIterator<T>> | undefined;
-  const opened = () => (opening ??= p.then((r) => (inner = open(r))));
-  const done = (value?: unknown) => ({ done: true, value }) as IteratorReturnResult<T>;
-  let closed = false;
-  return {
-    next: () => (inner ? inner.next() : closed ? Promise.resolve(done()) : opened().then((it) => it.next())),
-    return: (value?: unknown) => {
-      if (!opening) {
-        closed = true;
-        return p.then((r) => r.body?.cancel(), noop).then(() => done(value));
-      }
-      return opened().then((it) => (it.return ? it.return(value) : done(value)), () => done(value));
-    },
-    throw: (error?: unknown) => opened().then((it) => (it.throw ? it.throw(error) : Promise.reject(error))),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
-/** An iterator that rejects its first `next()` with `error`. */
-function failing<T>(error: unknown): AsyncIterableIterator<T> {
-  let failed = false;
-  return {
-    next: () => (failed ? Promise.resolve({ done: true, value: undefined }) : ((failed = true), Promise.reject(error))),
-    return: (value?: unknown) => Promise.resolve({ done: true, value }),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  } as AsyncIterableIterator<T>;
+/** The JSON of a body read as text; a ParseError with the request, status and the start of the body when it is not JSON. */
+function parseJson({ data, response, context }: CallResult): unknown {
+  const text = data as string;
+  if (!text) return undefined; // an empty body
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const start = maskSecrets(text.slice(0, 200), context?.secrets() ?? []);
+    const type = response.headers.get("content-type");
+    throw new ParseError(context?.request, response, `the body is not valid JSON (${(error as Error).message.slice(0, 120)})${type ? `, content-type ${type.slice(0, 80)}` : ""}: ${start}${text.length > 200 ? "…" : ""}`, {
+      attempts: context ? context.attempt + 1 : undefined,
+      cause: error,
+    });
+  }
 }

@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { closedPort, rejection, useClients, useServers, type TestServer } from "./support/harness.js";
+import { sse, paginate } from "../../src/index.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -30,7 +31,7 @@ describe("SSE reconnection: one budget of attempts", () => {
     const port = await closedPort();
     const f = countingFetch();
     const api = client({ baseUrl: `http://127.0.0.1:${port}`, retry: RETRY, fetch: f.fetch });
-    const error = await rejection(drain(api.get("/events").sse({ reconnect: true })));
+    const error = await rejection(drain(sse(api.get("/events"), { reconnect: true })));
     expect(error.code).toBe("ERR_NETWORK");
     expect(f.calls()).toBe(MAX + 1);
     expect(api.stats.requests).toBe(MAX + 1);
@@ -40,7 +41,7 @@ describe("SSE reconnection: one budget of attempts", () => {
     const [s] = servers();
     s!.route("/events", (_req, res) => res.writeHead(503).end("down"));
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const error = await rejection(drain(api.get("/events").sse({ reconnect: true })));
+    const error = await rejection(drain(sse(api.get("/events"), { reconnect: true })));
     expect(error.status).toBe(503);
     expect(s!.hits).toHaveLength(MAX + 1);
   });
@@ -49,7 +50,7 @@ describe("SSE reconnection: one budget of attempts", () => {
     const [s] = servers();
     s!.route("/events", (_req, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end(": nothing\n\n"));
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    await drain(api.get("/events").sse({ reconnect: true }));
+    await drain(sse(api.get("/events"), { reconnect: true }));
     expect(s!.hits).toHaveLength(MAX + 1);
   });
 
@@ -57,7 +58,7 @@ describe("SSE reconnection: one budget of attempts", () => {
     const port = await closedPort();
     const f = countingFetch();
     const api = client({ baseUrl: `http://127.0.0.1:${port}`, retry: { minDelay: 1, maxDelay: 2, budget: false }, fetch: f.fetch });
-    await rejection(drain(api.get("/events").sse({ reconnect: true })));
+    await rejection(drain(sse(api.get("/events"), { reconnect: true })));
     expect(f.calls()).toBe(5);
   });
 });
@@ -106,7 +107,7 @@ describe("Retry-After far past the deadline gives up at once", () => {
     const [s] = servers();
     farAway(s!, "retry-after", "100000");
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const error = await rejection(drain(api.get("/x").sse({ reconnect: true })));
+    const error = await rejection(drain(sse(api.get("/x"), { reconnect: true })));
     expect(error.status).toBe(503);
     expect(s!.hits).toHaveLength(1);
     expect(error.message).toMatch(/not retried.*(wait|Retry-After).*deadline/i);
@@ -135,7 +136,7 @@ describe("Last-Event-ID that is not Latin-1", () => {
       } else res.writeHead(204).end();
     });
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const events = await drain(api.get("/events").sse({ reconnect: true }));
+    const events = await drain(sse(api.get("/events"), { reconnect: true }));
     expect(events).toEqual([{ event: "message", data: "first", id }]);
     expect(s!.hits).toHaveLength(2);
     const raw = s!.hits[1]!.headers["last-event-id"] as string;
@@ -152,7 +153,7 @@ describe("paginate() against a looping server", () => {
     page(s!, "/p1", [], () => "/p2");
     page(s!, "/p2", [], () => "/p1");
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const error = await rejection(drain(api.paginate("/p1")));
+    const error = await rejection(drain(paginate(api, "/p1")));
     expect(error.code).toBe("ERR_PAGINATION");
     expect(s!.hits.length).toBeLessThanOrEqual(3);
   });
@@ -161,7 +162,7 @@ describe("paginate() against a looping server", () => {
     const [s] = servers();
     page(s!, "/p", [], () => "/p");
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    expect((await rejection(drain(api.paginate("/p")))).code).toBe("ERR_PAGINATION");
+    expect((await rejection(drain(paginate(api, "/p")))).code).toBe("ERR_PAGINATION");
     expect(s!.hits.length).toBeLessThanOrEqual(2);
   });
 
@@ -169,7 +170,7 @@ describe("paginate() against a looping server", () => {
     const [s] = servers();
     page(s!, "/p", [], (n) => `/p?n=${n}`);
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const error = await rejection(drain(api.paginate("/p")));
+    const error = await rejection(drain(paginate(api, "/p")));
     expect(error.code).toBe("ERR_PAGINATION");
     expect(error.message).toMatch(/empty pages/);
     expect(s!.hits).toHaveLength(17);
@@ -179,7 +180,7 @@ describe("paginate() against a looping server", () => {
     const [s] = servers();
     page(s!, "/p", [], (n) => `/p?n=${n}`);
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    expect((await rejection(drain(api.paginate("/p", { maxEmptyPages: 3 })))).code).toBe("ERR_PAGINATION");
+    expect((await rejection(drain(paginate(api, "/p", { maxEmptyPages: 3 })))).code).toBe("ERR_PAGINATION");
     expect(s!.hits).toHaveLength(4);
   });
 
@@ -191,7 +192,7 @@ describe("paginate() against a looping server", () => {
       res.writeHead(200, { "content-type": "application/json", ...(n < 20 ? { link: `</p?n=${n + 1}>; rel="next"` } : {}) }).end(JSON.stringify(items));
     });
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    expect(await drain(api.paginate("/p", { maxEmptyPages: 2 }))).toEqual([2, 5, 8, 11, 14, 17, 20]);
+    expect(await drain(paginate(api, "/p", { maxEmptyPages: 2 }))).toEqual([2, 5, 8, 11, 14, 17, 20]);
   });
   test("a non-empty page linking to itself: its items once, ERR_PAGINATION after 1 request", async () => {
     const [s] = servers();
@@ -200,7 +201,7 @@ describe("paginate() against a looping server", () => {
     const items: unknown[] = [];
     const error = await rejection(
       (async () => {
-        for await (const x of api.paginate("/p", { pageLimit: 50 })) items.push(x);
+        for await (const x of paginate(api, "/p", { pageLimit: 50 })) items.push(x);
       })(),
     );
     expect(error.code).toBe("ERR_PAGINATION");
@@ -212,7 +213,7 @@ describe("paginate() against a looping server", () => {
     const [s] = servers();
     page(s!, "/p", [1], (n) => `/p#${n}`);
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const error = await rejection(drain(api.paginate("/p", { pageLimit: 50 })));
+    const error = await rejection(drain(paginate(api, "/p", { pageLimit: 50 })));
     expect(error.code).toBe("ERR_PAGINATION");
     expect(s!.hits.length).toBeLessThanOrEqual(2);
   });

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { captureUnhandled, closedPort, rejection, settleUnhandled, sleep, useClients, useServers, within } from "./support/harness.js";
+import { lines, ndjson, sse } from "../../src/index.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -26,7 +27,7 @@ describe(".sse({ reconnect: true }) whose first response fails", () => {
   test("a 404, iterated at once: rejects with the HttpError, nothing unhandled", async () => {
     const [s] = servers();
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const error = await rejection(api.get("/missing").sse({ reconnect: true }).next());
+    const error = await rejection(sse(api.get("/missing"), { reconnect: true }).next());
     expect(error.status).toBe(404);
     expect(s!.hits).toHaveLength(1);
     await expectNoUnhandled();
@@ -35,7 +36,7 @@ describe(".sse({ reconnect: true }) whose first response fails", () => {
   test("a 404, iterated only after the response failed: nothing unhandled meanwhile", async () => {
     const [s] = servers();
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const events = api.get("/missing").sse({ reconnect: true });
+    const events = sse(api.get("/missing"), { reconnect: true });
     await s!.waitFor(() => s!.hits.length === 1 && s!.hits[0]!.closedAt !== undefined, 2_000, "the 404");
     await settleUnhandled();
     expect(unhandled.reasons).toEqual([]);
@@ -46,7 +47,7 @@ describe(".sse({ reconnect: true }) whose first response fails", () => {
   test("a 404 never iterated at all: nothing unhandled", async () => {
     const [s] = servers();
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    api.get("/missing").sse({ reconnect: true });
+    sse(api.get("/missing"), { reconnect: true });
     await s!.waitFor(() => s!.hits.length === 1, 2_000, "the 404");
     await sleep(50);
     await expectNoUnhandled();
@@ -55,7 +56,7 @@ describe(".sse({ reconnect: true }) whose first response fails", () => {
   test("a dead port on first use, iterated late: rejects with a NetworkError, nothing unhandled", async () => {
     const port = await closedPort();
     const api = client({ baseUrl: `http://127.0.0.1:${port}`, retry: RETRY });
-    const events = api.get("/events").sse({ reconnect: true });
+    const events = sse(api.get("/events"), { reconnect: true });
     await sleep(100);
     await settleUnhandled();
     expect(unhandled.reasons).toEqual([]);
@@ -67,7 +68,7 @@ describe(".sse({ reconnect: true }) whose first response fails", () => {
   test("a dead port, never iterated, then close(): nothing unhandled", async () => {
     const port = await closedPort();
     const api = client({ baseUrl: `http://127.0.0.1:${port}`, retry: RETRY });
-    for (let i = 0; i < 20; i++) api.get("/events").sse({ reconnect: true });
+    for (let i = 0; i < 20; i++) sse(api.get("/events"), { reconnect: true });
     await sleep(100);
     await api.close();
     await expectNoUnhandled();
@@ -82,8 +83,8 @@ describe(".sse({ reconnect: true }) whose first response fails", () => {
         throw new Error("vault down");
       },
     });
-    api.get("/events").sse({ reconnect: true });
-    const events = api.get("/events").sse({ reconnect: true });
+    sse(api.get("/events"), { reconnect: true });
+    const events = sse(api.get("/events"), { reconnect: true });
     await sleep(50);
     await expect(events.next()).rejects.toThrow("vault down");
     expect(s!.hits).toHaveLength(0);
@@ -92,13 +93,14 @@ describe(".sse({ reconnect: true }) whose first response fails", () => {
 });
 
 describe("other shortcuts on a failed call, never consumed", () => {
-  test.each(["lines", "ndjson", "sse"] as const)(".%s() on a 404 and on a dead port, never iterated: nothing unhandled", async (shortcut) => {
+  test.each(["lines", "ndjson", "sse"] as const)("%s(p) on a 404 and on a dead port, never iterated: nothing unhandled", async (shortcut) => {
     const [s] = servers();
     const port = await closedPort();
     const api = client({ baseUrl: s!.url, retry: RETRY });
     const dead = client({ baseUrl: `http://127.0.0.1:${port}`, retry: RETRY });
-    api.get("/missing")[shortcut]();
-    dead.get("/x")[shortcut]();
+    const read = { lines, ndjson, sse }[shortcut];
+    read(api.get("/missing"));
+    read(dead.get("/x"));
     await s!.waitFor(() => s!.hits.length === 1, 2_000, "the 404");
     await sleep(100);
     await expectNoUnhandled();
@@ -120,7 +122,7 @@ describe("other shortcuts on a failed call, never consumed", () => {
     const [s] = servers();
     const api = client({ baseUrl: s!.url, retry: RETRY });
     const call = api.get("/x");
-    const events = api.get("/events").sse({ reconnect: true });
+    const events = sse(api.get("/events"), { reconnect: true });
     void api.close();
     expect((await rejection(call)).code).toBe("ERR_CLOSED");
     expect((await rejection(events.next())).code).toBe("ERR_CLOSED");
@@ -151,7 +153,7 @@ describe("many streams and close()", () => {
       res.write("id: 1\ndata: hi\n\n");
     });
     const api = client({ baseUrl: s!.url, retry: RETRY, timeout: "none" });
-    const streams = Array.from({ length: 1_000 }, () => api.get("/events").sse({ reconnect: true }));
+    const streams = Array.from({ length: 1_000 }, () => sse(api.get("/events"), { reconnect: true }));
     const iterated = streams.filter((_, i) => i % 2 === 0).map((it) => it.next().then((first): Promise<unknown> | string => (first.done ? "done" : it.next())));
     await s!.waitFor(() => s!.hits.length >= 200, 20_000, "some streams to open");
     await api.close();
@@ -164,7 +166,7 @@ describe("many streams and close()", () => {
   test("200 reconnecting streams against 404s, never iterated: nothing unhandled", async () => {
     const [s] = servers();
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    for (let i = 0; i < 200; i++) api.get("/missing").sse({ reconnect: true });
+    for (let i = 0; i < 200; i++) sse(api.get("/missing"), { reconnect: true });
     await s!.waitFor(() => s!.hits.length === 200 && s!.inflight().length === 0, 15_000, "every 404");
     await sleep(50);
     await expectNoUnhandled();
@@ -175,7 +177,7 @@ describe("invalid reconnection requests are refused before anything is sent", ()
   test.each(["POST", "PUT", "DELETE", "PATCH"])("%s(...).sse({ reconnect: true }) rejects, server saw 0 requests", async (method) => {
     const [s] = servers();
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const events = api.request(method, "/events", method === "DELETE" ? {} : { json: { q: 1 } }).sse({ reconnect: true });
+    const events = sse(api.request(method, "/events", method === "DELETE" ? {} : { json: { q: 1 } }), { reconnect: true });
     const error = await rejection(events.next());
     expect(error).toBeInstanceOf(TypeError);
     expect(error.message).toMatch(/reconnect/);
@@ -187,7 +189,7 @@ describe("invalid reconnection requests are refused before anything is sent", ()
   test("post(...).sse({ reconnect: true }) never iterated: nothing sent, nothing unhandled", async () => {
     const [s] = servers();
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    api.post("/events", { json: { q: 1 } }).sse({ reconnect: true });
+    sse(api.post("/events", { json: { q: 1 } }), { reconnect: true });
     await sleep(100);
     expect(s!.hits).toHaveLength(0);
     await expectNoUnhandled();
@@ -196,7 +198,7 @@ describe("invalid reconnection requests are refused before anything is sent", ()
   test("an unknown .sse() option rejects, nothing sent", async () => {
     const [s] = servers();
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const events = api.get("/events").sse({ reconnect: true, retires: 3 } as never);
+    const events = sse(api.get("/events"), { reconnect: true, retires: 3 } as never);
     expect(await rejection(events.next())).toBeInstanceOf(TypeError);
     await sleep(50);
     expect(s!.hits).toHaveLength(0);

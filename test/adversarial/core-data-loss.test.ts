@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { dripRoute, exposedGc, pinnedAfterGc, shortReadsUnderGc, readBody, rejection, useClients, useServers, type TestServer } from "./support/harness.js";
+import { trackUpload } from "../../src/index.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -144,7 +145,7 @@ describe("replayable bodies are retried byte for byte", () => {
     const seen = recorder(s!, "/store", (n) => [n < 3 ? 503 : 200]);
     const api = client({ baseUrl: s!.url, retry: RETRY });
     let last = 0;
-    await api.put("/store", { body: bytes, onUploadProgress: (p) => (last = p.loaded) });
+    await api.put("/store", { body: bytes, onUploadProgress: trackUpload((p) => (last = p.loaded)) });
     expect(seen.bodies).toHaveLength(3);
     for (const b of seen.bodies) expect(Buffer.compare(b, Buffer.from(bytes))).toBe(0);
     expect(last).toBe(bytes.byteLength);

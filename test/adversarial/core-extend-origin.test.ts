@@ -7,7 +7,7 @@
  * loopback version is core-extend-secrets.test.ts). Both factories: the rule is the config's.
  */
 import { describe, expect, test } from "vitest";
-import { createClient, createCoreClient, type ClientOptions, type CoreClient } from "../../src/index.js";
+import { createClient, type Client, type ClientOptions } from "../../src/index.js";
 
 const TOKEN = "sk-live-PARENT-TOKEN-9z8y";
 const KEY = "ak-PARENT-KEY-7x6w";
@@ -24,15 +24,12 @@ function recorder() {
   return { fetch, sent };
 }
 
-const FACTORIES = [
-  ["createCoreClient", createCoreClient],
-  ["createClient", createClient],
-] as const;
+const FACTORIES = [["createClient", createClient]] as const;
 
 describe.each(FACTORIES)("%s: extend({ baseUrl }) and the origin", (_name, factory) => {
   function parent(extra: ClientOptions = {}) {
     const r = recorder();
-    const api = factory({ baseUrl: "https://api.test/v1/", token: TOKEN, headers: { "x-api-key": KEY }, fetch: r.fetch, ...extra }) as CoreClient;
+    const api = factory({ baseUrl: "https://api.test/v1/", token: TOKEN, headers: { "x-api-key": KEY }, fetch: r.fetch, ...extra }) as Client;
     return { api, sent: r.sent };
   }
 

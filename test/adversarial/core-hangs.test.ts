@@ -6,6 +6,7 @@
 import { describe, expect, test } from "vitest";
 import type { ClientOptions, RequestOptions } from "../../src/index.js";
 import { abortListeners, neverSettling, rejection, trackLibraryTimers, useClients, useServers, type TestServer } from "./support/harness.js";
+import { lines, sse } from "../../src/index.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -117,7 +118,7 @@ describe("close() ends a body the caller is reading", () => {
     const api = client({ baseUrl: s!.url, timeout: "none" });
     let pending: Promise<unknown>;
     if (how === ".lines()") {
-      const it = api.get("/x").lines();
+      const it = lines(api.get("/x"));
       await it.next();
       pending = it.next();
     } else {
@@ -142,7 +143,7 @@ describe("leaving a stream early releases it", () => {
     try {
       const api = client({ baseUrl: s!.url, idleTimeout: "10s" });
       const request = api.get("/x");
-      const items = how === "lines" ? request.lines() : request.sse(how === "sse-reconnect" ? { reconnect: true } : undefined);
+      const items = how === "lines" ? lines(request) : sse(request, how === "sse-reconnect" ? { reconnect: true } : undefined);
       for await (const _ of items as AsyncIterable<unknown>) break;
       await s!.waitFor(() => s!.hits[0]?.closedAt !== undefined, 2_000, "the response to close");
       await new Promise((r) => setTimeout(r, 20));

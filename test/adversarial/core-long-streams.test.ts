@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from "vitest";
 import type { ServerResponse } from "node:http";
-import { createClient, type Client, type ClientOptions } from "../../src/index.js";
+import { lines, ndjson, sse, createClient, type Client, type ClientOptions } from "../../src/index.js";
 import { startServer, type TestServer } from "../integration/support/server.js";
 import { rejection } from "./support/harness.js";
 
@@ -59,40 +59,40 @@ async function readAll(body: ReadableStream<Uint8Array>): Promise<string> {
   return text;
 }
 
-const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`);
+const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`);
 
 describe.concurrent("a 2 s stream, a chunk every 100 ms, tier medium = 300 ms, defaults otherwise", () => {
   test("a raw Response body completes", () =>
     withServer({}, async (_s, api) => {
       const response = await api.get("/stream");
-      expect((await readAll(response.body!)).split("\n").filter(Boolean)).toEqual(lines(CHUNKS));
+      expect((await readAll(response.body!)).split("\n").filter(Boolean)).toEqual(numbered(CHUNKS));
     }));
 
   test(".lines() completes", () =>
     withServer({}, async (_s, api) => {
       const out: string[] = [];
-      for await (const line of api.get("/stream").lines()) out.push(line);
-      expect(out).toEqual(lines(CHUNKS));
+      for await (const line of lines(api.get("/stream"))) out.push(line);
+      expect(out).toEqual(numbered(CHUNKS));
     }));
 
   test(".ndjson() completes", () =>
     withServer({}, async (_s, api) => {
       const out: unknown[] = [];
-      for await (const item of api.get("/stream?f=ndjson").ndjson()) out.push(item);
+      for await (const item of ndjson(api.get("/stream?f=ndjson"))) out.push(item);
       expect(out).toHaveLength(CHUNKS);
     }));
 
   test(".sse() completes", () =>
     withServer({}, async (_s, api) => {
       const out: string[] = [];
-      for await (const event of api.get("/stream?f=sse").sse()) out.push(event.data);
+      for await (const event of sse(api.get("/stream?f=sse"))) out.push(event.data);
       expect(out).toEqual(Array.from({ length: CHUNKS }, (_, i) => String(i)));
     }));
 
   test(".sse({ reconnect: true }) completes without reconnecting mid-stream", () =>
     withServer({}, async (s, api) => {
       const out: string[] = [];
-      for await (const event of api.get("/stream?f=sse").sse({ reconnect: true })) {
+      for await (const event of sse(api.get("/stream?f=sse"), { reconnect: true })) {
         out.push(event.data);
         if (out.length === CHUNKS) break;
       }
@@ -104,7 +104,7 @@ describe.concurrent("a 2 s stream, a chunk every 100 ms, tier medium = 300 ms, d
     withServer({}, async (s, api) => {
       const response = await api.fetch(`${s.url}/stream`);
       expect(response.status).toBe(200);
-      expect((await readAll(response.body!)).split("\n").filter(Boolean)).toEqual(lines(CHUNKS));
+      expect((await readAll(response.body!)).split("\n").filter(Boolean)).toEqual(numbered(CHUNKS));
     }));
 });
 
@@ -125,19 +125,19 @@ describe.concurrent("a stream that goes quiet ends with TimeoutError (kind idle)
       const seen: string[] = [];
       const error = await rejection(
         (async () => {
-          for await (const line of api.get("/quiet").lines()) seen.push(line);
+          for await (const line of lines(api.get("/quiet"))) seen.push(line);
         })(),
         3_000,
       );
       idle(error);
-      expect(seen).toEqual(lines(3));
+      expect(seen).toEqual(numbered(3));
     }));
 
   test(".sse()", () =>
     withServer({}, async (_s, api) => {
       const error = await rejection(
         (async () => {
-          for await (const _event of api.get("/quiet?f=sse").sse());
+          for await (const _event of sse(api.get("/quiet?f=sse")));
         })(),
         3_000,
       );
@@ -160,7 +160,7 @@ describe.concurrent("reconnection and slow readers on default options", () => {
         res.write("id: 1\ndata: a\n\nid: 2\ndata: b\n\n");
       });
       const out: string[] = [];
-      for await (const event of api.get("/once").sse({ reconnect: true })) out.push(event.data);
+      for await (const event of sse(api.get("/once"), { reconnect: true })) out.push(event.data);
       expect(out).toEqual(["a", "b"]);
       expect(s.hitsOf("/once")).toHaveLength(2);
       expect(s.hitsOf("/once")[1]!.headers["last-event-id"]).toBe("2");
@@ -177,7 +177,7 @@ describe.concurrent("reconnection and slow readers on default options", () => {
         text += new TextDecoder().decode(value);
         if (i < 3) await new Promise((r) => setTimeout(r, 500));
       }
-      expect(text.split("\n").filter(Boolean)).toEqual(lines(CHUNKS));
+      expect(text.split("\n").filter(Boolean)).toEqual(numbered(CHUNKS));
     }));
 });
 

@@ -7,6 +7,7 @@
 import { describe, expect, test } from "vitest";
 import type { IncomingMessage } from "node:http";
 import { readBody, rejection, useClients, useServers, type TestServer } from "./support/harness.js";
+import { paginate } from "../../src/index.js";
 
 const servers = useServers(2);
 const client = useClients();
@@ -288,7 +289,7 @@ describe("the client's own credentials stay on the base origin", () => {
     b!.route("/page2", (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end("[2]"));
     const api = client({ baseUrl: a!.url, token: TOKEN, headers: { "x-api-key": "key-secret-2" }, retry: false });
     const items: unknown[] = [];
-    for await (const item of api.paginate("/page1")) items.push(item);
+    for await (const item of paginate(api, "/page1")) items.push(item);
     expect(items).toEqual([1, 2]);
     expect(a!.hits[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(present(b!.hits[0]!.headers)).toEqual([]);

@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { dripRoute, exposedGc, pinnedAfterGc, shortReadsUnderGc, rejection, useClients, useServers } from "./support/harness.js";
+import { trackUpload, paginate, sse } from "../../src/index.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -166,7 +167,7 @@ describe("core-hangs", () => {
     const [s] = servers();
     s!.route("/p", (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end("[1]"));
     const api = client({ baseUrl: s!.url });
-    const pages = api.paginate("/p", { next: () => new Promise<never>(() => {}) });
+    const pages = paginate(api, "/p", { next: () => new Promise<never>(() => {}) });
     expect((await pages.next()).value).toBe(1);
     const pending = pages.next();
     setTimeout(() => void api.close(), 50);
@@ -360,7 +361,7 @@ describe("core-counts (SSE reconnection and the budget)", () => {
     const streaming = client({ baseUrl: s!.url, retry: { maxRetries: 3, minDelay: 1, budget: { ratio: 1, minPerSecond: 0 } } });
     await rejection(
       (async () => {
-        for await (const _ of streaming.get("/x").sse({ reconnect: true }));
+        for await (const _ of sse(streaming.get("/x"), { reconnect: true }));
       })(),
     );
     expect(streaming.stats.calls).toBe(1);
@@ -415,7 +416,7 @@ describe("core-counts (an event id the server chose)", () => {
     });
     const api = client({ baseUrl: s!.url, retry: RETRY });
     const out: string[] = [];
-    for await (const event of api.get("/events").sse({ reconnect: true })) out.push(event.data);
+    for await (const event of sse(api.get("/events"), { reconnect: true })) out.push(event.data);
     expect(out).toEqual(["first"]);
     expect(s!.hits).toHaveLength(2);
   });
@@ -468,7 +469,7 @@ describe("core-redirects (a counted upload on 307/308)", () => {
       res.writeHead(200).end("ok");
     });
     const api = client({ baseUrl: s!.url, retry: RETRY });
-    const response = await api.put("/start", { body: "payload-bytes", onUploadProgress: () => {} });
+    const response = await api.put("/start", { body: "payload-bytes", onUploadProgress: trackUpload(() => {}) });
     expect(response.status).toBe(200);
     expect(landed).toEqual(["payload-bytes"]);
     expect(s!.hitsOf("/start")).toHaveLength(1);
@@ -526,7 +527,7 @@ describe("core-counts (a reconnecting stream with throwHttpErrors: false)", () =
     });
     const api = client({ baseUrl: s!.url, retry: RETRY });
     const out: string[] = [];
-    for await (const event of api.get("/events", { throwHttpErrors: false }).sse({ reconnect: true })) out.push(event.data);
+    for await (const event of sse(api.get("/events", { throwHttpErrors: false }), { reconnect: true })) out.push(event.data);
     expect(out).toEqual(["real"]);
   });
 });

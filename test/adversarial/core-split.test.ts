@@ -1,24 +1,21 @@
 /**
- * The core/full split, attacked: createCoreClient and createClient are one machinery with two
- * feature sets, so every option, hook, retry, timeout, close() and api.fetch must behave the same
- * on both (and on their extend() children, which keep their parent's feature set); what the core
- * leaves out is refused by name with nothing sent, never skipped; a CoreResponsePromise is a plain
+ * One factory, attacked (it replaced the core/full split: createCoreClient folded into
+ * createClient, features became functions): every option, hook, retry, timeout, close() and
+ * api.fetch behaves the same on a client and its extend() children; what the client does not do
+ * itself is refused by name with nothing sent, never skipped; a ResponsePromise is a plain
  * Promise<Response> to every Promise API. Real loopback servers.
  */
 import { afterEach, describe, expect, test } from "vitest";
-import { CoreResponsePromise, ResponsePromise, createClient, createCoreClient, type ClientOptions, type CoreClient } from "../../src/index.js";
+import { sse, ResponsePromise, createClient, type Client, type ClientOptions } from "../../src/index.js";
 import { QUICK, captureUnhandled, rejection, settleUnhandled, sleep, useServers } from "./support/harness.js";
 
 const servers = useServers(1);
 
-const FACTORIES = [
-  ["createCoreClient", createCoreClient],
-  ["createClient", createClient],
-] as const;
+const FACTORIES = [["createClient", createClient]] as const;
 
 /** Every client a test makes is closed after it (both feature sets). */
-const made: CoreClient[] = [];
-function make(factory: (o?: ClientOptions) => CoreClient, options: ClientOptions): CoreClient {
+const made: Client[] = [];
+function make(factory: (o?: ClientOptions) => Client, options: ClientOptions): Client {
   const api = factory(options);
   made.push(api);
   return api;
@@ -34,7 +31,7 @@ function flaky(path: string, fail: number) {
   return s!;
 }
 
-describe("parity: the same options give the same requests, outcomes and stats on both clients", () => {
+describe("the same options give the same requests, outcomes and stats on a client and its children", () => {
   test.each(FACTORIES)("%s: retries, hooks in order, stats, on a child of a child", async (_name, factory) => {
     const s = flaky("/r", 2);
     const order: string[] = [];
@@ -158,28 +155,23 @@ describe("parity: the same options give the same requests, outcomes and stats on
   });
 });
 
-describe("extend() keeps the parent's feature set", () => {
-  test("a core client's children (and theirs) return CoreResponsePromises and have no paginate; a full client's keep everything", () => {
-    const core = createCoreClient().extend({}).extend({ headers: { "x-a": "1" } });
-    const full = createClient().extend({}).extend({ headers: { "x-a": "1" } });
-    const c = core.get("http://127.0.0.1:1/", { signal: AbortSignal.abort() });
-    const f = full.get("http://127.0.0.1:1/", { signal: AbortSignal.abort() });
+describe("extend() children are the same client", () => {
+  test("a client's children (and theirs) return ResponsePromises with no streaming method, and have no paginate member: features are functions", () => {
+    const child = createClient().extend({}).extend({ headers: { "x-a": "1" } });
+    const c = child.get("http://127.0.0.1:1/", { signal: AbortSignal.abort() });
     c.catch(() => undefined);
-    f.catch(() => undefined);
-    expect(c).toBeInstanceOf(CoreResponsePromise);
-    expect(c).not.toBeInstanceOf(ResponsePromise);
-    expect(f).toBeInstanceOf(ResponsePromise);
-    expect("paginate" in core).toBe(false);
-    expect(typeof (full as { paginate?: unknown }).paginate).toBe("function");
+    expect(c).toBeInstanceOf(ResponsePromise);
+    for (const name of ["lines", "ndjson", "sse"]) expect(name in c).toBe(false);
+    expect("paginate" in child).toBe(false);
   });
 });
 
-describe("what the core leaves out is refused by name, with nothing sent", () => {
-  test("onUploadProgress on a core client's grandchild", async () => {
+describe("what the client does not do itself is refused by name, with nothing sent", () => {
+  test("onUploadProgress not made by trackUpload(), on a client's grandchild", async () => {
     const [s] = servers();
     s!.route("/up", (_req, res) => res.end("ok"));
-    const child = make(createCoreClient, { baseUrl: s!.url }).extend({}).extend({ headers: { "x-a": "1" } });
-    const error = await rejection(child.post("/up", { body: "data", onUploadProgress: () => undefined }));
+    const child = make(createClient, { baseUrl: s!.url }).extend({}).extend({ headers: { "x-a": "1" } });
+    const error = await rejection(child.post("/up", { body: "data", onUploadProgress: (() => undefined) as never }));
     expect(error).toBeInstanceOf(TypeError);
     expect(String(error)).toContain("onUploadProgress");
     expect(s!.hits).toHaveLength(0);
@@ -188,7 +180,7 @@ describe("what the core leaves out is refused by name, with nothing sent", () =>
   test("json(schema) from JavaScript: a TypeError naming json(schema), and the request is not sent", async () => {
     const [s] = servers();
     s!.route("/j", (_req, res) => res.end("{}"));
-    const api = make(createCoreClient, { baseUrl: s!.url });
+    const api = make(createClient, { baseUrl: s!.url });
     const schema = { "~standard": { version: 1, vendor: "t", validate: (value: unknown) => ({ value }) } };
     const p = api.get("/j");
     const error = await rejection((p.json as (s: unknown) => Promise<unknown>)(schema));
@@ -202,7 +194,7 @@ describe("what the core leaves out is refused by name, with nothing sent", () =>
   test("json(schema) after the call started: refused; the body already asked for is not lost", async () => {
     const [s] = servers();
     s!.route("/j", (_req, res) => res.end('{"a":1}'));
-    const api = make(createCoreClient, { baseUrl: s!.url });
+    const api = make(createClient, { baseUrl: s!.url });
     const p = api.get("/j");
     const text = p.text();
     await sleep(0);
@@ -211,37 +203,39 @@ describe("what the core leaves out is refused by name, with nothing sent", () =>
     expect(await text).toBe('{"a":1}');
   });
 
-  test("json(null) and json(undefined) are json() on both clients (as createClient's json(schema?) treats them)", async () => {
+  test("json(null) and json(undefined) are json()", async () => {
     const [s] = servers();
     s!.route("/j", (_req, res) => res.end('{"a":1}'));
-    for (const factory of [createCoreClient, createClient]) {
+    for (const factory of [createClient]) {
       const api = make(factory, { baseUrl: s!.url });
       expect(await (api.get("/j").json as (s: unknown) => Promise<unknown>)(undefined)).toEqual({ a: 1 });
       expect(await (api.get("/j").json as (s: unknown) => Promise<unknown>)(null)).toEqual({ a: 1 });
     }
   });
 
-  test("ResponsePromise's .sse({ reconnect }) borrowed onto a core promise throws a TypeError (no silent one-shot stream)", async () => {
+  test("sse(response, { reconnect }) on a Response (no request to send again) throws a TypeError naming reconnect (no silent one-shot stream)", async () => {
     const [s] = servers();
     s!.route("/e", (_req, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end("data: a\n\n"));
-    const p = make(createCoreClient, { baseUrl: s!.url }).get("/e");
-    expect(() => ResponsePromise.prototype.sse.call(p as never, { reconnect: true })).toThrow(TypeError);
-    await p.then((r) => r.body?.cancel());
+    const p = make(createClient, { baseUrl: s!.url }).get("/e");
+    const response = await p;
+    expect(() => sse(response, { reconnect: true } as never)).toThrow(/reconnect/);
+    expect(() => sse(response, { reconnect: true } as never)).toThrow(TypeError);
+    await response.body?.cancel();
   });
 });
 
-describe("CoreResponsePromise is a Promise<Response> to every Promise API", () => {
+describe("ResponsePromise is a Promise<Response> to every Promise API", () => {
   test("then/catch/finally return plain Promises; instanceof Promise; awaits to a Response", async () => {
     const [s] = servers();
     s!.route("/t", (_req, res) => res.end("hello"));
-    const p = make(createCoreClient, { baseUrl: s!.url }).get("/t");
+    const p = make(createClient, { baseUrl: s!.url }).get("/t");
     expect(p).toBeInstanceOf(Promise);
     const t = p.then((r) => r.text());
     const f = p.finally(() => undefined);
     const c = p.catch(() => undefined);
     for (const q of [t, f, c]) {
       expect(q.constructor).toBe(Promise);
-      expect(q).not.toBeInstanceOf(CoreResponsePromise);
+      expect(q).not.toBeInstanceOf(ResponsePromise);
     }
     expect(await t).toBe("hello");
     expect(await f).toBeInstanceOf(Response);
@@ -267,16 +261,16 @@ describe("CoreResponsePromise is a Promise<Response> to every Promise API", () =
   });
 
   test("Promise statics on the class (resolve, all) give promises whose shortcuts reject or read, never throw", async () => {
-    const made = [CoreResponsePromise.resolve(new Response('{"x":1}')), new CoreResponsePromise<unknown>((resolve) => resolve(new Response('{"x":1}')))];
+    const made = [ResponsePromise.resolve(new Response('{"x":1}')), new ResponsePromise<unknown>((resolve) => resolve(new Response('{"x":1}')))];
     for (const p of made) {
       let result: unknown;
-      expect(() => (result = (p as CoreResponsePromise).json())).not.toThrow();
+      expect(() => (result = (p as ResponsePromise).json())).not.toThrow();
       expect(await Promise.resolve(result).catch((e: unknown) => e)).toEqual({ x: 1 });
     }
   });
 });
 
-describe("createClient's .sse() options: refused by name, nothing sent, reconnection never dropped in silence", () => {
+describe("sse(p) options on a request: refused by name, nothing sent, reconnection never dropped in silence", () => {
   test.each([
     ["a typo without reconnect", { anyContentTyp: true }, "sse.anyContentTyp"],
     ["a typo with reconnect: false", { reconnect: false, maxEventByte: 10 }, "sse.maxEventByte"],
@@ -285,7 +279,7 @@ describe("createClient's .sse() options: refused by name, nothing sent, reconnec
     const [s] = servers();
     s!.route("/e", (_req, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end("data: a\n\n"));
     const api = make(createClient, { baseUrl: s!.url }) as ReturnType<typeof createClient>;
-    const events = api.get("/e").sse(options as never);
+    const events = sse(api.get("/e"), options as never);
     const error = await rejection(events.next());
     expect(error).toBeInstanceOf(TypeError);
     expect(String(error)).toContain(`"${named}"`);
@@ -294,7 +288,7 @@ describe("createClient's .sse() options: refused by name, nothing sent, reconnec
   });
 
   test("reconnect on a ResponsePromise no request made (ResponsePromise.resolve) is refused, not a one-shot stream", async () => {
-    const events = ResponsePromise.resolve(new Response("data: a\n\n", { headers: { "content-type": "text/event-stream" } })).sse({ reconnect: true });
+    const events = sse(ResponsePromise.resolve(new Response("data: a\n\n", { headers: { "content-type": "text/event-stream" } })), { reconnect: true });
     const error = await rejection(events.next());
     expect(error).toBeInstanceOf(TypeError);
     expect(String(error)).toContain("reconnect");
@@ -302,7 +296,7 @@ describe("createClient's .sse() options: refused by name, nothing sent, reconnec
 
   test("without reconnect, such a promise streams with the decoder", async () => {
     const events: string[] = [];
-    for await (const e of ResponsePromise.resolve(new Response("data: a\n\n", { headers: { "content-type": "text/event-stream" } })).sse()) events.push(e.data);
+    for await (const e of sse(ResponsePromise.resolve(new Response("data: a\n\n", { headers: { "content-type": "text/event-stream" } })))) events.push(e.data);
     expect(events).toEqual(["a"]);
   });
 });
@@ -313,12 +307,12 @@ describe("refusals and failures leave no unhandled rejection", () => {
     try {
       const [s] = servers();
       s!.route("/hang", () => undefined);
-      const core = make(createCoreClient, { baseUrl: s!.url, retry: false });
+      const core = make(createClient, { baseUrl: s!.url, retry: false });
       const full = make(createClient, { baseUrl: s!.url, retry: false }) as ReturnType<typeof createClient>;
       for (let i = 0; i < 20; i++) {
         void (core.get("/j").json as (s: unknown) => Promise<unknown>)({ "~standard": {} }).catch(() => undefined);
-        full.get("/e").sse({ bogus: true } as never);
-        full.post("/e").sse({ reconnect: true });
+        sse(full.get("/e"), { bogus: true } as never);
+        sse(full.post("/e"), { reconnect: true });
         void core.get("/missing").text().catch(() => undefined);
         void core.get("/hang").json().catch(() => undefined);
         void full.get("/hang").bytes().catch(() => undefined);

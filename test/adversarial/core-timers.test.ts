@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { setTimer, clearTimer, MAX_DELAY } from "../../src/resilience/timers.js";
 import { rejection, sleep, stillPending, useClients, useServers } from "./support/harness.js";
+import { lines, sse } from "../../src/index.js";
 
 const servers = useServers(1);
 const client = useClients();
@@ -122,7 +123,7 @@ describe("durations past 2^31-1 ms do not fire at once", () => {
       res.write("one\n");
     });
     const api = client({ baseUrl: s!.url, timeout: "none", idleTimeout: "30d", retry: false });
-    const it = api.get("/stall").lines();
+    const it = lines(api.get("/stall"));
     expect((await it.next()).value).toBe("one");
     const next = it.next();
     expect(await stillPending(next)).toBe(true);
@@ -137,7 +138,7 @@ describe("durations past 2^31-1 ms do not fire at once", () => {
       res.end(`retry: ${35 * DAY}\nid: 1\ndata: hello\n\n`);
     });
     const api = client({ baseUrl: s!.url, retry: { maxRetries: 3, minDelay: 1, deadline: "1y", budget: false } });
-    const events = api.get("/events").sse({ reconnect: true });
+    const events = sse(api.get("/events"), { reconnect: true });
     const first = await events.next();
     expect(first.value).toMatchObject({ data: "hello", retry: 35 * DAY });
     const next = events.next();

@@ -50,7 +50,7 @@ export function defineSuite(h, lib, env) {
 
   // ---------------------------------------------------------------- exports and options
   test("exports: the documented names exist", () => {
-    for (const name of ["createClient", "createCoreClient", "tierfetch", "HttpError", "TimeoutError", "NetworkError", "TierfetchError", "parseDuration", "lines", "ndjson", "sse"]) {
+    for (const name of ["createClient", "tierfetch", "HttpError", "TimeoutError", "NetworkError", "TierfetchError", "parseDuration", "lines", "ndjson", "sse", "paginate", "trackUpload", "validateJson"]) {
       h.ok(lib[name] !== undefined, `missing export ${name}`);
     }
     h.ok(lib.HttpError.prototype instanceof lib.TierfetchError, "HttpError extends TierfetchError");
@@ -180,7 +180,7 @@ export function defineSuite(h, lib, env) {
     const seen = [];
     const payload = { blob: "x".repeat(100_000) };
     const size = JSON.stringify(payload).length;
-    const echo = await client().post("echo", { json: payload, onUploadProgress: (p) => seen.push(p) }).json();
+    const echo = await client().post("echo", { json: payload, onUploadProgress: lib.trackUpload((p) => seen.push(p)) }).json();
     h.deepEqual(JSON.parse(echo.body), payload);
     h.ok(seen.length >= 1, "called at least once");
     h.deepEqual(seen[seen.length - 1], { loaded: size, total: size, percent: 100 });
@@ -290,7 +290,7 @@ export function defineSuite(h, lib, env) {
   test("idleTimeout: a stalled stream yields what came, then rejects", async () => {
     const got = [];
     const error = await h.rejects(async () => {
-      for await (const line of client().get(`stall-body?key=${newKey("idle-lines")}`, { timeout: "none", idleTimeout: 60, retry: false }).lines()) got.push(line);
+      for await (const line of lib.lines(client().get(`stall-body?key=${newKey("idle-lines")}`, { timeout: "none", idleTimeout: 60, retry: false }))) got.push(line);
     }, lib.TimeoutError);
     h.deepEqual(got, ["first"]);
     h.equal(error.code, "ERR_TIMEOUT");
@@ -470,7 +470,7 @@ export function defineSuite(h, lib, env) {
 
   test("streaming: .lines() decodes a real chunked response", async () => {
     const got = [];
-    for await (const line of client().get("stream/lines").lines()) got.push(line);
+    for await (const line of lib.lines(client().get("stream/lines"))) got.push(line);
     h.deepEqual(got, LINES);
   });
 
@@ -480,10 +480,10 @@ export function defineSuite(h, lib, env) {
     h.deepEqual(got, LINES);
   });
 
-  test("streaming: .ndjson() and ndjson(response.body)", async () => {
+  test("streaming: ndjson(api.get(u)) and ndjson(response.body)", async () => {
     const expected = [{ a: 1 }, { a: 2 }, { a: 3 }, { s: "é" }];
     const got = [];
-    for await (const value of client().get("stream/ndjson").ndjson()) got.push(value);
+    for await (const value of lib.ndjson(client().get("stream/ndjson"))) got.push(value);
     h.deepEqual(got, expected);
     const got2 = [];
     for await (const value of lib.ndjson((await fetch(`${server}/stream/ndjson`)).body)) got2.push(value);
@@ -493,7 +493,7 @@ export function defineSuite(h, lib, env) {
   test("streaming: a bad NDJSON line throws a SyntaxError naming its line", async () => {
     const got = [];
     const error = await h.rejects(async () => {
-      for await (const value of client().get("stream/ndjson?bad=1").ndjson()) got.push(value);
+      for await (const value of lib.ndjson(client().get("stream/ndjson?bad=1"))) got.push(value);
     }, SyntaxError);
     h.deepEqual(got, [{ a: 1 }]);
     h.match(error.message, /\b2\b/, "names line 2");
@@ -501,7 +501,7 @@ export function defineSuite(h, lib, env) {
 
   test("streaming: .sse() follows the event-stream rules", async () => {
     const got = [];
-    for await (const event of client().get("stream/sse").sse()) got.push(event);
+    for await (const event of lib.sse(client().get("stream/sse"))) got.push(event);
     h.equal(got.length, 3, `three events (got ${JSON.stringify(got)})`);
     h.deepEqual({ event: got[0].event, data: got[0].data, id: got[0].id, retry: got[0].retry }, { event: "greet", data: "hello\n world", id: "1", retry: 1500 });
     h.deepEqual({ event: got[1].event, data: got[1].data, id: got[1].id }, { event: "message", data: "second", id: "1" });
@@ -517,7 +517,7 @@ export function defineSuite(h, lib, env) {
   test("streaming: leaving for-await early releases the connection", async () => {
     const key = newKey("endless");
     const got = [];
-    for await (const line of client().get(`endless?key=${key}`, { timeout: "none" }).lines()) {
+    for await (const line of lib.lines(client().get(`endless?key=${key}`, { timeout: "none" }))) {
       got.push(line);
       if (got.length === 3) break;
     }
@@ -639,13 +639,13 @@ export function defineSuite(h, lib, env) {
 
   defineMatrix(h, lib, env);
 
-  // ---------------------------------------------------------------- createCoreClient: the same pipeline, buffered shortcuts only
-  const core = (options = {}) => lib.createCoreClient({ baseUrl: server, ...options });
+  // ---------------------------------------------------------------- the one factory: buffered shortcuts on the promise, features imported
+  const core = (options = {}) => lib.createClient({ baseUrl: server, ...options });
 
   test("core: json, text and bytes on a real Response; no streaming shortcut, no paginate", async () => {
     const api = core();
     const p = api.get("json");
-    h.ok(p instanceof lib.CoreResponsePromise && !(p instanceof lib.ResponsePromise), "a CoreResponsePromise");
+    h.ok(p instanceof lib.ResponsePromise, "a ResponsePromise");
     h.deepEqual(await p.json(), { hello: "world", n: 1, list: [1, 2, 3] });
     h.equal(await api.get("text").text(), "hello from loopback");
     h.equal((await api.get("text").bytes()).byteLength, 19);
@@ -671,7 +671,7 @@ export function defineSuite(h, lib, env) {
     h.equal(echo.headers.authorization, undefined, "dropped on the redirect");
   });
 
-  test("core: errors are typed and hold no secret; onUploadProgress is refused by name, nothing sent", async () => {
+  test("core: errors are typed and hold no secret; onUploadProgress not made by trackUpload() is refused by name, nothing sent", async () => {
     const error = await h.rejects(() => core({ token: "tok-core-secret", retry: false }).get("status?code=500"), lib.HttpError);
     h.notIncludes(JSON.stringify([error.message, String(error), error]), "tok-core-secret", "error text");
     const key = newKey("core-upload");
@@ -772,14 +772,14 @@ const CONSUMERS = {
   bytes: { read: async (p) => Array.from(await p.bytes()), expect: (text) => Array.from(new TextEncoder().encode(text)) },
   blob: { read: async (p) => (await p.blob()).text(), expect: (text) => text },
   arrayBuffer: { read: async (p) => (await p.arrayBuffer()).byteLength, expect: (text) => new TextEncoder().encode(text).byteLength },
-  lines: { read: (p) => collect(p.lines()), expect: splitLines },
-  ndjson: { read: (p) => collect(p.ndjson()), expect: (text) => splitLines(text).filter((l) => l.trim()).map((l) => JSON.parse(l)) },
-  // .sse() refuses a body that is not text/event-stream (a ParseError); a null-body status
+  lines: { read: (p, lib) => collect(lib.lines(p)), expect: splitLines },
+  ndjson: { read: (p, lib) => collect(lib.ndjson(p)), expect: (text) => splitLines(text).filter((l) => l.trim()).map((l) => JSON.parse(l)) },
+  // sse(p) refuses a body that is not text/event-stream (a ParseError); a null-body status
   // (204, 205, 304) has no body to refuse: no events.
   sse: {
-    read: async (p) => {
+    read: async (p, lib) => {
       try {
-        return (await collect(p.sse())).map((e) => e.data);
+        return (await collect(lib.sse(p))).map((e) => e.data);
       } catch (error) {
         if (error instanceof Error && error.name === "ParseError") return { rejected: "ParseError" };
         throw error;
@@ -844,7 +844,7 @@ export function defineMatrix(h, lib, env) {
         if (name === "response") continue; // above
         test(`${status} ${method} .${name}`, async () => {
           const key = newKey(`${status}-${method}-${name}`);
-          const got = await consumer.read(client().request(method, `shape?key=${key}&status=${status}`, { ...bodyFor(method), ...consumer.opts }));
+          const got = await consumer.read(client().request(method, `shape?key=${key}&status=${status}`, { ...bodyFor(method), ...consumer.opts }), lib);
           h.deepEqual(got, consumer.expect(NULL_BODY.has(status) ? "" : defaultText(method), status));
           await saw(key, { count: 1, methods: [method], headers: consumer.sends });
         });
@@ -854,7 +854,7 @@ export function defineMatrix(h, lib, env) {
 
   test("204 .sse({ reconnect: true }) ends at once, after one request", async () => {
     const key = newKey("204-sse-reconnect");
-    const got = await collect(client().get(`shape?key=${key}&status=204`).sse({ reconnect: true }));
+    const got = await collect(lib.sse(client().get(`shape?key=${key}&status=204`), { reconnect: true }));
     h.deepEqual(got, []);
     await saw(key, { count: 1, methods: ["GET"] });
   });
@@ -883,7 +883,7 @@ export function defineMatrix(h, lib, env) {
     test(`304 on a conditional GET (If-None-Match) .${name}: resolves as itself, sent once`, async () => {
       const key = newKey(`304-${name}`);
       const consumer = CONSUMERS[name];
-      const got = await consumer.read(client().get(`shape?key=${key}&etag=v1`, { headers: { "if-none-match": '"v1"' }, ...consumer.opts }));
+      const got = await consumer.read(client().get(`shape?key=${key}&etag=v1`, { headers: { "if-none-match": '"v1"' }, ...consumer.opts }), lib);
       h.deepEqual(got, consumer.expect("", 304));
       await saw(key, { count: 1, methods: ["GET"], headers: { "if-none-match": '"v1"' } });
     });
@@ -925,7 +925,7 @@ export function defineMatrix(h, lib, env) {
     for (const [name, consumer] of Object.entries(CONSUMERS)) {
       test(`${status} GET .${name}: rejects with the HttpError after ${retried("GET", status) ? 2 : 1} request(s)`, async () => {
         const key = newKey(`${status}-read-${name}`);
-        const error = await h.rejects(() => consumer.read(client().get(`shape?key=${key}&status=${status}&body=nope`, consumer.opts)), isHttpError);
+        const error = await h.rejects(() => consumer.read(client().get(`shape?key=${key}&status=${status}&body=nope`, consumer.opts), lib), isHttpError);
         h.equal(error.status, status);
         await saw(key, { count: retried("GET", status) ? 2 : 1 });
       });
@@ -1012,10 +1012,10 @@ export function defineMatrix(h, lib, env) {
   // ---------------------------------------------------------------- streaming consumers on real streams
   test("lines / ndjson / sse on a body split across chunks (chunked)", async () => {
     const key = newKey("lines");
-    h.deepEqual(await collect(client().get(`shape?key=${key}&size=370&chunked=1`).lines()), splitLines(patternBody(370)));
+    h.deepEqual(await collect(lib.lines(client().get(`shape?key=${key}&size=370&chunked=1`))), splitLines(patternBody(370)));
     await saw(key, { count: 1, methods: ["GET"] });
-    h.deepEqual(await collect(client().get("stream/ndjson").ndjson()), [{ a: 1 }, { a: 2 }, { a: 3 }, { s: "é" }]);
-    h.equal((await collect(client().get("stream/sse").sse())).length, 3);
+    h.deepEqual(await collect(lib.ndjson(client().get("stream/ndjson"))), [{ a: 1 }, { a: 2 }, { a: 3 }, { s: "é" }]);
+    h.equal((await collect(lib.sse(client().get("stream/sse")))).length, 3);
   });
 
   // ---------------------------------------------------------------- redirects
@@ -1090,7 +1090,7 @@ export function defineMatrix(h, lib, env) {
   // reconnection is preflighted (the first request is not).
   test(`sse reconnect: Last-Event-ID on the reconnection${browser ? ", preflighted cross-origin" : ""}; a 204 ends it`, async () => {
     const key = newKey("sse-lei");
-    const got = await collect(client().get(`sse-seq?key=${key}&n=1`).sse({ reconnect: true }));
+    const got = await collect(lib.sse(client().get(`sse-seq?key=${key}&n=1`), { reconnect: true }));
     h.deepEqual(got.map((e) => [e.id, e.data]), [["1", "event 1"]]);
     const rec = await saw(key, { count: 2, methods: ["GET", "GET"] });
     h.equal(rec.requests[0].headers["last-event-id"], undefined, "none on the first request");
@@ -1105,7 +1105,7 @@ export function defineMatrix(h, lib, env) {
     const key = newKey("sse-lei-refused");
     const got = [];
     const iterate = async () => {
-      for await (const e of client().get(`sse-seq?key=${key}&n=1&allow=content-type`).sse({ reconnect: true })) got.push(e.data);
+      for await (const e of lib.sse(client().get(`sse-seq?key=${key}&n=1&allow=content-type`), { reconnect: true })) got.push(e.data);
     };
     if (browser) {
       await h.rejects(iterate, lib.NetworkError);

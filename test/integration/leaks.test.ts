@@ -9,7 +9,7 @@
  * process.getActiveResourcesInfo() must be back to its level before the run within 250 ms.
  */
 import { describe, expect, test } from "vitest";
-import { HttpError, NetworkError, TimeoutError } from "../../src/index.js";
+import { lines, HttpError, NetworkError, TimeoutError } from "../../src/index.js";
 import { useClients } from "./support/clients.js";
 import { readBody, rejection, useServer, within } from "./support/server.js";
 import { activeTimeouts, trackLibraryTimers } from "./support/timers.js";
@@ -89,7 +89,7 @@ describe("no timer or socket left behind", { timeout: 15_000 }, () => {
           return String((await api.get("missing")).status);
         case "lines": {
           const out: string[] = [];
-          for await (const line of api.get("lines").lines()) out.push(line);
+          for await (const line of lines(api.get("lines"))) out.push(line);
           return out.join(",");
         }
         case "idle": {
@@ -100,7 +100,7 @@ describe("no timer or socket left behind", { timeout: 15_000 }, () => {
           return "ended";
         }
         case "break": {
-          for await (const _line of api.get("endless").lines()) break;
+          for await (const _line of lines(api.get("endless"))) break;
           return "left early";
         }
         case "network":

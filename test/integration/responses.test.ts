@@ -4,7 +4,7 @@
  * request (no unhandled rejection beside the one the caller handles).
  */
 import { describe, expect, test } from "vitest";
-import { HttpError, NetworkError, TimeoutError, type RetryContext } from "../../src/index.js";
+import { lines, HttpError, NetworkError, TimeoutError, type RetryContext } from "../../src/index.js";
 import { QUICK_RETRY, useClients } from "./support/clients.js";
 import { closedPort, rejection, sleep, startServer, useServer, within } from "./support/server.js";
 import { trackLibraryTimers } from "./support/timers.js";
@@ -249,7 +249,7 @@ describe("promise hygiene of a failed request", { timeout: 10_000 }, () => {
     let caught: unknown;
     const unhandled = await unhandledDuring(async () => {
       try {
-        for await (const _line of api.get("x").lines()) {
+        for await (const _line of lines(api.get("x"))) {
           /* nothing arrives */
         }
       } catch (error) {

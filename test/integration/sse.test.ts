@@ -3,7 +3,7 @@
  * open, and `.sse({ reconnect: true })` behaves like EventSource across a dropped connection.
  */
 import { describe, expect, test } from "vitest";
-import { NetworkError, type ServerSentEvent } from "../../src/index.js";
+import { sse, NetworkError, type ServerSentEvent } from "../../src/index.js";
 import { useClients } from "./support/clients.js";
 import { rejection, useServer, within } from "./support/server.js";
 import { trackLibraryTimers } from "./support/timers.js";
@@ -30,7 +30,7 @@ describe(".sse() over a live stream", { timeout: 10_000 }, () => {
     try {
       await within(
         (async () => {
-          for await (const event of api.get("events", { timeout: "none" }).sse()) {
+          for await (const event of sse(api.get("events", { timeout: "none" }))) {
             events.push(event);
             if (events.length === 1) {
               openWhenFirstArrived = srv().hitsOf("/events")[0]!.closedAt === undefined;
@@ -60,7 +60,7 @@ describe(".sse() over a live stream", { timeout: 10_000 }, () => {
     const events: ServerSentEvent[] = [];
     const error = await rejection(
       (async () => {
-        for await (const event of api.get("events", { timeout: "none" }).sse()) events.push(event);
+        for await (const event of sse(api.get("events", { timeout: "none" }))) events.push(event);
       })(),
     );
     expect(error).toBeInstanceOf(NetworkError);
@@ -92,7 +92,7 @@ describe(".sse({ reconnect: true })", { timeout: 10_000 }, () => {
     try {
       await within(
         (async () => {
-          for await (const event of api.get("feed", { timeout: "none" }).sse({ reconnect: true })) events.push(event);
+          for await (const event of sse(api.get("feed", { timeout: "none" }), { reconnect: true })) events.push(event);
         })(),
         8_000,
         "the reconnecting stream to end on 204",
@@ -126,7 +126,7 @@ describe(".sse({ reconnect: true })", { timeout: 10_000 }, () => {
     const events: ServerSentEvent[] = [];
     await within(
       (async () => {
-        for await (const event of api.get("feed", { timeout: "none", idleTimeout: 50 }).sse({ reconnect: true })) events.push(event);
+        for await (const event of sse(api.get("feed", { timeout: "none", idleTimeout: 50 }), { reconnect: true })) events.push(event);
       })(),
       5_000,
       "the stream to reconnect and end on 204",
@@ -146,7 +146,7 @@ describe(".sse({ reconnect: true })", { timeout: 10_000 }, () => {
     const events: ServerSentEvent[] = [];
     await within(
       (async () => {
-        for await (const event of api.get("feed").sse({ reconnect: true })) events.push(event);
+        for await (const event of sse(api.get("feed"), { reconnect: true })) events.push(event);
       })(),
       3_000,
       "the stream",
@@ -164,7 +164,7 @@ describe(".sse({ reconnect: true })", { timeout: 10_000 }, () => {
     });
     const api = client();
     let n = 0;
-    for await (const _event of api.get("feed", { timeout: "none" }).sse({ reconnect: true })) {
+    for await (const _event of sse(api.get("feed", { timeout: "none" }), { reconnect: true })) {
       if (++n === 2) break;
     }
     await within(srv().hitsOf("/feed")[0]!.closed, 2_000, "server seeing the stream closed after break");

@@ -5,7 +5,7 @@
  */
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
-import { TierfetchError, type Progress } from "../../src/index.js";
+import { lines, ndjson, TierfetchError, type Progress } from "../../src/index.js";
 import { useClients } from "./support/clients.js";
 import { rejection, useServer, within } from "./support/server.js";
 
@@ -55,7 +55,7 @@ describe("ending a stream from the client", { timeout: 10_000 }, () => {
     const got: string[] = [];
     const error = await rejection(
       (async () => {
-        for await (const line of api.get("endless", { signal: controller.signal, timeout: "none" }).lines()) {
+        for await (const line of lines(api.get("endless", { signal: controller.signal, timeout: "none" }))) {
           got.push(line);
           if (got.length === 3) controller.abort(reason);
         }
@@ -90,7 +90,7 @@ describe("ending a stream from the client", { timeout: 10_000 }, () => {
     const got: string[] = [];
     const error = await rejection(
       (async () => {
-        for await (const line of api.get("endless", { timeout: "none" }).lines()) {
+        for await (const line of lines(api.get("endless", { timeout: "none" }))) {
           got.push(line);
           if (got.length === 2) void api.close();
         }
@@ -105,7 +105,7 @@ describe("ending a stream from the client", { timeout: 10_000 }, () => {
     endlessRoute("/endless");
     const api = client();
     const got: string[] = [];
-    for await (const line of api.get("endless").lines()) {
+    for await (const line of lines(api.get("endless"))) {
       got.push(line);
       if (got.length === 3) break;
     }
@@ -120,7 +120,7 @@ describe("ending a stream from the client", { timeout: 10_000 }, () => {
     endlessRoute("/endless", (i) => JSON.stringify({ i }));
     const api = client();
     const got: unknown[] = [];
-    for await (const item of api.get("endless").ndjson<{ i: number }>()) {
+    for await (const item of ndjson<{ i: number }>(api.get("endless"))) {
       got.push(item);
       if (got.length === 2) break;
     }
@@ -146,7 +146,7 @@ describe("connections are released", { timeout: 10_000 }, () => {
     srv().route("/ok", (_req, res) => res.end("fine"));
     const api = client();
     for (let round = 0; round < 3; round++) {
-      for await (const _line of api.get("endless").lines()) break;
+      for await (const _line of lines(api.get("endless"))) break;
       expect(await within(api.get("ok").text(), 3_000, `request after break #${round + 1}`)).toBe("fine");
     }
     await srv().waitFor(() => srv().hitsOf("/endless").every((h) => h.closedAt !== undefined), 2_000, "every endless response to close");

@@ -5,7 +5,7 @@
  * and nothing asserts an upper bound on time.
  */
 import { describe, expect, test } from "vitest";
-import { TimeoutError } from "../../src/index.js";
+import { sse, TimeoutError } from "../../src/index.js";
 import { useClients } from "./support/clients.js";
 import { rejection, useServer, within } from "./support/server.js";
 
@@ -61,7 +61,7 @@ describe("stats.timeouts counts timeouts in a body read after the response", { t
     const got: unknown[] = [];
     const error = await rejection(
       (async () => {
-        for await (const event of api.get("events", { timeout: "none", idleTimeout: 80 }).sse()) got.push(event);
+        for await (const event of sse(api.get("events", { timeout: "none", idleTimeout: 80 }))) got.push(event);
       })(),
     );
     expect(error).toBeInstanceOf(TimeoutError);
@@ -74,7 +74,7 @@ describe("stats.timeouts counts timeouts in a body read after the response", { t
     // No events at all, so the reconnections do not reset: the first request and one reconnection, both quiet.
     stall("/events", "text/event-stream", ": hello\n\n");
     const api = client({ retry: { maxRetries: 1, minDelay: 1, maxDelay: 1, budget: false } });
-    const error = await rejection(drain(api.get("events", { timeout: "none", idleTimeout: 60 }).sse({ reconnect: true })));
+    const error = await rejection(drain(sse(api.get("events", { timeout: "none", idleTimeout: 60 }), { reconnect: true })));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(srv().hitsOf("/events")).toHaveLength(2);
     expect(api.stats).toMatchObject({ calls: 1, requests: 2, retries: 1, timeouts: 2 });

@@ -4,7 +4,7 @@
  * the reported values and on lower bounds, never on tight wall-clock upper bounds.
  */
 import { describe, expect, test } from "vitest";
-import { TimeoutError, type RetryContext, type Stats } from "../../src/index.js";
+import { lines, TimeoutError, type RetryContext, type Stats } from "../../src/index.js";
 import { QUICK_RETRY, useClients } from "./support/clients.js";
 import { readBody, rejection, useServer, within, type Hit } from "./support/server.js";
 import { trackLibraryTimers } from "./support/timers.js";
@@ -211,7 +211,7 @@ describe("idleTimeout", { timeout: 10_000 }, () => {
     const got: string[] = [];
     const error = await rejection(
       (async () => {
-        for await (const line of api.get("drip", { timeout: "none", idleTimeout: 50 }).lines()) got.push(line);
+        for await (const line of lines(api.get("drip", { timeout: "none", idleTimeout: 50 }))) got.push(line);
       })(),
     );
     expect(error).toBeInstanceOf(TimeoutError);
@@ -238,7 +238,7 @@ describe("idleTimeout", { timeout: 10_000 }, () => {
     });
     const api = client({ retry: false });
     const got: string[] = [];
-    for await (const line of api.get("burst", { timeout: "none", idleTimeout: 30 }).lines()) {
+    for await (const line of lines(api.get("burst", { timeout: "none", idleTimeout: 30 }))) {
       got.push(line);
       await new Promise((r) => setTimeout(r, 60)); // longer than idleTimeout, between reads
     }
@@ -251,7 +251,7 @@ describe("idleTimeout", { timeout: 10_000 }, () => {
     const got: string[] = [];
     await within(
       (async () => {
-        for await (const line of api.get("drip", { timeout: "none", idleTimeout: 100 }).lines()) got.push(line);
+        for await (const line of lines(api.get("drip", { timeout: "none", idleTimeout: 100 }))) got.push(line);
       })(),
       5_000,
       "the whole drip",

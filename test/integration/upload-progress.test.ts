@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import type { Progress } from "../../src/index.js";
 import { QUICK_RETRY, useClients } from "./support/clients.js";
 import { readBody, useServer, within } from "./support/server.js";
+import { trackUpload } from "../../src/index.js";
 
 const srv = useServer();
 const client = useClients(srv);
@@ -21,7 +22,7 @@ describe("onUploadProgress", { timeout: 10_000 }, () => {
     });
     const payload = { blob: "x".repeat(300_000) };
     const events: Progress[] = [];
-    const text = await within(client().post("upload", { json: payload, onUploadProgress: (p) => events.push(p) }).text(), 5_000, "upload");
+    const text = await within(client().post("upload", { json: payload, onUploadProgress: trackUpload((p) => events.push(p)) }).text(), 5_000, "upload");
     expect(text).toBe("stored");
     expect(received!.toString()).toBe(JSON.stringify(payload));
     expect(contentType).toBe("application/json");
@@ -43,7 +44,7 @@ describe("onUploadProgress", { timeout: 10_000 }, () => {
     const form = new FormData();
     form.set("name", "Ada");
     const events: Progress[] = [];
-    await within(client({ retry: QUICK_RETRY }).put("form", { body: form, onUploadProgress: (p) => events.push(p) }).text(), 5_000, "form upload");
+    await within(client({ retry: QUICK_RETRY }).put("form", { body: form, onUploadProgress: trackUpload((p) => events.push(p)) }).text(), 5_000, "form upload");
     expect(bodies).toHaveLength(2);
     expect(bodies[0]).toBe(bodies[1]);
     const [type, body] = [bodies[0]!.split("\n")[0]!, bodies[0]!.slice(bodies[0]!.indexOf("\n") + 1)];

@@ -1,6 +1,6 @@
 // Type test for the consumers whose lib has `esnext.disposable` (TypeScript 5.2+): the client
 // is an AsyncDisposable, so `await using` closes it. Checked by test/types/run.mjs.
-import { createClient, createCoreClient, type Client, type CoreClient } from "tierfetch";
+import { createClient, type Client } from "tierfetch";
 
 export async function scoped(): Promise<void> {
   await using api = createClient({ baseUrl: "https://api.example.com/" });
@@ -9,8 +9,8 @@ export async function scoped(): Promise<void> {
   const close: () => Promise<void> = api[Symbol.asyncDispose];
 }
 
-export async function scopedCore(): Promise<CoreClient> {
-  await using small = createCoreClient({ baseUrl: "https://api.example.com/" });
+export async function scopedChild(): Promise<Client> {
+  await using small = createClient({ baseUrl: "https://api.example.com/" }).extend({});
   await small.get("users").json();
   const disposable: AsyncDisposable = small.extend({});
   return small;

@@ -3,9 +3,9 @@
 // lib es2022 + dom, skipLibCheck false. Every `@ts-expect-error` must be an error (an unused
 // one is itself an error, TS2578), and everything else must compile.
 import {
-  createClient, createCoreClient, tierfetch, parseDuration, lines, ndjson, sse, CoreResponsePromise, ResponsePromise,
+  createClient, tierfetch, parseDuration, lines, ndjson, sse, paginate, trackUpload, validateJson, ResponsePromise,
   TierfetchError, HttpError, TimeoutError, NetworkError, isTimeoutError, isHttpError,
-  type Client, type CoreClient, type ClientOptions, type RequestOptions, type Duration, type TierName, type TimeoutOption,
+  type Client, type ClientOptions, type UploadTracker, type Progress, type StandardSchemaV1, type RequestOptions, type Duration, type TierName, type TimeoutOption,
   type Input, type PageContext, type PaginateOptions, type ServerSentEvent, type Stats,
 } from "tierfetch";
 
@@ -111,9 +111,9 @@ export async function requests(signal: AbortSignal): Promise<void> {
   await api.get("x", { dispatcher: undiciAgent });
   await api.get("x", { client: denoHttpClient });
 
-  for await (const line of api.get("x").lines()) { const s: string = line; }
-  for await (const row of api.get("x").ndjson<User>()) { const u: User = row; }
-  for await (const event of api.get("x").sse()) { const e: ServerSentEvent = event; const d: string = event.data; }
+  for await (const line of lines(api.get("x"))) { const s: string = line; }
+  for await (const row of ndjson<User>(api.get("x"))) { const u: User = row; }
+  for await (const event of sse(api.get("x"))) { const e: ServerSentEvent = event; const d: string = event.data; }
   for await (const line of lines(res)) { const s: string = line; }
   for await (const row of ndjson<User>(res.body!)) { const u: User = row; }
   for await (const event of sse(res)) { const id: string = event.id; }
@@ -157,7 +157,7 @@ export function errors(error: unknown): string {
 
 export async function pages(): Promise<void> {
   // The README's form: items and next see the body as the same type (any unless told).
-  for await (const user of api.paginate<User>("users", {
+  for await (const user of paginate<User>(api, "users", {
     items: (body) => body.data,
     next: ({ body, options }) => (body.nextCursor ? { query: { ...options.query, cursor: body.nextCursor } } : null),
     pageLimit: 10,
@@ -166,7 +166,7 @@ export async function pages(): Promise<void> {
   }
 
   // The page type given once: items and next agree on it, and T comes from items.
-  for await (const user of api.paginate("users", {
+  for await (const user of paginate(api, "users", {
     items: (body: UsersPage) => body.data,
     next: ({ body }) => (body.nextCursor ? { query: { cursor: body.nextCursor } } : null),
   })) {
@@ -178,46 +178,65 @@ export async function pages(): Promise<void> {
     next: ({ body }) => body.cursor,
   };
   const context = (page: PageContext<User, UsersPage>): string | undefined => page.body.nextCursor;
-  for await (const user of api.paginate<User>("users", { limit: 500 })) { const u: User = user; }
+  for await (const user of paginate<User>(api, "users", { limit: 500 })) { const u: User = user; }
   // @ts-expect-error paginate follows URLs; a Request (with its method and body) is no page URL
-  api.paginate(new Request("https://api.example.com/users"));
+  paginate(api, new Request("https://api.example.com/users"));
 }
 
-// ---- the core client (createCoreClient): buffered shortcuts only -----------------------
+// ---- one factory: buffered shortcuts on the promise, every other feature an imported function
 
-export async function core(full: Client): Promise<void> {
-  const small: CoreClient = createCoreClient({ baseUrl: "https://api.example.com/v2/", token: "t", timeout: "short" });
-  const user: User = await small.get<User>("users/42").json();
-  const text: string = await small.get("x").text();
-  const bytes: Uint8Array = await small.post("x", { json: { a: 1 } }).bytes();
-  const res: Response = await small.get("x");
-  const promise: CoreResponsePromise<User> = small.get<User>("users/42");
+declare const UserSchema: StandardSchemaV1<unknown, User>;
+
+export async function features(): Promise<void> {
+  const promise: ResponsePromise<User> = api.get<User>("users/42");
   const asPromise: Promise<Response> = promise;
-  const fetched: Response = await small.fetch("https://api.example.com/");
-  const asFetch: typeof fetch = small.fetch;
-  const child: CoreClient = small.extend({ headers: { "x-child": "1" } });
-  const stats: Stats = child.stats;
-  await child.close();
-  // The standalone decoders stream a core response.
-  for await (const event of sse(res)) { const d: string = event.data; }
+  const child: Client = api.extend({ headers: { "x-child": "1" } });
+  const fromChild: ResponsePromise<User> = child.get<User>("users/42");
 
-  // @ts-expect-error the core has no .sse() shortcut (createClient does)
-  small.get("x").sse();
-  // @ts-expect-error nor .lines()
-  small.get("x").lines();
-  // @ts-expect-error nor .ndjson()
-  small.get("x").ndjson();
-  // @ts-expect-error nor json(schema)
-  small.get("x").json({ "~standard": { version: 1, vendor: "v", validate: (value: unknown) => ({ value }) } });
-  // @ts-expect-error nor paginate
-  small.paginate("users");
-  // @ts-expect-error a core client's child is a core client too
-  const fullChild: Client = small.extend({});
-  // @ts-expect-error a CoreResponsePromise is no ResponsePromise
-  const widened: ResponsePromise = promise;
+  // No streaming method on a ResponsePromise: the readers are functions that take it.
+  // @ts-expect-error no .sse() method: sse(api.get(u))
+  api.get("x").sse();
+  // @ts-expect-error no .lines() method: lines(api.get(u))
+  api.get("x").lines();
+  // @ts-expect-error no .ndjson() method: ndjson(api.get(u))
+  api.get("x").ndjson();
+  // @ts-expect-error no paginate member: paginate(api, url)
+  api.paginate("users");
 
-  // The full client is a core client (hand it to code written for the core), its promises core promises.
-  const asCore: CoreClient = full;
-  const fromFull: CoreResponsePromise<User> = full.get<User>("users/42");
-  const fullFromChild: Client = full.extend({});
+  // sse() on a client's promise: the request options, reconnection included.
+  for await (const event of sse(api.get("events"), { reconnect: true, anyContentType: true, maxEventBytes: 1 << 20 })) { const e: ServerSentEvent = event; }
+  for await (const event of sse(child.get("events"), { reconnect: false })) { const id: string = event.id; }
+  const res: Response = await api.get("events");
+  // On a Response or a stream: the decoder's options.
+  for await (const event of sse(res, { lastEventId: "41", maxEventBytes: 1024 })) { const d: string = event.data; }
+  for await (const event of sse(res.body!)) { const d: string = event.data; }
+  // On any other promise of a Response.
+  for await (const event of sse(fetch("https://api.example.com/events"))) { const d: string = event.data; }
+  // @ts-expect-error a Response cannot reconnect: there is no request to send again
+  sse(res, { reconnect: true });
+  // @ts-expect-error nor a promise no client made
+  sse(fetch("https://api.example.com/events"), { reconnect: true });
+  // @ts-expect-error a typo of an sse() option
+  sse(api.get("events"), { reconect: true });
+  // Without reconnection a request's stream takes the decoder's lastEventId too.
+  for await (const event of sse(api.get("events"), { lastEventId: "1", anyContentType: true })) { const id: string = event.id; }
+  // @ts-expect-error a reconnecting stream keeps its own last event id
+  sse(api.get("events"), { reconnect: true, lastEventId: "1" });
+  for await (const line of lines(api.get("x"), { maxLineBytes: 1024 })) { const s: string = line; }
+  for await (const row of ndjson<User>(fetch("https://api.example.com/rows"))) { const u: User = row; }
+
+  // validateJson: the JSON body through a Standard Schema.
+  const user: User = await validateJson(api.get("users/42"), UserSchema);
+  const again: User = await validateJson(res, UserSchema);
+  // @ts-expect-error .json() takes no schema: validateJson(p, schema)
+  api.get("users/42").json(UserSchema);
+
+  // Upload progress: an option whose value only trackUpload() makes.
+  const tracker: UploadTracker = trackUpload((p: Progress) => console.log(p.loaded, p.total, p.percent));
+  await api.post("files", { body: new Blob(["x"]), onUploadProgress: tracker });
+  await child.put("files", { body: "x", onUploadProgress: trackUpload(({ percent }) => console.log(percent)) });
+  // @ts-expect-error a plain function is no upload tracker: it would be refused at run time
+  api.post("files", { body: "x", onUploadProgress: (p: Progress) => console.log(p) });
+  // @ts-expect-error trackUpload takes the progress callback
+  trackUpload();
 }

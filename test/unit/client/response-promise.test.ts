@@ -1,6 +1,6 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { createClient, HttpError, ParseError, ResponsePromise } from "../../../src/index.js";
+import { sse, lines, ndjson, createClient, HttpError, ParseError, ResponsePromise } from "../../../src/index.js";
 import { replies, streamOf, useMockServer } from "../helpers/msw.js";
 import { within } from "../helpers/timers.js";
 
@@ -61,11 +61,11 @@ describe("ResponsePromise", () => {
 
   it(".sse() on a JSON response rejects with a ParseError saying what arrived; anyContentType reads it anyway", async () => {
     server.use(http.get("https://api.test/r", () => HttpResponse.json({ data: 1 })));
-    const error = await api().get("r").sse().next().catch((e: unknown) => e);
+    const error = await sse(api().get("r")).next().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect((error as Error).message).toContain('content-type is "application/json"');
     server.use(http.get("https://api.test/r", () => new HttpResponse("data: x\n\n", { headers: { "content-type": "text/plain" } })));
-    const first = await api().get("r").sse({ anyContentType: true }).next();
+    const first = await sse(api().get("r"), { anyContentType: true }).next();
     expect(first.value).toMatchObject({ data: "x" });
   });
 
@@ -90,20 +90,20 @@ describe("ResponsePromise", () => {
     expect(await pending.json()).toEqual({ late: true });
   });
 
-  it(".lines(), .ndjson() and .sse() decode the body as it arrives", async () => {
+  it("lines(p), ndjson(p) and sse(p) decode the body as it arrives", async () => {
     server.use(
       http.get("https://api.test/lines", () => new HttpResponse(streamOf(["one\r", "\ntwo\n", "thr", "ee"]))),
       http.get("https://api.test/ndjson", () => new HttpResponse(streamOf(['{"a":1}\n\n{"a"', ":2}\n"]))),
       http.get("https://api.test/sse", () => new HttpResponse(streamOf(["data: x\n", "id: 7\n\nevent: up\ndata: y\n\n"]), { headers: { "content-type": "text/event-stream" } })),
     );
-    const lines: string[] = [];
-    for await (const line of api().get("lines").lines()) lines.push(line);
-    expect(lines).toEqual(["one", "two", "three"]);
+    const got: string[] = [];
+    for await (const line of lines(api().get("lines"))) got.push(line);
+    expect(got).toEqual(["one", "two", "three"]);
     const items: unknown[] = [];
-    for await (const item of api().get("ndjson").ndjson()) items.push(item);
+    for await (const item of ndjson(api().get("ndjson"))) items.push(item);
     expect(items).toEqual([{ a: 1 }, { a: 2 }]);
     const events = [];
-    for await (const event of api().get("sse").sse()) events.push(event);
+    for await (const event of sse(api().get("sse"))) events.push(event);
     expect(events).toMatchObject([
       { event: "message", data: "x", id: "7" },
       { event: "up", data: "y", id: "7" },
@@ -113,7 +113,7 @@ describe("ResponsePromise", () => {
   it("a stream shortcut rejects with the HttpError of a failed request", async () => {
     server.use(http.get("https://api.test/r", replies(404)));
     const iterate = async () => {
-      for await (const _ of api().get("r").lines()) void _;
+      for await (const _ of lines(api().get("r"))) void _;
     };
     await expect(iterate()).rejects.toBeInstanceOf(HttpError);
   });
@@ -132,7 +132,7 @@ describe("ResponsePromise", () => {
     });
     const client = createClient({ baseUrl: "https://api.test", fetch: async () => new Response(body) });
     const loop = async () => {
-      for await (const line of client.get("r").lines()) if (line === "line 2") break;
+      for await (const line of lines(client.get("r"))) if (line === "line 2") break;
     };
     await within(loop(), 1000, "leaving the loop");
     expect(cancelled).toBe(true);

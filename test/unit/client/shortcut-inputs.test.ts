@@ -2,7 +2,7 @@
 // through .lines() / .ndjson() / .sse() (a hostile body past them ends with a LimitError).
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { createClient, LimitError } from "../../../src/index.js";
+import { lines, ndjson, sse, createClient, LimitError } from "../../../src/index.js";
 import { streamOf, useMockServer } from "../helpers/msw.js";
 
 const { server, seen } = useMockServer();
@@ -39,7 +39,7 @@ describe("decoder limits through the shortcuts", () => {
   it(".lines({ maxLineBytes }) ends a line past the limit with a LimitError", async () => {
     server.use(http.get("https://api.test/l", endless("text/plain", "a".repeat(1024))));
     const error = await (async () => {
-      for await (const _ of api().get("l").lines({ maxLineBytes: 4096 })) void _;
+      for await (const _ of lines(api().get("l"), { maxLineBytes: 4096 })) void _;
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LimitError);
     expect(error).toMatchObject({ kind: "line", limit: 4096 });
@@ -47,15 +47,15 @@ describe("decoder limits through the shortcuts", () => {
 
   it(".ndjson({ maxLineBytes }) too", async () => {
     server.use(http.get("https://api.test/n", endless("application/x-ndjson", "1".repeat(1024))));
-    const error = await api().get("n").ndjson({ maxLineBytes: 2048 }).next().catch((e: unknown) => e);
+    const error = await ndjson(api().get("n"), { maxLineBytes: 2048 }).next().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "ERR_LIMIT", kind: "line", limit: 2048 });
   });
 
   it(".sse({ maxEventBytes }) ends an event past the limit, with and without reconnect", async () => {
     server.use(http.get("https://api.test/s", endless("text/event-stream", `data: ${"x".repeat(1000)}\n`)));
-    const plain = await api().get("s").sse({ maxEventBytes: 8192 }).next().catch((e: unknown) => e);
+    const plain = await sse(api().get("s"), { maxEventBytes: 8192 }).next().catch((e: unknown) => e);
     expect(plain).toMatchObject({ code: "ERR_LIMIT", kind: "event", limit: 8192 });
-    const reconnecting = await api().get("s").sse({ reconnect: true, maxEventBytes: 8192 }).next().catch((e: unknown) => e);
+    const reconnecting = await sse(api().get("s"), { reconnect: true, maxEventBytes: 8192 }).next().catch((e: unknown) => e);
     expect(reconnecting).toMatchObject({ code: "ERR_LIMIT", kind: "event" });
   });
 });
@@ -71,14 +71,14 @@ describe("a body whose cancel() never settles (a custom fetch, an interceptor)",
   const client = () => createClient({ baseUrl: "https://api.test", retry: false, fetch: async () => new Response(stuckBody(), { headers: { "content-type": "text/plain" } }) });
 
   it("a LimitError still surfaces", async () => {
-    const error = await client().get("x").lines({ maxLineBytes: 4096 }).next().catch((e: unknown) => e);
+    const error = await lines(client().get("x"), { maxLineBytes: 4096 }).next().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "ERR_LIMIT", kind: "line" });
   });
 
   it("leaving the loop early still returns", async () => {
     let n = 0;
     for await (const _ of (await client().get("x")).body!) if (++n === 2) break;
-    const it = client().get("x").lines({ maxLineBytes: 1 << 20 });
+    const it = lines(client().get("x"), { maxLineBytes: 1 << 20 });
     await expect(it.return!()).resolves.toMatchObject({ done: true });
     expect(n).toBe(2);
   });

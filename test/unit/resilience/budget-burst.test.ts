@@ -5,7 +5,7 @@
  * beforeRetry veto, a hook that throws, an abort during the backoff sleep) gives it back.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createClient, HttpError, type ClientOptions, type RetryBudgetOptions } from "../../../src/index.js";
+import { sse, createClient, HttpError, type ClientOptions, type RetryBudgetOptions } from "../../../src/index.js";
 import { RetryBudget } from "../../../src/resilience/retry-budget.js";
 import { fakeClock } from "../helpers/timers.js";
 
@@ -149,7 +149,7 @@ describe("retry budget under a burst of SSE reconnections", () => {
     let sent = 0;
     const fetch = async () => (sent++, oneEvent());
     const api = createClient({ baseUrl: "http://api.test", fetch, retry: { ...QUICK, budget: { ratio: 0.1, minPerSecond: 0 } } });
-    const ends = await Promise.all(Array.from({ length: 20 }, () => drain(api.get("events").sse({ reconnect: true }))));
+    const ends = await Promise.all(Array.from({ length: 20 }, () => drain(sse(api.get("events"), { reconnect: true }))));
     expect(ends.every((e) => e === undefined)).toBe(true); // a clean end the budget refused to reopen
     expect(api.stats.retries).toBe(2);
     expect(sent).toBe(22);
@@ -165,7 +165,7 @@ describe("retry budget under a burst of SSE reconnections", () => {
       return headers.has("last-event-id") || sent > 10 ? new Response("down", { status: 503 }) : oneEvent();
     };
     const api = createClient({ baseUrl: "http://api.test", fetch, retry: { ...QUICK, budget: { ratio: 1.5, minPerSecond: 0 } } });
-    const ends = await Promise.all(Array.from({ length: 10 }, () => drain(api.get("events").sse({ reconnect: true }))));
+    const ends = await Promise.all(Array.from({ length: 10 }, () => drain(sse(api.get("events"), { reconnect: true }))));
     expect(api.stats.retries).toBe(15);
     expect(sent).toBe(25);
     expect(api.stats.budgetExhausted).toBe(10);
@@ -187,7 +187,7 @@ describe("retry budget under a burst of SSE reconnections", () => {
     const hookAsked = new Promise<void>((resolve) => (asked = resolve));
     const holder = api.get("a", { hooks: { beforeRetry: [() => (asked(), new Promise<boolean>((resolve) => (release = resolve)))] } }).catch(() => undefined);
     await hookAsked; // the one retry is reserved
-    const stream = api.get("events").sse({ reconnect: true });
+    const stream = sse(api.get("events"), { reconnect: true });
     const first = stream.next().catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 10)); // the stream's first attempt fails and finds the budget spent
     release(false); // the holder gives its retry back

@@ -1,23 +1,23 @@
 /**
- * createCoreClient: the same pipeline as createClient (tiers, retries, Retry-After, budget,
- * token scoping, redaction, close(), api.fetch) with the buffered shortcuts only. What it
- * leaves out is refused with a TypeError that names the option, never skipped in silence.
+ * createClient, the one factory (createCoreClient folded into it): tiers, retries, Retry-After,
+ * budget, token scoping, redaction, close(), api.fetch, with the buffered shortcuts only on its
+ * promises; streaming, paginate, upload progress and schemas are imported functions. What it
+ * does not do itself is refused with a TypeError that names the option, never skipped in silence.
  */
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { CoreResponsePromise, createClient, createCoreClient, HttpError, ResponsePromise, sse, TimeoutError } from "../../../src/index.js";
+import { createClient, HttpError, ResponsePromise, sse, TimeoutError } from "../../../src/index.js";
 import { scriptedFetch } from "../helpers/fetch.js";
 import { useMockServer } from "../helpers/msw.js";
 
 const { server, seen } = useMockServer();
 
-describe("createCoreClient", () => {
-  it("returns CoreResponsePromises of real Responses with the buffered shortcuts", async () => {
+describe("createClient, the one factory", () => {
+  it("returns ResponsePromises of real Responses with the buffered shortcuts", async () => {
     server.use(http.get("https://api.test/u", () => HttpResponse.json({ id: 1 })));
-    const api = createCoreClient({ baseUrl: "https://api.test" });
+    const api = createClient({ baseUrl: "https://api.test" });
     const p = api.get("u");
-    expect(p).toBeInstanceOf(CoreResponsePromise);
-    expect(p).not.toBeInstanceOf(ResponsePromise);
+    expect(p).toBeInstanceOf(ResponsePromise);
     expect(await p.json()).toEqual({ id: 1 });
     expect(await api.get("u")).toBeInstanceOf(Response);
     expect(await api.get("u").text()).toBe('{"id":1}');
@@ -28,7 +28,7 @@ describe("createCoreClient", () => {
   });
 
   it("has no streaming shortcuts and no paginate, on the client and its extend() children", () => {
-    const api = createCoreClient();
+    const api = createClient();
     const child = api.extend({ headers: { "x-a": "1" } });
     for (const c of [api, child]) {
       expect("paginate" in c).toBe(false);
@@ -36,12 +36,11 @@ describe("createCoreClient", () => {
       p.catch(() => undefined);
       expect("sse" in p || "lines" in p || "ndjson" in p).toBe(false);
     }
-    expect("paginate" in createClient()).toBe(true);
   });
 
   it("retries a 503 with Retry-After, then returns the 200, in the same stats as its children", async () => {
     const fetch = scriptedFetch(new Response("busy", { status: 503, headers: { "retry-after": "0" } }), Response.json({ ok: true }));
-    const api = createCoreClient({ baseUrl: "https://api.test", fetch, retry: { minDelay: 1 } });
+    const api = createClient({ baseUrl: "https://api.test", fetch, retry: { minDelay: 1 } });
     const child = api.extend({});
     expect(await child.get("r").json()).toEqual({ ok: true });
     expect(fetch.calls).toHaveLength(2);
@@ -49,7 +48,7 @@ describe("createCoreClient", () => {
   });
 
   it("a tier bounds each attempt: a fetch that never answers becomes a TimeoutError naming the tier", async () => {
-    const api = createCoreClient({ fetch: scriptedFetch("hang"), timeouts: { short: 20 }, retry: false });
+    const api = createClient({ fetch: scriptedFetch("hang"), timeouts: { short: 20 }, retry: false });
     const error = await api.get("https://api.test/slow", { timeout: "short" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ tier: "short", timeout: 20, attempts: 1 });
@@ -60,7 +59,7 @@ describe("createCoreClient", () => {
       http.get("https://api.test/echo", ({ request }) => HttpResponse.text(`you sent ${request.headers.get("authorization")}`, { status: 400 })),
       http.get("https://other.test/x", () => HttpResponse.text("ok")),
     );
-    const api = createCoreClient({ baseUrl: "https://api.test", token: "sk-core-secret-1234" });
+    const api = createClient({ baseUrl: "https://api.test", token: "sk-core-secret-1234" });
     const error = (await api.get("echo").catch((e: unknown) => e)) as HttpError;
     expect(error).toBeInstanceOf(HttpError);
     expect(JSON.stringify([error.message, String(error), error.toJSON()])).not.toContain("sk-core-secret-1234");
@@ -68,10 +67,10 @@ describe("createCoreClient", () => {
     expect(seen[1]!.headers.authorization).toBeUndefined();
   });
 
-  it("refuses onUploadProgress and json(schema), naming them, with nothing sent", async () => {
+  it("refuses onUploadProgress not made by trackUpload() and json(schema), naming them, with nothing sent", async () => {
     const fetch = scriptedFetch(Response.json({}));
-    const api = createCoreClient({ fetch });
-    const upload = await api.post("https://api.test/f", { body: "x", onUploadProgress: () => undefined }).catch((e: unknown) => e);
+    const api = createClient({ fetch });
+    const upload = await api.post("https://api.test/f", { body: "x", onUploadProgress: (() => undefined) as never }).catch((e: unknown) => e);
     expect(upload).toBeInstanceOf(TypeError);
     expect(String(upload)).toContain("onUploadProgress");
     expect(fetch.calls).toHaveLength(0);
@@ -83,7 +82,7 @@ describe("createCoreClient", () => {
 
   it("streams with the standalone decoders, and api.fetch and close() work as on createClient", async () => {
     server.use(http.get("https://api.test/events", () => new HttpResponse("data: a\n\ndata: b\n\n", { headers: { "content-type": "text/event-stream" } })));
-    const api = createCoreClient({ baseUrl: "https://api.test" });
+    const api = createClient({ baseUrl: "https://api.test" });
     const data: string[] = [];
     for await (const event of sse(await api.get("events"))) data.push(event.data);
     expect(data).toEqual(["a", "b"]);
