@@ -5,12 +5,13 @@
 import { check, optionError } from "../options/option-error.js";
 import { closedError } from "../resilience/closer.js";
 import { encodeBody, type BodyPlan } from "../http/body.js";
-import { resolveShared, type ClientConfig, type Shared } from "../options/config.js";
+import type { ClientConfig, Shared } from "../options/config.js";
+import { applyOptions } from "../options/option-table.js";
 import { TOKEN, checkHeader, type HeaderRecord } from "../http/headers.js";
 import type { Progress, RequestOptions, TokenOption } from "../options/options.js";
 import { isSecretHeader } from "../security/secret-names.js";
 import { hasSecretParam, removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
-import { bare } from "../options/option-keys.js";
+import { own } from "../options/option-keys.js";
 import { isSafeMethod } from "../resilience/retry.js";
 import { isBrowser } from "../http/runtime.js";
 import { appendQuery, isAbsolute, isLoopback, isPlainPath, joinUrl, shownUrl } from "../http/url.js";
@@ -72,23 +73,18 @@ export interface CallPlan extends Readonly<Shared> {
 export function prepareCall(config: ClientConfig, method: string, input: string | URL, options: RequestOptions | undefined, mode: ReadMode): CallPlan {
   if (config.closer.closedWith) throw closedError();
   if (!COMMON_METHODS.has(method)) method = checkMethod(config, method, mode);
-  const o: RequestOptions = options ?? {};
-  check(typeof o === "object" && o !== null, "options", "must be an object");
-  // Read one by one: an object rest (`...common`) is a slow path in Node 20's V8, on every request.
-  // Own properties only, as every option is read (options parsed from JSON may carry a prototype).
-  const fields = ownFields(o);
-  const { json, body, signal, idempotencyKey, onUploadProgress, headers: given } = fields;
-  checkRequestFields(config, signal, onUploadProgress, fields.retry);
-  const shared = resolveShared(o, config, config.tiers, requestOnly);
+  const o = resolveRequest(config, options);
+  const { json, body, signal, idempotencyKey, onUploadProgress } = o;
+  const given = options != null ? (own(options, "headers") as RequestOptions["headers"]) : undefined;
 
-  const resolved = resolveUrl(config, input, shared.query);
+  const resolved = resolveUrl(config, input, o.query);
   const { origin } = resolved;
   const sameOrigin = !config.base || origin === config.base.origin;
-  const url = sameOrigin ? resolved.url : otherOriginUrl(config, input, shared.query, fields.query, resolved.url);
+  const url = sameOrigin ? resolved.url : otherOriginUrl(config, input, o.query, options != null ? (own(options, "query") as RequestOptions["query"]) : undefined, resolved.url);
 
-  // The request's own headers option made shared.headers a fresh record (mergeHeaders): written
+  // The request's own headers option made o.headers a fresh record (mergeHeaders): written
   // into as it is; the client's defaults are copied first.
-  const headers = !sameOrigin ? withoutDefaultSecrets(shared.headers, config.headers, given) : shared.headers === config.headers ? copyRecord(config.headers) : shared.headers;
+  const headers = !sameOrigin ? withoutDefaultSecrets(o.headers, config.headers, given) : o.headers === config.headers ? copyRecord(config.headers) : o.headers;
   const bodyPlan = encodeBody(method, json, body);
   if (json !== undefined) headers["content-type"] ??= "application/json";
   if (mode === "json") headers.accept ??= "application/json";
@@ -100,20 +96,20 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const token = sameOrigin && config.token !== undefined && headers.authorization === undefined && !removesAuthorization(given) ? config.token : undefined;
   const hasCredentials = token !== undefined || Object.keys(headers).some(isSecretHeader);
   if (hasCredentials && !config.allowHttp) refuseCleartext(url, token !== undefined);
-  const redirect = shared.init.redirect ?? "follow";
+  const redirect = o.init.redirect ?? "follow";
   const redirects = isBrowser() ? "fetch" : redirect === "follow" ? "follow" : redirect === "error" ? "refuse" : "fetch";
 
   // Every field named (no spread): one object shape for every plan, which V8 keeps fast.
   return {
     headers,
-    query: shared.query,
-    timeout: shared.timeout,
-    idleTimeout: shared.idleTimeout,
-    retry: shared.retry,
-    throwHttpErrors: shared.throwHttpErrors,
-    onDownloadProgress: shared.onDownloadProgress,
-    hooks: shared.hooks,
-    init: shared.init,
+    query: o.query,
+    timeout: o.timeout,
+    idleTimeout: o.idleTimeout,
+    retry: o.retry,
+    throwHttpErrors: o.throwHttpErrors,
+    onDownloadProgress: o.onDownloadProgress,
+    hooks: o.hooks,
+    init: o.init,
     config,
     method,
     url,
@@ -129,19 +125,32 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   };
 }
 
-/** The signal and onUploadProgress of a request (json, body and idempotencyKey are checked as they are encoded). */
-function checkRequestFields(config: ClientConfig, signal: unknown, onUploadProgress: unknown, retry: unknown): void {
-  check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
-  // One budget per client family: a request may stay out of it (false), not bring its own.
-  check(typeof retry !== "object" || retry === null || (retry as { budget?: unknown }).budget === undefined || (retry as { budget?: unknown }).budget === false, "retry.budget", "is client-wide: set it in createClient() or extend(); a request may only turn it off (false)");
-  check(onUploadProgress === undefined || typeof onUploadProgress === "function", "onUploadProgress", "must be a function");
-  check(onUploadProgress === undefined || config.upload !== undefined, "onUploadProgress", "needs createClient(): createCoreClient leaves upload progress out");
-}
+/** A request's own options and what it inherits. */
+type RequestValues = Shared & Pick<RequestOptions, "json" | "body" | "signal" | "idempotencyKey" | "onUploadProgress">;
 
-/** The request-only fields, read as own properties: a plain object as it is, anything else through a copy of its own properties. */
-function ownFields(o: RequestOptions): RequestOptions {
-  const proto = Object.getPrototypeOf(o);
-  return proto === Object.prototype || proto === null ? o : Object.assign(bare(), o);
+/**
+ * The client's values with each option of the request resolved over its own by the option table
+ * (every field named: one object shape for every request, which V8 keeps fast).
+ */
+function resolveRequest(config: ClientConfig, options: RequestOptions | undefined): RequestValues {
+  const o: RequestValues = {
+    headers: config.headers,
+    query: config.query,
+    timeout: config.timeout,
+    idleTimeout: config.idleTimeout,
+    retry: config.retry,
+    throwHttpErrors: config.throwHttpErrors,
+    onDownloadProgress: config.onDownloadProgress,
+    hooks: config.hooks,
+    init: config.init,
+    json: undefined,
+    body: undefined,
+    signal: undefined,
+    idempotencyKey: undefined,
+    onUploadProgress: undefined,
+  };
+  if (options != null) applyOptions(options, o, config, true);
+  return o;
 }
 
 /** A copy of a record, key by key (a spread is a slow path in Node 20's V8). */
@@ -190,18 +199,6 @@ function idempotencyKeyOf(option: RequestOptions["idempotencyKey"]): string | un
   check(typeof key === "string" && key, "idempotencyKey", "must be a non-empty string or true");
   checkHeader("idempotency-key", key, "idempotencyKey");
   return key;
-}
-
-/** The options only a request has: read by prepareCall itself; any other non-shared key is a client's. */
-const REQUEST_ONLY = new Set(["json", "body", "signal", "idempotencyKey", "onUploadProgress"]);
-function requestOnly(key: string): void {
-  if (!REQUEST_ONLY.has(key)) throw optionError(key, "is a client option: set it in createClient() or extend()");
-}
-
-/** An AbortSignal, or anything that behaves as one (a signal from another realm or polyfill). */
-function isSignal(value: unknown): boolean {
-  const s = value as AbortSignal;
-  return typeof s === "object" && typeof s.aborted === "boolean" && typeof s.addEventListener === "function" && typeof s.removeEventListener === "function";
 }
 
 /**
