@@ -11,9 +11,9 @@ import { check, checkFunction, optionError } from "./option-error.js";
 import { mergeHeaders, type HeaderRecord } from "../http/headers.js";
 import { normaliseQuery, parseBaseUrl, type QueryPairs } from "../http/url.js";
 import { bare, closest } from "./option-keys.js";
-import type { ClientOptions, FetchFunction, Hooks, PassThroughInit, Progress, RequestOptions, RuntimeInit, TokenOption } from "./options.js";
+import type { ClientOptions, FetchFunction, Hooks, Progress, RequestOptions, TokenOption } from "./options.js";
 import { DEFAULT_POLICY, resolveRetry, type RetryPolicy } from "../resilience/retry.js";
-import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
+import { DEFAULT_TIMEOUT, durationOption, resolveTiers, resolveTimeout, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
 import type { UploadProgress } from "../http/upload-progress.js";
 
 /** Where an option may be set (bits: 1 a client, 2 a request; 4 a RequestInit field passed to fetch). */
@@ -90,7 +90,8 @@ const given: Entry = { at: REQUEST };
 
 type Name = keyof ClientOptions | keyof RequestOptions | "window";
 
-// The order is the "did you mean" order: on a tie, the first name wins.
+// Every option of the types must have its entry (a missing one fails to compile). The order is
+// the "did you mean" order: on a tie, the first name wins.
 const OPTIONS = {
   baseUrl: { at: CLIENT, to: "base", resolve: (v: string | URL) => parseBaseUrl(v) },
   token: {
@@ -116,7 +117,7 @@ const OPTIONS = {
   query: { at: BOTH, root: undefined, resolve: (v: RequestOptions["query"], current: QueryPairs | undefined): QueryPairs | undefined => normaliseQuery(v, current) },
   timeout: {
     at: BOTH,
-    root: { ms: DEFAULT_TIERS.medium, tier: "medium" },
+    root: DEFAULT_TIMEOUT,
     resolve: (v: NonNullable<RequestOptions["timeout"]>, _: unknown, scope: Scope): ResolvedTimeout => resolveTimeout(v, scope.tiers),
   },
   idleTimeout: { at: BOTH, root: undefined, resolve: (v: number): number | undefined => durationOption(v, "idleTimeout") },
@@ -133,7 +134,7 @@ const OPTIONS = {
   throwHttpErrors: { at: BOTH, root: true, resolve: (v: unknown): boolean => boolean(v, "throwHttpErrors") },
   onDownloadProgress: { at: BOTH, root: undefined, resolve: (v: (p: Progress) => void): ((p: Progress) => void) | undefined => fn(v, "onDownloadProgress") },
   hooks: { at: BOTH, root: { beforeRequest: [], beforeRetry: [], afterResponse: [], beforeError: [] }, resolve: appendHooks },
-  init: { at: BOTH, root: bare(), resolve: mergeInit },
+  init: { at: BOTH, root: /* @__PURE__ */ bare(), resolve: mergeInit },
   credentials: passed,
   redirect: passed,
   cache: passed,
@@ -149,22 +150,19 @@ const OPTIONS = {
   client: passed, // Deno
 } satisfies Record<Name, Entry>;
 
-// A pass-through field of the types missing from the table fails to compile here.
-const _passThrough: Record<keyof PassThroughInit | keyof RuntimeInit, typeof passed> = OPTIONS;
-void _passThrough;
-
 type Table = typeof OPTIONS;
 type SharedName = { [K in keyof Table]: Table[K] extends { at: typeof BOTH } ? K : never }[keyof Table];
 
 /** What a client and a request both set, resolved: each shared option's `resolve` result. */
 export type Shared = { -readonly [K in SharedName]: ReturnType<Table[K]["resolve"]> };
 
-/** The shared options before any client sets them. */
-export const ROOT = {} as Shared;
-for (const [name, entry] of Object.entries(OPTIONS as Record<string, Entry>)) if (entry.at === BOTH) (ROOT as unknown as Record<string, unknown>)[name] = entry.root;
-
-/** Every option name, for "did you mean" suggestions. */
-const NAMES = Object.keys(OPTIONS);
+/** The shared options before any client sets them: each one's `root`. */
+export const ROOT: Shared = /* @__PURE__ */ roots();
+function roots(): Shared {
+  const out: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(OPTIONS as Record<string, Entry>)) if (entry.at === BOTH) out[name] = entry.root;
+  return out as Shared;
+}
 
 /** True for an option tierfetch handles itself (not a RequestInit field passed through). */
 export function isOwnOption(key: string): boolean {
@@ -202,6 +200,6 @@ export function applyOptions(options: object, target: object, scope: Scope, requ
 function unknownOption(key: string): TypeError {
   // get(url, { method: "DELETE" }) would silently send GET: the method is the shortcut's.
   if (key === "method") return optionError(key, "is set by the shortcut: use api.request(method, url, options) or the method's own shortcut");
-  const guess = closest(key, NAMES);
+  const guess = closest(key, Object.keys(OPTIONS));
   return optionError(key.slice(0, 64), `is not an option${guess ? `: did you mean "${guess}"?` : ": to pass a RequestInit field tierfetch does not know, use init: { … }"}`);
 }

@@ -21,7 +21,10 @@ export interface ResolvedTimeout {
   tier: TierName | undefined;
 }
 
-export const DEFAULT_TIERS: Readonly<Tiers> = { short: 5e3, medium: 3e4, long: 36e4, max: 9e5 };
+const MEDIUM = 3e4;
+export const DEFAULT_TIERS: Readonly<Tiers> = { short: 5e3, medium: MEDIUM, long: 36e4, max: 9e5 };
+/** The timeout of a client that sets none: the medium tier. */
+export const DEFAULT_TIMEOUT: ResolvedTimeout = { ms: MEDIUM, tier: "medium" };
 
 /** Validates `timeouts` over `base` (the defaults, or a parent client's tiers). */
 export function resolveTiers(input: TimeoutTiers | undefined, base: Readonly<Tiers> = DEFAULT_TIERS): Tiers {
