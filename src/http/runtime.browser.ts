@@ -1,4 +1,2 @@
 /** The browser build's runtime.ts (swapped in by tsup.config.ts): always a browser. */
-import type * as Runtime from "./runtime.js";
-
-export const isBrowser: typeof Runtime.isBrowser = () => true;
+export const IN_BROWSER = true;

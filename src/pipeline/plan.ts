@@ -13,7 +13,7 @@ import { isSecretHeader } from "../security/secret-names.js";
 import { hasSecretParam, removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 import { own } from "../options/option-keys.js";
 import { isSafeMethod } from "../resilience/retry.js";
-import { isBrowser } from "../http/runtime.js";
+import { IN_BROWSER } from "../http/runtime.js";
 import { appendQuery, isAbsolute, isLoopback, isPlainPath, joinUrl, shownUrl } from "../http/url.js";
 
 /**
@@ -24,9 +24,6 @@ export type ReadMode = "response" | "fetch" | "json" | "text" | "bytes" | "blob"
 
 /** Methods fetch refuses to send. */
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
-/** What the shortcuts send: valid, upper case, allowed by fetch (no check needed on each request). */
-const COMMON_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
-
 /** The methods fetch upper-cases; it sends any other as given (`patch` stays `patch`). */
 const FETCH_NORMALISED = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
 
@@ -72,7 +69,8 @@ export interface CallPlan extends Readonly<Shared> {
 /** Validates and resolves the options of one request. Throws a TypeError naming the option. */
 export function prepareCall(config: ClientConfig, method: string, input: string | URL, options: RequestOptions | undefined, mode: ReadMode): CallPlan {
   if (config.closer.closedWith) throw closedError();
-  if (!COMMON_METHODS.has(method)) method = checkMethod(config, method, mode);
+  // What the shortcuts send (these and PATCH) is valid, upper case and allowed by fetch: no check needed.
+  if (!FETCH_NORMALISED.has(method) && method !== "PATCH") method = checkMethod(config, method, mode);
   const o = resolveRequest(config, options);
   const { json, body, signal, idempotencyKey, onUploadProgress } = o;
   const given = options != null ? (own(options, "headers") as RequestOptions["headers"]) : undefined;
@@ -97,7 +95,7 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const hasCredentials = token !== undefined || Object.keys(headers).some(isSecretHeader);
   if (hasCredentials && !config.allowHttp) refuseCleartext(url, token !== undefined);
   const redirect = o.init.redirect ?? "follow";
-  const redirects = isBrowser() ? "fetch" : redirect === "follow" ? "follow" : redirect === "error" ? "refuse" : "fetch";
+  const redirects = IN_BROWSER ? "fetch" : redirect === "follow" ? "follow" : redirect === "error" ? "refuse" : "fetch";
 
   // Every field named (no spread): one object shape for every plan, which V8 keeps fast.
   return {
