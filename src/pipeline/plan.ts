@@ -7,7 +7,7 @@ import { closedError } from "../resilience/closer.js";
 import { encodeBody, type BodyPlan } from "../http/body.js";
 import type { ClientConfig, Shared } from "../options/config.js";
 import { applyOptions } from "../options/option-table.js";
-import { TOKEN, checkHeader, type HeaderRecord } from "../http/headers.js";
+import { TOKEN, checkHeader, mergeHeaders, type HeaderRecord } from "../http/headers.js";
 import type { Progress, RequestOptions, TokenOption } from "../options/options.js";
 import { isSecretHeader } from "../security/secret-names.js";
 import { hasSecretParam, removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
@@ -81,8 +81,8 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const url = sameOrigin ? resolved.url : otherOriginUrl(config, input, o.query, options != null ? (own(options, "query") as RequestOptions["query"]) : undefined, resolved.url);
 
   // The request's own headers option made o.headers a fresh record (mergeHeaders): written
-  // into as it is; the client's defaults are copied first.
-  const headers = !sameOrigin ? withoutDefaultSecrets(o.headers, config.headers, given) : o.headers === config.headers ? copyRecord(config.headers) : o.headers;
+  // into as it is; the client's defaults are copied first (mergeHeaders of nothing: a copy).
+  const headers = !sameOrigin ? withoutDefaultSecrets(o.headers, config.headers, given) : o.headers === config.headers ? mergeHeaders(config.headers, undefined) : o.headers;
   const bodyPlan = encodeBody(method, json, body);
   if (json !== undefined) headers["content-type"] ??= "application/json";
   if (mode === "json") headers.accept ??= "application/json";
@@ -151,13 +151,6 @@ function resolveRequest(config: ClientConfig, options: RequestOptions | undefine
   return o;
 }
 
-/** A copy of a record, key by key (a spread is a slow path in Node 20's V8). */
-function copyRecord(record: HeaderRecord): HeaderRecord {
-  const out: HeaderRecord = {};
-  for (const key in record) out[key] = record[key]!;
-  return out;
-}
-
 /** A URL for another origin than the base's: without the client's secret-named default parameters (api_key=...), which go to the base origin only, as its token does. */
 function otherOriginUrl(config: ClientConfig, input: string | URL, query: Shared["query"], given: RequestOptions["query"], url: string): string {
   if (!hasSecretParam(config.query)) return url;
@@ -172,7 +165,7 @@ function refuseCleartext(url: string, token: boolean): void {
   }
 }
 
-/** The URL of a request (base + path, then the query) and its origin; a URL with credentials is refused. */
+/** The URL of a request (base + path, then the query) and its origin (joinUrl has refused a URL with credentials). */
 function resolveUrl(config: ClientConfig, input: string | URL, query: Shared["query"]): { url: string; origin: string | undefined } {
   const { base } = config;
   const url = appendQuery(joinUrl(base, input), query);
@@ -184,7 +177,6 @@ function resolveUrl(config: ClientConfig, input: string | URL, query: Shared["qu
   } catch {
     throw optionError("url", `${shownUrl(input)} is not a valid URL`);
   }
-  if (parsed.username || parsed.password) throw optionError("url", `${shownUrl(url)} must not carry credentials (user:password@): use headers or token`);
   // The runtime's fetch sends these schemes only (a custom fetch may know others).
   if (!config.fetch && !/^(?:https?|data|blob):$/.test(parsed.protocol)) throw optionError("url", `${shownUrl(url)} has a scheme fetch cannot send (${parsed.protocol}): use http: or https:`);
   return { url, origin: parsed.origin };

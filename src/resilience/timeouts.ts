@@ -32,7 +32,7 @@ export function resolveTiers(input: TimeoutTiers | undefined, base: Readonly<Tie
   if (input === undefined) return out;
   check(typeof input === "object" && input !== null, "timeouts", "must be an object");
   for (const key of Object.keys(input) as (keyof TimeoutTiers)[]) {
-    check(Object.hasOwn(DEFAULT_TIERS, key), "timeouts", `has no tier ${JSON.stringify(key)}: use short, medium, long, max`);
+    check(Object.hasOwn(DEFAULT_TIERS, key), "timeouts", `has no tier ${JSON.stringify(key)}: use ${Object.keys(DEFAULT_TIERS).join(", ")}`);
     const value = input[key];
     if (value !== undefined) out[key] = durationOption(value, `timeouts.${key}`);
   }
