@@ -9,7 +9,7 @@
  */
 import { check, checkFunction, optionError } from "./option-error.js";
 import { mergeHeaders, type HeaderRecord } from "../http/headers.js";
-import { normaliseQuery, parseBaseUrl, type QueryPairs } from "../http/url.js";
+import { normaliseQuery, parseBaseUrl } from "../http/url.js";
 import { bare, closest } from "./option-keys.js";
 import type { ClientOptions, FetchFunction, Hooks, Progress, RequestOptions, TokenOption } from "./options.js";
 import { DEFAULT_POLICY, resolveRetry, type RetryPolicy } from "../resilience/retry.js";
@@ -32,7 +32,7 @@ interface Entry {
   readonly at: 1 | 2 | 3 | 7;
   /** The field the resolved value goes to (default: the option's name). */
   readonly to?: string;
-  /** A shared option's value before any client sets it. */
+  /** A shared option's value before any client sets it (none: undefined). */
   readonly root?: unknown;
   /** Validates `value` and resolves it over `current` (the inherited value). Without it: kept as given. */
   readonly resolve?: (value: never, current: never, scope: Scope, request: boolean) => unknown;
@@ -93,12 +93,12 @@ type Name = keyof ClientOptions | keyof RequestOptions | "window";
 // Every option of the types must have its entry (a missing one fails to compile). The order is
 // the "did you mean" order: on a tie, the first name wins.
 const OPTIONS = {
-  baseUrl: { at: CLIENT, to: "base", resolve: (v: string | URL) => parseBaseUrl(v) },
+  baseUrl: { at: CLIENT, to: "base", resolve: parseBaseUrl },
   token: {
     at: CLIENT,
     resolve: (v: TokenOption): TokenOption => (check((typeof v === "string" && v !== "") || typeof v === "function", "token", "must be a non-empty string or a function"), v),
   },
-  timeouts: { at: CLIENT, to: "tiers", resolve: (v: ClientOptions["timeouts"], current: Tiers) => resolveTiers(v, current) },
+  timeouts: { at: CLIENT, to: "tiers", resolve: resolveTiers },
   fetch: { at: CLIENT, resolve: (v: FetchFunction) => fn(v, "fetch") },
   allowHttp: { at: CLIENT, resolve: (v: unknown) => boolean(v, "allowHttp") },
   json: given,
@@ -114,13 +114,13 @@ const OPTIONS = {
     },
   },
   headers: { at: BOTH, root: {}, resolve: (v: RequestOptions["headers"], current: HeaderRecord): HeaderRecord => mergeHeaders(current, v) },
-  query: { at: BOTH, root: undefined, resolve: (v: RequestOptions["query"], current: QueryPairs | undefined): QueryPairs | undefined => normaliseQuery(v, current) },
+  query: { at: BOTH, resolve: normaliseQuery },
   timeout: {
     at: BOTH,
     root: DEFAULT_TIMEOUT,
     resolve: (v: NonNullable<RequestOptions["timeout"]>, _: unknown, scope: Scope): ResolvedTimeout => resolveTimeout(v, scope.tiers),
   },
-  idleTimeout: { at: BOTH, root: undefined, resolve: (v: number): number | undefined => durationOption(v, "idleTimeout") },
+  idleTimeout: { at: BOTH, resolve: (v: number): number | undefined => durationOption(v, "idleTimeout") },
   retry: {
     at: BOTH,
     root: DEFAULT_POLICY,
@@ -132,7 +132,7 @@ const OPTIONS = {
     },
   },
   throwHttpErrors: { at: BOTH, root: true, resolve: (v: unknown): boolean => boolean(v, "throwHttpErrors") },
-  onDownloadProgress: { at: BOTH, root: undefined, resolve: (v: (p: Progress) => void): ((p: Progress) => void) | undefined => fn(v, "onDownloadProgress") },
+  onDownloadProgress: { at: BOTH, resolve: (v: (p: Progress) => void): ((p: Progress) => void) | undefined => fn(v, "onDownloadProgress") },
   hooks: { at: BOTH, root: { beforeRequest: [], beforeRetry: [], afterResponse: [], beforeError: [] }, resolve: appendHooks },
   init: { at: BOTH, root: /* @__PURE__ */ bare(), resolve: mergeInit },
   credentials: passed,
