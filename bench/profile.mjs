@@ -172,7 +172,7 @@ const SUSPECTS = [
   ["Closer track + release (src/resilience/closer.ts:30-43, a Set per client chain)", (n) => n.ours && /^(track|release)$/.test(n.fn)],
   ["URL: joinUrl + normaliseQuery + appendQuery + isAbsolute (src/http/url.ts, called at src/pipeline/call.ts:63-65)", (n) => n.ours && /^(joinUrl|normaliseQuery|appendQuery|isAbsolute)$/.test(n.fn)],
   ["headers: mergeHeaders (src/http/headers.ts:40, src/pipeline/call.ts:74)", (n) => n.ours && n.fn === "mergeHeaders"],
-  ["options: passThrough + resolveShared (src/options/config.ts:71,85)", (n) => n.ours && /^(passThrough|resolveShared)$/.test(n.fn)],
+  ["options: applyOptions + resolveRequest (src/options/option-table.ts, src/pipeline/plan.ts)", (n) => n.ours && /^(applyOptions|resolveRequest)$/.test(n.fn)],
   ["new CallContext (src/pipeline/context.ts, src/pipeline/call.ts:102)", (n) => n.ours && n.fn === "CallContext"],
   ["per-attempt AbortController + its signal (src/pipeline/attempt.ts:35)", (n) => /abort_controller/.test(n.url) && /^(AbortController|get signal|createAbortSignal)$/.test(n.fn)],
   ["per-attempt setTimeout + clearTimeout (src/pipeline/attempt.ts:53,69)", (n) => /^node:timers$/.test(n.url) && /^(setTimeout|clearTimeout)$/.test(n.fn)],

@@ -54,11 +54,12 @@ const sourceOf = (row) => row.code ?? readFileSync(`${APPS}${row.app}`, "utf8");
 
 /**
  * Bundles one app source and measures it. `pkgDir`: where "tierfetch" resolves (see
- * packageSnapshot); `alias` replaces that (e.g. src/ for the attribution).
+ * packageSnapshot); `alias` replaces that (e.g. src/ for the attribution); `conditions`: extra
+ * export conditions (esbuild's platform "browser" resolves the package's browser build).
  * @returns {Promise<{ min: number, gzip: number, lazyMin: number, lazyGzip: number, metafile: object }>}
  *   min/gzip: what loads first (every output when not splitting); lazy*: chunks reached only through import()
  */
-export async function measure(source, { splitting, pkgDir, alias }) {
+export async function measure(source, { splitting, pkgDir, alias, conditions }) {
   const result = await esbuild.build({
     stdin: { contents: source, resolveDir: pkgDir, sourcefile: "app.js" },
     bundle: true,
@@ -74,6 +75,8 @@ export async function measure(source, { splitting, pkgDir, alias }) {
     absWorkingDir: ROOT,
     nodePaths: [`${ROOT}node_modules`],
     ...(alias ? { alias } : {}),
+    // Extra export conditions before esbuild's own (browser, import, default): ["workerd"] measures the build wrangler bundles.
+    ...(conditions ? { conditions } : {}),
   }).catch((err) => {
     throw new Error(err.errors?.length ? err.errors.map((e) => e.text).join("; ") : err.message);
   });
@@ -111,8 +114,8 @@ export async function measureTable({ pkgDir = defaultPackageDir(), table = SIZE_
   const rows = [];
   for (const row of table) {
     const source = sourceOf(row);
-    const bundle = await measure(source, { splitting: false, pkgDir });
-    const split = await measure(source, { splitting: true, pkgDir });
+    const bundle = await measure(source, { splitting: false, pkgDir, conditions: row.conditions });
+    const split = await measure(source, { splitting: true, pkgDir, conditions: row.conditions });
     const name = row.peer ? `${row.peer} ${version(row.peer)}` : row.name;
     rows.push({ name, row, bundle, split });
   }

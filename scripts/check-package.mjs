@@ -4,11 +4,11 @@
 //
 //   1. package.json: sideEffects false, exports with `types` first in each condition, files exist
 //   2. npm pack of a clean copy of the tree (as a fresh clone): prepack builds dist/, and the
-//      tarball holds the ESM and CJS builds, both .d.ts, the CLI, LICENSE, README and nothing else
+//      tarball holds the ESM and CJS builds (default and browser), both .d.ts, the CLI, LICENSE, README and nothing else
 //   3. publint on that tarball: no error or warning
 //   4. attw on that tarball: ESM and CJS type declarations resolve (every resolution mode)
 //   5. Node 18: require("tierfetch") and import("tierfetch") by package name, from the packed tarball
-//   6. the browser ESM bundle of dist/index.js: no node: import, no process/Buffer/require/... use
+//   6. the browser ESM bundles of dist/index.js and dist/index.browser.js: no node: import, no process/Buffer/require/... use
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -76,7 +76,7 @@ await check('package.json: "sideEffects": false and exports with types condition
 
 // What a published tarball holds, exactly: the ESM and CJS builds with their declarations, the
 // CLI, LICENSE, README and package.json (no code-split chunk since the lazy chunk went away).
-const PACKED = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js"];
+const PACKED = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.cjs", "dist/index.browser.js", "dist/index.browser.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js"];
 
 let tarball = null;
 await check("npm pack on a clean copy of the tree: prepack builds dist/, the tarball holds exactly the package", () => {
@@ -181,7 +181,9 @@ console.log(Object.keys(${lib}).sort().join(","));`;
   return `${cjsNames.length} exports, node ${run(NODE18, ["--version"]).stdout.trim()}`;
 });
 
-await check("browser bundle of dist/index.js: no node: import, no process/Buffer/require use", async () => {
+// Both builds a browser may load: the default one (what a bundler without the `browser`
+// condition picks) and the browser build.
+for (const entry of ["dist/index.js", "dist/index.browser.js"]) await check(`browser bundle of ${entry}: no node: import, no process/Buffer/require use`, async () => {
   const esbuild = await import("esbuild");
   // A free reference to a Node global is replaced by a marker, so it shows in the output even
   // when it is feature-detected; property names and local bindings are left alone.
@@ -190,7 +192,7 @@ await check("browser bundle of dist/index.js: no node: import, no process/Buffer
   const marker = (name) => `__FORBIDDEN_${name.replace(/\./g, "$")}__`;
   const define = Object.fromEntries(forbidden.map((name) => [name, marker(name)]));
   const result = await esbuild.build({
-    entryPoints: [path.join(ROOT, "dist/index.js")],
+    entryPoints: [path.join(ROOT, entry)],
     bundle: true,
     platform: "browser",
     format: "esm",
@@ -212,9 +214,9 @@ await check("browser bundle of dist/index.js: no node: import, no process/Buffer
   if (/\brequire\s*\(/.test(code)) problems.push("contains a require( call");
   const inputs = Object.keys(result.metafile.inputs);
   const outside = inputs.filter((f) => !/^dist\/[\w.-]+\.js$/.test(f));
-  if (outside.length) problems.push(`dist/index.js pulls in files outside dist/: ${outside.join(", ")}`);
+  if (outside.length) problems.push(`${entry} pulls in files outside dist/: ${outside.join(", ")}`);
   if (problems.length) throw new Error(problems.join("\n"));
-  const min = await esbuild.build({ entryPoints: [path.join(ROOT, "dist/index.js")], bundle: true, platform: "browser", format: "esm", minify: true, write: false, logLevel: "silent" });
+  const min = await esbuild.build({ entryPoints: [path.join(ROOT, entry)], bundle: true, platform: "browser", format: "esm", minify: true, write: false, logLevel: "silent" });
   return `${(code.length / 1024).toFixed(1)} kB bundled, ${(min.outputFiles[0].contents.length / 1024).toFixed(1)} kB minified`;
 });
 

@@ -5,7 +5,7 @@
  * single 100 % event is reported once the response has started (the body was sent).
  */
 import type { Progress } from "../options/progress.js";
-import { isBrowser } from "./runtime.js";
+import { IN_BROWSER } from "./runtime.js";
 import { supportsRequestStreams } from "./stream-uploads.js";
 import { xhrFetch } from "./xhr-fetch.js";
 
@@ -48,7 +48,7 @@ export function countedStream(bytes: Uint8Array, onProgress: (p: Progress) => vo
 
 /** True where a counted stream can be sent: the runtime streams uploads and is not a browser. */
 export function canCountUploads(): boolean {
-  return !isBrowser() && supportsRequestStreams();
+  return !IN_BROWSER && supportsRequestStreams();
 }
 
 /** The part of an attempt's request an upload changes: its body, and the Content-Type the serialised body implies. */

@@ -1,36 +1,13 @@
-/**
- * Reading an options object safely: only the known names (a typo is a TypeError with a "did
- * you mean"), own properties only, and never through a prototype setter, so options parsed
- * from untrusted JSON (`{"__proto__": {...}}`) cannot smuggle a field past the checks.
- */
-import { optionError } from "./option-error.js";
-import { OPTION_NAMES, isOwnOption, isPassThrough } from "./options.js";
-
-/**
- * Calls `own(key, value)` for each tierfetch option and `pass(key, value)` for each RequestInit
- * field of `options` (undefined values skipped). Any other key throws.
- */
-export function eachOption(options: object, own: (key: string, value: unknown) => void, pass?: (key: string, value: unknown) => void): void {
-  for (const key of Object.keys(options)) {
-    const value = (options as Record<string, unknown>)[key];
-    if (value === undefined) continue;
-    if (isOwnOption(key)) own(key, value);
-    else if (pass && isPassThrough(key)) pass(key, value);
-    else throw unknownOption(key, pass !== undefined);
-  }
-}
+/** Reading options safely: records without a prototype, own properties only, typo suggestions. */
 
 /** A record without a prototype: no `__proto__` setter, no inherited keys. */
 export function bare<T = unknown>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
-function unknownOption(key: string, request: boolean): TypeError {
-  // get(url, { method: "DELETE" }) would silently send GET: the method is the shortcut's.
-  if (key === "method") return optionError(key, "is set by the shortcut: use api.request(method, url, options) or the method's own shortcut");
-  const guess = closest(key, OPTION_NAMES);
-  const hint = guess ? `: did you mean "${guess}"?` : request ? ': to pass a RequestInit field tierfetch does not know, use init: { … }' : "";
-  return optionError(key.slice(0, 64), `is not an option${hint}`);
+/** An option as the table reads it: an own property only (an inherited one never decides anything). */
+export function own(options: object, key: string): unknown {
+  return Object.hasOwn(options, key) ? (options as Record<string, unknown>)[key] : undefined;
 }
 
 /** The name nearest to `key` by edit distance, when it is near enough to be a typo. */

@@ -1,7 +1,6 @@
 /**
- * Public option types with their defaults, and the registry that keeps the option list,
- * the docs and the code in step: adding an option to a type without listing it below is a
- * compile error.
+ * Public option types with their defaults. Each option is one entry of option-table.ts (an
+ * option added to these types without its entry there fails to compile).
  */
 import type { Duration } from "../resilience/durations.js";
 import type { ServerSentEvent } from "../decode/sse.js";
@@ -273,25 +272,3 @@ export interface SseRequestOptions {
   maxEventBytes?: number;
 }
 export type { ServerSentEvent };
-
-// The registry: every option tierfetch handles itself, once. An option added to the types but
-// missing here (or a pass-through field missing below) fails to compile.
-const OWN: Record<Exclude<keyof ClientOptions | keyof RequestOptions, keyof PassThroughInit | keyof RuntimeInit>, true> = {
-  baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true,
-  json: true, body: true, signal: true, idempotencyKey: true, onUploadProgress: true,
-  headers: true, query: true, timeout: true, idleTimeout: true, retry: true, throwHttpErrors: true,
-  onDownloadProgress: true, hooks: true, init: true,
-};
-/** The RequestInit fields passed through to fetch, with the runtimes' own extensions. */
-export const PASS_THROUGH: Record<keyof PassThroughInit | keyof RuntimeInit | "window", true> = {
-  credentials: true, redirect: true, cache: true, mode: true, keepalive: true, priority: true,
-  referrer: true, referrerPolicy: true, integrity: true, window: true,
-  cf: true, dispatcher: true, client: true, // Workers, undici, Deno
-};
-
-/** True for an option tierfetch handles itself. */
-export const isOwnOption = (key: string): boolean => Object.hasOwn(OWN, key);
-/** True for a RequestInit field passed through to fetch. */
-export const isPassThrough = (key: string): boolean => Object.hasOwn(PASS_THROUGH, key);
-/** Every option name, for "did you mean" suggestions. */
-export const OPTION_NAMES: readonly string[] = [...Object.keys(OWN), ...Object.keys(PASS_THROUGH)];

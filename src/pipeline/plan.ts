@@ -5,15 +5,16 @@
 import { check, optionError } from "../options/option-error.js";
 import { closedError } from "../resilience/closer.js";
 import { encodeBody, type BodyPlan } from "../http/body.js";
-import { resolveShared, type ClientConfig, type Shared } from "../options/config.js";
-import { TOKEN, checkHeader, type HeaderRecord } from "../http/headers.js";
+import type { ClientConfig, Shared } from "../options/config.js";
+import { applyOptions } from "../options/option-table.js";
+import { TOKEN, checkHeader, mergeHeaders, type HeaderRecord } from "../http/headers.js";
 import type { RequestOptions, TokenOption } from "../options/options.js";
-import { isUploadTracker, type UploadTracker } from "../http/upload-tracker.js";
+import type { UploadTracker } from "../http/upload-tracker.js";
 import { isSecretHeader } from "../security/secret-names.js";
 import { hasSecretParam, removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
-import { bare } from "../options/option-keys.js";
+import { own } from "../options/option-keys.js";
 import { isSafeMethod } from "../resilience/retry.js";
-import { isBrowser } from "../http/runtime.js";
+import { IN_BROWSER } from "../http/runtime.js";
 import { appendQuery, isAbsolute, isLoopback, isPlainPath, joinUrl, shownUrl } from "../http/url.js";
 
 /**
@@ -24,9 +25,6 @@ export type ReadMode = "response" | "fetch" | "json" | "text" | "bytes" | "blob"
 
 /** Methods fetch refuses to send. */
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
-/** What the shortcuts send: valid, upper case, allowed by fetch (no check needed on each request). */
-const COMMON_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
-
 /** The methods fetch upper-cases; it sends any other as given (`patch` stays `patch`). */
 const FETCH_NORMALISED = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
 
@@ -72,24 +70,20 @@ export interface CallPlan extends Readonly<Shared> {
 /** Validates and resolves the options of one request. Throws a TypeError naming the option. */
 export function prepareCall(config: ClientConfig, method: string, input: string | URL, options: RequestOptions | undefined, mode: ReadMode): CallPlan {
   if (config.closer.closedWith) throw closedError();
-  if (!COMMON_METHODS.has(method)) method = checkMethod(config, method, mode);
-  const o: RequestOptions = options ?? {};
-  check(typeof o === "object" && o !== null, "options", "must be an object");
-  // Read one by one: an object rest (`...common`) is a slow path in Node 20's V8, on every request.
-  // Own properties only, as every option is read (options parsed from JSON may carry a prototype).
-  const fields = ownFields(o);
-  const { json, body, signal, idempotencyKey, onUploadProgress, headers: given } = fields;
-  checkRequestFields(signal, onUploadProgress, fields.retry);
-  const shared = resolveShared(o, config, config.tiers, requestOnly);
+  // What the shortcuts send (these and PATCH) is valid, upper case and allowed by fetch: no check needed.
+  if (!FETCH_NORMALISED.has(method) && method !== "PATCH") method = checkMethod(config, method, mode);
+  const o = resolveRequest(config, options);
+  const { json, body, signal, idempotencyKey, onUploadProgress } = o;
+  const given = options != null ? (own(options, "headers") as RequestOptions["headers"]) : undefined;
 
-  const resolved = resolveUrl(config, input, shared.query);
+  const resolved = resolveUrl(config, input, o.query);
   const { origin } = resolved;
   const sameOrigin = !config.base || origin === config.base.origin;
-  const url = sameOrigin ? resolved.url : otherOriginUrl(config, input, shared.query, fields.query, resolved.url);
+  const url = sameOrigin ? resolved.url : otherOriginUrl(config, input, o.query, options != null ? (own(options, "query") as RequestOptions["query"]) : undefined, resolved.url);
 
-  // The request's own headers option made shared.headers a fresh record (mergeHeaders): written
-  // into as it is; the client's defaults are copied first.
-  const headers = !sameOrigin ? withoutDefaultSecrets(shared.headers, config.headers, given) : shared.headers === config.headers ? copyRecord(config.headers) : shared.headers;
+  // The request's own headers option made o.headers a fresh record (mergeHeaders): written
+  // into as it is; the client's defaults are copied first (mergeHeaders of nothing: a copy).
+  const headers = !sameOrigin ? withoutDefaultSecrets(o.headers, config.headers, given) : o.headers === config.headers ? mergeHeaders(config.headers, undefined) : o.headers;
   const bodyPlan = encodeBody(method, json, body);
   if (json !== undefined) headers["content-type"] ??= "application/json";
   if (mode === "json") headers.accept ??= "application/json";
@@ -101,20 +95,20 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   const token = sameOrigin && config.token !== undefined && headers.authorization === undefined && !removesAuthorization(given) ? config.token : undefined;
   const hasCredentials = token !== undefined || Object.keys(headers).some(isSecretHeader);
   if (hasCredentials && !config.allowHttp) refuseCleartext(url, token !== undefined);
-  const redirect = shared.init.redirect ?? "follow";
-  const redirects = isBrowser() ? "fetch" : redirect === "follow" ? "follow" : redirect === "error" ? "refuse" : "fetch";
+  const redirect = o.init.redirect ?? "follow";
+  const redirects = IN_BROWSER ? "fetch" : redirect === "follow" ? "follow" : redirect === "error" ? "refuse" : "fetch";
 
   // Every field named (no spread): one object shape for every plan, which V8 keeps fast.
   return {
     headers,
-    query: shared.query,
-    timeout: shared.timeout,
-    idleTimeout: shared.idleTimeout,
-    retry: shared.retry,
-    throwHttpErrors: shared.throwHttpErrors,
-    onDownloadProgress: shared.onDownloadProgress,
-    hooks: shared.hooks,
-    init: shared.init,
+    query: o.query,
+    timeout: o.timeout,
+    idleTimeout: o.idleTimeout,
+    retry: o.retry,
+    throwHttpErrors: o.throwHttpErrors,
+    onDownloadProgress: o.onDownloadProgress,
+    hooks: o.hooks,
+    init: o.init,
     config,
     method,
     url,
@@ -130,25 +124,32 @@ export function prepareCall(config: ClientConfig, method: string, input: string 
   };
 }
 
-/** The signal and onUploadProgress of a request (json, body and idempotencyKey are checked as they are encoded). */
-function checkRequestFields(signal: unknown, onUploadProgress: unknown, retry: unknown): void {
-  check(signal == null || isSignal(signal), "signal", "must be an AbortSignal");
-  // One budget per client family: a request may stay out of it (false), not bring its own.
-  check(typeof retry !== "object" || retry === null || (retry as { budget?: unknown }).budget === undefined || (retry as { budget?: unknown }).budget === false, "retry.budget", "is client-wide: set it in createClient() or extend(); a request may only turn it off (false)");
-  check(onUploadProgress === undefined || isUploadTracker(onUploadProgress), "onUploadProgress", "must be made by trackUpload()");
-}
+/** A request's own options and what it inherits. */
+type RequestValues = Shared & Pick<RequestOptions, "json" | "body" | "signal" | "idempotencyKey" | "onUploadProgress">;
 
-/** The request-only fields, read as own properties: a plain object as it is, anything else through a copy of its own properties. */
-function ownFields(o: RequestOptions): RequestOptions {
-  const proto = Object.getPrototypeOf(o);
-  return proto === Object.prototype || proto === null ? o : Object.assign(bare(), o);
-}
-
-/** A copy of a record, key by key (a spread is a slow path in Node 20's V8). */
-function copyRecord(record: HeaderRecord): HeaderRecord {
-  const out: HeaderRecord = {};
-  for (const key in record) out[key] = record[key]!;
-  return out;
+/**
+ * The client's values with each option of the request resolved over its own by the option table
+ * (every field named: one object shape for every request, which V8 keeps fast).
+ */
+function resolveRequest(config: ClientConfig, options: RequestOptions | undefined): RequestValues {
+  const o: RequestValues = {
+    headers: config.headers,
+    query: config.query,
+    timeout: config.timeout,
+    idleTimeout: config.idleTimeout,
+    retry: config.retry,
+    throwHttpErrors: config.throwHttpErrors,
+    onDownloadProgress: config.onDownloadProgress,
+    hooks: config.hooks,
+    init: config.init,
+    json: undefined,
+    body: undefined,
+    signal: undefined,
+    idempotencyKey: undefined,
+    onUploadProgress: undefined,
+  };
+  if (options != null) applyOptions(options, o, config, true);
+  return o;
 }
 
 /** A URL for another origin than the base's: without the client's secret-named default parameters (api_key=...), which go to the base origin only, as its token does. */
@@ -165,7 +166,7 @@ function refuseCleartext(url: string, token: boolean): void {
   }
 }
 
-/** The URL of a request (base + path, then the query) and its origin; a URL with credentials is refused. */
+/** The URL of a request (base + path, then the query) and its origin (joinUrl has refused a URL with credentials). */
 function resolveUrl(config: ClientConfig, input: string | URL, query: Shared["query"]): { url: string; origin: string | undefined } {
   const { base } = config;
   const url = appendQuery(joinUrl(base, input), query);
@@ -177,7 +178,6 @@ function resolveUrl(config: ClientConfig, input: string | URL, query: Shared["qu
   } catch {
     throw optionError("url", `${shownUrl(input)} is not a valid URL`);
   }
-  if (parsed.username || parsed.password) throw optionError("url", `${shownUrl(url)} must not carry credentials (user:password@): use headers or token`);
   // The runtime's fetch sends these schemes only (a custom fetch may know others).
   if (!config.fetch && !/^(?:https?|data|blob):$/.test(parsed.protocol)) throw optionError("url", `${shownUrl(url)} has a scheme fetch cannot send (${parsed.protocol}): use http: or https:`);
   return { url, origin: parsed.origin };
@@ -190,18 +190,6 @@ function idempotencyKeyOf(option: RequestOptions["idempotencyKey"]): string | un
   check(typeof key === "string" && key, "idempotencyKey", "must be a non-empty string or true");
   checkHeader("idempotency-key", key, "idempotencyKey");
   return key;
-}
-
-/** The options only a request has: read by prepareCall itself; any other non-shared key is a client's. */
-const REQUEST_ONLY = new Set(["json", "body", "signal", "idempotencyKey", "onUploadProgress"]);
-function requestOnly(key: string): void {
-  if (!REQUEST_ONLY.has(key)) throw optionError(key, "is a client option: set it in createClient() or extend()");
-}
-
-/** An AbortSignal, or anything that behaves as one (a signal from another realm or polyfill). */
-function isSignal(value: unknown): boolean {
-  const s = value as AbortSignal;
-  return typeof s === "object" && typeof s.aborted === "boolean" && typeof s.addEventListener === "function" && typeof s.removeEventListener === "function";
 }
 
 /**

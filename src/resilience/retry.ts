@@ -21,13 +21,13 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"
 
 type Normalise<K extends keyof RetryPolicy> = (value: never, name: string) => RetryPolicy[K];
 
-/** How each retry option is validated and normalised: one row per option. */
+/** How each retry option is validated and normalised: one row per option (in the order an error lists them). */
 const RETRY_OPTIONS: { [K in keyof RetryPolicy]: Normalise<K> } = {
   maxRetries: (n: number, name) => (checkNumber(n, name, 0, true), n),
   minDelay: durationOption,
   maxDelay: durationOption,
-  deadline: durationOption,
   factor: (f: number, name) => (checkNumber(f, name, 1), f),
+  deadline: durationOption,
   statuses: (s: number[], name) => {
     check(Array.isArray(s) && s.every((x) => Number.isInteger(x) && x >= 100 && x < 600), name, "must be an array of HTTP statuses");
     return new Set(s);
@@ -47,7 +47,7 @@ export function resolveRetry(option: number | false | RetryOptions | undefined, 
   check(typeof option === "object" && option !== null && !Array.isArray(option), "retry", "must be a number, false or an object");
   const out: Record<string, unknown> = { ...base };
   for (const key of Object.keys(option)) {
-    check(Object.hasOwn(RETRY_OPTIONS, key), `retry.${key}`, "is not a retry option: use maxRetries, minDelay, maxDelay, factor, deadline, statuses, shouldRetry, budget");
+    check(Object.hasOwn(RETRY_OPTIONS, key), `retry.${key}`, `is not a retry option: use ${Object.keys(RETRY_OPTIONS).join(", ")}`);
     const value = (option as Record<string, unknown>)[key];
     if (value !== undefined) out[key] = RETRY_OPTIONS[key as keyof RetryPolicy](value as never, `retry.${key}`);
   }

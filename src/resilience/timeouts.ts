@@ -21,7 +21,10 @@ export interface ResolvedTimeout {
   tier: TierName | undefined;
 }
 
-export const DEFAULT_TIERS: Readonly<Tiers> = { short: 5e3, medium: 3e4, long: 36e4, max: 9e5 };
+const MEDIUM = 3e4;
+export const DEFAULT_TIERS: Readonly<Tiers> = { short: 5e3, medium: MEDIUM, long: 36e4, max: 9e5 };
+/** The timeout of a client that sets none: the medium tier. */
+export const DEFAULT_TIMEOUT: ResolvedTimeout = { ms: MEDIUM, tier: "medium" };
 
 /** Validates `timeouts` over `base` (the defaults, or a parent client's tiers). */
 export function resolveTiers(input: TimeoutTiers | undefined, base: Readonly<Tiers> = DEFAULT_TIERS): Tiers {
@@ -29,7 +32,7 @@ export function resolveTiers(input: TimeoutTiers | undefined, base: Readonly<Tie
   if (input === undefined) return out;
   check(typeof input === "object" && input !== null, "timeouts", "must be an object");
   for (const key of Object.keys(input) as (keyof TimeoutTiers)[]) {
-    check(Object.hasOwn(DEFAULT_TIERS, key), "timeouts", `has no tier ${JSON.stringify(key)}: use short, medium, long, max`);
+    check(Object.hasOwn(DEFAULT_TIERS, key), "timeouts", `has no tier ${JSON.stringify(key)}: use ${Object.keys(DEFAULT_TIERS).join(", ")}`);
     const value = input[key];
     if (value !== undefined) out[key] = durationOption(value, `timeouts.${key}`);
   }

@@ -19,7 +19,7 @@ export default async function globalSetup() {
 }
 
 function buildIfStale() {
-  const built = ["dist/index.js", "dist/index.cjs"].map((f) => path.join(ROOT, f));
+  const built = ["dist/index.js", "dist/index.cjs", "dist/index.browser.js"].map((f) => path.join(ROOT, f));
   const builtAt = Math.min(...built.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
   if (builtAt > newest(path.join(ROOT, "src"))) return;
   console.log(`building dist/ (${builtAt ? "src/ is newer" : "missing"}): tsup`);

@@ -7,11 +7,12 @@
 //
 // The page is served by the conformance server's second origin (http://localhost:<port2>), so
 // every API call to http://127.0.0.1:<port> is cross-origin and goes through CORS; the page
-// imports the real dist/index.js, harness and suite as ES modules from the server.
+// imports the build a browser bundler picks (package.json exports, "browser" condition:
+// dist/index.browser.js, without the redirect follower), harness and suite as ES modules.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { ROOT, suiteEnv, brokenReport, RUNTIME_TIMEOUT_MS } from "./common.mjs";
+import { ROOT, suiteEnv, brokenReport, exportedFile, RUNTIME_TIMEOUT_MS } from "./common.mjs";
 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
@@ -39,14 +40,14 @@ export const PLAYWRIGHT_VERSION = JSON.parse(readFileSync(path.join(ROOT, "node_
  */
 export async function runSuiteInPage(page, server, family, options = {}) {
   await page.goto(`${server.altUrl}/conformance.html`);
-  const env = suiteEnv(server, family, options);
+  const env = { ...suiteEnv(server, family, options), build: exportedFile(["browser", "import"]).replace(/^\.\//, "/") };
   return page.evaluate(async (env) => {
     const origin = location.origin;
     const { createHarness } = await import(`${origin}/test/conformance/harness.js`);
     const { defineSuite, defineSmoke } = await import(`${origin}/test/conformance/suite.js`);
     const h = createHarness({ timeout: env.testTimeout, filter: env.filter });
     if (env.smoke) defineSmoke(h, env);
-    else defineSuite(h, await import(`${origin}/dist/index.js`), env);
+    else defineSuite(h, await import(`${origin}${env.build}`), env);
     return h.run();
   }, env);
 }

@@ -1,7 +1,7 @@
 // Shared plumbing of the conformance runners: paths, the report protocol of child processes,
 // and the standalone entry of each runner (`node test/runtimes/<runtime>.mjs [--grep re]`).
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -99,6 +99,20 @@ export function parseArgs(argv = process.argv.slice(2)) {
     verbose: argv.includes("--verbose"),
     smoke: argv.includes("--smoke"),
   };
+}
+
+/**
+ * The file the package's `exports["."]` gives a runtime that resolves `conditions` (in the
+ * order package.json lists them, as Node and bundlers match them), e.g. ["browser", "import"].
+ */
+export function exportedFile(conditions) {
+  let target = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).exports["."];
+  while (typeof target === "object") {
+    const key = Object.keys(target).find((k) => k === "default" || conditions.includes(k));
+    if (!key) throw new Error(`package.json exports["."] has nothing for ${conditions.join(", ")}`);
+    target = target[key];
+  }
+  return target;
 }
 
 export function requireDist() {
