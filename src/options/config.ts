@@ -15,6 +15,7 @@ import { createStats, type Stats } from "../stats.js";
 import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "../http/url.js";
 import type { UploadProgress } from "../http/upload-progress.js";
+import type { AttemptListener } from "../pipeline/attempt-events.js";
 import { removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 
 /** Hooks as arrays, never undefined. */
@@ -52,6 +53,8 @@ export interface ClientConfig extends Shared {
   readonly closer: Closer;
   /** How `onUploadProgress` is served (the full client's; undefined: the option is refused). */
   readonly upload: UploadProgress | undefined;
+  /** What hears each attempt's requests and retries (tracing): empty by default, one list for a client family. */
+  readonly listeners: AttemptListener[];
 }
 
 /** RequestInit fields tierfetch sets itself on every attempt. */
@@ -212,6 +215,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
     stats: parent?.stats ?? createStats(),
     closer: new Closer(parent?.closer),
     upload: parent ? parent.upload : upload,
+    listeners: parent ? parent.listeners : [],
   };
 }
 

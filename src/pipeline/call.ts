@@ -3,7 +3,8 @@
  * prepareCall (the plan) → runCall → runAttempt (an outcome) → decideRetry → the response, or
  * the error built complete from the last outcome and the reason retries stopped.
  */
-import { readData, runAttempt, type CallState, type Outcome } from "./attempt.js";
+import { readData, runAttempt } from "./attempt.js";
+import type { CallState, Outcome } from "./attempt-state.js";
 import { closedError, isCloseReason } from "../resilience/closer.js";
 import { CallContext } from "./context.js";
 import { HttpError } from "../errors/http-error.js";
@@ -11,7 +12,6 @@ import { NetworkError } from "../errors/network-error.js";
 import { TierfetchError, type ErrorDetails } from "../errors/tierfetch-error.js";
 import { TimeoutError } from "../errors/timeout-error.js";
 import { optionError } from "../options/option-error.js";
-import type { RetryContext } from "../options/options.js";
 import type { CallPlan } from "./plan.js";
 import { parseRetryAfter } from "../resilience/retry-after.js";
 import { decideRetry, describeStop, retryDelay, type RetryDecision } from "../resilience/retry-decision.js";
@@ -20,6 +20,7 @@ import type { Stats } from "../stats.js";
 import { supportsRequestStreams } from "../http/stream-uploads.js";
 import { bounded as boundedBy } from "./bounded.js";
 import { noop, sleep } from "../resilience/timers.js";
+import { retryScheduled } from "./hop-events.js";
 
 /** What a call resolves with: the response, and the body when a buffered shortcut read it. */
 export interface CallResult {
@@ -59,7 +60,7 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     stats.calls++;
     budget?.recordCall();
   }
-  const state: CallState = { attempts: 0, retries: 0, ctx: new CallContext(plan.method, plan.url, plan.headers) };
+  const state: CallState = { attempts: 0, retries: 0, sent: 0, ctx: new CallContext(plan.method, plan.url, plan.headers) };
   const started = Date.now();
   let refreshed = false;
   let refresh = false;
@@ -80,6 +81,7 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     const decision = await decide(plan, state, outcome, Date.now() - (run.since ?? started), run);
     if (!decision.retry) return stop(plan, state, outcome, decision);
     if (outcome.type === "http") discard(outcome.response);
+    if (config.listeners.length) retryScheduled(config.listeners, state.attempts - 1, decision.delay, outcome.type === "http" ? outcome.response.status : undefined);
     state.retries++;
     try {
       await sleep(decision.delay, plan.signal, config.closer);
@@ -148,7 +150,7 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
   ctx.response = response;
   ctx.delay = delay;
   ctx.retryAfter = retryAfter;
-  if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = answer(await bounded(plan, state, () => policy.shouldRetry!(ctx as unknown as RetryContext)));
+  if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = answer(await bounded(plan, state, () => policy.shouldRetry!(ctx)));
   // A request's retry: { budget: false } keeps it out of the client's budget.
   const decision = takeRetry(decideRetry(facts, delay), policy.budget === false ? undefined : plan.config.budget);
   if (!decision.retry) {
@@ -164,7 +166,7 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
   }
   try {
     for (const hook of plan.hooks.beforeRetry) {
-      if ((await bounded(plan, state, () => hook(ctx as unknown as RetryContext))) === false) {
+      if ((await bounded(plan, state, () => hook(ctx))) === false) {
         decision.reservation.release();
         return { retry: false, reason: "should-retry", delay };
       }

@@ -2,9 +2,13 @@
 import { INSPECT } from "../errors/tierfetch-error.js";
 import { redactUrl } from "../security/redact.js";
 import { secretValues } from "../security/secrets.js";
+import type { RetryContext } from "../options/options.js";
 
-/** Hook context; `request` is built on first use when no hook built one. */
-class Context {
+/**
+ * Hook context, one per call: every hook gets it typed as what it may read (a RetryContext
+ * holds every field). `request` is built on first use when no hook built one.
+ */
+class Context implements RetryContext {
   method: string;
   url: string;
   attempt = 0;
