@@ -16,6 +16,7 @@ import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, ty
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "../http/url.js";
 import type { UploadProgress } from "../http/upload-progress.js";
 import type { AttemptListener } from "../pipeline/attempt-events.js";
+import { Limiter, resolveMaxConcurrent } from "../resilience/concurrency.js";
 import { removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 
 /** Hooks as arrays, never undefined. */
@@ -55,6 +56,8 @@ export interface ClientConfig extends Shared {
   readonly upload: UploadProgress | undefined;
   /** What hears each attempt's requests and retries (tracing): empty by default, one list for a client family. */
   readonly listeners: AttemptListener[];
+  /** The slots of `maxConcurrent` (undefined: no limit): a child shares its parent's unless it sets its own. */
+  readonly limiter: Limiter | undefined;
 }
 
 /** RequestInit fields tierfetch sets itself on every attempt. */
@@ -158,6 +161,12 @@ const ROOT: Shared = {
   init: bare(),
 };
 
+/** What a client family shares: its attempt listeners, and its maxConcurrent slots (unless a child sets its own). */
+function family(options: Record<string, unknown>, parent: ClientConfig | undefined): Pick<ClientConfig, "listeners" | "limiter"> {
+  const max = own(options, "maxConcurrent");
+  return { listeners: parent ? parent.listeners : [], limiter: max === undefined ? parent?.limiter : new Limiter(resolveMaxConcurrent(max)) };
+}
+
 /** Validates and normalises client options over `parent`'s config (what `extend()` inherits). */
 export function normaliseClient(options: ClientOptions, parent?: ClientConfig, upload?: UploadProgress): ClientConfig {
   check(typeof options === "object" && options !== null, "options", "must be an object");
@@ -187,7 +196,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
       case "timeouts":
         return; // read above
       default:
-        throw optionError(key, "is a request option: pass it to a request, not to createClient()");
+        if (key !== "maxConcurrent") throw optionError(key, "is a request option: pass it to a request, not to createClient()"); // (read in family())
     }
   });
   // Credentials given for the parent's base origin stay there: a child that moves to another origin gives its own.
@@ -215,7 +224,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
     stats: parent?.stats ?? createStats(),
     closer: new Closer(parent?.closer),
     upload: parent ? parent.upload : upload,
-    listeners: parent ? parent.listeners : [],
+    ...family(o, parent),
   };
 }
 

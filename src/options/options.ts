@@ -236,6 +236,14 @@ export interface ClientOptions extends CommonOptions {
   fetch?: FetchFunction;
   /** Allow the token over plain http to a host that is not loopback. @default false */
   allowHttp?: boolean;
+  /**
+   * At most this many attempts of the client family in flight at once; the rest wait in order.
+   * A streamed response holds its slot until its body is read, cancelled or dropped. Shared with
+   * `extend()` children unless a child sets its own.
+   * @default undefined (no limit)
+   * @example maxConcurrent: 6
+   */
+  maxConcurrent?: number;
 }
 
 /** Options of one request. */
@@ -282,7 +290,7 @@ export type { ServerSentEvent };
 // The registry: every option tierfetch handles itself, once. An option added to the types but
 // missing here (or a pass-through field missing below) fails to compile.
 const OWN: Record<Exclude<keyof ClientOptions | keyof RequestOptions, keyof PassThroughInit | keyof RuntimeInit>, true> = {
-  baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true,
+  baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true, maxConcurrent: true,
   json: true, body: true, signal: true, idempotencyKey: true, onUploadProgress: true,
   headers: true, query: true, timeout: true, idleTimeout: true, retry: true, throwHttpErrors: true,
   onDownloadProgress: true, hooks: true, init: true,

@@ -29,6 +29,7 @@ import { endHop, startHop } from "./hop-events.js";
 import { tokenHeaders } from "./prepare-request.js";
 import { sendRequest } from "./send-request.js";
 import { errorStatus, failed } from "./classify-outcome.js";
+import type { Lease } from "../resilience/concurrency.js";
 
 const onTimer = (attempt: Attempt) => attempt.expire("attempt");
 
@@ -69,10 +70,13 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   #handedOver = false;
   /** The listeners' observers of the hop in flight. */
   #hop: HopObserver[] | undefined;
+  /** This attempt's maxConcurrent slot, freed when it finishes (or when its body is dropped unread). */
+  readonly lease: Lease | undefined;
 
-  constructor(plan: CallPlan, state: CallState, hedge = false) {
+  constructor(plan: CallPlan, state: CallState, lease: Lease | undefined, hedge = false) {
     this.plan = plan;
     this.state = state;
+    this.lease = lease;
     this.index = state.attempts - 1;
     this.hedge = hedge;
     this.idle = plan.idleTimeout;
@@ -105,6 +109,7 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   finish(): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.lease?.release();
     clearTimer(this.#timer);
     this.plan.config.closer.release(this);
     this.#stopWatching();
@@ -249,8 +254,8 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
 }
 
 /** Runs one attempt of a call. */
-export function runAttempt(plan: CallPlan, state: CallState, refreshToken: boolean): Promise<Outcome> {
-  return new Attempt(plan, state).run(refreshToken);
+export function runAttempt(plan: CallPlan, state: CallState, refreshToken: boolean, lease: Lease | undefined): Promise<Outcome> {
+  return new Attempt(plan, state, lease).run(refreshToken);
 }
 
 /** Reads a body for a buffered shortcut (`json` as text, parsed by the caller; `bytes` as an ArrayBuffer). */

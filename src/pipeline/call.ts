@@ -21,6 +21,7 @@ import { supportsRequestStreams } from "../http/stream-uploads.js";
 import { bounded as boundedBy } from "./bounded.js";
 import { noop, sleep } from "../resilience/timers.js";
 import { retryScheduled } from "./hop-events.js";
+import type { Lease, Limiter } from "../resilience/concurrency.js";
 
 /** What a call resolves with: the response, and the body when a buffered shortcut read it. */
 export interface CallResult {
@@ -64,11 +65,14 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
   const started = Date.now();
   let refreshed = false;
   let refresh = false;
+  const { limiter } = config;
+  // maxConcurrent: each attempt takes a slot first (waiting in line does not count against its timeout).
+  let lease = limiter && (limiter.tryAcquire() ?? (await waitForSlot(limiter, plan, state)));
   for (;;) {
     state.ctx.attempt = state.attempts++;
     state.ctx.retryCount = state.retries;
     stats.requests++;
-    const outcome = await runAttempt(plan, state, refresh);
+    const outcome = await runAttempt(plan, state, refresh, lease);
     refresh = false;
     if (outcome.type === "ok") return { response: outcome.response, data: outcome.data, context: state.ctx };
     count(stats, outcome, state.attempts - 1);
@@ -76,6 +80,7 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
       // A stale token: ask for a fresh one and repeat, without spending a retry.
       refreshed = refresh = true;
       discard(outcome.response);
+      lease = limiter && (limiter.tryAcquire() ?? (await waitForSlot(limiter, plan, state)));
       continue;
     }
     const decision = await decide(plan, state, outcome, Date.now() - (run.since ?? started), run);
@@ -85,14 +90,28 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     state.retries++;
     try {
       await sleep(decision.delay, plan.signal, config.closer);
+      // The retry waits for a slot within what is left before the retry deadline.
+      lease = limiter && (limiter.tryAcquire() ?? (await waitForSlot(limiter, plan, state, run.since ?? started)));
     } catch (reason) {
       decision.reservation.release();
+      if (reason === PAST_DEADLINE) return stop(plan, state, outcome, { retry: false, reason: "deadline", delay: decision.delay });
       throw isCloseReason(reason) ? closedError(details(state)) : reason;
     }
     // The retry is sent: it counts now, in the budget's window and in stats.
     decision.reservation.commit();
     stats.retries++;
   }
+}
+
+const PAST_DEADLINE = Symbol("past the retry deadline");
+
+/**
+ * Waits in line for a maxConcurrent slot: the user's signal and close() end the wait, and a
+ * retry's wait ends at the retry deadline (`since`: when the call began).
+ */
+function waitForSlot(limiter: Limiter, plan: CallPlan, state: CallState, since?: number): Promise<Lease> {
+  const ms = since === undefined ? undefined : Math.max(0, since + plan.retry.deadline - Date.now());
+  return limiter.acquire({ signal: plan.signal, closer: plan.config.closer, ms, expired: () => PAST_DEADLINE, closed: () => closedError(details(state)) });
 }
 
 /** 401 with a token function, to the origin the token went to: worth one refresh. */

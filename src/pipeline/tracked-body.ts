@@ -26,6 +26,8 @@ export interface BodyWatch {
   expire(kind: "idle"): void;
   /** Set once the caller reads the body (a first pull): a timeout before that interrupted no read. */
   reading: boolean;
+  /** The attempt's maxConcurrent slot: a body dropped unread frees it. (Holds nothing of the body.) */
+  readonly lease?: { release(): void } | undefined;
 }
 
 const onIdle = (watch: BodyWatch) => watch.expire("idle");
@@ -50,13 +52,23 @@ export function trackBody(response: Response, watch: BodyWatch, asFetch = false)
   // ours holds its reader, so a body dropped unread cancels it here (socket and buffers freed).
   // Registered on the body stream, not the Response: a Response whose body is being read
   // (`await (await p).text()`) may be collected first (Bun does), and that read must go on.
-  // (A 204/205/304 rebuilt without a body has none to hold.)
-  if (out.body) unread?.register(out.body, reader, reader);
+  // (A 204/205/304 rebuilt without a body has none to hold.) Its maxConcurrent slot is freed with it.
+  if (out.body) unread?.register(out.body, { reader, lease: watch.lease }, reader);
   return out;
 }
 
-const unread: FinalizationRegistry<ReadableStreamDefaultReader<Uint8Array>> | undefined =
-  typeof FinalizationRegistry === "function" ? new FinalizationRegistry((reader) => void reader.cancel().catch(noop)) : undefined;
+interface Unread {
+  reader: ReadableStreamDefaultReader<Uint8Array>;
+  lease: { release(): void } | undefined;
+}
+
+const unread: FinalizationRegistry<Unread> | undefined =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry((held: Unread) => {
+        held.reader.cancel().catch(noop);
+        held.lease?.release();
+      })
+    : undefined;
 
 /** The body's size when Content-Length gives it (and the body is not content-encoded). */
 function contentLength(response: Response): number | undefined {

@@ -1,0 +1,87 @@
+/**
+ * `maxConcurrent`: at most N attempts of a client family in flight, the rest waiting in order
+ * (FIFO). An attempt holds its slot until it finishes: for a body the caller reads, until that
+ * body is read, cancelled, or dropped (collected unread); a backoff sleep holds none. A wait is
+ * bounded by the request's signal, close() and the time left before the retry deadline, and a
+ * wait that ended never takes a slot.
+ */
+import { check } from "../options/option-error.js";
+import { bounded, type Bounds } from "../pipeline/bounded.js";
+
+/** A slot held; `release()` frees it (once: a later call does nothing). */
+export interface Lease {
+  release(): void;
+}
+
+/** Validates `maxConcurrent`: a positive integer. */
+export function resolveMaxConcurrent(value: unknown): number {
+  check(Number.isSafeInteger(value) && (value as number) > 0, "maxConcurrent", "must be a positive integer (attempts in flight at once)");
+  return value as number;
+}
+
+interface Waiter {
+  grant(lease: Lease): void;
+  lease?: Lease;
+}
+
+/** The slots of a client family. */
+export class Limiter {
+  readonly max: number;
+  #active = 0;
+  readonly #queue: Waiter[] = [];
+  #head = 0;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  /** A slot now if one is free (the hot path: no promise), else undefined. */
+  tryAcquire(): Lease | undefined {
+    if (this.#active >= this.max || this.#head < this.#queue.length) return undefined;
+    this.#active++;
+    return this.#lease();
+  }
+
+  /** Waits in line for a slot, within `bounds`. A wait they end leaves the line (and a slot granted meanwhile is given back). */
+  async acquire(bounds: Bounds): Promise<Lease> {
+    const waiter: Waiter = { grant: () => {} };
+    try {
+      return await bounded(bounds, () => new Promise<Lease>((resolve) => ((waiter.grant = (lease) => resolve((waiter.lease = lease))), this.#queue.push(waiter))));
+    } catch (error) {
+      const i = this.#queue.indexOf(waiter, this.#head);
+      if (i >= 0) this.#queue.splice(i, 1);
+      waiter.lease?.release();
+      throw error;
+    }
+  }
+
+  #lease(): Lease {
+    let held = true;
+    return {
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.#active--;
+        this.#next();
+      },
+    };
+  }
+
+  /** Hands freed slots to the waiters, oldest first. */
+  #next(): void {
+    const queue = this.#queue;
+    while (this.#active < this.max && this.#head < queue.length) {
+      const waiter = queue[this.#head++]!;
+      this.#active++;
+      waiter.grant(this.#lease());
+    }
+    // The line is empty: start it again from the front (a busy line compacts every 1024 grants).
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head >= 1024) {
+      queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+}
