@@ -15,7 +15,7 @@ export interface Lease {
 
 /** Validates `maxConcurrent`: a positive integer. */
 export function resolveMaxConcurrent(value: unknown): number {
-  check(Number.isSafeInteger(value) && (value as number) > 0, "maxConcurrent", "must be a positive integer (attempts in flight at once)");
+  check(Number.isSafeInteger(value) && (value as number) > 0, "maxConcurrent", "must be a positive integer");
   return value as number;
 }
 
@@ -29,7 +29,6 @@ export class Limiter {
   readonly max: number;
   #active = 0;
   readonly #queue: Waiter[] = [];
-  #head = 0;
 
   constructor(max: number) {
     this.max = max;
@@ -37,7 +36,7 @@ export class Limiter {
 
   /** A slot now if one is free (the hot path: no promise), else undefined. */
   tryAcquire(): Lease | undefined {
-    if (this.#active >= this.max || this.#head < this.#queue.length) return undefined;
+    if (this.#active >= this.max || this.#queue.length) return undefined;
     this.#active++;
     return this.#lease();
   }
@@ -48,7 +47,7 @@ export class Limiter {
     try {
       return await bounded(bounds, () => new Promise<Lease>((resolve) => ((waiter.grant = (lease) => resolve((waiter.lease = lease))), this.#queue.push(waiter))));
     } catch (error) {
-      const i = this.#queue.indexOf(waiter, this.#head);
+      const i = this.#queue.indexOf(waiter);
       if (i >= 0) this.#queue.splice(i, 1);
       waiter.lease?.release();
       throw error;
@@ -69,19 +68,9 @@ export class Limiter {
 
   /** Hands freed slots to the waiters, oldest first. */
   #next(): void {
-    const queue = this.#queue;
-    while (this.#active < this.max && this.#head < queue.length) {
-      const waiter = queue[this.#head++]!;
+    while (this.#active < this.max && this.#queue.length) {
       this.#active++;
-      waiter.grant(this.#lease());
-    }
-    // The line is empty: start it again from the front (a busy line compacts every 1024 grants).
-    if (this.#head === queue.length) {
-      queue.length = 0;
-      this.#head = 0;
-    } else if (this.#head >= 1024) {
-      queue.splice(0, this.#head);
-      this.#head = 0;
+      this.#queue.shift()!.grant(this.#lease());
     }
   }
 }
