@@ -17,6 +17,7 @@ import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "../
 import type { UploadProgress } from "../http/upload-progress.js";
 import type { AttemptListener } from "../pipeline/attempt-events.js";
 import { Limiter, resolveMaxConcurrent } from "../resilience/concurrency.js";
+import { resolveHedge, type Hedge } from "../resilience/hedge.js";
 import { removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 
 /** Hooks as arrays, never undefined. */
@@ -58,6 +59,8 @@ export interface ClientConfig extends Shared {
   readonly listeners: AttemptListener[];
   /** The slots of `maxConcurrent` (undefined: no limit): a child shares its parent's unless it sets its own. */
   readonly limiter: Limiter | undefined;
+  /** Hedged requests (undefined: none), with the times to headers the family has seen. */
+  readonly hedge: Hedge | undefined;
 }
 
 /** RequestInit fields tierfetch sets itself on every attempt. */
@@ -161,10 +164,15 @@ const ROOT: Shared = {
   init: bare(),
 };
 
-/** What a client family shares: its attempt listeners, and its maxConcurrent slots (unless a child sets its own). */
-function family(options: Record<string, unknown>, parent: ClientConfig | undefined): Pick<ClientConfig, "listeners" | "limiter"> {
+/** What a client family shares: its attempt listeners, its maxConcurrent slots and its hedging (unless a child sets its own). */
+function family(options: Record<string, unknown>, parent: ClientConfig | undefined): Pick<ClientConfig, "listeners" | "limiter" | "hedge"> {
   const max = own(options, "maxConcurrent");
-  return { listeners: parent ? parent.listeners : [], limiter: max === undefined ? parent?.limiter : new Limiter(resolveMaxConcurrent(max)) };
+  const hedge = own(options, "hedge");
+  return {
+    listeners: parent ? parent.listeners : [],
+    limiter: max === undefined ? parent?.limiter : new Limiter(resolveMaxConcurrent(max)),
+    hedge: hedge === undefined ? parent?.hedge : resolveHedge(hedge),
+  };
 }
 
 /** Validates and normalises client options over `parent`'s config (what `extend()` inherits). */
@@ -196,7 +204,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
       case "timeouts":
         return; // read above
       default:
-        if (key !== "maxConcurrent") throw optionError(key, "is a request option: pass it to a request, not to createClient()"); // (read in family())
+        if (key !== "maxConcurrent" && key !== "hedge") throw optionError(key, "is a request option: pass it to a request, not to createClient()"); // (read in family())
     }
   });
   // Credentials given for the parent's base origin stay there: a child that moves to another origin gives its own.

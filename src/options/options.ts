@@ -77,6 +77,14 @@ export interface RetryOptions {
   budget?: RetryBudgetOptions | false;
 }
 
+/** Hedged requests. */
+export interface HedgeOptions {
+  /** Send a copy when no headers came this long after the attempt began: a Duration, or "p50"…"p99" of the family's times to headers. */
+  after: Duration | `p${number}`;
+  /** Extra copies at most (one more each `after`). @default 1 */
+  max?: number;
+}
+
 /** A query value: arrays repeat the key, `undefined` and `null` are dropped, Dates become ISO 8601. */
 export type QueryValue = string | number | boolean | bigint | Date | null | undefined;
 /** Query parameters. */
@@ -244,6 +252,15 @@ export interface ClientOptions extends CommonOptions {
    * @example maxConcurrent: 6
    */
   maxConcurrent?: number;
+  /**
+   * Hedged requests: an idempotent request still waiting for its response headers `after`
+   * (a Duration, or "p50"…"p99" of the times to headers this client family has seen, once it
+   * has seen 20) is sent again, up to `max` extra copies (one more each `after`); the first
+   * usable response wins and the other copies are aborted. Copies take from the retry budget.
+   * @default undefined (no hedging)
+   * @example hedge: { after: "p95" }
+   */
+  hedge?: HedgeOptions;
 }
 
 /** Options of one request. */
@@ -290,7 +307,7 @@ export type { ServerSentEvent };
 // The registry: every option tierfetch handles itself, once. An option added to the types but
 // missing here (or a pass-through field missing below) fails to compile.
 const OWN: Record<Exclude<keyof ClientOptions | keyof RequestOptions, keyof PassThroughInit | keyof RuntimeInit>, true> = {
-  baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true, maxConcurrent: true,
+  baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true, maxConcurrent: true, hedge: true,
   json: true, body: true, signal: true, idempotencyKey: true, onUploadProgress: true,
   headers: true, query: true, timeout: true, idleTimeout: true, retry: true, throwHttpErrors: true,
   onDownloadProgress: true, hooks: true, init: true,

@@ -60,6 +60,8 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   callbackError: unknown;
   /** Whether the caller began to read a handed-over body (BodyWatch). */
   reading = false;
+  /** The response headers came (hedging sends no copy then). */
+  responded = false;
   readonly #ms: number | undefined;
   #timer: Timer | undefined;
   /** Rejects what the attempt awaits now (a token, a hook, a custom fetch) when it is aborted. */
@@ -177,8 +179,12 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
       let uploaded: number | undefined;
       if (plan.onUploadProgress) uploaded = await this.#prepareUpload(hop, plan.onUploadProgress);
       if (signal.aborted) throw signal.reason;
+      const { hedge } = plan.config;
+      const began = hedge ? Date.now() : 0;
       let response = await sendRequest(this, hop);
       const { status } = response;
+      this.responded = true;
+      hedge?.seen(Date.now() - began);
       if (uploaded !== undefined) plan.onUploadProgress!({ loaded: uploaded, total: uploaded, percent: 100 });
       // Awaited only when there are hooks: each await of the hot path costs a promise and a tick.
       if (plan.hooks.afterResponse.length) response = await this.#afterResponse(response);

@@ -22,6 +22,7 @@ import { bounded as boundedBy } from "./bounded.js";
 import { noop, sleep } from "../resilience/timers.js";
 import { retryScheduled } from "./hop-events.js";
 import type { Lease, Limiter } from "../resilience/concurrency.js";
+import { runHedged } from "./hedged.js";
 
 /** What a call resolves with: the response, and the body when a buffered shortcut read it. */
 export interface CallResult {
@@ -66,13 +67,16 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
   let refreshed = false;
   let refresh = false;
   const { limiter } = config;
+  // Hedged copies: only of a request that may be sent twice, with a body that can be.
+  const hedge = config.hedge && plan.idempotent && plan.body.replayable && !plan.onUploadProgress ? config.hedge : undefined;
   // maxConcurrent: each attempt takes a slot first (waiting in line does not count against its timeout).
-  let lease = limiter && (limiter.tryAcquire() ?? (await waitForSlot(limiter, plan, state)));
+  let lease: Lease | undefined;
+  if (limiter) lease = await takeSlot(limiter, plan, state);
   for (;;) {
     state.ctx.attempt = state.attempts++;
     state.ctx.retryCount = state.retries;
     stats.requests++;
-    const outcome = await runAttempt(plan, state, refresh, lease);
+    const outcome = await (hedge && !refresh ? runHedged(plan, state, lease, hedge) : runAttempt(plan, state, refresh, lease));
     refresh = false;
     if (outcome.type === "ok") return { response: outcome.response, data: outcome.data, context: state.ctx };
     count(stats, outcome, state.attempts - 1);
@@ -80,7 +84,7 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
       // A stale token: ask for a fresh one and repeat, without spending a retry.
       refreshed = refresh = true;
       discard(outcome.response);
-      lease = limiter && (limiter.tryAcquire() ?? (await waitForSlot(limiter, plan, state)));
+      if (limiter) lease = await takeSlot(limiter, plan, state);
       continue;
     }
     const decision = await decide(plan, state, outcome, Date.now() - (run.since ?? started), run);
@@ -91,7 +95,7 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     try {
       await sleep(decision.delay, plan.signal, config.closer);
       // The retry waits for a slot within what is left before the retry deadline.
-      lease = limiter && (limiter.tryAcquire() ?? (await waitForSlot(limiter, plan, state, run.since ?? started)));
+      if (limiter) lease = await takeSlot(limiter, plan, state, run.since ?? started);
     } catch (reason) {
       decision.reservation.release();
       if (reason === PAST_DEADLINE) return stop(plan, state, outcome, { retry: false, reason: "deadline", delay: decision.delay });
@@ -106,12 +110,12 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
 const PAST_DEADLINE = Symbol("past the retry deadline");
 
 /**
- * Waits in line for a maxConcurrent slot: the user's signal and close() end the wait, and a
- * retry's wait ends at the retry deadline (`since`: when the call began).
+ * A maxConcurrent slot, at once or after waiting in line: the user's signal and close() end the
+ * wait, and a retry's wait ends at the retry deadline (`since`: when the call began).
  */
-function waitForSlot(limiter: Limiter, plan: CallPlan, state: CallState, since?: number): Promise<Lease> {
+function takeSlot(limiter: Limiter, plan: CallPlan, state: CallState, since?: number): Lease | Promise<Lease> {
   const ms = since === undefined ? undefined : Math.max(0, since + plan.retry.deadline - Date.now());
-  return limiter.acquire({ signal: plan.signal, closer: plan.config.closer, ms, expired: () => PAST_DEADLINE, closed: () => closedError(details(state)) });
+  return limiter.tryAcquire() ?? limiter.acquire({ signal: plan.signal, closer: plan.config.closer, ms, expired: () => PAST_DEADLINE, closed: () => closedError(details(state)) });
 }
 
 /** 401 with a token function, to the origin the token went to: worth one refresh. */

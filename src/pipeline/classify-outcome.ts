@@ -13,6 +13,7 @@ import { headerEntries, type HeaderRecord } from "../http/headers.js";
 import { optionError } from "../options/option-error.js";
 import { readHead, replay, trackBody } from "./tracked-body.js";
 import { standIn } from "./fetched-response.js";
+import { HEDGE_LOST } from "../resilience/hedge.js";
 
 /**
  * An error status: the start of the body for HttpError's message, read from the body itself
@@ -55,7 +56,7 @@ export function failed(attempt: Attempt, error: unknown): Outcome {
     }
     // The user's abort: their reason, unchanged; close(): ERR_CLOSED.
     const closed = isCloseReason(reason);
-    attempt.endHop({ type: "cancelled", reason: closed ? "closed" : "abort" });
+    attempt.endHop({ type: "cancelled", reason: closed ? "closed" : reason === HEDGE_LOST ? "hedge-lost" : "abort" });
     throw closed ? closedError(attempt.details()) : reason;
   }
   const { plan } = attempt;
