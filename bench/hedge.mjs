@@ -53,10 +53,13 @@ async function runOnce(createClient, url, options, calls, concurrency) {
   await Promise.all(Array.from({ length: concurrency }, worker));
   await api.close();
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1], stats: api.stats };
+  return { p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99), stats: api.stats };
 }
 
-/** Rows { name, calls, p50, p99, requests, hedges }. */
+/**
+ * Rows { name, calls, p50, p95, p99, requests, hedges }. A copy is itself slow 1 time in 10, so
+ * about 1 call in 100 meets two slow requests: p99 of a few hundred calls sits on that edge.
+ */
 export async function benchHedge({ smoke = false } = {}) {
   const entry = process.env.TIERFETCH_ENTRY ?? `${ROOT}dist/index.js`;
   const { createClient } = await import(pathToFileURL(entry).href);
@@ -67,7 +70,7 @@ export async function benchHedge({ smoke = false } = {}) {
     for (const [name, options] of [["no hedging", {}], ['hedge: { after: "p90" }', { hedge: { after: "p90" } }]]) {
       server.reset();
       const r = await runOnce(createClient, server.url, options, calls, 10);
-      rows.push({ name, calls, p50: r.p50, p99: r.p99, requests: server.received(), hedges: r.stats.hedges ?? 0 });
+      rows.push({ name, calls, p50: r.p50, p95: r.p95, p99: r.p99, requests: server.received(), hedges: r.stats.hedges ?? 0 });
     }
   } finally {
     await server.close();
@@ -77,5 +80,5 @@ export async function benchHedge({ smoke = false } = {}) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { rows } = await benchHedge({ smoke: process.argv.includes("--smoke") });
-  for (const r of rows) console.log(`${r.name.padEnd(26)} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  requests ${r.requests} for ${r.calls} calls (${r.hedges} hedged copies)`);
+  for (const r of rows) console.log(`${r.name.padEnd(26)} p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  requests ${r.requests} for ${r.calls} calls (${r.hedges} hedged copies)`);
 }
