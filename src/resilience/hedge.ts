@@ -19,7 +19,6 @@ export class Hedge {
   readonly #ms: number | undefined;
   readonly #percentile: number | undefined;
   readonly #seen: number[] = [];
-  #next = 0;
 
   constructor(ms: number | undefined, percentile: number | undefined, max: number) {
     this.#ms = ms;
@@ -30,18 +29,17 @@ export class Hedge {
   /** Records an attempt's time to headers. */
   seen(ms: number): void {
     if (this.#percentile === undefined) return;
-    this.#seen[this.#next] = ms;
-    this.#next = (this.#next + 1) % KEPT;
+    if (this.#seen.push(ms) > KEPT) this.#seen.shift();
   }
 
   /** How long an attempt waits for headers before a copy is sent; undefined: no hedge (yet). */
   delay(): number | undefined {
     const p = this.#percentile;
     if (p === undefined) return this.#ms;
-    const seen = this.#seen;
-    if (seen.length < MIN_SEEN) return undefined;
-    const sorted = [...seen].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+    if (this.#seen.length < MIN_SEEN) return undefined;
+    const sorted = this.#seen.slice().sort((a, b) => a - b);
+    // p < 100: the index is always inside.
+    return sorted[Math.ceil((p / 100) * sorted.length) - 1];
   }
 }
 
