@@ -17,6 +17,7 @@ import os from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { decoderRatios } from "./decoders.mjs";
 import { benchMemory } from "./memory.mjs";
+import { benchHedge } from "./hedge.mjs";
 import { nodeBinaries } from "./nodes.mjs";
 import { FLOOR, median } from "./overhead.mjs";
 import { benchSize, budgetChecks, kb, packageSnapshot } from "./size.mjs";
@@ -106,6 +107,7 @@ async function main() {
   }
   const size = await benchSize({ smoke });
   const memory = await benchMemory({ smoke });
+  const hedge = await benchHedge({ smoke });
 
   const lines = [];
   const out = (s = "") => lines.push(s);
@@ -241,6 +243,11 @@ async function main() {
   for (const m of memory.rows) row(m.name, `${(m.requestBytes / 1024).toFixed(1)} KiB`, `${(m.streamBytes / 1024).toFixed(1)} KiB`);
   out();
 
+  // Hedging
+  head(`hedged requests, 1 in 10 slow (${hedge.slowMs / 1000} s) over loopback (${process.version})`, "p50", "p95", "p99", "requests sent");
+  for (const h of hedge.rows) row(h.name, `${h.p50.toFixed(0)} ms`, `${h.p95.toFixed(0)} ms`, `${h.p99.toFixed(0)} ms`, `${h.requests} for ${h.calls} calls (+${((h.requests / h.calls - 1) * 100).toFixed(0)} %)`);
+  out();
+
   // Notes
   const o = runs[0].overhead.settings;
   const l = runs[0].loopback[0].settings;
@@ -251,6 +258,7 @@ async function main() {
     `size: esbuild (bundle, minify, platform browser, ESM, es2022), gzip level 9, 1 KB = 1000 B, "tierfetch" resolved through the package's "exports". No code splitting = what wrangler, Deno and single-file builds produce (an \`import()\` is inlined). Code splitting = what a browser app bundler does; chunks reached only through \`import()\` are "lazy". "feature adds" = gzip bytes over the one-request app (no split / split counting the lazy chunks the feature loads). Peers do what one-request.js does (a client with a base URL, one GET, JSON parsed). Budgets: bench/size-table.mjs. "What it would lose without": the app bundled from src/ unminified, the module's code cut out, the rest minified and gzipped (an upper bound of what an entry point of its own saves; modules of each feature listed in bench/size-table.mjs).`,
     `decoders: each corpus (~24 MB, built from the wire shape of the API it names: see bench/decoders.mjs) read from memory through a ReadableStream in 16 KiB chunks; every candidate consumes every item; interleaved runs (order reversed every other run), MB per CPU-second of the process and per wall-second, ratios = medians of per-run ratios. createParser is fed by one streaming TextDecoder from a reader, as a hand-written loop does; the lines baseline splits each TextDecoderStream text at \\n in the read loop.`,
     `memory: ${fmtInt(memory.n)} requests (then ${fmtInt(memory.n)} SSE streams) started at once against a loopback server that holds them; heap used after two forced GCs, minus the heap before, divided by the count; each library in a process of its own with its default fetch (undici), whose per-connection state is in every figure. See bench/memory.mjs.`,
+    `hedging: a node:http server on 127.0.0.1 answers in ${hedge.fastMs} ms, except every tenth request it receives (hedged copies included), which takes ${hedge.slowMs} ms; ${hedge.rows[0]?.calls} calls at concurrency ${hedge.concurrency}, once without hedging and once with \`hedge: { after: "p90" }\` (no copy until 20 times to headers were seen); latency per call, requests as the server counted them. A copy is itself slow 1 time in 10, so about 1 call in 100 meets two slow requests: p99 sits on that edge (p95 shows the cure). See bench/hedge.mjs.`,
     `ky ${version("ky")} declares node ${JSON.parse(readFileSync(`${ROOT}node_modules/ky/package.json`, "utf8")).engines?.node}; on Node 20 it runs this request shape (validated before timing).`,
   ];
   if (!runs.some((r) => r.node.startsWith("v20."))) notes.push("Node 20 was not measured (run `npm run bench` with Node 20 to get both columns).");
@@ -279,6 +287,7 @@ async function main() {
       },
     })),
     memory: { node: process.version, n: memory.n, rows: memory.rows },
+    hedge: { node: process.version, ...hedge },
     size: size.rows.map((r) => ({ name: r.name, peer: Boolean(r.row.peer), gzip: r.bundle.gzip, min: r.bundle.min, splitGzip: r.split.gzip, splitLazyGzip: r.split.lazyGzip ?? 0 })),
   };
   if (!smoke) writeFileSync(`${ROOT}.tmp/bench-results.json`, `${JSON.stringify(results, null, 2)}\n`);

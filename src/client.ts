@@ -76,8 +76,8 @@ export function createClient(options: ClientOptions = {}): Client {
 /** A client with the default options. */
 export const tierfetch: Client = /* @__PURE__ */ createClient();
 
-/** A client on `config`. */
-function makeClient(config: ClientConfig): Client {
+/** @internal A client on `config` (tests attach attempt listeners to a config directly). */
+export function makeClient(config: ClientConfig): Client {
   const request = <T>(method: string, input: Input, options?: RequestOptions): ResponsePromise<T> => {
     const { url, opts } = fromInput(input, options);
     const resend: Resend = {

@@ -17,7 +17,7 @@ export { validateJson, type StandardSchemaV1, type StandardIssue } from "./featu
 export type { ServerSentEvent, SseOptions, LinesOptions, ByteSource } from "./decode/index.js";
 export type { Stats } from "./stats.js";
 export type {
-  ClientOptions, RequestOptions, CommonOptions, PassThroughInit, RetryOptions, RetryBudgetOptions, RetryContext,
+  ClientOptions, RequestOptions, CommonOptions, PassThroughInit, RetryOptions, RetryBudgetOptions, RetryContext, HedgeOptions,
   TimeoutOption, TimeoutTiers, TierName, Hooks, HookContext, BeforeRequestHook, BeforeRetryHook, AfterResponseHook,
   BeforeErrorHook, Progress, QueryOptions, QueryValue, HeadersOption, FetchFunction, TokenOption, SseRequestOptions,
 } from "./options/options.js";

@@ -16,9 +16,11 @@ export interface Stats {
   rateLimitErrors: number[];
   /** Failures that would have been retried but found the retry budget spent. */
   budgetExhausted: number;
+  /** Hedged copies sent (each counts in `requests` too). */
+  hedges: number;
 }
 
 /** A fresh set of counters. */
 export function createStats(): Stats {
-  return { calls: 0, requests: 0, retries: 0, timeouts: 0, networkErrors: 0, httpErrors: 0, rateLimitErrors: [], budgetExhausted: 0 };
+  return { calls: 0, requests: 0, retries: 0, timeouts: 0, networkErrors: 0, httpErrors: 0, rateLimitErrors: [], budgetExhausted: 0, hedges: 0 };
 }

@@ -12,6 +12,9 @@ import { RetryBudget } from "../resilience/retry-budget.js";
 import { createStats, type Stats } from "../stats.js";
 import { DEFAULT_TIERS, retier, type Tiers } from "../resilience/timeouts.js";
 import type { BaseUrl } from "../http/url.js";
+import type { AttemptListener } from "../pipeline/attempt-events.js";
+import type { Limiter } from "../resilience/concurrency.js";
+import type { Hedge } from "../resilience/hedge.js";
 import { removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 
 export type { Shared } from "./option-table.js";
@@ -27,12 +30,18 @@ export interface ClientConfig extends Shared {
   readonly stats: Stats;
   /** What close() aborts: this client's operations in flight, and its children's. */
   readonly closer: Closer;
+  /** What hears each attempt's requests and retries (tracing): empty by default; a child inherits its parent's unless it sets its own tracer. */
+  readonly listeners: AttemptListener[];
+  /** The slots of `maxConcurrent` (undefined: no limit): a child shares its parent's unless it sets its own. */
+  readonly limiter: Limiter | undefined;
+  /** Hedged requests (undefined: none), with the times to headers the family has seen. */
+  readonly hedge: Hedge | undefined;
 }
 
 /** Validates and normalises client options over `parent`'s config (what `extend()` inherits). */
 export function normaliseClient(options: ClientOptions, parent?: ClientConfig): ClientConfig {
   // Each option resolved over what the parent resolved (or the defaults), by the option table.
-  const c = { ...(parent ?? ROOT), base: parent?.base, token: parent?.token, fetch: parent?.fetch, allowHttp: parent?.allowHttp ?? false, tiers: parent?.tiers ?? { ...DEFAULT_TIERS } };
+  const c = { ...(parent ?? ROOT), base: parent?.base, token: parent?.token, fetch: parent?.fetch, allowHttp: parent?.allowHttp ?? false, tiers: parent?.tiers ?? { ...DEFAULT_TIERS }, listeners: parent?.listeners ?? [], limiter: parent?.limiter, hedge: parent?.hedge };
   applyOptions(options, c, c, false);
   // A timeout named by its tier (own or inherited) follows this client's tier lengths.
   c.timeout = retier(c.timeout, c.tiers);

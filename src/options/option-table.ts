@@ -15,6 +15,8 @@ import type { ClientOptions, FetchFunction, Hooks, Progress, RequestOptions, Tok
 import { DEFAULT_POLICY, resolveRetry, type RetryPolicy } from "../resilience/retry.js";
 import { DEFAULT_TIMEOUT, durationOption, resolveTiers, resolveTimeout, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
 import { isUploadTracker } from "../http/upload-tracker.js";
+import { Limiter, resolveMaxConcurrent } from "../resilience/concurrency.js";
+import { resolveHedge } from "../resilience/hedge.js";
 
 /** Where an option may be set (bits: 1 a client, 2 a request; 4 a RequestInit field passed to fetch). */
 const CLIENT = 1;
@@ -100,6 +102,8 @@ const OPTIONS = {
   timeouts: { at: CLIENT, to: "tiers", resolve: resolveTiers },
   fetch: { at: CLIENT, resolve: (v: FetchFunction) => fn(v, "fetch") },
   allowHttp: { at: CLIENT, resolve: (v: unknown) => boolean(v, "allowHttp") },
+  maxConcurrent: { at: CLIENT, to: "limiter", resolve: (v: unknown) => new Limiter(resolveMaxConcurrent(v)) },
+  hedge: { at: CLIENT, resolve: resolveHedge },
   json: given,
   body: given,
   signal: { at: REQUEST, resolve: (v: unknown) => (check(v === null || isSignal(v), "signal", "must be an AbortSignal"), v ?? undefined) },

@@ -78,6 +78,14 @@ export interface RetryOptions {
   budget?: RetryBudgetOptions | false;
 }
 
+/** Hedged requests. */
+export interface HedgeOptions {
+  /** Send a copy when no headers came this long after the attempt began: a Duration, or "p50"…"p99" of the family's times to headers. */
+  after: Duration | `p${number}`;
+  /** Extra copies at most (one more each `after`). @default 1 */
+  max?: number;
+}
+
 /** A query value: arrays repeat the key, `undefined` and `null` are dropped, Dates become ISO 8601. */
 export type QueryValue = string | number | boolean | bigint | Date | null | undefined;
 /** Query parameters. */
@@ -229,6 +237,23 @@ export interface ClientOptions extends CommonOptions {
   fetch?: FetchFunction;
   /** Allow the token over plain http to a host that is not loopback. @default false */
   allowHttp?: boolean;
+  /**
+   * At most this many attempts of the client family in flight at once; the rest wait in order.
+   * A streamed response holds its slot until its body is read, cancelled or dropped. Shared with
+   * `extend()` children unless a child sets its own.
+   * @default undefined (no limit)
+   * @example maxConcurrent: 6
+   */
+  maxConcurrent?: number;
+  /**
+   * Hedged requests: an idempotent request still waiting for its response headers `after`
+   * (a Duration, or "p50"…"p99" of the times to headers this client family has seen, once it
+   * has seen 20) is sent again, up to `max` extra copies (one more each `after`); the first
+   * usable response wins and the other copies are aborted. Copies take from the retry budget.
+   * @default undefined (no hedging)
+   * @example hedge: { after: "p95" }
+   */
+  hedge?: HedgeOptions;
 }
 
 /** Options of one request. */

@@ -3,7 +3,8 @@
  * prepareCall (the plan) → runCall → runAttempt (an outcome) → decideRetry → the response, or
  * the error built complete from the last outcome and the reason retries stopped.
  */
-import { readData, runAttempt, type CallState, type Outcome } from "./attempt.js";
+import { readData, runAttempt } from "./attempt.js";
+import type { CallState, Outcome } from "./attempt-state.js";
 import { closedError, isCloseReason } from "../resilience/closer.js";
 import { CallContext } from "./context.js";
 import { HttpError } from "../errors/http-error.js";
@@ -11,7 +12,6 @@ import { NetworkError } from "../errors/network-error.js";
 import { TierfetchError, type ErrorDetails } from "../errors/tierfetch-error.js";
 import { TimeoutError } from "../errors/timeout-error.js";
 import { optionError } from "../options/option-error.js";
-import type { RetryContext } from "../options/options.js";
 import type { CallPlan } from "./plan.js";
 import { parseRetryAfter } from "../resilience/retry-after.js";
 import { decideRetry, describeStop, retryDelay, type RetryDecision } from "../resilience/retry-decision.js";
@@ -20,6 +20,9 @@ import type { Stats } from "../stats.js";
 import { supportsRequestStreams } from "../http/stream-uploads.js";
 import { bounded as boundedBy } from "./bounded.js";
 import { noop, sleep } from "../resilience/timers.js";
+import { retryScheduled } from "./hop-events.js";
+import type { Lease, Limiter } from "../resilience/concurrency.js";
+import { runHedged } from "./hedged.js";
 
 /** What a call resolves with: the response, and the body when a buffered shortcut read it. */
 export interface CallResult {
@@ -59,15 +62,21 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     stats.calls++;
     budget?.recordCall();
   }
-  const state: CallState = { attempts: 0, retries: 0, ctx: new CallContext(plan.method, plan.url, plan.headers) };
+  const state: CallState = { attempts: 0, retries: 0, sent: 0, ctx: new CallContext(plan.method, plan.url, plan.headers) };
   const started = Date.now();
   let refreshed = false;
   let refresh = false;
+  const { limiter } = config;
+  // Hedged copies: only of a request that may be sent twice, with a body that can be.
+  const hedge = config.hedge && plan.idempotent && plan.body.replayable && !plan.onUploadProgress ? config.hedge : undefined;
+  // maxConcurrent: each attempt takes a slot first (waiting in line does not count against its timeout).
+  let lease: Lease | undefined;
+  if (limiter) lease = await takeSlot(limiter, plan, state);
   for (;;) {
     state.ctx.attempt = state.attempts++;
     state.ctx.retryCount = state.retries;
     stats.requests++;
-    const outcome = await runAttempt(plan, state, refresh);
+    const outcome = await (hedge && !refresh ? runHedged(plan, state, lease, hedge) : runAttempt(plan, state, refresh, lease));
     refresh = false;
     if (outcome.type === "ok") return { response: outcome.response, data: outcome.data, context: state.ctx };
     count(stats, outcome, state.attempts - 1);
@@ -75,22 +84,38 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
       // A stale token: ask for a fresh one and repeat, without spending a retry.
       refreshed = refresh = true;
       discard(outcome.response);
+      if (limiter) lease = await takeSlot(limiter, plan, state);
       continue;
     }
     const decision = await decide(plan, state, outcome, Date.now() - (run.since ?? started), run);
     if (!decision.retry) return stop(plan, state, outcome, decision);
     if (outcome.type === "http") discard(outcome.response);
+    if (config.listeners.length) retryScheduled(config.listeners, state.attempts - 1, decision.delay, outcome.type === "http" ? outcome.response.status : undefined);
     state.retries++;
     try {
       await sleep(decision.delay, plan.signal, config.closer);
+      // The retry waits for a slot within what is left before the retry deadline.
+      if (limiter) lease = await takeSlot(limiter, plan, state, run.since ?? started);
     } catch (reason) {
       decision.reservation.release();
+      if (reason === PAST_DEADLINE) return stop(plan, state, outcome, { retry: false, reason: "deadline", delay: decision.delay });
       throw isCloseReason(reason) ? closedError(details(state)) : reason;
     }
     // The retry is sent: it counts now, in the budget's window and in stats.
     decision.reservation.commit();
     stats.retries++;
   }
+}
+
+const PAST_DEADLINE = Symbol("past the retry deadline");
+
+/**
+ * A maxConcurrent slot, at once or after waiting in line: the user's signal and close() end the
+ * wait, and a retry's wait ends at the retry deadline (`since`: when the call began).
+ */
+function takeSlot(limiter: Limiter, plan: CallPlan, state: CallState, since?: number): Lease | Promise<Lease> {
+  const ms = since === undefined ? undefined : Math.max(0, since + plan.retry.deadline - Date.now());
+  return limiter.tryAcquire() ?? limiter.acquire({ signal: plan.signal, closer: plan.config.closer, ms, expired: () => PAST_DEADLINE, closed: () => closedError(details(state)) });
 }
 
 /** 401 with a token function, to the origin the token went to: worth one refresh. */
@@ -148,7 +173,7 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
   ctx.response = response;
   ctx.delay = delay;
   ctx.retryAfter = retryAfter;
-  if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = answer(await bounded(plan, state, () => policy.shouldRetry!(ctx as unknown as RetryContext)));
+  if (policy.shouldRetry && facts.retries < facts.policy.maxRetries && facts.replayable) facts.override = answer(await bounded(plan, state, () => policy.shouldRetry!(ctx)));
   // A request's retry: { budget: false } keeps it out of the client's budget.
   const decision = takeRetry(decideRetry(facts, delay), policy.budget === false ? undefined : plan.config.budget);
   if (!decision.retry) {
@@ -164,7 +189,7 @@ async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome
   }
   try {
     for (const hook of plan.hooks.beforeRetry) {
-      if ((await bounded(plan, state, () => hook(ctx as unknown as RetryContext))) === false) {
+      if ((await bounded(plan, state, () => hook(ctx))) === false) {
         decision.reservation.release();
         return { retry: false, reason: "should-retry", delay };
       }

@@ -3,7 +3,10 @@ import { INSPECT } from "../errors/tierfetch-error.js";
 import { redactUrl } from "../security/redact.js";
 import { secretValues } from "../security/secrets.js";
 
-/** Hook context; `request` is built on first use when no hook built one. */
+/**
+ * Hook context, one per call: every hook gets it as what it may read (it has every field of a
+ * RetryContext, so no cast is needed). `request` is built on first use when no hook built one.
+ */
 class Context {
   method: string;
   url: string;

@@ -26,6 +26,8 @@ export interface BodyWatch {
   expire(kind: "idle"): void;
   /** Set once the caller reads the body (a first pull): a timeout before that interrupted no read. */
   reading: boolean;
+  /** The attempt's maxConcurrent slot: a body dropped unread frees it. (Holds nothing of the body.) */
+  readonly lease?: { release(): void } | undefined;
 }
 
 const onIdle = (watch: BodyWatch) => watch.expire("idle");
@@ -50,13 +52,24 @@ export function trackBody(response: Response, watch: BodyWatch, asFetch = false)
   // ours holds its reader, so a body dropped unread cancels it here (socket and buffers freed).
   // Registered on the body stream, not the Response: a Response whose body is being read
   // (`await (await p).text()`) may be collected first (Bun does), and that read must go on.
-  // (A 204/205/304 rebuilt without a body has none to hold.)
-  if (out.body) unread?.register(out.body, reader, reader);
+  // (A 204/205/304 rebuilt without a body has none to hold.) A maxConcurrent slot is freed with it.
+  if (out.body) {
+    const { lease } = watch;
+    if (lease) leased?.register(out.body, { reader, lease }, reader);
+    else unread?.register(out.body, reader, reader);
+  }
   return out;
 }
 
-const unread: FinalizationRegistry<ReadableStreamDefaultReader<Uint8Array>> | undefined =
-  typeof FinalizationRegistry === "function" ? new FinalizationRegistry((reader) => void reader.cancel().catch(noop)) : undefined;
+const hasRegistry = typeof FinalizationRegistry === "function";
+const unread = hasRegistry ? new FinalizationRegistry((reader: ReadableStreamDefaultReader<Uint8Array>) => void reader.cancel().catch(noop)) : undefined;
+/** Bodies that hold a maxConcurrent slot (the held value keeps nothing of the body). */
+const leased = hasRegistry
+  ? new FinalizationRegistry((held: { reader: ReadableStreamDefaultReader<Uint8Array>; lease: { release(): void } }) => {
+      held.reader.cancel().catch(noop);
+      held.lease.release();
+    })
+  : undefined;
 
 /** The body's size when Content-Length gives it (and the body is not content-encoded). */
 function contentLength(response: Response): number | undefined {
@@ -148,7 +161,7 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
 
   #end(): void {
     this.#ended = true;
-    unread?.unregister(this.#reader);
+    (this.#watch.lease ? leased : unread)?.unregister(this.#reader);
     clearTimer(this.#idle);
     this.#watch.onAbort = undefined;
     this.#watch.finish();

@@ -435,6 +435,25 @@ export function defineSuite(h, lib, env) {
     h.equal((await state(key)).hits, 1);
   });
 
+  test("maxConcurrent: a waiting request is sent only once a slot frees; a bad value is a TypeError naming it", async () => {
+    const error = await h.rejects(async () => createClient({ maxConcurrent: 0 }), TypeError);
+    h.includes(error.message, "maxConcurrent", "names the option");
+    const held = newKey("slots-held");
+    const waiting = newKey("slots-waiting");
+    const api = client({ maxConcurrent: 1, retry: 0 });
+    const controller = new AbortController();
+    const first = api.get(`stall?key=${held}`, { signal: controller.signal });
+    first.catch(() => {});
+    await until(held, (s) => s.hits >= 1);
+    const second = api.get(`json?key=${waiting}`).json();
+    await sleep(150);
+    h.equal((await state(waiting)).hits, 0, "not sent while the slot is held");
+    controller.abort(new Error("free the slot"));
+    h.equal((await second).hello, "world");
+    h.equal((await state(waiting)).hits, 1, "sent once the slot was freed");
+    await api.close();
+  });
+
   test("abort: a timeout still fires when a user signal is also given (signals combined)", async () => {
     // edge-runtime has no AbortSignal.any: the library must combine the signals itself.
     const controller = new AbortController();

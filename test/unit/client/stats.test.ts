@@ -14,8 +14,8 @@ function client(script: Reply[], extra: object = {}) {
 describe("stats", () => {
   it("has exactly the spec's counters, all zero on a new client", () => {
     const { stats } = createClient();
-    expect(Object.keys(stats).sort()).toEqual(["budgetExhausted", "calls", "httpErrors", "networkErrors", "rateLimitErrors", "requests", "retries", "timeouts"]);
-    expect(stats).toEqual({ calls: 0, requests: 0, retries: 0, timeouts: 0, networkErrors: 0, httpErrors: 0, rateLimitErrors: [], budgetExhausted: 0 });
+    expect(Object.keys(stats).sort()).toEqual(["budgetExhausted", "calls", "hedges", "httpErrors", "networkErrors", "rateLimitErrors", "requests", "retries", "timeouts"]);
+    expect(stats).toEqual({ calls: 0, requests: 0, retries: 0, timeouts: 0, networkErrors: 0, httpErrors: 0, rateLimitErrors: [], budgetExhausted: 0, hedges: 0 });
   });
 
   it("counts a logical request once in calls and each attempt in requests", async () => {

@@ -1,0 +1,79 @@
+/**
+ * Hedged attempts (Finagle's backup requests, gRPC's hedging policy): while no attempt of the
+ * call has its response headers `after` ms after the last one began, one more copy is sent, up
+ * to `max` copies. Each copy takes from the retry budget and a free maxConcurrent slot (a copy
+ * never waits in line: without one it is not sent). The first outcome that would not be retried
+ * wins and every other copy is aborted (its connection closed); an outcome that would be retried
+ * ends the race only when no other copy is pending.
+ */
+import { Attempt } from "./attempt.js";
+import type { CallPlan } from "./plan.js";
+import type { CallState, Outcome } from "./attempt-state.js";
+import { HEDGE_LOST, type Hedge } from "../resilience/hedge.js";
+import { isRetryable } from "../resilience/retry.js";
+import { UNLIMITED } from "../resilience/retry-budget.js";
+import type { Lease } from "../resilience/concurrency.js";
+import { clearTimer, noop, setTimer, type Timer } from "../resilience/timers.js";
+
+/** Runs the call's attempt with hedged copies; resolves with the winning outcome, or rejects as the attempt would. */
+export function runHedged(plan: CallPlan, state: CallState, lease: Lease | undefined, hedge: Hedge): Promise<Outcome> {
+  const after = hedge.delay();
+  const first = new Attempt(plan, state, lease);
+  if (after === undefined) return first.run(false);
+  const { config } = plan;
+  return new Promise<Outcome>((resolve, reject) => {
+    const running: Attempt[] = [];
+    let pending = 0;
+    let copies = 0;
+    let done = false;
+    let timer: Timer | undefined;
+    const end = (winner: Attempt | undefined) => {
+      done = true;
+      clearTimer(timer);
+      for (const attempt of running) if (attempt !== winner) attempt.abort(HEDGE_LOST);
+    };
+    const launch = (attempt: Attempt) => {
+      running.push(attempt);
+      pending++;
+      attempt.run(false).then(
+        (outcome) => {
+          pending--;
+          if (done || (pending > 0 && wouldRetry(plan, outcome))) return discard(outcome);
+          end(attempt);
+          resolve(outcome);
+        },
+        (error: unknown) => {
+          pending--;
+          if (done) return;
+          end(undefined);
+          reject(error);
+        },
+      );
+    };
+    const copy = () => {
+      if (done || copies >= hedge.max || running.some((a) => a.responded)) return;
+      const reservation = config.budget ? config.budget.tryReserve() : UNLIMITED;
+      const slot = config.limiter?.tryAcquire();
+      if (!reservation || (config.limiter && !slot)) return void (reservation?.release(), slot?.release());
+      reservation.commit();
+      copies++;
+      state.attempts++;
+      config.stats.requests++;
+      config.stats.hedges++;
+      launch(new Attempt(plan, state, slot, true));
+      if (copies < hedge.max) timer = setTimer(copy, after, undefined);
+    };
+    launch(first);
+    timer = setTimer(copy, after, undefined);
+  });
+}
+
+/** An outcome the call would retry (a failure of the network or the timer, a retryable status). */
+function wouldRetry(plan: CallPlan, outcome: Outcome): boolean {
+  return outcome.type === "failed" || (outcome.type === "http" && isRetryable(plan.retry, true, outcome.response.status));
+}
+
+/** Frees what a losing outcome holds (a body nobody will read). */
+function discard(outcome: Outcome): void {
+  if (outcome.type !== "failed" && !outcome.response.bodyUsed) outcome.response.body?.cancel().catch(noop);
+}
