@@ -13,6 +13,7 @@ export {
 export { lines, ndjson, sse } from "./decode/index.js";
 export type { ServerSentEvent, SseOptions, LinesOptions, ByteSource } from "./decode/index.js";
 export type { Stats } from "./stats.js";
+export type { Tracer, TracerSpan, SpanAttributeValue } from "./observe/tracing.js";
 export type {
   ClientOptions, RequestOptions, CommonOptions, PassThroughInit, RetryOptions, RetryBudgetOptions, RetryContext,
   TimeoutOption, TimeoutTiers, TierName, Hooks, HookContext, BeforeRequestHook, BeforeRetryHook, AfterResponseHook,

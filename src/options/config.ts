@@ -15,6 +15,8 @@ import { createStats, type Stats } from "../stats.js";
 import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "../http/url.js";
 import type { UploadProgress } from "../http/upload-progress.js";
+import type { AttemptListener } from "../pipeline/attempt-events.js";
+import { resolveTracer, tracingListener } from "../observe/tracing.js";
 import { removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 
 /** Hooks as arrays, never undefined. */
@@ -52,6 +54,8 @@ export interface ClientConfig extends Shared {
   readonly closer: Closer;
   /** How `onUploadProgress` is served (the full client's; undefined: the option is refused). */
   readonly upload: UploadProgress | undefined;
+  /** What hears each attempt's hops (the tracer's listener): empty when nothing listens. */
+  readonly listeners: readonly AttemptListener[];
 }
 
 /** RequestInit fields tierfetch sets itself on every attempt. */
@@ -167,6 +171,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
   let token = parent?.token;
   let fetch = parent?.fetch;
   let allowHttp = parent?.allowHttp ?? false;
+  let listeners = parent?.listeners ?? [];
   let ownToken = false;
   const shared = resolveShared(options, inherited, tiers, (key, value) => {
     switch (key) {
@@ -183,6 +188,8 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
         return void (allowHttp = checkBoolean(value, key));
       case "timeouts":
         return; // read above
+      case "tracer":
+        return void (listeners = [tracingListener(resolveTracer(value))]);
       default:
         throw optionError(key, "is a request option: pass it to a request, not to createClient()");
     }
@@ -212,6 +219,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
     stats: parent?.stats ?? createStats(),
     closer: new Closer(parent?.closer),
     upload: parent ? parent.upload : upload,
+    listeners,
   };
 }
 

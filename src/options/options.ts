@@ -5,6 +5,7 @@
  */
 import type { Duration } from "../resilience/durations.js";
 import type { ServerSentEvent } from "../decode/sse.js";
+import type { Tracer } from "../observe/tracing.js";
 
 /** A named timeout tier. */
 export type TierName = "short" | "medium" | "long";
@@ -236,6 +237,14 @@ export interface ClientOptions extends CommonOptions {
   fetch?: FetchFunction;
   /** Allow the token over plain http to a host that is not loopback. @default false */
   allowHttp?: boolean;
+  /**
+   * An OpenTelemetry `Tracer`: one CLIENT span per request sent (each attempt and each redirect
+   * hop), with the stable HTTP client attributes, and a W3C `traceparent` header naming it.
+   * Spans start in the tracer's active context. Inherited by `extend()` children.
+   * @default undefined (no tracing)
+   * @example tracer: trace.getTracer("my-app")
+   */
+  tracer?: Tracer;
 }
 
 /** Options of one request. */
@@ -282,7 +291,7 @@ export type { ServerSentEvent };
 // The registry: every option tierfetch handles itself, once. An option added to the types but
 // missing here (or a pass-through field missing below) fails to compile.
 const OWN: Record<Exclude<keyof ClientOptions | keyof RequestOptions, keyof PassThroughInit | keyof RuntimeInit>, true> = {
-  baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true,
+  baseUrl: true, token: true, timeouts: true, fetch: true, allowHttp: true, tracer: true,
   json: true, body: true, signal: true, idempotencyKey: true, onUploadProgress: true,
   headers: true, query: true, timeout: true, idleTimeout: true, retry: true, throwHttpErrors: true,
   onDownloadProgress: true, hooks: true, init: true,
