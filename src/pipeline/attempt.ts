@@ -26,6 +26,7 @@ import { attemptTimeout } from "../resilience/timeouts.js";
 import { readHead, replay, trackBody, type BodyWatch } from "./tracked-body.js";
 import { standIn } from "./fetched-response.js";
 import type { SerialisedBody } from "../http/upload-progress.js";
+import type { HopEnd, HopObserver, HopStart } from "./attempt-events.js";
 
 /** What went wrong in an attempt that may be retried. */
 export type Failure = { type: "timeout"; ms: number; tier: CallPlan["timeout"]["tier"]; kind: TimeoutKind } | { type: "network"; cause: unknown };
@@ -45,6 +46,8 @@ export interface CallState {
   readonly ctx: CallContext;
   /** A body serialised once per call for counted uploads. */
   serialised?: Promise<SerialisedBody>;
+  /** Requests sent so far (attempts and redirect hops): the next hop's resend count. */
+  sent?: number;
   /** A redirect turned the request into a GET (303, or 301/302 after POST): sending it again would repeat the original. */
   rewritten?: boolean;
 }
@@ -82,6 +85,11 @@ class Attempt implements BodyWatch, Abortable {
   #uploadFetch: FetchFunction | undefined;
   /** An error the caller's own callback threw while the body was read (onDownloadProgress): never the network's. */
   #callbackError: unknown;
+  /** The listeners' observers of the hop in flight (none without listeners). */
+  #observers: (HopObserver | undefined)[] = [];
+  /** The status of the hop in flight, once its headers arrived; true while a buffered body is read. */
+  #hopStatus: number | undefined;
+  #readingBody = false;
 
   constructor(plan: CallPlan, state: CallState) {
     this.plan = plan;
@@ -170,6 +178,8 @@ class Attempt implements BodyWatch, Abortable {
       if (plan.onUploadProgress) uploaded = await this.#prepareUpload(hop, plan.onUploadProgress);
       if (signal.aborted) throw signal.reason;
       let response = await this.#send(hop);
+      const status = response.status;
+      if (status >= 400 || plan.mode === "response" || plan.mode === "fetch") this.#endHop({ type: "response", status });
       if (uploaded !== undefined) plan.onUploadProgress!({ loaded: uploaded, total: uploaded, percent: 100 });
       // Awaited only when there are hooks: each await of the hot path costs a promise and a tick.
       if (plan.hooks.afterResponse.length) response = await this.#afterResponse(response);
@@ -179,13 +189,58 @@ class Attempt implements BodyWatch, Abortable {
       const { mode } = plan;
       if (mode === "response" || mode === "fetch") return this.#handOver(response);
       // A buffered shortcut: the body read here, inside the attempt's timeout.
+      this.#readingBody = true;
       const data = await (this.idle !== undefined || this.onProgress !== undefined ? readData(trackBody(response, this), mode) : this.#race(readData(response, mode)));
       this.finish();
+      this.#endHop({ type: "response", status });
       return { type: "ok", response, data };
     } catch (error) {
       this.finish();
+      if (this.#observers.length) this.#endHop(this.#hopFailure(error));
       return this.#failed(error);
     }
+  }
+
+  /** Tells the listeners a request is about to be sent: the headers to send, theirs added. */
+  #startHop(url: string, method: string, headers: HeaderRecord): HeaderRecord {
+    const { listeners } = this.plan.config;
+    if (!listeners.length) return headers;
+    const { state } = this;
+    const start: HopStart = { method, url, attempt: state.attempts - 1, resendCount: (state.sent = (state.sent ?? 0) + 1) - 1, hedge: false, headers: { ...headers } };
+    this.#hopStatus = undefined;
+    this.#observers = listeners.map((listener) => {
+      try {
+        return listener.hop(start);
+      } catch {
+        return undefined;
+      }
+    });
+    return start.headers;
+  }
+
+  /** Tells the listeners how the hop in flight ended (once). */
+  #endHop(outcome: HopEnd): void {
+    const observers = this.#observers;
+    this.#observers = [];
+    for (const observer of observers) {
+      try {
+        observer?.end(outcome);
+      } catch {
+        // A listener never breaks the request.
+      }
+    }
+  }
+
+  /** How the hop in flight ended, from the error that ended the attempt. */
+  #hopFailure(error: unknown): HopEnd {
+    const { signal } = this.controller;
+    if (this.#hopStatus !== undefined) return this.#readingBody ? { type: "response", status: this.#hopStatus, bodyError: this.classify(error) } : { type: "error", error };
+    if (signal.aborted) {
+      const reason = signal.reason;
+      if (reason === this.#expired) return { type: "timeout", error: reason };
+      return { type: "cancelled", reason: isCloseReason(reason) ? "closed" : "abort" };
+    }
+    return this.#network && !(error instanceof TierfetchError) && !isOptionError(error) ? { type: "network", error } : { type: "error", error };
   }
 
   /** beforeRequest hooks, fetch, and the redirects the client follows. */
@@ -214,7 +269,13 @@ class Attempt implements BodyWatch, Abortable {
     this.#network = true;
     if (!response) {
       const redirect = plan.redirects === "fetch" ? undefined : "manual";
+      if (plan.config.listeners.length) {
+        const sent = this.#startHop(typeof input === "string" ? input : input.url, typeof input === "string" ? hop.method : input.method, typeof input === "string" ? hop.headers : headerEntries<string>(input.headers));
+        if (typeof input === "string") init.headers = sent;
+        else input = ctx.request = new Request(input, { headers: sent });
+      }
       response = checkResponse(await this.#fetch(fetchImpl, input, typeof input === "string" ? init : { signal: this.controller.signal, redirect }));
+      this.#hopStatus = response.status;
     }
     if (plan.redirects === "fetch") return response;
     // As fetch: redirect "error" refuses every redirect status, with or without a Location.
@@ -236,7 +297,11 @@ class Attempt implements BodyWatch, Abortable {
       current = nextHop(response, current, hops, rules);
       ctx.sentTo(current.url);
       if (current.method !== plan.method && !plan.idempotent) this.state.rewritten = true;
-      response = checkResponse(await this.#fetch(fetchImpl, current.url, this.#init(current)));
+      this.#endHop({ type: "response", status: response.status });
+      const init = this.#init(current);
+      if (plan.config.listeners.length) init.headers = this.#startHop(current.url, current.method, current.headers);
+      response = checkResponse(await this.#fetch(fetchImpl, current.url, init));
+      this.#hopStatus = response.status;
       if (!isRedirect(response)) return markRedirected(response, current.url);
     }
     return response;

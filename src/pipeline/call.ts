@@ -79,6 +79,13 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     }
     const decision = await decide(plan, state, outcome, Date.now() - (run.since ?? started), run);
     if (!decision.retry) return stop(plan, state, outcome, decision);
+    for (const listener of config.listeners) {
+      try {
+        listener.retry?.({ attempt: state.attempts - 1, delay: decision.delay, status: outcome.type === "http" ? outcome.response.status : undefined });
+      } catch {
+        // A listener never breaks the request.
+      }
+    }
     if (outcome.type === "http") discard(outcome.response);
     state.retries++;
     try {
