@@ -12,7 +12,6 @@ interface Recorded {
   options: { kind?: number; attributes?: Record<string, unknown> } | undefined;
   set: Record<string, unknown>;
   status: { code: number }[];
-  exceptions: unknown[];
   ends: number;
 }
 
@@ -20,12 +19,11 @@ function recorder(context = { traceId: "0af7651916cd43dd8448eb211c80319c", spanI
   const spans: Recorded[] = [];
   const tracer: Tracer = {
     startSpan(name, options) {
-      const r: Recorded = { name, options, set: {}, status: [], exceptions: [], ends: 0 };
+      const r: Recorded = { name, options, set: {}, status: [], ends: 0 };
       spans.push(r);
       const span: TracerSpan = {
         setAttribute: (k, v) => void (r.set[k] = v),
         setStatus: (s) => void r.status.push(s),
-        recordException: (e) => void r.exceptions.push(e),
         end: () => void r.ends++,
         spanContext: () => context,
       };
@@ -91,7 +89,7 @@ describe("the listener", () => {
     expect(injected.headers).not.toHaveProperty("traceparent");
   });
 
-  test("end: ERROR with error.type for a failed status, a failure word, a class name; none for cancelled; once only", () => {
+  test("end: ERROR with error.type for a failed status or a failure word; none for a success or cancelled; once only", () => {
     const { tracer, spans } = recorder();
     const listener = tracingListener(tracer);
     const cases = [
@@ -100,18 +98,22 @@ describe("the listener", () => {
       { type: "timeout", error: new Error("t") },
       { type: "network", error: new TypeError("fetch failed") },
       { type: "error", error: Object.assign(new Error("https://x.test/?token=SECRET9"), { name: "RedirectError" }) },
-      { type: "error", error: Object.assign(new Error("x"), { name: "not a name: SECRET9" }) },
+      { type: "response", status: 200, bodyError: new Error("SECRET9 in a body error") },
+      { type: "response", status: 200, bodyError: Object.assign(new Error("t"), { name: "TimeoutError" }) },
+      { type: "response", status: 302 },
       { type: "cancelled", reason: "abort" },
+      { type: "cancelled", reason: "hedge-lost" },
     ] as const;
     for (const outcome of cases) {
       const observer = listener.hop(hop())!;
       observer.end(outcome);
       observer.end(outcome);
     }
-    expect(spans.map((s) => s.set["error.type"])).toEqual(["503", undefined, "timeout", "network", "RedirectError", "_OTHER", undefined]);
-    expect(spans.map((s) => s.status.length)).toEqual([1, 0, 1, 1, 1, 1, 0]);
+    expect(spans.map((s) => s.set["error.type"])).toEqual(["503", undefined, "timeout", "network", "error", "network", "timeout", undefined, undefined, undefined]);
+    expect(spans.map((s) => s.status)).toEqual([[{ code: 2 }], [], [{ code: 2 }], [{ code: 2 }], [{ code: 2 }], [{ code: 2 }], [{ code: 2 }], [], [], []]);
+    expect(spans.map((s) => s.set["http.response.status_code"])).toEqual([503, 204, undefined, undefined, undefined, 200, 200, 302, undefined, undefined]);
     expect(spans.every((s) => s.ends === 1)).toBe(true);
-    // A raw error's message (not tierfetch's, redacted) never goes in an exception event.
+    // Nothing of an error's message reaches a span.
     expect(JSON.stringify(spans)).not.toContain("SECRET9");
   });
 });
