@@ -41,6 +41,11 @@ export function resolveTracer(value: unknown): Tracer {
   return value as Tracer;
 }
 
+/** The `tracer` option as attempt listeners: without one, a child client inherits its parent's. */
+export function tracerListeners(value: unknown, inherited: readonly AttemptListener[] = []): readonly AttemptListener[] {
+  return value === undefined ? inherited : [tracingListener(resolveTracer(value))];
+}
+
 /**
  * `error.type` of a hop: the status for a failed one, else a short word (`timeout`, `network`,
  * `error`); undefined for a success, a redirect and a cancelled hop.

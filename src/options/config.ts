@@ -16,7 +16,7 @@ import { DEFAULT_TIERS, durationOption, resolveTiers, resolveTimeout, retier, ty
 import { normaliseQuery, parseBaseUrl, type BaseUrl, type QueryPairs } from "../http/url.js";
 import type { UploadProgress } from "../http/upload-progress.js";
 import type { AttemptListener } from "../pipeline/attempt-events.js";
-import { resolveTracer, tracingListener } from "../observe/tracing.js";
+import { tracerListeners } from "../observe/tracing.js";
 import { removesAuthorization, withoutDefaultSecretParams, withoutDefaultSecrets } from "../security/default-credentials.js";
 
 /** Hooks as arrays, never undefined. */
@@ -171,7 +171,6 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
   let token = parent?.token;
   let fetch = parent?.fetch;
   let allowHttp = parent?.allowHttp ?? false;
-  let listeners = parent?.listeners ?? [];
   let ownToken = false;
   const shared = resolveShared(options, inherited, tiers, (key, value) => {
     switch (key) {
@@ -187,9 +186,8 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
       case "allowHttp":
         return void (allowHttp = checkBoolean(value, key));
       case "timeouts":
-        return; // read above
       case "tracer":
-        return void (listeners = [tracingListener(resolveTracer(value))]);
+        return; // read apart
       default:
         throw optionError(key, "is a request option: pass it to a request, not to createClient()");
     }
@@ -219,7 +217,7 @@ export function normaliseClient(options: ClientOptions, parent?: ClientConfig, u
     stats: parent?.stats ?? createStats(),
     closer: new Closer(parent?.closer),
     upload: parent ? parent.upload : upload,
-    listeners,
+    listeners: tracerListeners(own(o, "tracer"), parent?.listeners),
   };
 }
 
