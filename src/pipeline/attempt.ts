@@ -86,7 +86,7 @@ class Attempt implements BodyWatch, Abortable {
   /** An error the caller's own callback threw while the body was read (onDownloadProgress): never the network's. */
   #callbackError: unknown;
   /** The listeners' observers of the hop in flight (none without listeners). */
-  #observers: (HopObserver | undefined)[] = [];
+  #observers: (HopObserver | undefined)[] | undefined;
   /** The status of the hop in flight, once its headers arrived; true while a buffered body is read. */
   #hopStatus: number | undefined;
   #readingBody = false;
@@ -196,7 +196,7 @@ class Attempt implements BodyWatch, Abortable {
       return { type: "ok", response, data };
     } catch (error) {
       this.finish();
-      if (this.#observers.length) this.#endHop(this.#hopFailure(error));
+      if (this.#observers) this.#endHop(this.#hopFailure(error));
       return this.#failed(error);
     }
   }
@@ -221,7 +221,8 @@ class Attempt implements BodyWatch, Abortable {
   /** Tells the listeners how the hop in flight ended (once). */
   #endHop(outcome: HopEnd): void {
     const observers = this.#observers;
-    this.#observers = [];
+    if (!observers) return;
+    this.#observers = undefined;
     for (const observer of observers) {
       try {
         observer?.end(outcome);
