@@ -3,12 +3,11 @@
  * hostile input (huge, negative, garbage structured fields, 40k-character headers in linear
  * time, a Unix time in the past), then the client's scheduled delays (never wall-clock time).
  */
-import { http, HttpResponse } from "msw";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createClient, HttpError, type ClientOptions } from "../../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { HttpError } from "../../../src/index.js";
 import { rateLimitDelay } from "../../../src/resilience/rate-limit-headers.js";
-import { useMockServer } from "../helpers/msw.js";
-import { captureDelays, drive, EPOCH, fakeClock, track } from "../helpers/timers.js";
+import { useFirstAnswer } from "../helpers/first-answer.js";
+import { EPOCH } from "../helpers/timers.js";
 
 const NOW = Date.UTC(2030, 0, 1);
 const delay = (headers: Record<string, string>, status = 429) => rateLimitDelay(status, new Headers(headers), NOW);
@@ -122,28 +121,7 @@ describe("40k-character headers parse in linear time", () => {
 });
 
 describe("the client's delay on a retried 429 or 503 without Retry-After", () => {
-  const { server, seen } = useMockServer();
-  beforeEach(() => {
-    fakeClock(EPOCH);
-    vi.spyOn(Math, "random").mockReturnValue(1);
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.restoreAllMocks();
-  });
-
-  async function afterHeaders(headers: Record<string, string>, options: { status?: number; retry?: ClientOptions["retry"] } = {}) {
-    const { status = 429, retry } = options;
-    let n = 0;
-    server.use(http.all("https://api.test/r", () => (n++ === 0 ? new HttpResponse("slow down", { status, headers }) : HttpResponse.text("ok"))));
-    const { delays, spy } = captureDelays();
-    const call = await drive(track(createClient({ baseUrl: "https://api.test", timeout: "none", retry }).get("r")));
-    const scheduled = delays();
-    spy.mockRestore();
-    const sent = seen.length;
-    seen.length = 0;
-    return { delays: scheduled, call, sent };
-  }
+  const { afterHeaders } = useFirstAnswer({ status: 429, body: "slow down" });
 
   it("RateLimit's largest t", async () => {
     const r = await afterHeaders({ RateLimit: '"burst";r=0;t=2, "hour";r=5;t=4' });
