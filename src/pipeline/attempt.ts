@@ -235,12 +235,11 @@ class Attempt implements BodyWatch, Abortable {
   /** How the hop in flight ended, from the error that ended the attempt. */
   #hopFailure(error: unknown): HopEnd {
     const { signal } = this.controller;
+    const reason = signal.reason;
+    // The user's abort or close(), before or after the headers: not a failure of the request.
+    if (signal.aborted && reason !== this.#expired) return { type: "cancelled", reason: isCloseReason(reason) ? "closed" : "abort" };
     if (this.#hopStatus !== undefined) return this.#readingBody ? { type: "response", status: this.#hopStatus, bodyError: this.classify(error) } : { type: "error", error };
-    if (signal.aborted) {
-      const reason = signal.reason;
-      if (reason === this.#expired) return { type: "timeout", error: reason };
-      return { type: "cancelled", reason: isCloseReason(reason) ? "closed" : "abort" };
-    }
+    if (signal.aborted) return { type: "timeout", error: reason };
     return this.#network && !(error instanceof TierfetchError) && !isOptionError(error) ? { type: "network", error } : { type: "error", error };
   }
 
