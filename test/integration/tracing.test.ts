@@ -161,6 +161,31 @@ describe("failures: error.type and status", () => {
 });
 
 describe("no span left open", () => {
+  test("the user's abort and close() in the middle of a buffered body: ended, not ERROR", async () => {
+    const t = sdk();
+    srv().route("/slow-body", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("part");
+    });
+    const api = client({ tracer: t.tracer });
+    const controller = new AbortController();
+    const aborted = api.get("slow-body", { signal: controller.signal }).text();
+    await srv().waitFor(() => srv().hitsOf("/slow-body").length === 1);
+    await sleep(30); // the headers are in, the body is being read
+    controller.abort(new Error("user gave up"));
+    await rejection(aborted);
+    const closing = api.get("slow-body").text();
+    await srv().waitFor(() => srv().hitsOf("/slow-body").length === 2);
+    await sleep(30);
+    await api.close();
+    await rejection(closing);
+    const spans = t.spans();
+    expect(spans).toHaveLength(2);
+    expect(spans.map((s) => s.status.code)).toEqual([0, 0]);
+    expect(spans.map((s) => s.attributes["error.type"])).toEqual([undefined, undefined]);
+    expect(t.open()).toBe(0);
+  });
+
   test("a streamed response: its span ends with the headers, whether the body is read, cancelled or dropped", async () => {
     const t = sdk();
     srv().route("/stream", (_req, res) => {
