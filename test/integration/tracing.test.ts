@@ -5,6 +5,8 @@
  * and the traceparent on the wire naming the span. Only what the attempt-events contract
  * promises is asserted (where a hop ends, not how the pipeline emits it).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { context, ROOT_CONTEXT, type Context, type ContextManager } from "@opentelemetry/api";
 import { describe, expect, test } from "vitest";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createClient, TimeoutError, type Tracer } from "../../src/index.js";
@@ -98,6 +100,42 @@ describe("a span per request sent", () => {
     await api.extend({ tracer: own.tracer }).get("x").text();
     expect(parent.spans()).toHaveLength(1);
     expect(own.spans()).toHaveLength(1);
+  });
+});
+
+describe("parent context", () => {
+  /** The smallest AsyncLocalStorage context manager (what @opentelemetry/context-async-hooks does). */
+  class StorageContextManager implements ContextManager {
+    readonly #storage = new AsyncLocalStorage<Context>();
+    active = () => this.#storage.getStore() ?? ROOT_CONTEXT;
+    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+      return this.#storage.run(ctx, () => fn.apply(thisArg, args));
+    }
+    bind = <T>(_ctx: Context, target: T): T => target;
+    enable = () => this;
+    disable = () => this;
+  }
+
+  test("the request's spans are children of the tracer's active span (startSpan without a context)", async () => {
+    const t = sdk();
+    srv().route("/child", (_req, res) => res.writeHead(200).end("ok"));
+    const api = client({ tracer: t.tracer });
+    expect(context.setGlobalContextManager(new StorageContextManager())).toBe(true);
+    try {
+      const provider = t.tracer as unknown as { startActiveSpan: (name: string, fn: (span: { spanContext(): { traceId: string; spanId: string }; end(): void }) => Promise<void>) => Promise<void> };
+      let parent: { traceId: string; spanId: string } | undefined;
+      await provider.startActiveSpan("job", async (span) => {
+        parent = span.spanContext();
+        await api.get("child").text();
+        span.end();
+      });
+      const request = t.spans().find((s) => s.name === "GET")!;
+      expect(request.spanContext().traceId).toBe(parent!.traceId);
+      expect(request.parentSpanContext?.spanId).toBe(parent!.spanId);
+      expect(srv().hitsOf("/child")[0]!.headers.traceparent).toContain(parent!.traceId);
+    } finally {
+      context.disable();
+    }
   });
 });
 
