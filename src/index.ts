@@ -16,6 +16,7 @@ export type { UploadTracker } from "./http/upload-tracker.js";
 export { validateJson, type StandardSchemaV1, type StandardIssue } from "./features/schema.js";
 export type { ServerSentEvent, SseOptions, LinesOptions, ByteSource } from "./decode/index.js";
 export type { Stats } from "./stats.js";
+export type { Tracer, TracerSpan, SpanAttributeValue } from "./observe/tracing.js";
 export type {
   ClientOptions, RequestOptions, CommonOptions, PassThroughInit, RetryOptions, RetryBudgetOptions, RetryContext, HedgeOptions,
   TimeoutOption, TimeoutTiers, TierName, Hooks, HookContext, BeforeRequestHook, BeforeRetryHook, AfterResponseHook,

@@ -17,6 +17,7 @@ import { DEFAULT_TIMEOUT, durationOption, resolveTiers, resolveTimeout, type Res
 import { isUploadTracker } from "../http/upload-tracker.js";
 import { Limiter, resolveMaxConcurrent } from "../resilience/concurrency.js";
 import { resolveHedge } from "../resilience/hedge.js";
+import { resolveTracer, tracingListener } from "../observe/tracing.js";
 
 /** Where an option may be set (bits: 1 a client, 2 a request; 4 a RequestInit field passed to fetch). */
 const CLIENT = 1;
@@ -104,6 +105,7 @@ const OPTIONS = {
   allowHttp: { at: CLIENT, resolve: (v: unknown) => boolean(v, "allowHttp") },
   maxConcurrent: { at: CLIENT, to: "limiter", resolve: (v: unknown) => new Limiter(resolveMaxConcurrent(v)) },
   hedge: { at: CLIENT, resolve: resolveHedge },
+  tracer: { at: CLIENT, to: "listeners", resolve: (v: unknown) => [tracingListener(resolveTracer(v))] },
   json: given,
   body: given,
   signal: { at: REQUEST, resolve: (v: unknown) => (check(v === null || isSignal(v), "signal", "must be an AbortSignal"), v ?? undefined) },

@@ -6,6 +6,7 @@ import type { Duration } from "../resilience/durations.js";
 import type { ServerSentEvent } from "../decode/sse.js";
 import type { UploadTracker } from "../http/upload-tracker.js";
 import type { Progress } from "./progress.js";
+import type { Tracer } from "../observe/tracing.js";
 
 /** A named timeout tier. */
 export type TierName = "short" | "medium" | "long";
@@ -254,6 +255,14 @@ export interface ClientOptions extends CommonOptions {
    * @example hedge: { after: "p95" }
    */
   hedge?: HedgeOptions;
+  /**
+   * An OpenTelemetry `Tracer`: one CLIENT span per request sent (each attempt and each redirect
+   * hop), with the stable HTTP client attributes, and a W3C `traceparent` header naming it.
+   * Spans start in the tracer's active context. Inherited by `extend()` children.
+   * @default undefined (no tracing)
+   * @example tracer: trace.getTracer("my-app")
+   */
+  tracer?: Tracer;
 }
 
 /** Options of one request. */

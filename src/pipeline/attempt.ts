@@ -201,7 +201,9 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
         try {
           outcome = { type: "ok", response, data: await (this.idle !== undefined || this.onProgress !== undefined ? readData(trackBody(response, this), mode) : this.race(readData(response, mode))) };
         } catch (bodyError) {
-          if (!signal.aborted) this.#responded(status, bodyError);
+          // The headers came: the hop ends as a response whose body failed (its own timeout included);
+          // the user's abort and close() end it as cancelled, in failed().
+          if (!signal.aborted || signal.reason === this.expired) this.#responded(status, signal.aborted ? this.expired : bodyError);
           throw bodyError;
         }
         this.finish();

@@ -14,6 +14,7 @@ import { TimeoutError } from "../errors/timeout-error.js";
 import { optionError } from "../options/option-error.js";
 import type { CallPlan } from "./plan.js";
 import { parseRetryAfter } from "../resilience/retry-after.js";
+import { rateLimitDelay } from "../resilience/rate-limit-headers.js";
 import { decideRetry, describeStop, retryDelay, type RetryDecision } from "../resilience/retry-decision.js";
 import { takeRetry, type BudgetedDecision, type Reservation } from "../resilience/retry-budget.js";
 import type { Stats } from "../stats.js";
@@ -155,7 +156,7 @@ function count(stats: Stats, outcome: Exclude<Outcome, { type: "ok" }>, index: n
 async function decide(plan: CallPlan, state: CallState, outcome: Exclude<Outcome, { type: "ok" }>, elapsed: number, run: RunOptions): Promise<BudgetedDecision> {
   const policy = plan.retry;
   const response = outcome.type === "http" ? outcome.response : undefined;
-  const retryAfter = response && parseRetryAfter(response.headers);
+  const retryAfter = response && (parseRetryAfter(response.headers) ?? rateLimitDelay(response.status, response.headers));
   const facts = {
     policy,
     retries: run.retries ? state.retries : (run.priorRetries ?? 0),

@@ -24,7 +24,11 @@ const STREAM_UPLOAD = {
   firefox: "unsupported", // would silently send "[object ReadableStream]": the library must reject
 };
 
-export function defineSuite(h, lib, env) {
+/**
+ * fixtures.otel: the OpenTelemetry SDK bundle each runner loads next to dist (test/runtimes/
+ * common.mjs OTEL_FIXTURE): { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor }.
+ */
+export function defineSuite(h, lib, env, fixtures = {}) {
   const { createClient } = lib;
   const server = env.serverUrl;
   const alt = env.altUrl;
@@ -339,6 +343,81 @@ export function defineSuite(h, lib, env) {
     h.equal(error.status, 503);
     h.equal(error.attempts, 1);
     h.equal((await state(key)).hits, 1);
+  });
+
+  test("retries: rate-limit headers (RateLimit's largest t, X-RateLimit-Reset as a Unix time) set the delay of a 429/503 without Retry-After", async () => {
+    const told = [];
+    // beforeRetry sees the delay and vetoes: nothing sleeps for real.
+    const api = client({ retry: { maxRetries: 1, minDelay: 1 }, hooks: { beforeRetry: [({ delay, retryAfter }) => (told.push([delay, retryAfter]), false)] } });
+    const rl = encodeURIComponent('"burst";r=0;t=2, "day";r=9;t=7');
+    await h.rejects(() => api.get(`flaky?key=${newKey("rl")}&fail=1&status=429&rl=${rl}`), lib.HttpError);
+    h.deepEqual(told[0], [7000, 7000], "RateLimit: the largest t");
+    await h.rejects(() => api.get(`flaky?key=${newKey("xrl")}&fail=1&status=503&xrl=${Math.floor(Date.now() / 1000) + 30}`), lib.HttpError);
+    h.atLeast(told[1][1], 25_000, "X-RateLimit-Reset as a Unix time");
+    h.atMost(told[1][1], 30_000);
+    // Garbage falls back to the backoff (no retryAfter).
+    await h.rejects(() => api.get(`flaky?key=${newKey("rlbad")}&fail=1&status=429&rl=${encodeURIComponent('"a";t=-1')}`), lib.HttpError);
+    h.equal(told[2][1], undefined, "a garbage RateLimit field is ignored");
+  });
+
+  // ---------------------------------------------------------------- tracing
+  /** A real OpenTelemetry tracer from the fixture, and its finished spans. */
+  const otelTracer = () => {
+    const otel = fixtures.otel;
+    h.ok(otel?.BasicTracerProvider, `the OpenTelemetry fixture did not reach this runtime (${env.runtime})`);
+    const exporter = new otel.InMemorySpanExporter();
+    const provider = new otel.BasicTracerProvider({ spanProcessors: [new otel.SimpleSpanProcessor(exporter)] });
+    return { tracer: provider.getTracer("conformance"), spans: () => exporter.getFinishedSpans() };
+  };
+
+  test("tracing: a CLIENT span per attempt with the OpenTelemetry SDK; each request's traceparent names its span", async () => {
+    const { tracer, spans } = otelTracer();
+    const key = newKey("trace");
+    const api = client({ tracer, retry: { maxRetries: 2, ...quick } });
+    h.equal((await api.get(`flaky?key=${key}&fail=1&status=503`).json()).ok, true);
+    const done = spans();
+    h.equal(done.length, 2, "one span per attempt");
+    const port = Number(new URL(server).port);
+    for (const span of done) {
+      h.equal(span.name, "GET");
+      h.equal(span.kind, 2, "kind CLIENT");
+      h.equal(span.attributes["http.request.method"], "GET");
+      h.equal(span.attributes["server.address"], "127.0.0.1");
+      h.equal(span.attributes["server.port"], port);
+      // (`key` is a secret-looking name: masked as error messages mask it.)
+      h.equal(span.attributes["url.full"], `${server}/flaky?key=[REDACTED]&fail=1&status=503`);
+    }
+    h.deepEqual(done.map((s) => s.attributes["http.request.resend_count"]), [undefined, 1]);
+    h.deepEqual(done.map((s) => s.attributes["http.response.status_code"]), [503, 200]);
+    h.deepEqual(done.map((s) => s.attributes["error.type"]), ["503", undefined]);
+    h.deepEqual(done.map((s) => s.status.code), [2, 0], "ERROR on the failed attempt only");
+    const sent = (await state(key)).requests.map((r) => r.headers.traceparent);
+    h.deepEqual(sent, done.map((s) => `00-${s.spanContext().traceId}-${s.spanContext().spanId}-01`), "traceparent on the wire");
+  });
+
+  test("tracing: redirect hops the client follows are spans too, resend counts running on", async () => {
+    const { tracer, spans } = otelTracer();
+    const key = newKey("trace-redirect");
+    const api = client({ tracer, retry: false });
+    await api.get(`redirect?key=${key}&to=${encodeURIComponent(`/json?key=${key}`)}`).json();
+    const done = spans();
+    h.deepEqual(done.map((s) => s.attributes["http.response.status_code"]), [302, 200]);
+    h.deepEqual(done.map((s) => s.attributes["http.request.resend_count"]), [undefined, 1]);
+    const sent = (await state(key)).requests.map((r) => r.headers.traceparent);
+    h.deepEqual(sent, done.map((s) => `00-${s.spanContext().traceId}-${s.spanContext().spanId}-01`));
+  }, { skip: env.runtime === "chromium" || env.runtime === "firefox" ? "browsers follow redirects inside fetch: one request, one span" : undefined });
+
+  test("tracing: a timeout and a refused connection end their spans with error.type and ERROR; secrets stay out", async () => {
+    const { tracer, spans } = otelTracer();
+    const api = client({ tracer, timeout: "40ms", retry: false, headers: { "x-api-key": "conf-SECRET-key" } });
+    await h.rejects(() => api.get(`stall?key=${newKey("trace-stall")}&access_token=conf-SECRET-qs`), lib.TimeoutError);
+    await h.rejects(() => createClient({ tracer, retry: false }).get(`${env.refusedUrl}/x`).text(), lib.NetworkError);
+    const done = spans();
+    h.deepEqual(done.map((s) => s.attributes["error.type"]), ["timeout", "network"]);
+    h.deepEqual(done.map((s) => s.status.code), [2, 2]);
+    const shown = JSON.stringify(done.map((s) => [s.attributes, s.events]));
+    h.ok(!shown.includes("conf-SECRET"), "no secret in any attribute or event");
+    h.ok(done[0].attributes["url.full"].includes("access_token=[REDACTED]"), "url.full redacted");
   });
 
   test("retries: POST retries 429 but not 500; rateLimitErrors counts 429s", async () => {

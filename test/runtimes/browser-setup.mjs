@@ -1,20 +1,24 @@
 // globalSetup of playwright.config.ts. Under run-all.mjs the server is given (ENV.server) and
 // this does nothing. Alone (`npx playwright test`), it builds dist/ when it is missing or older
-// than src/, starts the conformance server on 127.0.0.1 and stops it at the end.
+// than src/, snapshots it (with the OpenTelemetry fixture), starts the conformance server on
+// 127.0.0.1 and stops it at the end.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { ROOT } from "./common.mjs";
+import { ROOT, snapshotDist } from "./common.mjs";
 import { ENV } from "./browser.mjs";
 
 export default async function globalSetup() {
   if (process.env[ENV.server]) return undefined;
   buildIfStale();
   const { startServer } = await import("../support/conformance-server.mjs");
-  const server = await startServer({});
+  // A snapshot of dist/, as run-all serves: it holds the tracing checks' OpenTelemetry fixture too.
+  const dist = await snapshotDist();
+  const server = await startServer({ distDir: dist.dir });
   process.env[ENV.server] = JSON.stringify({ url: server.url, altUrl: server.altUrl, refusedUrl: server.refusedUrl });
   return async () => {
     await server.close();
+    dist.remove();
   };
 }
 

@@ -47,7 +47,7 @@ export async function runSuiteInPage(page, server, family, options = {}) {
     const { defineSuite, defineSmoke } = await import(`${origin}/test/conformance/suite.js`);
     const h = createHarness({ timeout: env.testTimeout, filter: env.filter });
     if (env.smoke) defineSmoke(h, env);
-    else defineSuite(h, await import(`${origin}${env.build}`), env);
+    else defineSuite(h, await import(`${origin}${env.build}`), env, { otel: await import(`${origin}/dist/otel-tracing.js`).catch(() => undefined) });
     return h.run();
   }, env);
 }

@@ -10,6 +10,8 @@ const args = globalThis.Deno ? globalThis.Deno.args : process.argv.slice(2);
 const env = JSON.parse(args[0]);
 
 let lib;
+// The tracing checks' OpenTelemetry SDK (a missing one fails those checks, saying so).
+const otel = env.otelFixture && !env.smoke ? await import(env.otelFixture).catch(() => undefined) : undefined;
 if (env.smoke) {
   // plumbing only: no dist needed
 } else if (env.variant === "cjs") {
@@ -22,7 +24,7 @@ if (env.smoke) {
 const version = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : globalThis.Bun ? `bun ${globalThis.Bun.version}` : `node ${process.version.slice(1)}`;
 const h = createHarness({ timeout: env.testTimeout ?? 5000, filter: env.filter });
 if (env.smoke) defineSmoke(h, env);
-else defineSuite(h, lib, env);
+else defineSuite(h, lib, env, { otel });
 const report = await h.run({
   onResult: env.verbose ? (r) => console.error(`${r.status === "passed" ? "ok" : r.status} ${r.name}${r.error ? ` — ${r.error}` : ""}`) : undefined,
 });

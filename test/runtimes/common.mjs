@@ -9,6 +9,12 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const DIST_ESM = path.join(ROOT, "dist/index.js");
 export const DIST_CJS = path.join(ROOT, "dist/index.cjs");
 export const MARKER = "@@CONFORMANCE@@";
+/**
+ * The OpenTelemetry SDK's tracer pieces (BasicTracerProvider, InMemorySpanExporter,
+ * SimpleSpanProcessor) bundled into one ESM file next to the dist snapshot, so the tracing
+ * checks run the real SDK in every runtime: each runner loads it as it loads dist/index.js.
+ */
+export const OTEL_FIXTURE = "otel-tracing.js";
 /** Per-test timeout inside every runtime. */
 export const TEST_TIMEOUT_MS = 5000;
 /** Hard limit of one runtime's whole run. */
@@ -28,6 +34,7 @@ export function suiteEnv(server, runtime, options = {}, extra = {}) {
     testTimeout: TEST_TIMEOUT_MS,
     distEsm: server.dist ? pathToFileURL(server.dist.esm).href : pathToFileURL(DIST_ESM).href,
     distCjs: server.dist ? server.dist.cjs : DIST_CJS,
+    otelFixture: server.dist ? pathToFileURL(path.join(server.dist.dir, OTEL_FIXTURE)).href : null,
     ...extra,
   };
 }
@@ -148,7 +155,22 @@ export async function snapshotDist(waitMs = 30_000) {
   for (const file of readdirSync(path.dirname(DIST_ESM))) {
     if (/\.c?js$/.test(file) && file !== "cli.js") copyFileSync(path.join(path.dirname(DIST_ESM), file), path.join(dir, file));
   }
+  await writeOtelFixture(dir);
   return { dir, esm, cjs, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Bundles the OpenTelemetry fixture into `dir` (esbuild, platform browser: what every runtime can load). */
+export async function writeOtelFixture(dir) {
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    stdin: { contents: 'export { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";', resolveDir: ROOT, sourcefile: "otel-fixture.js", loader: "js" },
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    outfile: path.join(dir, OTEL_FIXTURE),
+    logLevel: "silent",
+  });
 }
 
 /**

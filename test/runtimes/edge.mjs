@@ -5,17 +5,18 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ROOT, suiteEnv, standalone, brokenReport, RUNTIME_TIMEOUT_MS } from "./common.mjs";
+import { ROOT, OTEL_FIXTURE, suiteEnv, standalone, brokenReport, RUNTIME_TIMEOUT_MS } from "./common.mjs";
 
 export async function bundle(smoke, distEsmUrl) {
   const esbuild = await import("esbuild");
   const contents = `import { createHarness } from "./test/conformance/harness.js";
 import { defineSuite, defineSmoke } from "./test/conformance/suite.js";
 ${smoke ? "const lib = null;" : `import * as lib from ${JSON.stringify(fileURLToPath(distEsmUrl))};`}
+${smoke ? "const otel = undefined;" : `import * as otel from ${JSON.stringify(path.join(path.dirname(fileURLToPath(distEsmUrl)), OTEL_FIXTURE))};`}
 globalThis.__conformance = async (envJson) => {
   const env = JSON.parse(envJson);
   const h = createHarness({ timeout: env.testTimeout, filter: env.filter });
-  if (env.smoke) defineSmoke(h, env); else defineSuite(h, lib, env);
+  if (env.smoke) defineSmoke(h, env); else defineSuite(h, lib, env, { otel });
   return JSON.stringify(await h.run());
 };`;
   const result = await esbuild.build({

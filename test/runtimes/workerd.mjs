@@ -14,14 +14,18 @@ const COMPATIBILITY_DATE = "2026-04-01";
 // the suite when the library cannot even be evaluated at a Worker's top level (reported).
 function entrySource(mode) {
   const lib =
-    mode === "smoke" ? ["", "null"] : mode === "static" ? ['import * as lib from "./dist/index.js";', "lib"] : ["", 'await import("./dist/index.js")'];
+    mode === "smoke"
+      ? ["", "null", "undefined"]
+      : mode === "static"
+        ? ['import * as lib from "./dist/index.js";\nimport * as otel from "./dist/otel-tracing.js";', "lib", "otel"]
+        : ["", 'await import("./dist/index.js")', 'await import("./dist/otel-tracing.js")'];
   return `import { createHarness } from "./test/conformance/harness.js";
 import { defineSuite, defineSmoke } from "./test/conformance/suite.js";
 ${lib[0]}
 export default { async fetch(request) {
   const env = await request.json();
   const h = createHarness({ timeout: env.testTimeout, filter: env.filter });
-  if (env.smoke) defineSmoke(h, env); else defineSuite(h, ${lib[1]}, env);
+  if (env.smoke) defineSmoke(h, env); else defineSuite(h, ${lib[1]}, env, { otel: ${lib[2]} });
   return new Response(JSON.stringify(await h.run()));
 } };`;
 }

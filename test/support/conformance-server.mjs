@@ -90,7 +90,7 @@ export async function startServer(options = {}) {
   function cors(req, res, q) {
     res.setHeader("access-control-allow-origin", "*");
     if (q.get("expose") !== "none") {
-      res.setHeader("access-control-expose-headers", "*, retry-after, retry-after-ms, content-length, content-encoding, etag, location, x-hits");
+      res.setHeader("access-control-expose-headers", "*, retry-after, retry-after-ms, ratelimit, x-ratelimit-reset, content-length, content-encoding, etag, location, x-hits");
     }
     if (req.headers["access-control-request-private-network"]) res.setHeader("access-control-allow-private-network", "true");
   }
@@ -254,7 +254,7 @@ export async function startServer(options = {}) {
       return;
     }
     if (p === "/flaky") {
-      // /flaky?key&fail=N&status=503&ra=<Retry-After>&rams=<retry-after-ms>: first N hits fail.
+      // /flaky?key&fail=N&status=503&ra=<Retry-After>&rams=<retry-after-ms>&rl&xrl: first N hits fail.
       // &close=1: every answer closes its connection, so a burst leaves no idle keep-alive
       // connections behind (a runtime resends a request itself when a reused one breaks).
       const fail = Number(q.get("fail") ?? 1);
@@ -263,6 +263,9 @@ export async function startServer(options = {}) {
         const headers = { "content-type": "text/plain" };
         if (q.has("ra")) headers["retry-after"] = q.get("ra");
         if (q.has("rams")) headers["retry-after-ms"] = q.get("rams");
+        // &rl=<RateLimit field>, &xrl=<X-RateLimit-Reset>: rate-limit headers instead.
+        if (q.has("rl")) headers.ratelimit = q.get("rl");
+        if (q.has("xrl")) headers["x-ratelimit-reset"] = q.get("xrl");
         res.writeHead(Number(q.get("status") ?? 503), headers);
         res.end(`failing ${s.hits}/${fail}`);
         return;

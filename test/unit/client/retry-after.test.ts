@@ -1,33 +1,10 @@
 import { http, HttpResponse } from "msw";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createClient, HttpError, type ClientOptions, type RetryContext } from "../../../src/index.js";
-import { useMockServer } from "../helpers/msw.js";
-import { captureDelays, drive, EPOCH, fakeClock, track } from "../helpers/timers.js";
+import { describe, expect, it } from "vitest";
+import { createClient, HttpError, type RetryContext } from "../../../src/index.js";
+import { useFirstAnswer } from "../helpers/first-answer.js";
+import { drive, EPOCH, track } from "../helpers/timers.js";
 
-const { server, seen } = useMockServer();
-
-beforeEach(() => {
-  fakeClock(EPOCH);
-  vi.spyOn(Math, "random").mockReturnValue(1);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
-
-/** First answer `status` with `headers`, then 200: returns the delays scheduled and the outcome. */
-async function afterHeaders(headers: Record<string, string>, options: { status?: number; method?: string; retry?: ClientOptions["retry"] } = {}) {
-  const { status = 503, method = "GET", retry } = options;
-  let n = 0;
-  server.use(http.all("https://api.test/r", () => (n++ === 0 ? new HttpResponse("busy", { status, headers }) : HttpResponse.text("ok"))));
-  const { delays, spy } = captureDelays();
-  const call = await drive(track(createClient({ baseUrl: "https://api.test", timeout: "none", retry }).request(method, "r")));
-  const scheduled = delays();
-  spy.mockRestore();
-  const sent = seen.length;
-  seen.length = 0;
-  return { delays: scheduled, call, sent };
-}
+const { server, seen, afterHeaders } = useFirstAnswer();
 
 describe("Retry-After sets the delay of the next retry", () => {
   it("in delta seconds", async () => {
