@@ -10,16 +10,13 @@
  */
 import { sse, type ServerSentEvent } from "../decode/index.js";
 import type { Closer } from "../resilience/closer.js";
-import { HttpError } from "../errors/http-error.js";
-import { NetworkError } from "../errors/network-error.js";
-import { TimeoutError } from "../errors/timeout-error.js";
-import { TierfetchError } from "../errors/tierfetch-error.js";
-import { takeRetry, type Reservation, type RetryBudget } from "../resilience/retry-budget.js";
-import { parseRetryAfter } from "../resilience/retry-after.js";
-import { decideRetry } from "../resilience/retry-decision.js";
-import { isRetryable, type RetryPolicy } from "../resilience/retry.js";
+import type { HttpError } from "../errors/http-error.js";
+import { isTierfetchError, type ErrorCode } from "../errors/tierfetch-error.js";
+import type { Reservation, RetryBudget } from "../resilience/retry-budget.js";
+import type { RetryPolicy } from "../resilience/retry.js";
+import type { RetryRule } from "../pipeline/resend.js";
 import type { Stats } from "../stats.js";
-import { noop, sleep } from "../resilience/timers.js";
+import { noop } from "../resilience/timers.js";
 import { checkEventStream } from "../pipeline/event-stream-check.js";
 
 const REMEMBERED_IDS = 1024;
@@ -33,6 +30,8 @@ export interface ReconnectPlan {
    */
   open: (lastEventId: string, priorRetries: number, since: number, handOver: (taken: Reservation | "spent") => void) => Promise<Response>;
   policy: RetryPolicy;
+  /** The client's retry rule (its capability hands it over: this module imports none of it). */
+  rule: RetryRule;
   budget: RetryBudget | undefined;
   stats: Stats;
   signal: AbortSignal | undefined;
@@ -49,7 +48,7 @@ export interface ReconnectPlan {
  */
 export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan, handedByFirst: () => Reservation | "spent" | undefined = () => undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
   first.catch(noop); // awaited below; never an unhandled rejection meanwhile
-  const { policy } = plan;
+  const { policy, rule } = plan;
   const replays = new ReplayFilter();
   let retryMs: number | undefined;
   let failures = 0;
@@ -71,11 +70,11 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
         yield event;
       }
     } catch (error) {
-      failure = judge(error, handed(), policy);
+      failure = judge(error, handed(), policy, rule);
     }
     const { status, retryAfter } = failure ?? {};
-    const decision = takeRetry(
-      decideRetry({ policy, retries: failures, idempotent: true, replayable: true, status, retryAfter, elapsed: Date.now() - streakStart, preferredDelay: retryMs, override: undefined }),
+    const decision = rule.decide(
+      { policy, retries: failures, idempotent: true, replayable: true, status, retryAfter, elapsed: Date.now() - streakStart, preferredDelay: retryMs, override: undefined },
       plan.budget,
       failure?.held,
     );
@@ -85,7 +84,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
       return;
     }
     try {
-      await sleep(decision.delay, plan.signal, plan.closer);
+      await rule.sleep(decision.delay, plan.signal, plan.closer);
     } catch (reason) {
       decision.reservation.release();
       throw reason;
@@ -113,24 +112,30 @@ interface Failure {
  * or thrown on. An attempt that found the budget spent counted that, and its error says so
  * unless a beforeError hook replaced it: which is why the attempt's word is asked first.
  */
-function judge(error: unknown, taken: Reservation | "spent" | undefined, policy: RetryPolicy): Failure {
-  if (taken === "spent" || (error instanceof TierfetchError && error.budgetExhausted)) throw error;
+function judge(error: unknown, taken: Reservation | "spent" | undefined, policy: RetryPolicy, rule: RetryRule): Failure {
+  if (taken === "spent" || (isTierfetchError(error) && error.budgetExhausted)) throw error;
   try {
-    return { ...reconnectable(error, policy), held: taken };
+    return { ...reconnectable(error, policy, rule), held: taken };
   } catch (thrown) {
     taken?.release();
     throw thrown;
   }
 }
 
-/** Only a dropped or timed-out stream, or a retryable status, reconnects: anything else is thrown. */
-function reconnectable(error: unknown, policy: RetryPolicy): Failure {
-  if (error instanceof HttpError) {
-    if (!isRetryable(policy, true, error.status)) throw error;
-    error.response.body?.cancel().catch(noop);
-    return { error, status: error.status, retryAfter: parseRetryAfter(error.response.headers) };
+/**
+ * Only a dropped or timed-out stream, or a retryable status, reconnects: anything else is thrown.
+ * Judged by the errors' brand and code, not `instanceof`, which would bundle the error classes
+ * (and their redaction) into an app that only decodes.
+ */
+function reconnectable(error: unknown, policy: RetryPolicy, rule: RetryRule): Failure {
+  const code: ErrorCode | undefined = isTierfetchError(error) ? error.code : undefined;
+  if (code === "ERR_HTTP") {
+    const { status, response } = error as HttpError;
+    if (!rule.retries(policy, status)) throw error;
+    response.body?.cancel().catch(noop);
+    return { error, status, retryAfter: rule.retryAfter(response.headers) };
   }
-  if (error instanceof NetworkError || error instanceof TimeoutError) return { error };
+  if (code === "ERR_NETWORK" || code === "ERR_TIMEOUT") return { error };
   throw error;
 }
 

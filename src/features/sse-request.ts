@@ -105,6 +105,7 @@ function reconnecting(first: Promise<Response>, resend: Resend, options: SseRequ
         // No id: a default Last-Event-ID removed.
         resend.send({ "last-event-id": lastEventId ? lastEventIdHeader(lastEventId) : undefined }, { retries: false, priorRetries, since, reconnection: true, handOver }),
       policy: plan.retry,
+      rule: resend.retry,
       budget: plan.retry.budget === false ? undefined : config.budget,
       stats: config.stats,
       signal: plan.signal,
