@@ -49,6 +49,7 @@ export interface ReconnectPlan {
 export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan, handedByFirst: () => Reservation | "spent" | undefined = () => undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
   first.catch(noop); // awaited below; never an unhandled rejection meanwhile
   const { policy, rule } = plan;
+  const { sleep } = rule;
   const replays = new ReplayFilter();
   let retryMs: number | undefined;
   let failures = 0;
@@ -84,7 +85,7 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
       return;
     }
     try {
-      await rule.sleep(decision.delay, plan.signal, plan.closer);
+      await sleep(decision.delay, plan.signal, plan.closer);
     } catch (reason) {
       decision.reservation.release();
       throw reason;
