@@ -56,7 +56,7 @@ export function trackBody(response: Response, watch: BodyWatch, asFetch = false)
 }
 
 const unread: FinalizationRegistry<ReadableStreamDefaultReader<Uint8Array>> | undefined =
-  typeof FinalizationRegistry === "function" ? new FinalizationRegistry((reader) => void reader.cancel().catch(noop)) : undefined;
+  typeof FinalizationRegistry === "function" ? /* @__PURE__ */ new FinalizationRegistry((reader) => void reader.cancel().catch(noop)) : undefined;
 
 /** The body's size when Content-Length gives it (and the body is not content-encoded). */
 function contentLength(response: Response): number | undefined {
