@@ -9,61 +9,59 @@
  * (ids already delivered) are skipped.
  */
 import { sse, type ServerSentEvent } from "../decode/index.js";
-import type { Closer } from "../resilience/closer.js";
 import type { HttpError } from "../errors/http-error.js";
 import { isTierfetchError, type ErrorCode } from "../errors/tierfetch-error.js";
-import type { Reservation, RetryBudget } from "../resilience/retry-budget.js";
+import type { Reservation } from "../resilience/retry-budget.js";
 import type { RetryPolicy } from "../resilience/retry.js";
-import type { RetryRule } from "../pipeline/resend.js";
-import type { Stats } from "../stats.js";
+import type { Resend, RetryRule } from "../pipeline/resend.js";
+import type { SseRequestOptions } from "../options/options.js";
 import { noop } from "../resilience/timers.js";
 import { checkEventStream } from "../pipeline/event-stream-check.js";
+import type { CallPlan } from "../pipeline/plan.js";
+import { failing } from "./pending-response.js";
 
 const REMEMBERED_IDS = 1024;
 
-/** What the reconnecting stream needs from the client. */
-export interface ReconnectPlan {
-  /**
-   * Sends the request once more (one attempt) with this Last-Event-ID ("" for none), telling
-   * it the reconnections made so far and when the streak began, so its error says why retries
-   * stopped. An attempt that fails in a retryable way hands over the retry it took from the budget.
-   */
-  open: (lastEventId: string, priorRetries: number, since: number, handOver: (taken: Reservation | "spent") => void) => Promise<Response>;
-  policy: RetryPolicy;
-  /** The client's retry rule (its capability hands it over: this module imports none of it). */
-  rule: RetryRule;
-  budget: RetryBudget | undefined;
-  stats: Stats;
-  signal: AbortSignal | undefined;
-  closer: Closer;
-  /** Accept a stream whatever its content-type says. */
-  anyContentType: boolean | undefined;
-  maxEventBytes: number | undefined;
+/**
+ * The reconnecting stream of a client's request: `first` runs its single attempt (its failure
+ * hands the stream the retry it took from the budget); each reconnection is sent again through
+ * `resend`, one attempt each. The loop commits a reservation when it reconnects and releases it
+ * when it does not after all.
+ */
+export function reconnectingSse(first: Promise<Response>, resend: Resend, options: SseRequestOptions): AsyncIterableIterator<ServerSentEvent> {
+  first.catch(noop); // awaited by the stream; never an unhandled rejection meanwhile
+  let firstHanded: Reservation | "spent" | undefined;
+  // Set before the first request starts (a microtask later): its failure hands over the retry it took.
+  resend.once.handOver = (taken) => (firstHanded = taken);
+  let plan: CallPlan;
+  try {
+    // The policy as the request resolved it (the first request was prepared the same way).
+    plan = resend.plan();
+  } catch (error) {
+    return failing(error);
+  }
+  return events(first, resend, plan, options, () => firstHanded);
 }
 
-/**
- * `first` is the first request (one attempt); `handedByFirst` reads the retry its failure took
- * from the budget, if it did (each reconnection hands its own over the same way). The loop
- * commits a reservation when it reconnects and releases it when it does not after all.
- */
-export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan, handedByFirst: () => Reservation | "spent" | undefined = () => undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
-  first.catch(noop); // awaited below; never an unhandled rejection meanwhile
-  const { policy, rule } = plan;
+async function* events(first: Promise<Response>, resend: Resend, { retry: policy, config, signal }: CallPlan, options: SseRequestOptions, handedByFirst: () => Reservation | "spent" | undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
+  let handed = handedByFirst;
+  const budget = policy.budget === false ? undefined : config.budget;
+  const { retry: rule } = resend;
   const { sleep } = rule;
+  const { anyContentType, maxEventBytes } = options;
   const replays = new ReplayFilter();
   let retryMs: number | undefined;
   let failures = 0;
   let streakStart = Date.now();
   let next: Promise<Response> = first;
-  let handed = handedByFirst;
   for (;;) {
     let failure: Failure | undefined;
     try {
       const response = await next;
       if (response.status === 204) return;
-      checkEventStream(response, undefined, plan.anyContentType);
+      checkEventStream(response, undefined, anyContentType);
       replays.reconnected();
-      for await (const event of sse(response, { lastEventId: replays.lastId, ...(plan.maxEventBytes !== undefined && { maxEventBytes: plan.maxEventBytes }) })) {
+      for await (const event of sse(response, { lastEventId: replays.lastId, ...(maxEventBytes !== undefined && { maxEventBytes }) })) {
         if (event.retry !== undefined) retryMs = event.retry;
         if (!replays.isNew(event)) continue;
         failures = 0;
@@ -76,26 +74,28 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
     const { status, retryAfter } = failure ?? {};
     const decision = rule.decide(
       { policy, retries: failures, idempotent: true, replayable: true, status, retryAfter, elapsed: Date.now() - streakStart, preferredDelay: retryMs, override: undefined },
-      plan.budget,
+      budget,
       failure?.held,
     );
     if (!decision.retry) {
-      if (decision.reason === "budget") plan.stats.budgetExhausted++;
+      if (decision.reason === "budget") config.stats.budgetExhausted++;
       if (failure) throw failure.error;
       return;
     }
     try {
-      await sleep(decision.delay, plan.signal, plan.closer);
+      await sleep(decision.delay, signal, config.closer);
     } catch (reason) {
       decision.reservation.release();
       throw reason;
     }
     decision.reservation.commit();
-    plan.stats.retries++;
+    config.stats.retries++;
     failures++;
     let taken: Reservation | "spent" | undefined;
     handed = () => taken;
-    next = plan.open(replays.lastId, failures, streakStart, (t) => (taken = t));
+    // No id: a default Last-Event-ID removed.
+    const id = replays.lastId ? lastEventIdHeader(replays.lastId) : undefined;
+    next = resend.send({ "last-event-id": id }, { retries: false, priorRetries: failures, since: streakStart, reconnection: true, handOver: (t) => (taken = t) });
     next.catch(noop);
   }
 }
