@@ -40,7 +40,7 @@ export function reconnectingSse(first: Promise<Response>, resend: Resend, option
   } catch (error) {
     return failing(error);
   }
-  return events(first, resend, plan, options, () => firstHanded);
+  return events(first, resend, plan, { ...options }, () => firstHanded);
 }
 
 async function* events(first: Promise<Response>, resend: Resend, { retry: policy, config, signal }: CallPlan, options: SseRequestOptions, handedByFirst: () => Reservation | "spent" | undefined): AsyncGenerator<ServerSentEvent, void, undefined> {

@@ -56,10 +56,9 @@ export function sse(source: ResponseSource, options?: SseOptions & SseRequestOpt
   }
   let refused = sseOptionsError(options);
   if (!refused && !options?.reconnect) {
-    const decoder: SseOptions = {};
-    if (options?.maxEventBytes !== undefined) decoder.maxEventBytes = options.maxEventBytes;
-    if (options?.lastEventId !== undefined) decoder.lastEventId = options.lastEventId;
-    return afterResponse(source, (response) => (checkEventStream(response, undefined, options?.anyContentType), decodeSse(response, decoder)));
+    // Read now (the decoder takes the keys it knows and leaves anyContentType).
+    const decoder: SseOptions & SseRequestOptions = { ...options };
+    return afterResponse(source, (response) => (checkEventStream(response, undefined, decoder.anyContentType), decodeSse(response, decoder)));
   }
   // Chained at once: a refused request is never sent, and a reconnecting stream does the retrying.
   const resend = hold(source, refused, true);
