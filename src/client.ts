@@ -12,6 +12,7 @@ import type { ClientOptions, RequestOptions } from "./options/options.js";
 import { prepareCall } from "./pipeline/plan.js";
 import { ResponsePromise } from "./pipeline/response.js";
 import type { Resend } from "./pipeline/resend.js";
+import { RETRY_RULE } from "./pipeline/retry-rule.js";
 import { headerEntries } from "./http/headers.js";
 import type { Closer } from "./resilience/closer.js";
 import type { Stats } from "./stats.js";
@@ -86,6 +87,7 @@ export function makeClient(config: ClientConfig): Client {
       plan: () => prepareCall(config, method, url, opts, "response"),
       // Sent again by a reconnecting stream, which judges every status itself: an error status is a failure, never events.
       send: (headers, run) => runCall(prepareCall(config, method, url, { ...opts, throwHttpErrors: true, headers: { ...headerEntries(opts?.headers), ...headers } }, "response"), run).then((r) => r.response),
+      retry: RETRY_RULE,
     };
     return ResponsePromise.start(
       (mode, single) => runCall(prepareCall(config, method, url, single ? { ...opts, throwHttpErrors: true } : opts, mode), single ? resend.once : ALL_RETRIES),

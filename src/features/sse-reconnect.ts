@@ -9,61 +9,59 @@
  * (ids already delivered) are skipped.
  */
 import { sse, type ServerSentEvent } from "../decode/index.js";
-import type { Closer } from "../resilience/closer.js";
-import { HttpError } from "../errors/http-error.js";
-import { NetworkError } from "../errors/network-error.js";
-import { TimeoutError } from "../errors/timeout-error.js";
-import { TierfetchError } from "../errors/tierfetch-error.js";
-import { takeRetry, type Reservation, type RetryBudget } from "../resilience/retry-budget.js";
-import { parseRetryAfter } from "../resilience/retry-after.js";
-import { decideRetry } from "../resilience/retry-decision.js";
-import { isRetryable, type RetryPolicy } from "../resilience/retry.js";
-import type { Stats } from "../stats.js";
-import { noop, sleep } from "../resilience/timers.js";
+import type { HttpError } from "../errors/http-error.js";
+import { isTierfetchError, type ErrorCode } from "../errors/tierfetch-error.js";
+import type { Reservation } from "../resilience/retry-budget.js";
+import type { RetryPolicy } from "../resilience/retry.js";
+import type { Resend, RetryRule } from "../pipeline/resend.js";
+import type { SseRequestOptions } from "../options/options.js";
+import { noop } from "../resilience/timers.js";
 import { checkEventStream } from "../pipeline/event-stream-check.js";
+import type { CallPlan } from "../pipeline/plan.js";
+import { failing } from "./pending-response.js";
 
 const REMEMBERED_IDS = 1024;
 
-/** What the reconnecting stream needs from the client. */
-export interface ReconnectPlan {
-  /**
-   * Sends the request once more (one attempt) with this Last-Event-ID ("" for none), telling
-   * it the reconnections made so far and when the streak began, so its error says why retries
-   * stopped. An attempt that fails in a retryable way hands over the retry it took from the budget.
-   */
-  open: (lastEventId: string, priorRetries: number, since: number, handOver: (taken: Reservation | "spent") => void) => Promise<Response>;
-  policy: RetryPolicy;
-  budget: RetryBudget | undefined;
-  stats: Stats;
-  signal: AbortSignal | undefined;
-  closer: Closer;
-  /** Accept a stream whatever its content-type says. */
-  anyContentType: boolean | undefined;
-  maxEventBytes: number | undefined;
+/**
+ * The reconnecting stream of a client's request: `first` runs its single attempt (its failure
+ * hands the stream the retry it took from the budget); each reconnection is sent again through
+ * `resend`, one attempt each. The loop commits a reservation when it reconnects and releases it
+ * when it does not after all.
+ */
+export function reconnectingSse(first: Promise<Response>, resend: Resend, options: SseRequestOptions): AsyncIterableIterator<ServerSentEvent> {
+  first.catch(noop); // awaited by the stream; never an unhandled rejection meanwhile
+  let firstHanded: Reservation | "spent" | undefined;
+  // Set before the first request starts (a microtask later): its failure hands over the retry it took.
+  resend.once.handOver = (taken) => (firstHanded = taken);
+  let plan: CallPlan;
+  try {
+    // The policy as the request resolved it (the first request was prepared the same way).
+    plan = resend.plan();
+  } catch (error) {
+    return failing(error);
+  }
+  return events(first, resend, plan, { ...options }, () => firstHanded);
 }
 
-/**
- * `first` is the first request (one attempt); `handedByFirst` reads the retry its failure took
- * from the budget, if it did (each reconnection hands its own over the same way). The loop
- * commits a reservation when it reconnects and releases it when it does not after all.
- */
-export async function* reconnectingSse(first: Promise<Response>, plan: ReconnectPlan, handedByFirst: () => Reservation | "spent" | undefined = () => undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
-  first.catch(noop); // awaited below; never an unhandled rejection meanwhile
-  const { policy } = plan;
+async function* events(first: Promise<Response>, resend: Resend, { retry: policy, config, signal }: CallPlan, options: SseRequestOptions, handedByFirst: () => Reservation | "spent" | undefined): AsyncGenerator<ServerSentEvent, void, undefined> {
+  let handed = handedByFirst;
+  const budget = policy.budget === false ? undefined : config.budget;
+  const { retry: rule } = resend;
+  const { sleep } = rule;
+  const { anyContentType, maxEventBytes } = options;
   const replays = new ReplayFilter();
   let retryMs: number | undefined;
   let failures = 0;
   let streakStart = Date.now();
   let next: Promise<Response> = first;
-  let handed = handedByFirst;
   for (;;) {
     let failure: Failure | undefined;
     try {
       const response = await next;
       if (response.status === 204) return;
-      checkEventStream(response, undefined, plan.anyContentType);
+      checkEventStream(response, undefined, anyContentType);
       replays.reconnected();
-      for await (const event of sse(response, { lastEventId: replays.lastId, ...(plan.maxEventBytes !== undefined && { maxEventBytes: plan.maxEventBytes }) })) {
+      for await (const event of sse(response, { lastEventId: replays.lastId, ...(maxEventBytes !== undefined && { maxEventBytes }) })) {
         if (event.retry !== undefined) retryMs = event.retry;
         if (!replays.isNew(event)) continue;
         failures = 0;
@@ -71,31 +69,33 @@ export async function* reconnectingSse(first: Promise<Response>, plan: Reconnect
         yield event;
       }
     } catch (error) {
-      failure = judge(error, handed(), policy);
+      failure = judge(error, handed(), policy, rule);
     }
     const { status, retryAfter } = failure ?? {};
-    const decision = takeRetry(
-      decideRetry({ policy, retries: failures, idempotent: true, replayable: true, status, retryAfter, elapsed: Date.now() - streakStart, preferredDelay: retryMs, override: undefined }),
-      plan.budget,
+    const decision = rule.decide(
+      { policy, retries: failures, idempotent: true, replayable: true, status, retryAfter, elapsed: Date.now() - streakStart, preferredDelay: retryMs, override: undefined },
+      budget,
       failure?.held,
     );
     if (!decision.retry) {
-      if (decision.reason === "budget") plan.stats.budgetExhausted++;
+      if (decision.reason === "budget") config.stats.budgetExhausted++;
       if (failure) throw failure.error;
       return;
     }
     try {
-      await sleep(decision.delay, plan.signal, plan.closer);
+      await sleep(decision.delay, signal, config.closer);
     } catch (reason) {
       decision.reservation.release();
       throw reason;
     }
     decision.reservation.commit();
-    plan.stats.retries++;
+    config.stats.retries++;
     failures++;
     let taken: Reservation | "spent" | undefined;
     handed = () => taken;
-    next = plan.open(replays.lastId, failures, streakStart, (t) => (taken = t));
+    // No id: a default Last-Event-ID removed.
+    const id = replays.lastId ? lastEventIdHeader(replays.lastId) : undefined;
+    next = resend.send({ "last-event-id": id }, { retries: false, priorRetries: failures, since: streakStart, reconnection: true, handOver: (t) => (taken = t) });
     next.catch(noop);
   }
 }
@@ -113,24 +113,30 @@ interface Failure {
  * or thrown on. An attempt that found the budget spent counted that, and its error says so
  * unless a beforeError hook replaced it: which is why the attempt's word is asked first.
  */
-function judge(error: unknown, taken: Reservation | "spent" | undefined, policy: RetryPolicy): Failure {
-  if (taken === "spent" || (error instanceof TierfetchError && error.budgetExhausted)) throw error;
+function judge(error: unknown, taken: Reservation | "spent" | undefined, policy: RetryPolicy, rule: RetryRule): Failure {
+  if (taken === "spent" || (isTierfetchError(error) && error.budgetExhausted)) throw error;
   try {
-    return { ...reconnectable(error, policy), held: taken };
+    return { ...reconnectable(error, policy, rule), held: taken };
   } catch (thrown) {
     taken?.release();
     throw thrown;
   }
 }
 
-/** Only a dropped or timed-out stream, or a retryable status, reconnects: anything else is thrown. */
-function reconnectable(error: unknown, policy: RetryPolicy): Failure {
-  if (error instanceof HttpError) {
-    if (!isRetryable(policy, true, error.status)) throw error;
-    error.response.body?.cancel().catch(noop);
-    return { error, status: error.status, retryAfter: parseRetryAfter(error.response.headers) };
+/**
+ * Only a dropped or timed-out stream, or a retryable status, reconnects: anything else is thrown.
+ * Judged by the errors' brand and code, not `instanceof`, which would bundle the error classes
+ * (and their redaction) into an app that only decodes.
+ */
+function reconnectable(error: unknown, policy: RetryPolicy, rule: RetryRule): Failure {
+  const code: ErrorCode | undefined = isTierfetchError(error) ? error.code : undefined;
+  if (code === "ERR_HTTP") {
+    const { status, response } = error as HttpError;
+    if (!rule.retries(policy, status)) throw error;
+    response.body?.cancel().catch(noop);
+    return { error, status, retryAfter: rule.retryAfter(response.headers) };
   }
-  if (error instanceof NetworkError || error instanceof TimeoutError) return { error };
+  if (code === "ERR_NETWORK" || code === "ERR_TIMEOUT") return { error };
   throw error;
 }
 

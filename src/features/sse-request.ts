@@ -8,12 +8,10 @@ import { sse as decodeSse, type ServerSentEvent, type SseOptions } from "../deco
 import type { SseRequestOptions } from "../options/options.js";
 import { optionError } from "../options/option-error.js";
 import { checkEventStream } from "../pipeline/event-stream-check.js";
-import type { CallPlan } from "../pipeline/plan.js";
 import type { Resend } from "../pipeline/resend.js";
 import type { ResponsePromise } from "../pipeline/response.js";
-import type { Reservation } from "../resilience/retry-budget.js";
 import { noop } from "../resilience/timers.js";
-import { lastEventIdHeader, reconnectingSse } from "./sse-reconnect.js";
+import { reconnectingSse } from "./sse-reconnect.js";
 import { afterResponse, failing, hold, isHoldable, isPending, type ResponseSource } from "./pending-response.js";
 
 const SSE_OPTIONS = ["reconnect", "anyContentType", "maxEventBytes"];
@@ -45,7 +43,7 @@ export function sse(source: ResponsePromise<any>, options?: SseRequestOptions | 
 export function sse(source: ResponseSource, options?: SseOptions): AsyncIterableIterator<ServerSentEvent>;
 export function sse(source: ResponseSource, options?: SseOptions & SseRequestOptions): AsyncIterableIterator<ServerSentEvent> {
   if (!isHoldable(source)) {
-    const refused = options?.reconnect ? optionError("reconnect", "needs a promise a client's request returned: there is no request to send again") : undefined;
+    const refused = options?.reconnect ? noRequest() : undefined;
     if (!isPending(source)) {
       if (refused) throw refused;
       return decodeSse(source, options);
@@ -58,20 +56,22 @@ export function sse(source: ResponseSource, options?: SseOptions & SseRequestOpt
   }
   let refused = sseOptionsError(options);
   if (!refused && !options?.reconnect) {
-    const decoder: SseOptions = {};
-    if (options?.maxEventBytes !== undefined) decoder.maxEventBytes = options.maxEventBytes;
-    if (options?.lastEventId !== undefined) decoder.lastEventId = options.lastEventId;
-    return afterResponse(source, (response) => (checkEventStream(response, undefined, options?.anyContentType), decodeSse(response, decoder)));
+    // Read now (the decoder takes the keys it knows and leaves anyContentType).
+    const decoder: SseOptions & SseRequestOptions = { ...options };
+    return afterResponse(source, (response) => (checkEventStream(response, undefined, decoder.anyContentType), decodeSse(response, decoder)));
   }
   // Chained at once: a refused request is never sent, and a reconnecting stream does the retrying.
   const resend = hold(source, refused, true);
-  refused ??= !resend ? optionError("reconnect", "needs a promise a client's request returned: there is no request to send again") : resend.method.toUpperCase() !== "GET" ? optionError("reconnect", "works with GET requests only") : undefined;
+  refused ??= !resend ? noRequest() : resend.method.toUpperCase() !== "GET" ? optionError("reconnect", "works with GET requests only") : undefined;
   if (refused) {
     hold(source, refused, true);
     return failing(refused);
   }
-  return reconnecting(source, resend!, options!);
+  return reconnectingSse(source, resend!, options!);
 }
+
+/** `reconnect` on a source that is no client's request. */
+const noRequest = () => optionError("reconnect", "needs a promise a client's request returned: there is no request to send again");
 
 /** Options of `sse(p)` that are not an object, or that name a key it does not know. */
 function sseOptionsError(options: unknown): TypeError | undefined {
@@ -80,38 +80,4 @@ function sseOptionsError(options: unknown): TypeError | undefined {
   const known = (options as SseRequestOptions).reconnect ? SSE_OPTIONS : SSE_ONCE_OPTIONS;
   for (const key of Object.keys(options)) if (!known.includes(key)) return optionError(`sse.${key.slice(0, 64)}`, `is not an option of sse() on a request${known === SSE_OPTIONS ? " with reconnect" : ""}: use ${known.join(", ")}`);
   return undefined;
-}
-
-/**
- * The reconnecting stream of a request: `first` runs its single attempt (its failure hands the
- * stream the retry it took); each reconnection is sent again through `resend`.
- */
-function reconnecting(first: Promise<Response>, resend: Resend, options: SseRequestOptions): AsyncIterableIterator<ServerSentEvent> {
-  // The policy as the request resolved it (the first request was prepared the same way).
-  let plan: CallPlan;
-  try {
-    plan = resend.plan();
-  } catch (error) {
-    first.catch(noop);
-    return failing(error);
-  }
-  let firstHanded: Reservation | "spent" | undefined;
-  resend.once.handOver = (taken) => (firstHanded = taken);
-  const { config } = plan;
-  return reconnectingSse(
-    first,
-    {
-      open: (lastEventId, priorRetries, since, handOver) =>
-        // No id: a default Last-Event-ID removed.
-        resend.send({ "last-event-id": lastEventId ? lastEventIdHeader(lastEventId) : undefined }, { retries: false, priorRetries, since, reconnection: true, handOver }),
-      policy: plan.retry,
-      budget: plan.retry.budget === false ? undefined : config.budget,
-      stats: config.stats,
-      signal: plan.signal,
-      closer: config.closer,
-      anyContentType: options.anyContentType,
-      maxEventBytes: options.maxEventBytes,
-    },
-    () => firstHanded,
-  );
 }

@@ -5,6 +5,10 @@
  */
 import type { RunOptions } from "./call.js";
 import type { CallPlan } from "./plan.js";
+import type { BudgetedDecision, Reservation, RetryBudget } from "../resilience/retry-budget.js";
+import type { RetryFacts } from "../resilience/retry-decision.js";
+import type { RetryPolicy } from "../resilience/retry.js";
+import type { sleep } from "../resilience/timers.js";
 
 /**
  * @internal The key of a ResponsePromise's hold on its request, for a reader that decides
@@ -33,4 +37,21 @@ export interface Resend {
    * header set to undefined is removed); an error status rejects as an HttpError.
    */
   send(headers: Record<string, string | undefined>, run: RunOptions): Promise<Response>;
+  /** The client's own retry rule, for a stream that does its retrying itself. */
+  readonly retry: RetryRule;
+}
+
+/**
+ * The retry rule a client already holds for its calls, handed to SSE reconnection with the
+ * capability: reconnection then decides exactly as a call does, and a decoder given a plain
+ * Response (which never reaches a capability) bundles none of it.
+ */
+export interface RetryRule {
+  /** The one retry decision (decideRetry), then the retry taken from the budget (takeRetry). */
+  decide(facts: RetryFacts, budget: RetryBudget | undefined, held: Reservation | undefined): BudgetedDecision;
+  /** Whether the policy retries this status of an idempotent request. */
+  retries(policy: RetryPolicy, status: number): boolean;
+  /** Milliseconds the server asked to wait (Retry-After, retry-after-ms), if it did. */
+  retryAfter(headers: Headers): number | undefined;
+  sleep: typeof sleep;
 }

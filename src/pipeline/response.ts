@@ -12,13 +12,13 @@ import type { ReadMode } from "./plan.js";
 import { noop } from "../resilience/timers.js";
 import { ParseError } from "../errors/parse-error.js";
 import { maskSecrets } from "../security/secrets.js";
-import { HOLD, type Resend } from "./resend.js";
+import { HOLD, type Holdable, type Resend } from "./resend.js";
 import { optionError } from "../options/option-error.js";
 
 /** Starts the call in a mode; `single` sends one attempt (SSE reconnection does its own retrying). */
 export type StartCall = (mode: ReadMode, single: boolean) => Promise<CallResult>;
 
-const resolved = Promise.resolve();
+const resolved = /* @__PURE__ */ Promise.resolve();
 
 /** A Promise<Response> with `.json()`, `.text()`, `.bytes()`, `.blob()` and `.arrayBuffer()`. */
 export class ResponsePromise<T = unknown> extends Promise<Response> {
@@ -45,6 +45,7 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
       reject = b;
     });
     p.#resend = resend;
+    Object.defineProperty(p, HOLD, { value: p.#hold }); // not enumerable: console.log(p) shows no member of ours
     let settle!: (r: Promise<CallResult>) => void;
     (p.#result = new Promise<CallResult>((a) => (settle = a))).catch(noop);
     // A resolved promise rather than queueMicrotask: Node wraps each queued microtask in an async resource.
@@ -65,10 +66,14 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
   /**
    * @internal For a reader that decides before the request goes: when the call has not started,
    * it sends nothing and rejects with `refused`, or (`single`: a stream that does its own
-   * retrying, SSE reconnection) sends one attempt. Returns how to send the request again, when
-   * a client made it (undefined for a promise made otherwise).
+   * retrying, SSE reconnection) sends one attempt. Returns how to send the request again. Set
+   * by start() on the promises a client makes, not declared as a method: a class member keyed
+   * by a symbol of our own is a side effect to a bundler, which would then keep this class (and
+   * what it reaches) in every bundle of the package, a decoders-only app's too.
    */
-  [HOLD](refused: TypeError | undefined, single: boolean): Resend | undefined {
+  declare [HOLD]: Holdable[typeof HOLD];
+
+  #hold(refused: TypeError | undefined, single: boolean): Resend | undefined {
     if (!this.#started) {
       this.#single = single;
       this.#refused = refused;
@@ -106,7 +111,7 @@ export class ResponsePromise<T = unknown> extends Promise<Response> {
 
   /** Rejects with `error`; a call not started that no shortcut reads yet is never sent and rejects with it too. */
   #refuse(error: TypeError): Promise<never> {
-    if (this.#mode === "response") this[HOLD](error, false);
+    if (this.#mode === "response") this.#hold(error, false);
     return Promise.reject(error);
   }
 

@@ -62,10 +62,12 @@ export function trackBody(response: Response, watch: BodyWatch, asFetch = false)
 }
 
 const hasRegistry = typeof FinalizationRegistry === "function";
-const unread = hasRegistry ? new FinalizationRegistry((reader: ReadableStreamDefaultReader<Uint8Array>) => void reader.cancel().catch(noop)) : undefined;
+const unread: FinalizationRegistry<ReadableStreamDefaultReader<Uint8Array>> | undefined = hasRegistry
+  ? /* @__PURE__ */ new FinalizationRegistry<ReadableStreamDefaultReader<Uint8Array>>((reader) => void reader.cancel().catch(noop))
+  : undefined;
 /** Bodies that hold a maxConcurrent slot (the held value keeps nothing of the body). */
 const leased = hasRegistry
-  ? new FinalizationRegistry((held: { reader: ReadableStreamDefaultReader<Uint8Array>; lease: { release(): void } }) => {
+  ? /* @__PURE__ */ new FinalizationRegistry((held: { reader: ReadableStreamDefaultReader<Uint8Array>; lease: { release(): void } }) => {
       held.reader.cancel().catch(noop);
       held.lease.release();
     })

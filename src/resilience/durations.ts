@@ -24,12 +24,18 @@ const DAY = 86_400_000;
  * minutes, `M` months (30.44 days), a year 365.25 days. Whole numbers, so that a span is
  * computed with one rounding at most.
  */
-const UNITS = new Map<string, [ms: number, per: number]>();
-for (const [ms, per, names] of [
-  [1, 1e6, "ns nsec"], [1, 1e3, "us usec"], [1, 1, "ms msec"], [1000, 1, "s sec second seconds"],
-  [60_000, 1, "m min minute minutes"], [3_600_000, 1, "h hr hour hours"], [DAY, 1, "d day days"],
-  [7 * DAY, 1, "w week weeks"], [2_630_016_000, 1, "M month months"], [31_557_600_000, 1, "y year years"],
-] as const) for (const name of names.split(" ")) UNITS.set(name, [ms, per]);
+const UNITS = /* @__PURE__ */ unitTable();
+
+/** Built by a call marked pure: a bundle that parses no duration drops the table (a top-level loop would stay). */
+function unitTable(): Map<string, [ms: number, per: number]> {
+  const units = new Map<string, [ms: number, per: number]>();
+  for (const [ms, per, names] of [
+    [1, 1e6, "ns nsec"], [1, 1e3, "us usec"], [1, 1, "ms msec"], [1000, 1, "s sec second seconds"],
+    [60_000, 1, "m min minute minutes"], [3_600_000, 1, "h hr hour hours"], [DAY, 1, "d day days"],
+    [7 * DAY, 1, "w week weeks"], [2_630_016_000, 1, "M month months"], [31_557_600_000, 1, "y year years"],
+  ] as const) for (const name of names.split(" ")) units.set(name, [ms, per]);
+  return units;
+}
 
 /** JavaScript's `\s` (what `trim()` strips), by char code: the ASCII ones without a regex. */
 function isSpace(c: number): boolean {

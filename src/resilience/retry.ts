@@ -55,7 +55,7 @@ export function resolveRetry(option: number | false | RetryOptions | undefined, 
 }
 
 /** The defaults: 4 retries, 500 ms doubling up to 15 s, a 3 min deadline, 408 429 500 502 503 504. */
-export const DEFAULT_POLICY: RetryPolicy = Object.freeze({
+export const DEFAULT_POLICY: RetryPolicy = /* @__PURE__ */ Object.freeze({
   maxRetries: 4,
   minDelay: 500,
   maxDelay: 15e3,

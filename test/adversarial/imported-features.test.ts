@@ -78,6 +78,26 @@ describe("what cannot be sent again cannot reconnect", () => {
   });
 });
 
+describe("sse(p, options) reads its options when it is called", () => {
+  test.each([
+    ["once", {}],
+    ["reconnecting", { reconnect: true }],
+  ])("%s: anyContentType and maxEventBytes changed after the call change nothing", async (_label, extra) => {
+    const [s] = servers();
+    // Mislabelled, one event of 12 bytes, then 204 (a reconnecting stream ends there).
+    let served = 0;
+    s!.route("/m", (_req, res) => (served++ ? res.writeHead(204, {}).end("") : res.writeHead(200, { "content-type": "application/json" }).end("data: abcdefgh\n\n")));
+    const api = client({ baseUrl: s!.url });
+    const options: Record<string, unknown> = { ...extra, anyContentType: true, maxEventBytes: 1024 };
+    const events = sse(api.get("/m"), options as never);
+    options.anyContentType = false;
+    options.maxEventBytes = 1;
+    const got = [];
+    for await (const e of events) got.push(e.data);
+    expect(got).toEqual(["abcdefgh"]);
+  });
+});
+
 describe("paginate(api, …) needs a client", () => {
   test.each([
     ["undefined", undefined],

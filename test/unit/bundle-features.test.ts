@@ -67,3 +67,38 @@ describe("createClient bundles none of the features an app does not import", () 
     expect(featuresIn(await bundled(make(USE_FEATURES)))).toEqual(FEATURES);
   });
 });
+
+/**
+ * What only SSE reconnection needs of the client: its retry rule (decision, budget, Retry-After,
+ * sleep), the error classes it tells failures apart by, and the client itself. Reconnection gets
+ * them through the capability a client's promise hands over, so an app that only decodes
+ * (a Worker relaying an upstream stream) bundles none of them.
+ */
+const RECONNECTION_NEEDS = [
+  "src/client.ts",
+  "src/pipeline/response.ts",
+  "src/pipeline/retry-rule.ts",
+  "src/pipeline/call.ts",
+  "src/resilience/retry-decision.ts",
+  "src/resilience/retry-budget.ts",
+  "src/resilience/retry-after.ts",
+  "src/resilience/retry.ts",
+  "src/errors/http-error.ts",
+  "src/errors/network-error.ts",
+  "src/errors/timeout-error.ts",
+  "src/security/secrets.ts",
+];
+const needsIn = (modules: string[]) => RECONNECTION_NEEDS.filter((f) => modules.includes(f));
+
+describe("an app that only decodes reaches none of reconnection's needs", () => {
+  it("lines, ndjson and sse over a Response", async () => {
+    const modules = await bundled(`import { lines, ndjson, sse } from "tierfetch"; const res = await fetch("https://a.test/");
+      for await (const e of sse(res)) console.log(e, lines, ndjson);`);
+    expect(modules).toContain("src/decode/sse.ts");
+    expect(needsIn(modules)).toEqual([]);
+    // The control: an app that reconnects holds every one of them.
+    const reconnecting = await bundled(`import { createClient, sse } from "tierfetch"; const api = createClient();
+      for await (const e of sse(api.get("https://a.test/"), { reconnect: true })) console.log(e);`);
+    expect(needsIn(reconnecting)).toEqual(RECONNECTION_NEEDS);
+  });
+});
