@@ -29,19 +29,19 @@ export function closest(key: string, names: readonly string[]): string | undefin
 
 /** Levenshtein distance, with a transposition counted as one edit. */
 function distance(a: string, b: string): number {
-  const rows: number[][] = [];
+  const d: number[][] = [];
   for (let i = 0; i <= a.length; i++) {
-    rows.push([i]);
+    const row = (d[i] = [i]);
     for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        rows[0]!.push(j);
-        continue;
-      }
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      rows[i]!.push(d);
+      row[j] = i
+        ? Math.min(
+            d[i - 1]![j]! + 1,
+            row[j - 1]! + 1,
+            d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+            i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? d[i - 2]![j - 2]! + 1 : Infinity,
+          )
+        : j;
     }
   }
-  return rows[a.length]![b.length]!;
+  return d[a.length]![b.length]!;
 }

@@ -38,17 +38,6 @@ function unitTable(): Map<string, [ms: number, per: number]> {
 }
 
 /** JavaScript's `\s` (what `trim()` strips), by char code: the ASCII ones without a regex. */
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
-}
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
-
-/**
- * The milliseconds of one span: `whole.fraction` of a unit. While the digits times the unit
- * fit in 2^53 the result is the exact value rounded once (`"1.005s"` is 1005, not
- * 1004.9999999999999); longer numbers are read as a double first (a few ulps off at most).
- */
 function spanMs(whole: string, fraction: string, [ms, per]: [number, number]): number {
   const digits = whole + fraction;
   const scaled = Number(digits) * ms;
@@ -57,41 +46,23 @@ function spanMs(whole: string, fraction: string, [ms, per]: [number, number]): n
   return (Number(`${whole || "0"}.${fraction}`) * ms) / per;
 }
 
-/**
- * Reads a duration string in one pass (linear in its length, whatever it holds): white space,
- * then spans of a number (`5`, `1.5`, `1.`, `.5`), optional white space and a unit of letters.
- * NaN for anything else.
- */
+/** One span: spaces, digits with an optional fraction, spaces, an ASCII unit name (every part may be empty). */
+const SPAN = /\s*(\d*)(?:\.(\d*))?\s*([a-zA-Z]*)/y;
+
 function parseSpans(input: string): number {
-  const n = input.length;
-  let i = 0;
   let total = 0;
   let spans = 0;
-  for (;;) {
-    while (i < n && isSpace(input.charCodeAt(i))) i++;
-    if (i === n) return spans ? total : NaN;
-    const start = i;
-    while (i < n && isDigit(input.charCodeAt(i))) i++;
-    const whole = input.slice(start, i);
-    let fraction = "";
-    if (input.charCodeAt(i) === 46) {
-      const from = ++i;
-      while (i < n && isDigit(input.charCodeAt(i))) i++;
-      fraction = input.slice(from, i);
-    }
-    if (!whole && !fraction) return NaN;
-    while (i < n && isSpace(input.charCodeAt(i))) i++;
-    const unitStart = i;
-    while (i < n && isLetter(input.charCodeAt(i))) i++;
-    const name = input.slice(unitStart, i);
-    const unit = UNITS.get(name) ?? UNITS.get(name.toLowerCase());
-    if (!name || !unit) return NaN;
-    total += spanMs(whole, fraction, unit);
+  for (SPAN.lastIndex = 0; ; ) {
+    const [, whole, fraction, name] = SPAN.exec(input)!;
+    // Only spaces were left: the end (an empty or all-space input has no span, so is invalid).
+    if (SPAN.lastIndex === input.length && !whole && fraction === undefined && !name) return spans ? total : NaN;
+    const unit = UNITS.get(name!) ?? UNITS.get(name!.toLowerCase());
+    if ((!whole && !fraction) || !name || !unit) return NaN;
+    total += spanMs(whole!, fraction ?? "", unit);
     spans++;
   }
 }
 
-/** The input as quoted in an error: one past 1000 characters cut, so that the message stays readable. */
 function quoted(input: string): string {
   return input.length <= 1000 ? JSON.stringify(input) : `${JSON.stringify(input.slice(0, 200))}... (${input.length} characters)`;
 }

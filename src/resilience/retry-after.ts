@@ -20,9 +20,8 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
   return date === undefined ? undefined : Math.max(0, date - now);
 }
 
-const MONTHS: Record<string, number> = {
-  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
-};
+// A month's number is its offset in this string / 3 (a fraction, or -1/3, for anything else).
+const MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
 
 /** IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT` and RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`. */
 const IMF_OR_RFC850 = /^[a-z]{1,9}, (\d\d)[ -]([a-z]{3})[ -](\d\d(?:\d\d)?) (\d\d):(\d\d):(\d\d) GMT$/i;
@@ -38,8 +37,8 @@ export function parseHttpDate(value: string): number | undefined {
   if (imf) [, day, mon, year, h, min, sec] = imf as unknown as string[];
   else if (asc) [, mon, day, h, min, sec, year] = asc as unknown as string[];
   else return undefined;
-  const month = MONTHS[mon!.toLowerCase()];
-  if (month === undefined || +day! < 1 || +day! > 31 || +h! > 23 || +min! > 59 || +sec! > 60) return undefined;
+  const month = MONTHS.indexOf(mon!.toLowerCase()) / 3;
+  if (month % 1 || +day! < 1 || +day! > 31 || +h! > 23 || +min! > 59 || +sec! > 60) return undefined;
   return Date.UTC(fullYear(year!), month, +day!, +h!, +min!, +sec!);
 }
 
