@@ -132,3 +132,22 @@ describe("spans of hedged copies and dropped streams", { timeout: 15_000 }, () =
     expect(t.spans().filter((s) => s.status.code === 2)).toHaveLength(0);
   });
 });
+
+describe("api.fetch and the traceparent", () => {
+  test("a Request carrying its own traceparent, and init headers with one: one on the wire, naming the span", async () => {
+    const t = sdk();
+    srv().route("/tp", (req, res) => res.writeHead(200).end(JSON.stringify(req.headersDistinct.traceparent ?? [])));
+    const mine = "00-11111111111111111111111111111111-2222222222222222-01";
+    const api = client({ tracer: t.tracer });
+    const viaRequest = JSON.parse(await (await api.fetch(new Request(`${srv().url}/tp`, { headers: { TraceParent: mine } }))).text()) as string[];
+    const viaInit = JSON.parse(await (await api.fetch(`${srv().url}/tp`, { headers: [["traceparent", mine]] })).text()) as string[];
+    for (const sent of [viaRequest, viaInit]) {
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(TRACEPARENT);
+      expect(sent[0]).not.toBe(mine);
+    }
+    const ids = t.spans().map((s) => s.spanContext().spanId);
+    expect(ids).toHaveLength(2);
+    expect(ids.some((id) => viaRequest[0]!.includes(id))).toBe(true);
+  });
+});
