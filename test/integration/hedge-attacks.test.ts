@@ -129,4 +129,16 @@ describe("hedge: bodies and the race", { timeout: 20_000 }, () => {
     await expect(call).rejects.toThrow("stop");
     await srv().waitFor(() => srv().hitsOf("/a").every((h) => h.closedAt !== undefined), 2000, "every copy closed");
   });
+
+  // Bug (src/pipeline/hedged.ts, copy()): `running.some((a) => a.responded)` counts a copy whose
+  // retryable answer (503) was already discarded, so no further copy goes while the first one
+  // still waits for headers; a copy that failed on the network does not stop them. gRPC's
+  // hedging sends the next copy at once on a non-fatal status.
+  test.fails("a copy answered 503 does not stop the next copy while another still waits", async () => {
+    route("/n", [2000, 0, 0], [200, 503, 200]);
+    const api = client({ hedge: { after: 40, max: 2 } });
+    const t0 = performance.now();
+    expect(await api.get("n").text()).toBe("hit 3");
+    expect(performance.now() - t0).toBeLessThan(1500);
+  });
 });
