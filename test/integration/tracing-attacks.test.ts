@@ -5,22 +5,13 @@
  * and spans of streams dropped, aborted mid-body or closed: every span ends, once.
  */
 import { describe, expect, test } from "vitest";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createClient, type Tracer } from "../../src/index.js";
 import { useClients } from "./support/clients.js";
+import { sdk } from "./support/otel.js";
 import { rejection, useServer } from "./support/server.js";
 
 const srv = useServer();
 const client = useClients(srv);
-
-function sdk() {
-  const exporter = new InMemorySpanExporter();
-  let started = 0;
-  let ended = 0;
-  const counter: SpanProcessor = { onStart: () => void started++, onEnd: () => void ended++, forceFlush: async () => {}, shutdown: async () => {} };
-  const provider = new BasicTracerProvider({ spanProcessors: [counter, new SimpleSpanProcessor(exporter)] });
-  return { tracer: provider.getTracer("attack") as unknown as Tracer, spans: (): ReadableSpan[] => exporter.getFinishedSpans(), open: () => started - ended, started: () => started };
-}
 
 const TRACEPARENT = /^00-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 
