@@ -141,4 +141,25 @@ describe("hedge: bodies and the race", { timeout: 20_000 }, () => {
     expect(await api.get("n").text()).toBe("hit 3");
     expect(performance.now() - t0).toBeLessThan(1500);
   });
+
+  test("api.fetch with a Request carrying a body and an idempotency key: every copy sent gets the whole body", async () => {
+    const bodies = route("/q", [1500, 0]);
+    const api = client({ hedge: { after: 60 } });
+    const request = new Request(`${srv().url}/q`, { method: "PUT", body: "request-body-".repeat(1000), headers: { "idempotency-key": "k2" } });
+    const response = await api.fetch(request);
+    expect(response.status).toBe(200);
+    await response.text();
+    await srv().waitFor(() => bodies.filter((b) => b !== undefined).length === srv().hitsOf("/q").length, 2000, "every body");
+    for (const body of bodies) expect(body).toBe("request-body-".repeat(1000));
+  });
+
+  test("close() in the middle of a race with maxConcurrent: ERR_CLOSED, every copy closed, every slot back", async () => {
+    srv().route("/z", () => {});
+    const api = client({ hedge: { after: 30, max: 2 }, maxConcurrent: 3, timeout: "none" });
+    const call = api.get("z").text();
+    await srv().waitFor(() => srv().hitsOf("/z").length === 3, 2000, "three copies");
+    await api.close();
+    await expect(call).rejects.toMatchObject({ code: "ERR_CLOSED" });
+    await srv().waitFor(() => srv().hitsOf("/z").every((h) => h.closedAt !== undefined), 2000, "every copy closed");
+  });
 });
