@@ -7,6 +7,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { HttpError, sse } from "../../src/index.js";
+import { exposedGc } from "../adversarial/support/harness.js";
 import { QUICK_RETRY, useClients } from "./support/clients.js";
 import { useServer } from "./support/server.js";
 
@@ -201,5 +202,26 @@ describe("maxConcurrent: every ending gives the slot back", { timeout: 20_000 },
     }
     expect(seen).toEqual(["1", "2", "last"]);
     await slotFree(api);
+  });
+
+  test.each(["an error status handed back (throwHttpErrors: false)", "an HttpError's response", "an api.fetch Response"])("%s dropped unread: its slot comes back when collected", async (kind) => {
+    routes();
+    const gc = exposedGc();
+    const api = client({ maxConcurrent: 1, timeout: "none", retry: 0, throwHttpErrors: kind.startsWith("an HttpError") });
+    await (async () => {
+      if (kind.startsWith("an api.fetch")) void (await api.fetch(`${srv().url}/ok`)).status;
+      else if (kind.startsWith("an HttpError")) void ((await api.get("404").catch((e: unknown) => e)) as HttpError).response.status;
+      else void (await api.get("404")).status;
+    })();
+    srv().route("/probe", (_req, res) => void res.writeHead(200).end("probe"));
+    const next = api.get("probe").text();
+    let done = false;
+    void next.then(() => (done = true), () => (done = true));
+    for (let i = 0; i < 40 && !done; i++) {
+      gc();
+      await tick(25);
+    }
+    expect(done).toBe(true);
+    expect(await next).toBe("probe");
   });
 });
