@@ -162,4 +162,29 @@ describe("hedge: bodies and the race", { timeout: 20_000 }, () => {
     await expect(call).rejects.toMatchObject({ code: "ERR_CLOSED" });
     await srv().waitFor(() => srv().hitsOf("/z").every((h) => h.closedAt !== undefined), 2000, "every copy closed");
   });
+
+  // Bug (src/pipeline/hedged.ts + attempt.ts): in a buffered read the race is decided only when a
+  // copy's whole body is read, so two copies that both got headers read their bodies at once and
+  // both report to the one onDownloadProgress (loaded goes 10, 20, 10, 30, 20...); the loser's body
+  // is downloaded too. Fails on 9f43a74.
+  test.fails("a buffered read with onDownloadProgress: progress of one body only, never going back", async () => {
+    srv().route("/pr", (_req, res, hit) => {
+      // Copy 1 answers its headers after 150 ms, copy 2 (sent at 50 ms) after 10 ms: both bodies then trickle.
+      srv().later(hit.n === 1 ? 150 : 10, () => {
+        res.writeHead(200, { "content-type": "text/plain", "content-length": "50" });
+        let sent = 0;
+        const tick = () => {
+          res.write("x".repeat(10));
+          if (++sent < 5) srv().later(60, tick);
+          else res.end();
+        };
+        tick();
+      });
+    });
+    const loaded: number[] = [];
+    const api = client({ hedge: { after: 50 } });
+    expect(await api.get("pr", { onDownloadProgress: ({ loaded: n }) => void loaded.push(n) }).text()).toBe("x".repeat(50));
+    for (let i = 1; i < loaded.length; i++) expect(loaded[i]).toBeGreaterThanOrEqual(loaded[i - 1]!);
+    expect(Math.max(...loaded)).toBe(50);
+  });
 });
