@@ -142,3 +142,22 @@ describe("api.fetch and the traceparent", () => {
     expect(ids.some((id) => viaRequest[0]!.includes(id))).toBe(true);
   });
 });
+
+describe("the traceparent is the request's, never the caller's objects'", () => {
+  test("the headers objects a caller passed (client and request, record and Headers) are left as they were", async () => {
+    const t = sdk();
+    srv().route("/o", (_req, res) => res.writeHead(200).end("ok"));
+    const clientHeaders = { "x-a": "1" };
+    const requestHeaders = { "x-b": "2" };
+    const headersInstance = new Headers({ "x-c": "3" });
+    const api = client({ tracer: t.tracer, headers: clientHeaders });
+    await api.get("o", { headers: requestHeaders }).text();
+    await api.get("o", { headers: headersInstance }).text();
+    await api.get("o").text();
+    expect(clientHeaders).toEqual({ "x-a": "1" });
+    expect(requestHeaders).toEqual({ "x-b": "2" });
+    expect([...headersInstance]).toEqual([["x-c", "3"]]);
+    const sent = srv().hitsOf("/o").map((h) => h.headers.traceparent);
+    expect(new Set(sent).size).toBe(3);
+  });
+});
