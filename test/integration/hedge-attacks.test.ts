@@ -187,4 +187,25 @@ describe("hedge: bodies and the race", { timeout: 20_000 }, () => {
     for (let i = 1; i < loaded.length; i++) expect(loaded[i]).toBeGreaterThanOrEqual(loaded[i - 1]!);
     expect(Math.max(...loaded)).toBe(50);
   });
+
+  // Bug (src/pipeline/send-request.ts, the beforeRequest loop): hedge copies share one CallContext,
+  // and each copy sends `ctx.request` as it is when its hooks end: copy 1, whose hook was still
+  // running when copy 2 began, sends copy 2's Request (its headers, its signal, its body: a body
+  // sent twice). Fails on 9f43a74 (the server sees x-copy 2 twice); keeping the request in a local
+  // of sendRequest (ctx.request set to it before each hook) makes it pass.
+  test.fails("an async beforeRequest hook still running when the copy starts: each copy sends its own request", async () => {
+    const seen: string[] = [];
+    srv().route("/k", (req, res) => {
+      seen.push(String(req.headers["x-copy"]));
+      srv().later(req.headers["x-copy"] === "1" ? 0 : 1000, () => res.writeHead(200).end(`copy ${req.headers["x-copy"]}`));
+    });
+    let calls = 0;
+    const api = client({
+      hedge: { after: 30 },
+      hooks: { beforeRequest: [async (ctx) => { const n = ++calls; ctx.request.headers.set("x-copy", String(n)); await new Promise((r) => setTimeout(r, n === 1 ? 150 : 0)); }] },
+    });
+    const text = await api.get("k", { signal: AbortSignal.timeout(4000) }).text();
+    expect(seen.sort()).toEqual(["1", "2"]);
+    expect(text).toMatch(/^copy [12]$/);
+  });
 });
