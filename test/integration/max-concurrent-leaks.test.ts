@@ -186,7 +186,7 @@ describe("maxConcurrent: every ending gives the slot back", { timeout: 20_000 },
     expect(out.filter((o) => o === "ok")).toHaveLength(1000);
     expect(peak).toBeLessThanOrEqual(4);
     await slotFree(parent);
-  });
+  }, 60_000);
 
   test("sse() reconnecting gives each connection's slot back", async () => {
     routes();
