@@ -6,6 +6,8 @@
  * result is used as Retry-After's is: never below minDelay, and past the retry deadline it
  * stops the retries.
  *
+ * A reset header sent twice (joined by ", ") gives the longest of its readable waits.
+ *
  * Read leniently, in one linear scan: every `;t=<integer>` parameter counts, whatever else the
  * field holds (the server sets every value anyway). A `t` that is negative, fractional or longer
  * than a structured-field integer (15 digits) is not one.
@@ -27,9 +29,14 @@ export function rateLimitDelay(status: number, headers: Headers, now: number = D
   for (const [, seconds] of (headers.get("ratelimit") ?? "").matchAll(T_PARAM)) t = Math.max(t ?? 0, +seconds!);
   if (t !== undefined) return t * 1000;
   for (const name of ["ratelimit-reset", "x-ratelimit-reset"]) {
-    const value = headers.get(name)?.trim();
-    // A Unix time once past 10⁹ seconds (2001): measured from now, never negative.
-    if (value && SECONDS.test(value)) return +value > 1e9 ? Math.max(0, +value * 1000 - now) : +value * 1000;
+    let ms: number | undefined;
+    // The header sent twice reaches get() joined by ", ": the longest wait among them counts.
+    for (const part of headers.get(name)?.split(",") ?? []) {
+      const value = part.trim();
+      // A Unix time once past 10⁹ seconds (2001): measured from now, never negative.
+      if (SECONDS.test(value)) ms = Math.max(ms ?? 0, +value > 1e9 ? Math.max(0, +value * 1000 - now) : +value * 1000);
+    }
+    if (ms !== undefined) return ms;
   }
   return undefined;
 }

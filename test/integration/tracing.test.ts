@@ -8,34 +8,14 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { context, ROOT_CONTEXT, type Context, type ContextManager } from "@opentelemetry/api";
 import { describe, expect, test } from "vitest";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { createClient, TimeoutError, type Tracer } from "../../src/index.js";
 import { QUICK_RETRY, useClients } from "./support/clients.js";
+import { sdk } from "./support/otel.js";
 import { closedPort, rejection, sleep, useServer } from "./support/server.js";
 
 const srv = useServer();
 const client = useClients(srv);
-
-/** A provider that exports every ended span, and counts the spans started and ended. */
-function sdk() {
-  const exporter = new InMemorySpanExporter();
-  let started = 0;
-  let ended = 0;
-  const counter: SpanProcessor = {
-    onStart: () => void started++,
-    onEnd: () => void ended++,
-    forceFlush: async () => {},
-    shutdown: async () => {},
-  };
-  const provider = new BasicTracerProvider({ spanProcessors: [counter, new SimpleSpanProcessor(exporter)] });
-  const tracer = provider.getTracer("tierfetch-test") as unknown as Tracer;
-  return {
-    tracer,
-    spans: (): ReadableSpan[] => exporter.getFinishedSpans(),
-    open: () => started - ended,
-    started: () => started,
-  };
-}
 
 const attrs = (span: ReadableSpan) => span.attributes;
 const resend = (spans: ReadableSpan[]) => spans.map((s) => s.attributes["http.request.resend_count"]);

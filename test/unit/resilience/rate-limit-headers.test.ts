@@ -75,7 +75,12 @@ describe("RateLimit-Reset and X-RateLimit-Reset", () => {
     expect(delay({ "x-ratelimit-reset": String(NOW / 1000 - 3600) })).toBe(0);
   });
 
-  it.each(["-5", "soon", "", "1e3", "0x10", "5, 6", "Infinity", "NaN"])("unreadable %j: ignored", (value) => {
+  it("sent twice (joined as \"5, 6\"): the longest wait of them", () => {
+    expect(delay({ "x-ratelimit-reset": "5, 6" })).toBe(6000);
+    expect(delay({ "ratelimit-reset": "5, 6" })).toBe(6000);
+  });
+
+  it.each(["-5", "soon", "", "1e3", "0x10", "5 6", ",", "Infinity", "NaN"])("unreadable %j: ignored", (value) => {
     expect(delay({ "x-ratelimit-reset": value })).toBeUndefined();
     expect(delay({ "ratelimit-reset": value })).toBeUndefined();
   });
