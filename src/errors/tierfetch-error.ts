@@ -25,9 +25,15 @@ export function hide(target: object, key: PropertyKey, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true });
 }
 
+/** A URL as an error shows it: redacted, and cut after 2,000 characters (a path of 40,000 spaces is 120 KB encoded). */
+const shown = (url: string): string => {
+  const out = redactUrl(url);
+  return out.length > 2000 ? `${out.slice(0, 2000)}…` : out;
+};
+
 /** `text` after the request's method and redacted URL (`GET https://h/p text`), or alone. */
 export function at(request: Request | undefined, text: string): string {
-  return request ? `${request.method} ${redactUrl(request.url)} ${text}` : text;
+  return request ? `${request.method} ${shown(request.url)} ${text}` : text;
 }
 
 /**
@@ -64,7 +70,7 @@ export class TierfetchError extends Error {
    */
   toJSON(): Record<string, unknown> {
     const r = this.request;
-    return { name: this.name, code: this.code, message: this.message, ...(this as object), ...(r && { method: r.method, url: redactUrl(r.url) }) };
+    return { name: this.name, code: this.code, message: this.message, ...(this as object), ...(r && { method: r.method, url: shown(r.url) }) };
   }
 
   /** What Node's `util.inspect` (and so `console.log`) shows: the safe view and the stack. */

@@ -82,6 +82,16 @@ describe("paginate: hostile next links", { timeout: 15_000 }, () => {
     expect(performance.now() - t0).toBeLessThan(5000);
   });
 
+  test("40,000 spaces in the path: the error's message quotes a bounded URL (not 120 KB of %20)", async () => {
+    srv().route("/p", (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end("[1]"));
+    const error = await client({ retry: 0 }).get(`p${" ".repeat(40_000)}x?token=s3cret`).text().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    const { message } = error as Error;
+    expect(message.length).toBeLessThan(3000);
+    expect(message).not.toContain("s3cret");
+    expect(JSON.stringify(error).length).toBeLessThan(6000);
+  });
+
   test("a next link with 4,000 spaces in its path (inside undici's 16 KB head): sent encoded, one page each", async () => {
     srv().route("/p", (_req, res) => void res.writeHead(200, { "content-type": "application/json", link: `</a${" ".repeat(4000)}b>; rel="next"` }).end("[1]"));
     srv().route(`/a${"%20".repeat(4000)}b`, (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end("[2]"));
