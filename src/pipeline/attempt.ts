@@ -39,9 +39,9 @@ const onTimer = (attempt: Attempt) => attempt.expire("attempt");
 export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   readonly controller = new AbortController();
   onAbort: ((reason: unknown) => void) | undefined;
-  weak: WeakRef<Abortable> | undefined = undefined;
-  prevOp: Abortable | undefined = undefined;
-  nextOp: Abortable | undefined = undefined;
+  weak: WeakRef<Abortable> | undefined;
+  prevOp: Abortable | undefined;
+  nextOp: Abortable | undefined;
   readonly plan: CallPlan;
   readonly state: CallState;
   /** This attempt's number in its call, 0-based. */
