@@ -19,58 +19,45 @@ export function resolveMaxConcurrent(value: unknown): number {
   return value as number;
 }
 
-interface Waiter {
-  grant(lease: Lease): void;
-  lease?: Lease;
+/** The slots of a client family. */
+export interface Limiter {
+  /** A slot now if one is free (the hot path: no promise), else undefined. */
+  tryAcquire(): Lease | undefined;
+  /** Waits in line for a slot, within `bounds`. A wait they end leaves the line (and a slot granted meanwhile is given back). */
+  acquire(bounds: Bounds): Promise<Lease>;
 }
 
-/** The slots of a client family. */
-export class Limiter {
-  readonly max: number;
-  #active = 0;
-  readonly #queue: Waiter[] = [];
-
-  constructor(max: number) {
-    this.max = max;
-  }
-
-  /** A slot now if one is free (the hot path: no promise), else undefined. */
-  tryAcquire(): Lease | undefined {
-    if (this.#active >= this.max || this.#queue.length) return undefined;
-    this.#active++;
-    return this.#lease();
-  }
-
-  /** Waits in line for a slot, within `bounds`. A wait they end leaves the line (and a slot granted meanwhile is given back). */
-  async acquire(bounds: Bounds): Promise<Lease> {
-    const waiter: Waiter = { grant: () => {} };
-    try {
-      return await bounded(bounds, () => new Promise<Lease>((resolve) => ((waiter.grant = (lease) => resolve((waiter.lease = lease))), this.#queue.push(waiter))));
-    } catch (error) {
-      const i = this.#queue.indexOf(waiter);
-      if (i >= 0) this.#queue.splice(i, 1);
-      waiter.lease?.release();
-      throw error;
-    }
-  }
-
-  #lease(): Lease {
+/** The slots of a client family: at most `max` held, the rest waiting in line. */
+export function makeLimiter(max: number): Limiter {
+  let active = 0;
+  /** Waiters, oldest first: each is given a lease when a slot frees. */
+  const queue: ((lease: Lease) => void)[] = [];
+  const lease = (): Lease => {
+    active++;
     let held = true;
     return {
-      release: () => {
+      release() {
         if (!held) return;
         held = false;
-        this.#active--;
-        this.#next();
+        active--;
+        // Freed slots go to the waiters, oldest first.
+        while (active < max && queue.length) queue.shift()!(lease());
       },
     };
-  }
-
-  /** Hands freed slots to the waiters, oldest first. */
-  #next(): void {
-    while (this.#active < this.max && this.#queue.length) {
-      this.#active++;
-      this.#queue.shift()!.grant(this.#lease());
-    }
-  }
+  };
+  return {
+    tryAcquire: () => (active < max && !queue.length ? lease() : undefined),
+    async acquire(bounds) {
+      let granted: Lease | undefined;
+      let grant!: (lease: Lease) => void;
+      try {
+        return await bounded(bounds, () => new Promise<Lease>((resolve) => queue.push((grant = (l) => resolve((granted = l))))));
+      } catch (error) {
+        const i = queue.indexOf(grant);
+        if (i >= 0) queue.splice(i, 1);
+        granted?.release();
+        throw error;
+      }
+    },
+  };
 }

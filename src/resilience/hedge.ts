@@ -13,34 +13,26 @@ const KEPT = 256;
 const MIN_SEEN = 20;
 
 /** The hedge option resolved, with the family's times to headers. */
-export class Hedge {
+export interface Hedge {
+  /** Copies sent at most. */
   readonly max: number;
-  /** Milliseconds, or a percentile (50-99) of the times seen. */
-  readonly #ms: number | undefined;
-  readonly #percentile: number | undefined;
-  readonly #seen: number[] = [];
-
-  constructor(ms: number | undefined, percentile: number | undefined, max: number) {
-    this.#ms = ms;
-    this.#percentile = percentile;
-    this.max = max;
-  }
-
   /** Records an attempt's time to headers. */
-  seen(ms: number): void {
-    if (this.#percentile === undefined) return;
-    if (this.#seen.push(ms) > KEPT) this.#seen.shift();
-  }
-
+  seen(ms: number): void;
   /** How long an attempt waits for headers before a copy is sent; undefined: no hedge (yet). */
-  delay(): number | undefined {
-    const p = this.#percentile;
-    if (p === undefined) return this.#ms;
-    if (this.#seen.length < MIN_SEEN) return undefined;
-    const sorted = this.#seen.slice().sort((a, b) => a - b);
+  delay(): number | undefined;
+}
+
+/** `ms`, or a percentile (50-99) of the last KEPT times seen. */
+function makeHedge(ms: number | undefined, percentile: number | undefined, max: number): Hedge {
+  const seen: number[] = [];
+  return {
+    max,
+    seen(time) {
+      if (percentile !== undefined && seen.push(time) > KEPT) seen.shift();
+    },
     // p < 100: the index is always inside.
-    return sorted[Math.ceil((p / 100) * sorted.length) - 1];
-  }
+    delay: () => (percentile === undefined ? ms : seen.length < MIN_SEEN ? undefined : seen.slice().sort((a, b) => a - b)[Math.ceil((percentile / 100) * seen.length) - 1]),
+  };
 }
 
 /** The abort reason of a copy that lost the race (its hop ends "cancelled", never a failure). */
@@ -55,5 +47,5 @@ export function resolveHedge(value: unknown): Hedge {
   // "p50"…"p99": a percentile; anything else must be a Duration.
   const p = typeof after === "string" && after[0] === "p" ? Number(after.slice(1)) : undefined;
   check(p === undefined || (Number.isInteger(p) && p >= 50 && p < 100), "hedge.after", "must be a Duration or p50…p99");
-  return new Hedge(p === undefined ? durationOption(after as Duration, "hedge.after") : undefined, p, max as number);
+  return makeHedge(p === undefined ? durationOption(after as Duration, "hedge.after") : undefined, p, max as number);
 }
