@@ -37,7 +37,7 @@ const TRACEPARENT = /^00-(?!0{32})[\da-f]{32}-(?!0{16})[\da-f]{16}-[\da-f]{2}$/;
 
 /** Validates the `tracer` option: anything with a `startSpan` function. */
 export function resolveTracer(value: unknown): Tracer {
-  check(typeof (value as Tracer | null)?.startSpan === "function", "tracer", "must be an OpenTelemetry Tracer (with startSpan)");
+  check(typeof (value as Tracer | null)?.startSpan === "function", "tracer", "must have startSpan()");
   return value as Tracer;
 }
 

@@ -56,7 +56,7 @@ export interface RunOptions {
 /** The retry loop. Resolves with the final response, or rejects with the last attempt's error. */
 export async function runCall(plan: CallPlan, run: RunOptions = { retries: true }): Promise<CallResult> {
   // A stream upload where fetch would send "[object ReadableStream]" (Firefox) rejects before anything is sent.
-  if (plan.body.stream && !supportsRequestStreams()) throw optionError("body", "cannot be a ReadableStream: this runtime's fetch cannot stream uploads");
+  if (plan.body.stream && !supportsRequestStreams()) throw optionError("body", "cannot be a ReadableStream: fetch cannot stream it here");
   const { config } = plan;
   const { stats, budget } = config;
   if (!run.reconnection) {

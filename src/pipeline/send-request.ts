@@ -101,6 +101,6 @@ function fetchOnce(attempt: Attempt, fetchImpl: FetchFunction, input: Request | 
 }
 
 function checkResponse(value: unknown): Response {
-  if (!(value instanceof Response)) throw optionError("fetch", "resolved with something that is not a Response");
+  if (!(value instanceof Response)) throw optionError("fetch", "resolved with a non-Response");
   return value;
 }
