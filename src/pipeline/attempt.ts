@@ -125,7 +125,7 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   }
 
   details(): ErrorDetails {
-    return { request: this.state.ctx.request, attempts: this.state.attempts };
+    return details(this.state);
   }
 
   /** For a body the caller reads: turns a read error (or the abort reason) into the error the reader sees. */
@@ -261,6 +261,11 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
     this.uploadFetch = upload.fetch;
     return upload.size;
   }
+}
+
+/** Where a call stands, for its errors. */
+export function details(state: CallState): ErrorDetails {
+  return { request: state.ctx.request, attempts: state.attempts };
 }
 
 /** Runs one attempt of a call. */

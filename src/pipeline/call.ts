@@ -3,7 +3,7 @@
  * prepareCall (the plan) → runCall → runAttempt (an outcome) → decideRetry → the response, or
  * the error built complete from the last outcome and the reason retries stopped.
  */
-import { readData, runAttempt } from "./attempt.js";
+import { details, readData, runAttempt } from "./attempt.js";
 import type { CallState, Outcome } from "./attempt-state.js";
 import { closedError, isCloseReason } from "../resilience/closer.js";
 import { CallContext } from "./context.js";
@@ -231,10 +231,6 @@ function buildError(state: CallState, outcome: Exclude<Outcome, { type: "ok" }>,
   if (outcome.type === "http") return new HttpError(d.request!, outcome.response, outcome.bodyStart, d, outcome.secrets);
   const { failure } = outcome;
   return failure.type === "timeout" ? new TimeoutError(failure.ms, failure.tier, failure.kind, d) : new NetworkError(failure.cause, { ...d, cause: failure.cause }, state.ctx.secrets());
-}
-
-function details(state: CallState): ErrorDetails {
-  return { request: state.ctx.request, attempts: state.attempts };
 }
 
 /** Lets `beforeError` hooks replace the error; each is bounded like any hook. */

@@ -78,13 +78,12 @@ async function follow(attempt: Attempt, fetchImpl: FetchFunction, response: Resp
  * listener adds to them (traceparent) is sent too.
  */
 function announce(attempt: Attempt, input: Request | string, init: RequestInit): void {
-  const given = typeof input === "string" ? (init.headers as HeaderRecord) : headerEntries<string>(input.headers);
-  const headers: HeaderRecord = { ...given };
-  attempt.startHop(typeof input === "string" ? (init.method as string) : input.method, typeof input === "string" ? input : input.url, headers);
-  if (typeof input === "string") init.headers = headers;
+  const url = typeof input === "string";
+  const headers: HeaderRecord = { ...(url ? (init.headers as HeaderRecord) : headerEntries<string>(input.headers)) };
+  attempt.startHop(url ? (init.method as string) : input.method, url ? input : input.url, headers);
+  if (url) init.headers = headers;
   else {
     for (const name in headers) {
-      if (given[name] === headers[name]) continue;
       try {
         input.headers.set(name, headers[name]!);
       } catch {
