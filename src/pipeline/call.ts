@@ -20,10 +20,10 @@ import { takeRetry, type BudgetedDecision, type Reservation } from "../resilienc
 import type { Stats } from "../stats.js";
 import { supportsRequestStreams } from "../http/stream-uploads.js";
 import { bounded as boundedBy } from "./bounded.js";
-import { noop, sleep } from "../resilience/timers.js";
+import { sleep } from "../resilience/timers.js";
 import { retryScheduled } from "./hop-events.js";
 import type { Lease, Limiter } from "../resilience/concurrency.js";
-import { runHedged } from "./hedged.js";
+import { discardBody as discard, runHedged } from "./hedged.js";
 
 /** What a call resolves with: the response, and the body when a buffered shortcut read it. */
 export interface CallResult {
@@ -108,7 +108,8 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
   }
 }
 
-const PAST_DEADLINE = Symbol("past the retry deadline");
+/** The reason a retry's wait for a slot ended at the retry deadline. */
+const PAST_DEADLINE = Symbol();
 
 /**
  * A maxConcurrent slot, at once or after waiting in line: the user's signal and close() end the
@@ -259,9 +260,4 @@ function bounded<T>(plan: CallPlan, state: CallState, hook: () => T | PromiseLik
     },
     hook,
   );
-}
-
-/** Releases the connection of a response nobody will read. */
-function discard(response: Response): void {
-  if (response.body && !response.bodyUsed) response.body.cancel().catch(noop);
 }
