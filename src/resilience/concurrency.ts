@@ -5,7 +5,7 @@
  * bounded by the request's signal, close() and the time left before the retry deadline, and a
  * wait that ended never takes a slot.
  */
-import { check } from "../options/option-error.js";
+import { checkNumber } from "../options/option-error.js";
 import { bounded, type Bounds } from "../pipeline/bounded.js";
 
 /** A slot held; `release()` frees it (once: a later call does nothing). */
@@ -15,7 +15,7 @@ export interface Lease {
 
 /** Validates `maxConcurrent`: a positive integer. */
 export function resolveMaxConcurrent(value: unknown): number {
-  check(Number.isSafeInteger(value) && (value as number) > 0, "maxConcurrent", "must be a positive integer");
+  checkNumber(value, "maxConcurrent", 1, true);
   return value as number;
 }
 

@@ -3,7 +3,7 @@
  * times to response headers, for an `after` given as a percentile ("p95"). Until 20 times are
  * seen a percentile gives no delay: no hedge is sent (a guess could double the load).
  */
-import { check } from "../options/option-error.js";
+import { check, checkNumber } from "../options/option-error.js";
 import { durationOption } from "./timeouts.js";
 import type { Duration } from "./durations.js";
 
@@ -43,7 +43,7 @@ export function resolveHedge(value: unknown): Hedge {
   check(typeof value === "object" && value !== null, "hedge", "must be { after, max }");
   const { after, max = 1 } = value as { after?: unknown; max?: unknown };
   for (const key of Object.keys(value as object)) check(key === "after" || key === "max", `hedge.${key.slice(0, 64)}`, "is not an option");
-  check(Number.isSafeInteger(max) && (max as number) > 0, "hedge.max", "must be a positive integer");
+  checkNumber(max, "hedge.max", 1, true);
   // "p50"…"p99": a percentile; anything else must be a Duration.
   const p = typeof after === "string" && after[0] === "p" ? Number(after.slice(1)) : undefined;
   check(p === undefined || (Number.isInteger(p) && p >= 50 && p < 100), "hedge.after", "must be a Duration or p50…p99");
