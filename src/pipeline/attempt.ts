@@ -156,11 +156,6 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
     this.#hop = startHop(this.plan.config.listeners, { method, url, attempt: this.index, resendCount: state.sent++, hedge: this.hedge, headers });
   }
 
-  /** The hop in flight ended with a response (`bodyError`: reading its body failed). */
-  #responded(status: number, bodyError?: unknown): void {
-    if (this.#hop) this.endHop(bodyError === undefined ? { type: "response", status } : { type: "response", status, bodyError });
-  }
-
   /** The hop in flight ended (nothing when none is, or it was ended already). */
   endHop(outcome: HopEnd): void {
     const hop = this.#hop;
@@ -203,12 +198,12 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
         } catch (bodyError) {
           // The headers came: the hop ends as a response whose body failed (its own timeout included);
           // the user's abort and close() end it as cancelled, in failed().
-          if (!signal.aborted || signal.reason === this.expired) this.#responded(status, signal.aborted ? this.expired : bodyError);
+          if (!signal.aborted || signal.reason === this.expired) this.endHop({ type: "response", status, bodyError: signal.aborted ? this.expired : bodyError });
           throw bodyError;
         }
         this.finish();
       }
-      this.#responded(status);
+      this.endHop({ type: "response", status });
       return outcome;
     } catch (error) {
       this.finish();
