@@ -16,7 +16,7 @@ import { closedError, isCloseReason, type Abortable } from "../resilience/closer
 import type { CallContext } from "./context.js";
 import { NetworkError } from "../errors/network-error.js";
 import { TierfetchError, type ErrorDetails } from "../errors/tierfetch-error.js";
-import { TimeoutError, type TimeoutKind } from "../errors/timeout-error.js";
+import { TimeoutError } from "../errors/timeout-error.js";
 import type { HeaderRecord } from "../http/headers.js";
 import type { FetchFunction } from "../options/options.js";
 import type { Progress } from "../options/progress.js";
@@ -53,7 +53,6 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   readonly onProgress: ((p: Progress) => void) | undefined;
   /** The TimeoutError this attempt's own timers aborted with (a user's reason may be one too). */
   expired: TimeoutError | undefined;
-  expiredKind: TimeoutKind = "attempt";
   /** True while fetch or a body read is under way: a failure then is the network's (or the timer's). */
   network = false;
   /** The upload goes through XMLHttpRequest, for real progress events (a browser, where fetch cannot stream it). */
@@ -106,7 +105,6 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
     const idle = kind === "idle";
     const ms = idle ? this.idle! : this.#ms!;
     const tier = idle && this.plan.idleTimeout !== undefined ? undefined : this.plan.timeout.tier;
-    this.expiredKind = kind;
     this.abort((this.expired = new TimeoutError(ms, tier, kind, this.details())));
   }
 

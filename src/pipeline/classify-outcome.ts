@@ -52,7 +52,7 @@ export function failed(attempt: Attempt, error: unknown): Outcome {
     const expired = attempt.expired;
     if (expired && reason === expired) {
       attempt.endHop({ type: "timeout", error: expired });
-      return { type: "failed", failure: { type: "timeout", ms: expired.timeout, tier: expired.tier as CallPlan["timeout"]["tier"], kind: attempt.expiredKind } };
+      return { type: "failed", failure: { type: "timeout", ms: expired.timeout, tier: expired.tier as CallPlan["timeout"]["tier"], kind: expired.kind } };
     }
     // The user's abort: their reason, unchanged; close(): ERR_CLOSED.
     attempt.endHop({ type: "cancelled", reason: isCloseReason(reason) ? "closed" : reason === HEDGE_LOST ? "hedge-lost" : "abort" });
