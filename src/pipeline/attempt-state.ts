@@ -49,8 +49,6 @@ export interface LiveAttempt extends BodyWatch {
   readonly uploadFetch: FetchFunction | undefined;
   /** The TimeoutError this attempt's own timers aborted with (its `kind` says which timer). */
   readonly expired: TimeoutError | undefined;
-  /** An error the caller's own callback threw while the body was read: never the network's. */
-  readonly callbackError: unknown;
   /** Waits for `value`, or rejects at once when the attempt is aborted. */
   race<T>(value: T | PromiseLike<T>): T | Promise<T>;
   details(): ErrorDetails;

@@ -117,11 +117,6 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
     this.#stopWatching();
   }
 
-  /** A callback of the caller threw while the body was read: that error, passed on unchanged. */
-  blame(error: unknown): void {
-    this.callbackError = error;
-  }
-
   details(): ErrorDetails {
     return details(this.state);
   }

@@ -20,8 +20,8 @@ export interface BodyWatch {
   finish(): void;
   /** Turns a read error (or the abort reason) into the error the reader sees. */
   classify(error: unknown): unknown;
-  /** Records an error the caller's callback threw: it is passed on as it is, never retried. */
-  blame(error: unknown): void;
+  /** Set to an error the caller's callback threw: it is passed on as it is, never retried. */
+  callbackError: unknown;
   /** Aborts the attempt with its own TimeoutError (here: the idle gap's). */
   expire(kind: "idle"): void;
   /** Set once the caller reads the body (a first pull): a timeout before that interrupted no read. */
@@ -128,7 +128,7 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
       this.#watch.onProgress?.(progress);
       return true;
     } catch (error) {
-      this.#watch.blame(error);
+      this.#watch.callbackError = error;
       this.fail(error, error);
       return false;
     }
