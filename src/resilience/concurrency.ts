@@ -13,12 +13,6 @@ export interface Lease {
   release(): void;
 }
 
-/** Validates `maxConcurrent`: a positive integer. */
-export function resolveMaxConcurrent(value: unknown): number {
-  checkNumber(value, "maxConcurrent", 1, true);
-  return value as number;
-}
-
 /** The slots of a client family. */
 export interface Limiter {
   /** A slot now if one is free (the hot path: no promise), else undefined. */
@@ -27,8 +21,10 @@ export interface Limiter {
   acquire(bounds: Bounds): Promise<Lease>;
 }
 
-/** The slots of a client family: at most `max` held, the rest waiting in line. */
-export function makeLimiter(max: number): Limiter {
+/** Validates `maxConcurrent` (a whole number >= 1) and makes the slots of a client family: at most `max` held, the rest waiting in line. */
+export function resolveMaxConcurrent(value: unknown): Limiter {
+  checkNumber(value, "maxConcurrent", 1, true);
+  const max = value as number;
   let active = 0;
   /** Waiters, oldest first: each is given a lease when a slot frees. */
   const queue: ((lease: Lease) => void)[] = [];
