@@ -11,7 +11,7 @@
  * Nothing of an error but its kind reaches a span (`error.type`; no exception event): an error
  * message may quote what a server or a hook said, secrets included.
  */
-import type { AttemptListener, HopEnd, HopStart } from "../pipeline/attempt-events.js";
+import type { AttemptListener, HopStart } from "../pipeline/attempt-events.js";
 import { check } from "../options/option-error.js";
 import { redactUrl } from "../security/redact.js";
 
@@ -32,25 +32,13 @@ export interface Tracer {
   startSpan(name: string, options?: { kind?: number; attributes?: Record<string, SpanAttributeValue> }): TracerSpan;
 }
 
-/** A valid W3C traceparent: an all-zero trace or span id is not one. */
-const TRACEPARENT = /^00-(?!0{32})[\da-f]{32}-(?!0{16})[\da-f]{16}-[\da-f]{2}$/;
+/** The ids of a valid W3C traceparent (the flags are ours: two hex digits): an all-zero trace or span id is not one. */
+const TRACEPARENT = /^00-(?!0{32})[\da-f]{32}-(?!0{16})[\da-f]{16}-/;
 
 /** Validates the `tracer` option: anything with a `startSpan` function. */
 export function resolveTracer(value: unknown): Tracer {
-  check(typeof (value as Tracer | null)?.startSpan === "function", "tracer", "must be an OpenTelemetry Tracer (with startSpan)");
+  check(typeof (value as Tracer | null)?.startSpan === "function", "tracer", "must have startSpan()");
   return value as Tracer;
-}
-
-/**
- * `error.type` of a hop: the status for a failed one, else a short word (`timeout`, `network`,
- * `error`); undefined for a success, a redirect and a cancelled hop.
- */
-function errorType(outcome: HopEnd): string | undefined {
-  if (outcome.type === "cancelled") return undefined;
-  if (outcome.type !== "response") return outcome.type;
-  if (outcome.status >= 400) return String(outcome.status);
-  if (outcome.bodyError !== undefined) return (outcome.bodyError as Error | null)?.name === "TimeoutError" ? "timeout" : "network";
-  return undefined;
 }
 
 /** The attempt listener that traces each hop with `tracer`. */
@@ -85,9 +73,14 @@ export function tracingListener(tracer: Tracer): AttemptListener {
           if (!open) return;
           open = false;
           try {
-            if (outcome.type === "response") span.setAttribute("http.response.status_code", outcome.status);
-            const type = errorType(outcome);
-            if (type) {
+            // error.type: the status of a failed response, else a short word (timeout, network,
+            // error); none for a success, a redirect and a cancelled hop.
+            let type: string | undefined = outcome.type;
+            if (outcome.type === "response") {
+              span.setAttribute("http.response.status_code", outcome.status);
+              type = outcome.status >= 400 ? String(outcome.status) : outcome.bodyError === undefined ? undefined : (outcome.bodyError as Error | null)?.name === "TimeoutError" ? "timeout" : "network";
+            }
+            if (type && type !== "cancelled") {
               span.setAttribute("error.type", type);
               span.setStatus({ code: 2 /* ERROR */ });
             }

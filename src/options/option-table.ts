@@ -15,7 +15,7 @@ import type { ClientOptions, FetchFunction, Hooks, Progress, RequestOptions, Tok
 import { DEFAULT_POLICY, resolveRetry, type RetryPolicy } from "../resilience/retry.js";
 import { DEFAULT_TIMEOUT, durationOption, resolveTiers, resolveTimeout, type ResolvedTimeout, type Tiers } from "../resilience/timeouts.js";
 import { isUploadTracker } from "../http/upload-tracker.js";
-import { Limiter, resolveMaxConcurrent } from "../resilience/concurrency.js";
+import { resolveMaxConcurrent } from "../resilience/concurrency.js";
 import { resolveHedge } from "../resilience/hedge.js";
 import { resolveTracer, tracingListener } from "../observe/tracing.js";
 
@@ -103,7 +103,7 @@ const OPTIONS = {
   timeouts: { at: CLIENT, to: "tiers", resolve: resolveTiers },
   fetch: { at: CLIENT, resolve: (v: FetchFunction) => fn(v, "fetch") },
   allowHttp: { at: CLIENT, resolve: (v: unknown) => boolean(v, "allowHttp") },
-  maxConcurrent: { at: CLIENT, to: "limiter", resolve: (v: unknown) => new Limiter(resolveMaxConcurrent(v)) },
+  maxConcurrent: { at: CLIENT, to: "limiter", resolve: resolveMaxConcurrent },
   hedge: { at: CLIENT, resolve: resolveHedge },
   tracer: { at: CLIENT, to: "listeners", resolve: (v: unknown) => [tracingListener(resolveTracer(v))] },
   json: given,

@@ -47,11 +47,8 @@ export interface LiveAttempt extends BodyWatch {
   network: boolean;
   /** The fetch an upload goes through (XMLHttpRequest in a browser), if not the client's. */
   readonly uploadFetch: FetchFunction | undefined;
-  /** The TimeoutError this attempt's own timers aborted with, and which timer. */
+  /** The TimeoutError this attempt's own timers aborted with (its `kind` says which timer). */
   readonly expired: TimeoutError | undefined;
-  readonly expiredKind: TimeoutKind;
-  /** An error the caller's own callback threw while the body was read: never the network's. */
-  readonly callbackError: unknown;
   /** Waits for `value`, or rejects at once when the attempt is aborted. */
   race<T>(value: T | PromiseLike<T>): T | Promise<T>;
   details(): ErrorDetails;

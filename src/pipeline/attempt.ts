@@ -16,7 +16,7 @@ import { closedError, isCloseReason, type Abortable } from "../resilience/closer
 import type { CallContext } from "./context.js";
 import { NetworkError } from "../errors/network-error.js";
 import { TierfetchError, type ErrorDetails } from "../errors/tierfetch-error.js";
-import { TimeoutError, type TimeoutKind } from "../errors/timeout-error.js";
+import { TimeoutError } from "../errors/timeout-error.js";
 import type { HeaderRecord } from "../http/headers.js";
 import type { FetchFunction } from "../options/options.js";
 import type { Progress } from "../options/progress.js";
@@ -39,9 +39,9 @@ const onTimer = (attempt: Attempt) => attempt.expire("attempt");
 export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   readonly controller = new AbortController();
   onAbort: ((reason: unknown) => void) | undefined;
-  weak: WeakRef<Abortable> | undefined = undefined;
-  prevOp: Abortable | undefined = undefined;
-  nextOp: Abortable | undefined = undefined;
+  weak: WeakRef<Abortable> | undefined;
+  prevOp: Abortable | undefined;
+  nextOp: Abortable | undefined;
   readonly plan: CallPlan;
   readonly state: CallState;
   /** This attempt's number in its call, 0-based. */
@@ -53,7 +53,6 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   readonly onProgress: ((p: Progress) => void) | undefined;
   /** The TimeoutError this attempt's own timers aborted with (a user's reason may be one too). */
   expired: TimeoutError | undefined;
-  expiredKind: TimeoutKind = "attempt";
   /** True while fetch or a body read is under way: a failure then is the network's (or the timer's). */
   network = false;
   /** The upload goes through XMLHttpRequest, for real progress events (a browser, where fetch cannot stream it). */
@@ -106,7 +105,6 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
     const idle = kind === "idle";
     const ms = idle ? this.idle! : this.#ms!;
     const tier = idle && this.plan.idleTimeout !== undefined ? undefined : this.plan.timeout.tier;
-    this.expiredKind = kind;
     this.abort((this.expired = new TimeoutError(ms, tier, kind, this.details())));
   }
 
@@ -119,13 +117,8 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
     this.#stopWatching();
   }
 
-  /** A callback of the caller threw while the body was read: that error, passed on unchanged. */
-  blame(error: unknown): void {
-    this.callbackError = error;
-  }
-
   details(): ErrorDetails {
-    return { request: this.state.ctx.request, attempts: this.state.attempts };
+    return details(this.state);
   }
 
   /** For a body the caller reads: turns a read error (or the abort reason) into the error the reader sees. */
@@ -154,11 +147,6 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   startHop(method: string, url: string, headers: HeaderRecord): void {
     const { state } = this;
     this.#hop = startHop(this.plan.config.listeners, { method, url, attempt: this.index, resendCount: state.sent++, hedge: this.hedge, headers });
-  }
-
-  /** The hop in flight ended with a response (`bodyError`: reading its body failed). */
-  #responded(status: number, bodyError?: unknown): void {
-    if (this.#hop) this.endHop(bodyError === undefined ? { type: "response", status } : { type: "response", status, bodyError });
   }
 
   /** The hop in flight ended (nothing when none is, or it was ended already). */
@@ -203,12 +191,12 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
         } catch (bodyError) {
           // The headers came: the hop ends as a response whose body failed (its own timeout included);
           // the user's abort and close() end it as cancelled, in failed().
-          if (!signal.aborted || signal.reason === this.expired) this.#responded(status, signal.aborted ? this.expired : bodyError);
+          if (!signal.aborted || signal.reason === this.expired) this.endHop({ type: "response", status, bodyError: signal.aborted ? this.expired : bodyError });
           throw bodyError;
         }
         this.finish();
       }
-      this.#responded(status);
+      this.endHop({ type: "response", status });
       return outcome;
     } catch (error) {
       this.finish();
@@ -261,6 +249,11 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
     this.uploadFetch = upload.fetch;
     return upload.size;
   }
+}
+
+/** Where a call stands, for its errors. */
+export function details(state: CallState): ErrorDetails {
+  return { request: state.ctx.request, attempts: state.attempts };
 }
 
 /** Runs one attempt of a call. */

@@ -38,8 +38,8 @@ export function bounded<T>(bounds: Bounds, work: () => T | PromiseLike<T>): Prom
 const onExpired = (guard: Guard) => guard.expire();
 
 class Guard implements Abortable {
-  prevOp: Abortable | undefined = undefined;
-  nextOp: Abortable | undefined = undefined;
+  prevOp: Abortable | undefined;
+  nextOp: Abortable | undefined;
   readonly #bounds: Bounds;
   readonly #reject: (reason: unknown) => void;
   #timer: Timer | undefined;

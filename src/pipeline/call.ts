@@ -3,7 +3,7 @@
  * prepareCall (the plan) → runCall → runAttempt (an outcome) → decideRetry → the response, or
  * the error built complete from the last outcome and the reason retries stopped.
  */
-import { readData, runAttempt } from "./attempt.js";
+import { details, readData, runAttempt } from "./attempt.js";
 import type { CallState, Outcome } from "./attempt-state.js";
 import { closedError, isCloseReason } from "../resilience/closer.js";
 import { CallContext } from "./context.js";
@@ -20,10 +20,10 @@ import { takeRetry, type BudgetedDecision, type Reservation } from "../resilienc
 import type { Stats } from "../stats.js";
 import { supportsRequestStreams } from "../http/stream-uploads.js";
 import { bounded as boundedBy } from "./bounded.js";
-import { noop, sleep } from "../resilience/timers.js";
+import { sleep } from "../resilience/timers.js";
 import { retryScheduled } from "./hop-events.js";
 import type { Lease, Limiter } from "../resilience/concurrency.js";
-import { runHedged } from "./hedged.js";
+import { discardBody as discard, runHedged } from "./hedged.js";
 
 /** What a call resolves with: the response, and the body when a buffered shortcut read it. */
 export interface CallResult {
@@ -56,7 +56,7 @@ export interface RunOptions {
 /** The retry loop. Resolves with the final response, or rejects with the last attempt's error. */
 export async function runCall(plan: CallPlan, run: RunOptions = { retries: true }): Promise<CallResult> {
   // A stream upload where fetch would send "[object ReadableStream]" (Firefox) rejects before anything is sent.
-  if (plan.body.stream && !supportsRequestStreams()) throw optionError("body", "cannot be a ReadableStream: this runtime's fetch cannot stream uploads");
+  if (plan.body.stream && !supportsRequestStreams()) throw optionError("body", "cannot be a ReadableStream: fetch cannot stream it here");
   const { config } = plan;
   const { stats, budget } = config;
   if (!run.reconnection) {
@@ -108,7 +108,8 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
   }
 }
 
-const PAST_DEADLINE = Symbol("past the retry deadline");
+/** The reason a retry's wait for a slot ended at the retry deadline. */
+const PAST_DEADLINE = Symbol();
 
 /**
  * A maxConcurrent slot, at once or after waiting in line: the user's signal and close() end the
@@ -233,10 +234,6 @@ function buildError(state: CallState, outcome: Exclude<Outcome, { type: "ok" }>,
   return failure.type === "timeout" ? new TimeoutError(failure.ms, failure.tier, failure.kind, d) : new NetworkError(failure.cause, { ...d, cause: failure.cause }, state.ctx.secrets());
 }
 
-function details(state: CallState): ErrorDetails {
-  return { request: state.ctx.request, attempts: state.attempts };
-}
-
 /** Lets `beforeError` hooks replace the error; each is bounded like any hook. */
 async function finalError(plan: CallPlan, state: CallState, error: TierfetchError): Promise<Error> {
   let out: Error = error;
@@ -263,9 +260,4 @@ function bounded<T>(plan: CallPlan, state: CallState, hook: () => T | PromiseLik
     },
     hook,
   );
-}
-
-/** Releases the connection of a response nobody will read. */
-function discard(response: Response): void {
-  if (response.body && !response.bodyUsed) response.body.cancel().catch(noop);
 }

@@ -6,8 +6,8 @@
  */
 import type { LiveAttempt as Attempt, Outcome } from "./attempt-state.js";
 import type { CallPlan } from "./plan.js";
-import { closedError, isCloseReason } from "../resilience/closer.js";
-import { NetworkError, describeCause } from "../errors/network-error.js";
+import { isCloseReason } from "../resilience/closer.js";
+import { describeCause } from "../errors/network-error.js";
 import { TierfetchError } from "../errors/tierfetch-error.js";
 import { headerEntries, type HeaderRecord } from "../http/headers.js";
 import { optionError } from "../options/option-error.js";
@@ -52,19 +52,18 @@ export function failed(attempt: Attempt, error: unknown): Outcome {
     const expired = attempt.expired;
     if (expired && reason === expired) {
       attempt.endHop({ type: "timeout", error: expired });
-      return { type: "failed", failure: { type: "timeout", ms: expired.timeout, tier: expired.tier as CallPlan["timeout"]["tier"], kind: attempt.expiredKind } };
+      return { type: "failed", failure: { type: "timeout", ms: expired.timeout, tier: expired.tier as CallPlan["timeout"]["tier"], kind: expired.kind } };
     }
     // The user's abort: their reason, unchanged; close(): ERR_CLOSED.
-    const closed = isCloseReason(reason);
-    attempt.endHop({ type: "cancelled", reason: closed ? "closed" : reason === HEDGE_LOST ? "hedge-lost" : "abort" });
-    throw closed ? closedError(attempt.details()) : reason;
+    attempt.endHop({ type: "cancelled", reason: isCloseReason(reason) ? "closed" : reason === HEDGE_LOST ? "hedge-lost" : "abort" });
+    throw attempt.classify(reason);
   }
   const { plan } = attempt;
   // Bad input, hook, token and callback errors, refused redirects: not the network's, never retried.
   // (What a hook throws may be anything, undefined included.)
   const own = !attempt.network || error instanceof TierfetchError || isOptionError(error) || (attempt.callbackError !== undefined && error === attempt.callbackError);
   // The body did not match init.integrity: the same bytes would come again, so not retried.
-  const thrown = own ? error : (refusedByFetch(plan, error) ?? (plan.init.integrity !== undefined && integrityMismatch(error) ? new NetworkError(error, attempt.details(), attempt.state.ctx.secrets()) : undefined));
+  const thrown = own ? error : (refusedByFetch(plan, error) ?? (plan.init.integrity !== undefined && integrityMismatch(error) ? attempt.classify(error) : undefined));
   if (own || thrown) {
     attempt.endHop({ type: "error", error: thrown });
     throw thrown;

@@ -75,5 +75,10 @@ function wouldRetry(plan: CallPlan, outcome: Outcome): boolean {
 
 /** Frees what a losing outcome holds (a body nobody will read). */
 function discard(outcome: Outcome): void {
-  if (outcome.type !== "failed" && !outcome.response.bodyUsed) outcome.response.body?.cancel().catch(noop);
+  if (outcome.type !== "failed") discardBody(outcome.response);
+}
+
+/** Releases the connection of a response nobody will read. */
+export function discardBody(response: Response): void {
+  if (!response.bodyUsed) response.body?.cancel().catch(noop);
 }

@@ -78,13 +78,12 @@ async function follow(attempt: Attempt, fetchImpl: FetchFunction, response: Resp
  * listener adds to them (traceparent) is sent too.
  */
 function announce(attempt: Attempt, input: Request | string, init: RequestInit): void {
-  const given = typeof input === "string" ? (init.headers as HeaderRecord) : headerEntries<string>(input.headers);
-  const headers: HeaderRecord = { ...given };
-  attempt.startHop(typeof input === "string" ? (init.method as string) : input.method, typeof input === "string" ? input : input.url, headers);
-  if (typeof input === "string") init.headers = headers;
+  const url = typeof input === "string";
+  const headers: HeaderRecord = { ...(url ? (init.headers as HeaderRecord) : headerEntries<string>(input.headers)) };
+  attempt.startHop(url ? (init.method as string) : input.method, url ? input : input.url, headers);
+  if (url) init.headers = headers;
   else {
     for (const name in headers) {
-      if (given[name] === headers[name]) continue;
       try {
         input.headers.set(name, headers[name]!);
       } catch {
@@ -101,6 +100,6 @@ function fetchOnce(attempt: Attempt, fetchImpl: FetchFunction, input: Request | 
 }
 
 function checkResponse(value: unknown): Response {
-  if (!(value instanceof Response)) throw optionError("fetch", "resolved with something that is not a Response");
+  if (!(value instanceof Response)) throw optionError("fetch", "resolved with a non-Response");
   return value;
 }

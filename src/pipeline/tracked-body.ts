@@ -20,8 +20,8 @@ export interface BodyWatch {
   finish(): void;
   /** Turns a read error (or the abort reason) into the error the reader sees. */
   classify(error: unknown): unknown;
-  /** Records an error the caller's callback threw: it is passed on as it is, never retried. */
-  blame(error: unknown): void;
+  /** Set to an error the caller's callback threw: it is passed on as it is, never retried. */
+  callbackError: unknown;
   /** Aborts the attempt with its own TimeoutError (here: the idle gap's). */
   expire(kind: "idle"): void;
   /** Set once the caller reads the body (a first pull): a timeout before that interrupted no read. */
@@ -53,25 +53,19 @@ export function trackBody(response: Response, watch: BodyWatch, asFetch = false)
   // Registered on the body stream, not the Response: a Response whose body is being read
   // (`await (await p).text()`) may be collected first (Bun does), and that read must go on.
   // (A 204/205/304 rebuilt without a body has none to hold.) A maxConcurrent slot is freed with it.
-  if (out.body) {
-    const { lease } = watch;
-    if (lease) leased?.register(out.body, { reader, lease }, reader);
-    else unread?.register(out.body, reader, reader);
-  }
+  // A body dropped unread: its reader cancelled, and its maxConcurrent slot (if any) freed.
+  if (out.body) unread?.register(out.body, { reader, lease: watch.lease }, reader);
   return out;
 }
 
-const hasRegistry = typeof FinalizationRegistry === "function";
-const unread: FinalizationRegistry<ReadableStreamDefaultReader<Uint8Array>> | undefined = hasRegistry
-  ? /* @__PURE__ */ new FinalizationRegistry<ReadableStreamDefaultReader<Uint8Array>>((reader) => void reader.cancel().catch(noop))
-  : undefined;
-/** Bodies that hold a maxConcurrent slot (the held value keeps nothing of the body). */
-const leased = hasRegistry
-  ? /* @__PURE__ */ new FinalizationRegistry((held: { reader: ReadableStreamDefaultReader<Uint8Array>; lease: { release(): void } }) => {
-      held.reader.cancel().catch(noop);
-      held.lease.release();
-    })
-  : undefined;
+/** Bodies dropped unread (the held value keeps nothing of the body: its reader, and the slot it holds). */
+const unread =
+  typeof FinalizationRegistry === "function"
+    ? /* @__PURE__ */ new FinalizationRegistry((held: { reader: ReadableStreamDefaultReader<Uint8Array>; lease: { release(): void } | undefined }) => {
+        held.reader.cancel().catch(noop);
+        held.lease?.release();
+      })
+    : undefined;
 
 /** The body's size when Content-Length gives it (and the body is not content-encoded). */
 function contentLength(response: Response): number | undefined {
@@ -134,7 +128,7 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
       this.#watch.onProgress?.(progress);
       return true;
     } catch (error) {
-      this.#watch.blame(error);
+      this.#watch.callbackError = error;
       this.fail(error, error);
       return false;
     }
@@ -163,7 +157,7 @@ class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
 
   #end(): void {
     this.#ended = true;
-    (this.#watch.lease ? leased : unread)?.unregister(this.#reader);
+    unread?.unregister(this.#reader);
     clearTimer(this.#idle);
     this.#watch.onAbort = undefined;
     this.#watch.finish();

@@ -5,7 +5,7 @@
  * bounded by the request's signal, close() and the time left before the retry deadline, and a
  * wait that ended never takes a slot.
  */
-import { check } from "../options/option-error.js";
+import { checkNumber } from "../options/option-error.js";
 import { bounded, type Bounds } from "../pipeline/bounded.js";
 
 /** A slot held; `release()` frees it (once: a later call does nothing). */
@@ -13,64 +13,47 @@ export interface Lease {
   release(): void;
 }
 
-/** Validates `maxConcurrent`: a positive integer. */
-export function resolveMaxConcurrent(value: unknown): number {
-  check(Number.isSafeInteger(value) && (value as number) > 0, "maxConcurrent", "must be a positive integer");
-  return value as number;
-}
-
-interface Waiter {
-  grant(lease: Lease): void;
-  lease?: Lease;
-}
-
 /** The slots of a client family. */
-export class Limiter {
-  readonly max: number;
-  #active = 0;
-  readonly #queue: Waiter[] = [];
-
-  constructor(max: number) {
-    this.max = max;
-  }
-
+export interface Limiter {
   /** A slot now if one is free (the hot path: no promise), else undefined. */
-  tryAcquire(): Lease | undefined {
-    if (this.#active >= this.max || this.#queue.length) return undefined;
-    this.#active++;
-    return this.#lease();
-  }
-
+  tryAcquire(): Lease | undefined;
   /** Waits in line for a slot, within `bounds`. A wait they end leaves the line (and a slot granted meanwhile is given back). */
-  async acquire(bounds: Bounds): Promise<Lease> {
-    const waiter: Waiter = { grant: () => {} };
-    try {
-      return await bounded(bounds, () => new Promise<Lease>((resolve) => ((waiter.grant = (lease) => resolve((waiter.lease = lease))), this.#queue.push(waiter))));
-    } catch (error) {
-      const i = this.#queue.indexOf(waiter);
-      if (i >= 0) this.#queue.splice(i, 1);
-      waiter.lease?.release();
-      throw error;
-    }
-  }
+  acquire(bounds: Bounds): Promise<Lease>;
+}
 
-  #lease(): Lease {
+/** Validates `maxConcurrent` (a whole number >= 1) and makes the slots of a client family: at most `max` held, the rest waiting in line. */
+export function resolveMaxConcurrent(value: unknown): Limiter {
+  checkNumber(value, "maxConcurrent", 1, true);
+  const max = value as number;
+  let active = 0;
+  /** Waiters, oldest first: each is given a lease when a slot frees. */
+  const queue: ((lease: Lease) => void)[] = [];
+  const lease = (): Lease => {
+    active++;
     let held = true;
     return {
-      release: () => {
+      release() {
         if (!held) return;
         held = false;
-        this.#active--;
-        this.#next();
+        active--;
+        // Freed slots go to the waiters, oldest first.
+        while (active < max && queue.length) queue.shift()!(lease());
       },
     };
-  }
-
-  /** Hands freed slots to the waiters, oldest first. */
-  #next(): void {
-    while (this.#active < this.max && this.#queue.length) {
-      this.#active++;
-      this.#queue.shift()!.grant(this.#lease());
-    }
-  }
+  };
+  return {
+    tryAcquire: () => (active < max && !queue.length ? lease() : undefined),
+    async acquire(bounds) {
+      let granted: Lease | undefined;
+      let grant!: (lease: Lease) => void;
+      try {
+        return await bounded(bounds, () => new Promise<Lease>((resolve) => queue.push((grant = (l) => resolve((granted = l))))));
+      } catch (error) {
+        const i = queue.indexOf(grant);
+        if (i >= 0) queue.splice(i, 1);
+        granted?.release();
+        throw error;
+      }
+    },
+  };
 }

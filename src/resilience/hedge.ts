@@ -3,7 +3,7 @@
  * times to response headers, for an `after` given as a percentile ("p95"). Until 20 times are
  * seen a percentile gives no delay: no hedge is sent (a guess could double the load).
  */
-import { check } from "../options/option-error.js";
+import { check, checkNumber } from "../options/option-error.js";
 import { durationOption } from "./timeouts.js";
 import type { Duration } from "./durations.js";
 
@@ -13,34 +13,26 @@ const KEPT = 256;
 const MIN_SEEN = 20;
 
 /** The hedge option resolved, with the family's times to headers. */
-export class Hedge {
+export interface Hedge {
+  /** Copies sent at most. */
   readonly max: number;
-  /** Milliseconds, or a percentile (50-99) of the times seen. */
-  readonly #ms: number | undefined;
-  readonly #percentile: number | undefined;
-  readonly #seen: number[] = [];
-
-  constructor(ms: number | undefined, percentile: number | undefined, max: number) {
-    this.#ms = ms;
-    this.#percentile = percentile;
-    this.max = max;
-  }
-
   /** Records an attempt's time to headers. */
-  seen(ms: number): void {
-    if (this.#percentile === undefined) return;
-    if (this.#seen.push(ms) > KEPT) this.#seen.shift();
-  }
-
+  seen(ms: number): void;
   /** How long an attempt waits for headers before a copy is sent; undefined: no hedge (yet). */
-  delay(): number | undefined {
-    const p = this.#percentile;
-    if (p === undefined) return this.#ms;
-    if (this.#seen.length < MIN_SEEN) return undefined;
-    const sorted = this.#seen.slice().sort((a, b) => a - b);
+  delay(): number | undefined;
+}
+
+/** `ms`, or a percentile (50-99) of the last KEPT times seen. */
+function makeHedge(ms: number | undefined, percentile: number | undefined, max: number): Hedge {
+  const seen: number[] = [];
+  return {
+    max,
+    seen(time) {
+      if (percentile !== undefined && seen.push(time) > KEPT) seen.shift();
+    },
     // p < 100: the index is always inside.
-    return sorted[Math.ceil((p / 100) * sorted.length) - 1];
-  }
+    delay: () => (percentile === undefined ? ms : seen.length < MIN_SEEN ? undefined : seen.slice().sort((a, b) => a - b)[Math.ceil((percentile / 100) * seen.length) - 1]),
+  };
 }
 
 /** The abort reason of a copy that lost the race (its hop ends "cancelled", never a failure). */
@@ -51,9 +43,9 @@ export function resolveHedge(value: unknown): Hedge {
   check(typeof value === "object" && value !== null, "hedge", "must be { after, max }");
   const { after, max = 1 } = value as { after?: unknown; max?: unknown };
   for (const key of Object.keys(value as object)) check(key === "after" || key === "max", `hedge.${key.slice(0, 64)}`, "is not an option");
-  check(Number.isSafeInteger(max) && (max as number) > 0, "hedge.max", "must be a positive integer");
+  checkNumber(max, "hedge.max", 1, true);
   // "p50"…"p99": a percentile; anything else must be a Duration.
   const p = typeof after === "string" && after[0] === "p" ? Number(after.slice(1)) : undefined;
   check(p === undefined || (Number.isInteger(p) && p >= 50 && p < 100), "hedge.after", "must be a Duration or p50…p99");
-  return new Hedge(p === undefined ? durationOption(after as Duration, "hedge.after") : undefined, p, max as number);
+  return makeHedge(p === undefined ? durationOption(after as Duration, "hedge.after") : undefined, p, max as number);
 }
