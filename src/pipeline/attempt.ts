@@ -63,6 +63,8 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   reading = false;
   /** The response headers came (hedging sends no copy then). */
   responded = false;
+  /** Told the status when the headers arrive (a hedged race is decided there, before any body is read). */
+  onHeaders: ((status: number) => void) | undefined;
   readonly #ms: number | undefined;
   #timer: Timer | undefined;
   /** Rejects what the attempt awaits now (a token, a hook, a custom fetch) when it is aborted. */
@@ -175,6 +177,7 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
       const { status } = response;
       this.responded = true;
       hedge?.seen(Date.now() - began);
+      this.onHeaders?.(status);
       if (uploaded !== undefined) plan.onUploadProgress!({ loaded: uploaded, total: uploaded, percent: 100 });
       // Awaited only when there are hooks: each await of the hot path costs a promise and a tick.
       if (plan.hooks.afterResponse.length) response = await this.#afterResponse(response);

@@ -26,26 +26,37 @@ export function runHedged(plan: CallPlan, state: CallState, lease: Lease | undef
     let pending = 0;
     let copies = 0;
     let done = false;
+    let winner: Attempt | undefined;
     let timer: Timer | undefined;
-    const end = (winner: Attempt | undefined) => {
+    const end = (won: Attempt | undefined) => {
       done = true;
+      winner = won;
       clearTimer(timer);
-      for (const attempt of running) if (attempt !== winner) attempt.abort(HEDGE_LOST);
+      for (const attempt of running) if (attempt !== won) attempt.abort(HEDGE_LOST);
     };
     const launch = (attempt: Attempt) => {
       running.push(attempt);
       pending++;
+      // Decided at the headers: a status that would not be retried wins there, and the other
+      // copies stop before their bodies are read (one body downloaded, one progress to report).
+      attempt.onHeaders = (status) => {
+        if (!done && !isRetryable(plan.retry, true, status)) end(attempt);
+      };
       attempt.run(false).then(
         (outcome) => {
           pending--;
-          if (done || (pending > 0 && wouldRetry(plan, outcome))) return discard(outcome);
-          end(attempt);
+          if (done ? attempt !== winner : pending > 0 && wouldRetry(plan, outcome)) {
+            // A copy that would be retried leaves the race: it no longer stops the next copy.
+            if (!done) running.splice(running.indexOf(attempt), 1);
+            return discard(outcome);
+          }
+          if (!done) end(attempt);
           resolve(outcome);
         },
         (error: unknown) => {
           pending--;
-          if (done) return;
-          end(undefined);
+          if (done && attempt !== winner) return;
+          if (!done) end(undefined);
           reject(error);
         },
       );

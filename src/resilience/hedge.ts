@@ -45,7 +45,8 @@ export function resolveHedge(value: unknown): Hedge {
   for (const key of Object.keys(value as object)) check(key === "after" || key === "max", `hedge.${key.slice(0, 64)}`, "is not an option");
   checkNumber(max, "hedge.max", 1, true);
   // "p50"…"p99": a percentile; anything else must be a Duration.
-  const p = typeof after === "string" && after[0] === "p" ? Number(after.slice(1)) : undefined;
-  check(p === undefined || (Number.isInteger(p) && p >= 50 && p < 100), "hedge.after", "must be a Duration or p50…p99");
+  const m = typeof after === "string" && after[0] === "p" ? /^p([5-9]\d)$/.exec(after) : undefined;
+  check(m !== null, "hedge.after", "must be a Duration or p50…p99");
+  const p = m ? +m[1]! : undefined;
   return makeHedge(p === undefined ? durationOption(after as Duration, "hedge.after") : undefined, p, max as number);
 }
