@@ -24,16 +24,19 @@ export async function sendRequest(attempt: Attempt, hop: Hop): Promise<Response>
   const init = hopInit(plan, hop, signal);
   const hooks = plan.hooks.beforeRequest;
   if (hooks.length) {
-    ctx.request = new Request(hop.url, init);
+    // This attempt's request in a local: hedged copies share the call's context, and a copy's
+    // hook may run while another copy's does (each sends its own request, never the other's).
+    let request = new Request(hop.url, init);
     for (const hook of hooks) {
+      ctx.request = request;
       const out = await attempt.race(hook(ctx));
       if (out instanceof Response) {
         response = out;
         break;
       }
-      if (out instanceof Request) ctx.request = out;
+      if (out instanceof Request) request = out;
     }
-    input = ctx.request;
+    input = ctx.request = request;
     ctx.sentTo(input.url);
   }
   attempt.network = true;
