@@ -54,6 +54,8 @@ export interface LiveAttempt extends BodyWatch {
   details(): ErrorDetails;
   /** A body goes on to the caller, still watched. */
   handOn(): void;
+  /** maxConcurrent: takes this attempt's slot (once its token and hooks are done, just before it sends). */
+  takeSlot(): void | Promise<void>;
   /** A request is about to be sent (the caller checked there are listeners). */
   startHop(method: string, url: string, headers: HeaderRecord): void;
   /** The hop in flight ended (nothing when none is, or it ended already). */

@@ -31,7 +31,7 @@ import { endHop, startHop } from "./hop-events.js";
 import { tokenHeaders } from "./prepare-request.js";
 import { sendRequest } from "./send-request.js";
 import { errorStatus, failed } from "./classify-outcome.js";
-import type { Lease } from "../resilience/concurrency.js";
+import type { Lease, SlotTaker } from "../resilience/concurrency.js";
 
 const onTimer = (attempt: Attempt) => attempt.expire("attempt");
 
@@ -76,12 +76,17 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   /** The listeners' observers of the hop in flight. */
   #hop: HopObserver[] | undefined;
   /** This attempt's maxConcurrent slot, freed when it finishes (or when its body is dropped unread). */
-  readonly lease: Lease | undefined;
+  lease: Lease | undefined;
+  /** How this attempt takes its slot, when it has none yet. */
+  #slot: SlotTaker | undefined;
+  /** When the attempt's timer was armed (kept only under maxConcurrent: a wait for a slot pauses it). */
+  #began = 0;
 
-  constructor(plan: CallPlan, state: CallState, lease: Lease | undefined, hedge = false) {
+  constructor(plan: CallPlan, state: CallState, slot: Lease | SlotTaker | undefined, hedge = false) {
     this.plan = plan;
     this.state = state;
-    this.lease = lease;
+    if (typeof slot === "function") this.#slot = slot;
+    else this.lease = slot;
     this.index = state.attempts - 1;
     this.hedge = hedge;
     this.idle = plan.idleTimeout;
@@ -91,6 +96,30 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
     plan.config.closer.track(this);
     if (plan.signal) this.#stopWatching = watchSignal(plan.signal, (reason) => this.abort(reason));
     if (ms !== undefined && !this.controller.signal.aborted) this.#timer = setTimer(onTimer, ms, this);
+    if (slot) this.#began = Date.now();
+  }
+
+  /**
+   * maxConcurrent: the slot, taken once the token and the beforeRequest hooks are done, just
+   * before the request is sent, so that a token function or hook sending through the same client
+   * never waits for the slot its own call holds. The wait is outside the attempt's timer (paused,
+   * then armed with what was left), bounded by the signal, close() and a retry's deadline; a wait
+   * they end never takes a slot.
+   */
+  takeSlot(): void | Promise<void> {
+    const take = this.#slot;
+    if (!take) return;
+    this.#slot = undefined;
+    const slot = take();
+    if (!(slot instanceof Promise)) return void (this.lease = slot);
+    clearTimer(this.#timer);
+    const left = this.#ms === undefined ? undefined : this.#ms - (Date.now() - this.#began);
+    return slot.then((lease) => {
+      this.lease = lease;
+      const { signal } = this.controller;
+      if (signal.aborted) throw signal.reason;
+      if (left !== undefined) this.#timer = setTimer(onTimer, Math.max(0, left), this);
+    });
   }
 
   abort(reason: unknown): void {
@@ -260,8 +289,8 @@ export function details(state: CallState): ErrorDetails {
 }
 
 /** Runs one attempt of a call. */
-export function runAttempt(plan: CallPlan, state: CallState, refreshToken: boolean, lease: Lease | undefined): Promise<Outcome> {
-  return new Attempt(plan, state, lease).run(refreshToken);
+export function runAttempt(plan: CallPlan, state: CallState, refreshToken: boolean, slot: SlotTaker | undefined): Promise<Outcome> {
+  return new Attempt(plan, state, slot).run(refreshToken);
 }
 
 /** Reads a body for a buffered shortcut (`json` as text, parsed by the caller; `bytes` as an ArrayBuffer). */

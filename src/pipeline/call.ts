@@ -22,7 +22,7 @@ import { supportsRequestStreams } from "../http/stream-uploads.js";
 import { bounded as boundedBy } from "./bounded.js";
 import { sleep } from "../resilience/timers.js";
 import { retryScheduled } from "./hop-events.js";
-import type { Lease, Limiter } from "../resilience/concurrency.js";
+import type { Lease, Limiter, SlotTaker } from "../resilience/concurrency.js";
 import { discardBody as discard, runHedged } from "./hedged.js";
 
 /** What a call resolves with: the response, and the body when a buffered shortcut read it. */
@@ -70,14 +70,26 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
   const { limiter } = config;
   // Hedged copies: only of a request that may be sent twice, with a body that can be.
   const hedge = config.hedge && plan.idempotent && plan.body.replayable && !plan.onUploadProgress ? config.hedge : undefined;
-  // maxConcurrent: each attempt takes a slot first (waiting in line does not count against its timeout).
-  let lease: Lease | undefined;
-  if (limiter) lease = await takeSlot(limiter, plan, state);
+  // maxConcurrent: each attempt takes a slot once its token and hooks are done (waiting in line
+  // does not count against its timeout); a retry waits no later than the retry deadline.
+  let slot: SlotTaker | undefined = limiter && (() => takeSlot(limiter, plan, state));
+  let last: { outcome: Exclude<Outcome, { type: "ok" }>; delay: number } | undefined;
   for (;;) {
     state.ctx.attempt = state.attempts++;
     state.ctx.retryCount = state.retries;
     stats.requests++;
-    const outcome = await (hedge && !refresh ? runHedged(plan, state, lease, hedge) : runAttempt(plan, state, refresh, lease));
+    let outcome: Outcome;
+    try {
+      outcome = await (hedge && !refresh ? runHedged(plan, state, slot, hedge) : runAttempt(plan, state, refresh, slot));
+    } catch (error) {
+      if (error !== PAST_DEADLINE || !last) throw error;
+      // The retry waited for a slot until the retry deadline: never sent (its budget reservation
+      // was committed when it began, and stays spent).
+      state.attempts--;
+      stats.requests--;
+      stats.retries--;
+      return stop(plan, state, last.outcome, { retry: false, reason: "deadline", delay: last.delay });
+    }
     refresh = false;
     if (outcome.type === "ok") return { response: outcome.response, data: outcome.data, context: state.ctx };
     count(stats, outcome, state.attempts - 1);
@@ -85,7 +97,6 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
       // A stale token: ask for a fresh one and repeat, without spending a retry.
       refreshed = refresh = true;
       discard(outcome.response);
-      if (limiter) lease = await takeSlot(limiter, plan, state);
       continue;
     }
     const decision = await decide(plan, state, outcome, Date.now() - (run.since ?? started), run);
@@ -95,13 +106,13 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     state.retries++;
     try {
       await sleep(decision.delay, plan.signal, config.closer);
-      // The retry waits for a slot within what is left before the retry deadline.
-      if (limiter) lease = await takeSlot(limiter, plan, state, run.since ?? started);
     } catch (reason) {
       decision.reservation.release();
-      if (reason === PAST_DEADLINE) return stop(plan, state, outcome, { retry: false, reason: "deadline", delay: decision.delay });
       throw isCloseReason(reason) ? closedError(details(state)) : reason;
     }
+    // The retry waits for its slot within what is left before the retry deadline.
+    if (limiter) slot = () => takeSlot(limiter, plan, state, run.since ?? started);
+    last = { outcome, delay: decision.delay };
     // The retry is sent: it counts now, in the budget's window and in stats.
     decision.reservation.commit();
     stats.retries++;

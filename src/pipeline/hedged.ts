@@ -12,13 +12,13 @@ import type { CallState, Outcome } from "./attempt-state.js";
 import { HEDGE_LOST, type Hedge } from "../resilience/hedge.js";
 import { isRetryable } from "../resilience/retry.js";
 import { UNLIMITED } from "../resilience/retry-budget.js";
-import type { Lease } from "../resilience/concurrency.js";
+import type { SlotTaker } from "../resilience/concurrency.js";
 import { clearTimer, noop, setTimer, type Timer } from "../resilience/timers.js";
 
 /** Runs the call's attempt with hedged copies; resolves with the winning outcome, or rejects as the attempt would. */
-export function runHedged(plan: CallPlan, state: CallState, lease: Lease | undefined, hedge: Hedge): Promise<Outcome> {
+export function runHedged(plan: CallPlan, state: CallState, slot: SlotTaker | undefined, hedge: Hedge): Promise<Outcome> {
   const after = hedge.delay();
-  const first = new Attempt(plan, state, lease);
+  const first = new Attempt(plan, state, slot);
   if (after === undefined) return first.run(false);
   const { config } = plan;
   return new Promise<Outcome>((resolve, reject) => {

@@ -39,6 +39,7 @@ export async function sendRequest(attempt: Attempt, hop: Hop): Promise<Response>
     input = ctx.request = request;
     ctx.sentTo(input.url);
   }
+  if (!response) await attempt.takeSlot();
   attempt.network = true;
   if (!response) {
     const redirect: RequestRedirect | undefined = plan.redirects === "fetch" ? undefined : "manual";

@@ -13,6 +13,9 @@ export interface Lease {
   release(): void;
 }
 
+/** Takes an attempt's slot: at once, or after waiting in line. */
+export type SlotTaker = () => Lease | Promise<Lease>;
+
 /** The slots of a client family. */
 export interface Limiter {
   /** A slot now if one is free (the hot path: no promise), else undefined. */
