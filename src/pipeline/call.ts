@@ -83,12 +83,7 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
       outcome = await (hedge && !refresh ? runHedged(plan, state, slot, hedge) : runAttempt(plan, state, refresh, slot));
     } catch (error) {
       if (error !== PAST_DEADLINE || !last) throw error;
-      // The retry waited for a slot until the retry deadline: never sent (its budget reservation
-      // was committed when it began, and stays spent).
-      state.attempts--;
-      stats.requests--;
-      stats.retries--;
-      return stop(plan, state, last.outcome, { retry: false, reason: "deadline", delay: last.delay });
+      return unsent(plan, state, last);
     }
     refresh = false;
     if (outcome.type === "ok") return { response: outcome.response, data: outcome.data, context: state.ctx };
@@ -117,6 +112,17 @@ export async function runCall(plan: CallPlan, run: RunOptions = { retries: true 
     decision.reservation.commit();
     stats.retries++;
   }
+}
+
+/**
+ * A retry that waited for a slot until the retry deadline: never sent, so not counted (its budget
+ * reservation was committed when it began, and stays spent); the call stops with the outcome before it.
+ */
+function unsent(plan: CallPlan, state: CallState, last: { outcome: Exclude<Outcome, { type: "ok" }>; delay: number }): Promise<CallResult> {
+  state.attempts--;
+  plan.config.stats.requests--;
+  plan.config.stats.retries--;
+  return stop(plan, state, last.outcome, { retry: false, reason: "deadline", delay: last.delay });
 }
 
 /** The reason a retry's wait for a slot ended at the retry deadline. */

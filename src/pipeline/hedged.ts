@@ -12,7 +12,8 @@ import type { CallState, Outcome } from "./attempt-state.js";
 import { HEDGE_LOST, type Hedge } from "../resilience/hedge.js";
 import { isRetryable } from "../resilience/retry.js";
 import { UNLIMITED } from "../resilience/retry-budget.js";
-import type { SlotTaker } from "../resilience/concurrency.js";
+import type { Lease, SlotTaker } from "../resilience/concurrency.js";
+import type { ClientConfig } from "../options/config.js";
 import { clearTimer, noop, setTimer, type Timer } from "../resilience/timers.js";
 
 /** Runs the call's attempt with hedged copies; resolves with the winning outcome, or rejects as the attempt would. */
@@ -63,20 +64,27 @@ export function runHedged(plan: CallPlan, state: CallState, slot: SlotTaker | un
     };
     const copy = () => {
       if (done || copies >= hedge.max || running.some((a) => a.responded)) return;
-      const reservation = config.budget ? config.budget.tryReserve() : UNLIMITED;
-      const slot = config.limiter?.tryAcquire();
-      if (!reservation || (config.limiter && !slot)) return void (reservation?.release(), slot?.release());
-      reservation.commit();
+      const ticket = copyTicket(config);
+      if (!ticket) return;
       copies++;
       state.attempts++;
-      config.stats.requests++;
-      config.stats.hedges++;
-      launch(new Attempt(plan, state, slot, true));
+      launch(new Attempt(plan, state, ticket.slot, true));
       if (copies < hedge.max) timer = setTimer(copy, after, undefined);
     };
     launch(first);
     timer = setTimer(copy, after, undefined);
   });
+}
+
+/** What a copy takes before it is sent: a retry from the budget and a free slot (a copy never waits in line); nothing without both. */
+function copyTicket(config: ClientConfig): { slot: Lease | undefined } | undefined {
+  const reservation = config.budget ? config.budget.tryReserve() : UNLIMITED;
+  const slot = config.limiter?.tryAcquire();
+  if (!reservation || (config.limiter && !slot)) return void (reservation?.release(), slot?.release());
+  reservation.commit();
+  config.stats.requests++;
+  config.stats.hedges++;
+  return { slot };
 }
 
 /** An outcome the call would retry (a failure of the network or the timer, a retryable status). */
