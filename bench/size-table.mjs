@@ -38,22 +38,25 @@
 // bundle of dist/). Cost: one-request +0.08 KB (the rule handed over, the HOLD set per promise).
 // 2026-12-08, diet: duration spans read by one sticky regex, a shorter edit distance and HTTP-date months
 // packed in one string (-0.16 KB on every row with the core: 17.87 KB one request, browser build); budgets lowered to the new figures + 3 %.
+// 2026-12-08, the Attempt split with its lifecycle events, maxConcurrent, hedging, the tracer and
+// rate-limit headers (all in the core: they are plain options), then trimmed: one request 20.32 KB
+// (browser build), 21.19 KB (default build); budgets are these figures + 3 %.
 // The size target is the row marked `target` (one JSON request on createClient).
 export const TARGET_ONE_REQUEST = 11_000;
 
 export const SIZE_TABLE = [
-  { name: "one JSON request, createClient", app: "one-request.js", target: true, budget: { bundle: 18_404, split: 18_404 } },
+  { name: "one JSON request, createClient", app: "one-request.js", target: true, budget: { bundle: 20_930, split: 20_930 } },
   // The same app where redirects are visible to the client (wrangler bundles with workerd, worker,
   // browser: the default build, with the redirect follower); every other row is a browser app
   // bundler's (platform browser: the browser build, without it).
-  { name: "one JSON request, createClient, default build (Workers, Deno, Node)", app: "one-request.js", conditions: ["workerd"], budget: { bundle: 19_552, split: 19_552 } },
-  { name: "+ sse() with reconnect", app: "feature-sse.js", base: "one JSON request, createClient", budget: { bundle: 24_633, split: 24_633 } },
-  { name: "+ lines() and ndjson()", app: "feature-lines.js", base: "one JSON request, createClient", budget: { bundle: 22_637, split: 22_637 } },
-  { name: "+ paginate()", app: "feature-paginate.js", base: "one JSON request, createClient", budget: { bundle: 20_446, split: 20_446 } },
-  { name: "+ trackUpload()", app: "feature-upload.js", base: "one JSON request, createClient", budget: { bundle: 21_053, split: 21_053 } },
-  { name: "+ validateJson() (Standard Schema)", app: "feature-schema.js", base: "one JSON request, createClient", budget: { bundle: 19_900, split: 19_900 } },
-  { name: "whole public API (import *)", app: "tierfetch-all.js", budget: { bundle: 27_957, split: 27_957 } },
-  { name: "decoders only (lines, ndjson, sse)", app: "tierfetch-decoders.js", budget: { bundle: 8_228, split: 8_228 } },
+  { name: "one JSON request, createClient, default build (Workers, Deno, Node)", app: "one-request.js", conditions: ["workerd"], budget: { bundle: 21_826, split: 21_826 } },
+  { name: "+ sse() with reconnect", app: "feature-sse.js", base: "one JSON request, createClient", budget: { bundle: 25_935, split: 25_935 } },
+  { name: "+ lines() and ndjson()", app: "feature-lines.js", base: "one JSON request, createClient", budget: { bundle: 24_040, split: 24_040 } },
+  { name: "+ paginate()", app: "feature-paginate.js", base: "one JSON request, createClient", budget: { bundle: 21_877, split: 21_877 } },
+  { name: "+ trackUpload()", app: "feature-upload.js", base: "one JSON request, createClient", budget: { bundle: 22_269, split: 22_269 } },
+  { name: "+ validateJson() (Standard Schema)", app: "feature-schema.js", base: "one JSON request, createClient", budget: { bundle: 21_342, split: 21_342 } },
+  { name: "whole public API (import *)", app: "tierfetch-all.js", budget: { bundle: 29_334, split: 29_334 } },
+  { name: "decoders only (lines, ndjson, sse)", app: "tierfetch-decoders.js", budget: { bundle: 7_807, split: 7_807 } },
   { name: "ky", app: "ky.js", peer: "ky" },
   { name: "ofetch", app: "ofetch.js", peer: "ofetch" },
   { name: "wretch", app: "wretch.js", peer: "wretch" },
