@@ -23,9 +23,9 @@ console.log(await api.get("users/1").json());`;
 
 const ERRORS = ["tierfetch", "http", "network", "timeout", "redirect", "parse", "validation", "limit"].map((e) => `src/errors/${e}-error.ts`);
 const HOOKS = [
-  ["src/pipeline/attempt.ts", "const hooks = plan.hooks.beforeRequest;\n    if (hooks.length) {", "const hooks: any[] = [];\n    if (false) {"],
+  ["src/pipeline/send-request.ts", "const hooks = plan.hooks.beforeRequest;\n  if (hooks.length) {", "const hooks: any[] = [];\n  if (false) {"],
   ["src/pipeline/attempt.ts", "if (plan.hooks.afterResponse.length)", "if (false)"],
-  ["src/pipeline/attempt.ts", "this.plan.hooks.beforeRequest.length ?", "false ?"],
+  ["src/pipeline/classify-outcome.ts", "plan.hooks.beforeRequest.length ?", "false ?"],
   ["src/pipeline/call.ts", "for (const hook of plan.hooks.beforeRetry)", "if (false) for (const hook of plan.hooks.beforeRetry)"],
   ["src/pipeline/call.ts", "for (const hook of plan.hooks.beforeError)", "if (false) for (const hook of plan.hooks.beforeError)"],
   ["src/options/option-table.ts", "resolve: appendHooks", "resolve: undefined as any"],
@@ -56,6 +56,11 @@ export const ROWS = [
   { name: "timers past 24.8 days, bounded hooks (timers.ts, bounded.ts)", ky: "partial", stub: ["src/resilience/timers.ts", "src/pipeline/bounded.ts"] },
   { name: "header checks and merging (headers.ts)", ky: "partial", stub: ["src/http/headers.ts"] },
   { name: "the call context hooks and errors see (context.ts)", ky: "yes (smaller)", stub: ["src/pipeline/context.ts"] },
+  { name: "tracing: a span per request sent (tracer option)", ky: "no", lacks: true, beyond: true, stub: ["src/observe/tracing.ts"] },
+  { name: "hedged requests (hedge option, the race)", ky: "no", lacks: true, beyond: true, stub: ["src/resilience/hedge.ts", "src/pipeline/hedged.ts"] },
+  { name: "maxConcurrent (the slots)", ky: "no", lacks: true, beyond: true, stub: ["src/resilience/concurrency.ts"] },
+  { name: "rate-limit headers as a delay source", ky: "yes (RateLimit-Reset, X-RateLimit-Reset)", beyond: true, stub: ["src/resilience/rate-limit-headers.ts"] },
+  { name: "attempt lifecycle events (what tracing listens to)", ky: "no", lacks: true, beyond: true, stub: ["src/pipeline/hop-events.ts"] },
 ];
 
 function stubSource(file) {
@@ -137,6 +142,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const lacks = ROWS.filter((r) => r.lacks);
   const lost = (row) => measure(row).then((b) => browser - b, (error) => `? (${error.message.split("\n")[0]})`);
   console.log(`| every guarantee ky lacks, at once (${lacks.length} rows marked "no") | ${await lost(merged(lacks))} | |`);
+  const beyond = ROWS.filter((r) => r.beyond);
+  console.log(`| the attempt seams' features at once (tracing, hedging, maxConcurrent, rate-limit headers, lifecycle events) | ${await lost(merged(beyond))} | |`);
   const top = ROWS.filter((r) => !r.sub && !r.defaultBuild);
   console.log(`| every row above at once (left: the pipeline that sends, retries and hands over) | ${await lost(merged(top))} | |`);
 }

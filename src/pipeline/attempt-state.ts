@@ -43,6 +43,8 @@ export interface CallState {
 export interface LiveAttempt extends BodyWatch {
   readonly plan: CallPlan;
   readonly state: CallState;
+  /** A hedge copy, sent while an earlier attempt still waits for its headers. */
+  readonly hedge: boolean;
   /** True once fetch (or a body read) is under way: a failure then is the network's (or the timer's). */
   network: boolean;
   /** The fetch an upload goes through (XMLHttpRequest in a browser), if not the client's. */

@@ -11,6 +11,7 @@ import { RedirectError } from "../errors/redirect-error.js";
 import { isRedirect, isRedirectStatus, markRedirected, nextHop, type Hop, type RedirectRules } from "./redirects.js";
 import { noop } from "../resilience/timers.js";
 import { hopInit } from "./prepare-request.js";
+import { IN_BROWSER } from "../http/runtime.js";
 
 /** beforeRequest hooks, fetch, and the redirects the client follows. */
 export async function sendRequest(attempt: Attempt, hop: Hop): Promise<Response> {
@@ -22,6 +23,10 @@ export async function sendRequest(attempt: Attempt, hop: Hop): Promise<Response>
   let response: Response | undefined;
   let input: Request | string = hop.url;
   const init = hopInit(plan, hop, signal);
+  // A browser holds a second request for the same URL until the first one's answer is cached
+  // (Chromium's and Firefox's cache lock): a hedge copy goes around the cache, or it waits for the
+  // very request it was sent to overtake.
+  if (attempt.hedge && IN_BROWSER && init.cache === undefined) init.cache = "no-store";
   const hooks = plan.hooks.beforeRequest;
   if (hooks.length) {
     // This attempt's request in a local: hedged copies share the call's context, and a copy's

@@ -533,6 +533,19 @@ export function defineSuite(h, lib, env, fixtures = {}) {
     await api.close();
   });
 
+  test("hedge: a GET with no headers after `after` is sent again; the copy wins and the stalled one is closed; a bad after is a TypeError", async () => {
+    const error = await h.rejects(async () => createClient({ hedge: { after: "p100" } }), TypeError);
+    h.includes(error.message, "hedge.after", "names the option");
+    const key = newKey("hedge");
+    const api = client({ hedge: { after: 100 }, retry: 0 });
+    const body = await api.get(`stall-first?key=${key}`).json();
+    h.equal(body.hits, 2, "the copy answered");
+    h.equal(api.stats.hedges, 1);
+    h.equal(api.stats.requests, 2);
+    await until(key, (s) => s.closed, 3000);
+    await api.close();
+  });
+
   test("abort: a timeout still fires when a user signal is also given (signals combined)", async () => {
     // edge-runtime has no AbortSignal.any: the library must combine the signals itself.
     const controller = new AbortController();

@@ -288,6 +288,13 @@ export async function startServer(options = {}) {
       res.on("close", () => clearTimeout(t));
       return;
     }
+    if (p === "/stall-first") {
+      // The first hit never answers (a hedged copy's chance); every later one answers at once.
+      if (s.hits > 1) return json(200, { ok: true, hits: s.hits });
+      const t = later(MAX_HOLD_MS, () => res.destroy());
+      res.on("close", () => clearTimeout(t));
+      return;
+    }
     if (p === "/stall-body") {
       // Headers and one line, then silence (?nosniff=1 as /endless).
       res.writeHead(200, { "content-type": "text/plain; charset=utf-8", ...(q.get("nosniff") ? { "x-content-type-options": "nosniff" } : {}) });
