@@ -63,6 +63,8 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
   reading = false;
   /** The response headers came (hedging sends no copy then). */
   responded = false;
+  /** When its request went out (kept only under hedging: a time to headers, or a lower bound of one). */
+  sentAt = 0;
   /** Told the status when the headers arrive (a hedged race is decided there, before any body is read). */
   onHeaders: ((status: number) => void) | undefined;
   readonly #ms: number | undefined;
@@ -201,7 +203,7 @@ export class Attempt implements LiveAttempt, BodyWatch, Abortable {
       if (plan.onUploadProgress) uploaded = await this.#prepareUpload(hop, plan.onUploadProgress);
       if (signal.aborted) throw signal.reason;
       const { hedge } = plan.config;
-      const began = hedge ? Date.now() : 0;
+      const began = (this.sentAt = hedge ? Date.now() : 0);
       let response = await sendRequest(this, hop);
       const { status } = response;
       this.responded = true;

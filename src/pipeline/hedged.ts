@@ -33,7 +33,7 @@ export function runHedged(plan: CallPlan, state: CallState, slot: SlotTaker | un
       done = true;
       winner = won;
       clearTimer(timer);
-      for (const attempt of running) if (attempt !== won) attempt.abort(HEDGE_LOST);
+      stopLosers(running, won, hedge);
     };
     const launch = (attempt: Attempt) => {
       running.push(attempt);
@@ -74,6 +74,20 @@ export function runHedged(plan: CallPlan, state: CallState, slot: SlotTaker | un
     launch(first);
     timer = setTimer(copy, after, undefined);
   });
+}
+
+/**
+ * Aborts every copy but the winner. A loser's wait so far is a lower bound of its time to
+ * headers: recorded, or the slow tail that copies cut short would vanish from the percentile,
+ * which would then drift down and send ever more copies.
+ */
+function stopLosers(running: Attempt[], won: Attempt | undefined, hedge: Hedge): void {
+  const now = Date.now();
+  for (const attempt of running) {
+    if (attempt === won) continue;
+    if (!attempt.responded && attempt.sentAt) hedge.seen(now - attempt.sentAt);
+    attempt.abort(HEDGE_LOST);
+  }
 }
 
 /** What a copy takes before it is sent: a retry from the budget and a free slot (a copy never waits in line); nothing without both. */

@@ -118,6 +118,20 @@ describe("hedge: the race", { timeout: 15_000 }, () => {
     expect(api.stats.hedges).toBe(1);
   });
 
+  test("a copy that wins records the loser's wait as well (a lower bound), so a percentile keeps the slow tail the copy cut short", async () => {
+    route("/t", [2000, 0]);
+    const config = normaliseClient({ baseUrl: srv().url, retry: QUICK_RETRY, hedge: { after: 50 } });
+    const hedge = config.hedge!;
+    const record = hedge.seen.bind(hedge);
+    const seen: number[] = [];
+    hedge.seen = (ms) => void (seen.push(ms), record(ms));
+    const api = makeClient(config);
+    expect(await api.get("t").text()).toBe("hit 2");
+    expect(seen).toHaveLength(2);
+    expect(Math.max(...seen)).toBeGreaterThanOrEqual(45);
+    await api.close();
+  });
+
   test("listeners: the copy is a hedge hop, the loser ends cancelled (hedge-lost)", async () => {
     route("/l", [2000, 0]);
     const hops: { start: HopStart; end?: HopEnd }[] = [];
