@@ -44,7 +44,10 @@ export async function sendRequest(attempt: Attempt, hop: Hop): Promise<Response>
     input = ctx.request = request;
     ctx.sentTo(input.url);
   }
-  if (!response) await attempt.takeSlot();
+  // maxConcurrent's slot, once the hooks are done: awaited only when the attempt must wait in line
+  // (an await of nothing would still cost every request a promise and a tick).
+  const waiting = response ? undefined : attempt.takeSlot();
+  if (waiting) await waiting;
   attempt.network = true;
   if (!response) {
     const redirect: RequestRedirect | undefined = plan.redirects === "fetch" ? undefined : "manual";
