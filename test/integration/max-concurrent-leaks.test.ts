@@ -57,6 +57,34 @@ describe("maxConcurrent: every ending gives the slot back", { timeout: 20_000 },
     await slotFree(api);
   });
 
+  test("a token function that never settles: it holds no slot while it hangs, and the attempt's timeout ends it", async () => {
+    routes();
+    const api = client({ maxConcurrent: 1 });
+    const hanging = api.extend({ token: () => new Promise<string>(() => {}), timeout: 200, retry: 0 });
+    const t0 = performance.now();
+    const stuck = hanging.get("ok").text().catch((e: unknown) => e);
+    await slotFree(api); // served while the token function still hangs
+    const error = await stuck;
+    expect(error).toMatchObject({ code: "ERR_TIMEOUT" });
+    expect(performance.now() - t0).toBeLessThan(3000);
+    await slotFree(api);
+  });
+
+  test("the wait for a slot pauses the attempt's timer: not counted, and the attempt then gets what was left, not a fresh timeout", async () => {
+    srv().route("/slow", (_req, res) => void srv().later(600, () => res.writeHead(200).end("slow")));
+    srv().route("/late", (_req, res) => void srv().later(250, () => res.writeHead(200).end("late")));
+    const api = client({ maxConcurrent: 1, retry: 0 });
+    const holder = api.get("slow").text();
+    // 200 ms in a hook (counted), ~400 ms more waiting for the slot (not counted), then 100 ms
+    // left of the 300 ms for a 250 ms answer: a timeout, after the wait rather than during it.
+    const slowHook = api.extend({ hooks: { beforeRequest: [() => tick(200)] } });
+    const t0 = performance.now();
+    const error = await slowHook.get("late", { timeout: 300 }).text().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ERR_TIMEOUT" });
+    expect(performance.now() - t0).toBeGreaterThan(550);
+    expect(await holder).toBe("slow");
+  });
+
   test("a 401 with a token function (refresh): both attempts' slots come back", async () => {
     routes();
     let calls = 0;
